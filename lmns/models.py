@@ -1,0 +1,273 @@
+"""Shared core: organisations, people and their roles, reporting periods."""
+
+import datetime
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+ods_code_validator = RegexValidator(
+    regex=r"^[A-Z0-9]{3,5}$",
+    message="An ODS code is 3 to 5 capital letters and digits, for example RX1.",
+)
+
+
+class Region(models.Model):
+    """An NHS England region, which holds a Regional Maternity Board."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Lmns(models.Model):
+    """A Local Maternity and Neonatal System: the partnership of one Integrated Care System."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=30,
+        unique=True,
+        help_text="Used in file names, for example NottsLMNS.",
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9-]+$", "Letters, digits and hyphens only, no spaces.")
+        ],
+    )
+    icb = models.CharField("Integrated Care Board", max_length=200)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="lmnss")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "LMNS"
+        verbose_name_plural = "LMNSs"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("lmns_detail", args=[self.pk])
+
+
+class Trust(models.Model):
+    """An NHS provider trust, identified by its ODS code."""
+
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=30)
+    ods_code = models.CharField(
+        "ODS code", max_length=5, unique=True, validators=[ods_code_validator]
+    )
+    lmns = models.ForeignKey(Lmns, on_delete=models.PROTECT, related_name="trusts")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["lmns", "short_name"], name="trust_short_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.ods_code:
+            self.ods_code = self.ods_code.strip().upper()
+
+    def get_absolute_url(self) -> str:
+        return reverse("trust_detail", args=[self.pk])
+
+
+class SiteType(models.TextChoices):
+    OBSTETRIC_LED = "obstetric", "Obstetric-led unit"
+    ALONGSIDE_MLU = "alongside_mlu", "Alongside midwifery-led unit"
+    FREESTANDING_MLU = "freestanding_mlu", "Free-standing midwifery-led unit"
+
+
+class NicuLevel(models.TextChoices):
+    SCU = "scu", "Special care unit (level 1)"
+    LNU = "lnu", "Local neonatal unit (level 2)"
+    NICU = "nicu", "Neonatal intensive care unit (level 3)"
+
+
+class Site(models.Model):
+    """A unit of a trust: a hospital's labour ward, birth centre or neonatal unit."""
+
+    trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField(max_length=200)
+    site_type = models.CharField(max_length=20, choices=SiteType.choices, blank=True)
+    neonatal_level = models.CharField(max_length=10, choices=NicuLevel.choices, blank=True)
+
+    class Meta:
+        ordering = ["trust__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["trust", "name"], name="site_name_unique_per_trust"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Quarter(models.IntegerChoices):
+    Q1 = 1, "Q1 (Apr–Jun)"
+    Q2 = 2, "Q2 (Jul–Sep)"
+    Q3 = 3, "Q3 (Oct–Dec)"
+    Q4 = 4, "Q4 (Jan–Mar)"
+
+
+FINANCIAL_YEAR_RE = re.compile(r"^(\d{4})/(\d{2})$")
+
+
+def quarter_dates(start_year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
+    """Start and end dates of an NHS financial-year quarter (Q1 is April to June)."""
+    first_month = 4 + 3 * (quarter - 1)
+    year = start_year + (first_month - 1) // 12
+    month = (first_month - 1) % 12 + 1
+    start = datetime.date(year, month, 1)
+    end_month = month + 2
+    next_month_start = (
+        datetime.date(year + 1, 1, 1) if end_month == 12 else datetime.date(year, end_month + 1, 1)
+    )
+    return start, next_month_start - datetime.timedelta(days=1)
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def current(self, today: datetime.date | None = None) -> "ReportingPeriod | None":
+        """The period whose quarter contains ``today``."""
+        today = today or datetime.date.today()
+        return self.filter(start_date__lte=today, end_date__gte=today).first()
+
+    def latest_open(self) -> "ReportingPeriod | None":
+        return self.filter(is_open=True).order_by("-start_date").first()
+
+
+class ReportingPeriod(models.Model):
+    """One quarter of an NHS financial year (April to March)."""
+
+    start_year = models.PositiveSmallIntegerField(
+        help_text="The calendar year the financial year starts in: 2022 for 2022/23."
+    )
+    quarter = models.PositiveSmallIntegerField(choices=Quarter.choices)
+    start_date = models.DateField(editable=False)
+    end_date = models.DateField(editable=False)
+    submission_deadline = models.DateField(
+        blank=True, help_text="Defaults to one month after the quarter ends."
+    )
+    is_open = models.BooleanField("open for returns", default=True)
+
+    objects = ReportingPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["start_year", "quarter"], name="period_unique"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="quarter_1_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.financial_year} Q{self.quarter}"
+
+    @property
+    def financial_year(self) -> str:
+        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+
+    @property
+    def slug(self) -> str:
+        """A file-name-safe label such as 2022-23-Q1."""
+        return f"{self.start_year}-{(self.start_year + 1) % 100:02d}-Q{self.quarter}"
+
+    @property
+    def month_of_year(self) -> int:
+        """The financial month (1 = April) the quarter ends in: Q2 ends in month 6."""
+        return self.quarter * 3
+
+    def clean(self) -> None:
+        if self.quarter not in (1, 2, 3, 4):
+            raise ValidationError({"quarter": "Choose a quarter from 1 to 4."})
+
+    def save(self, *args, **kwargs) -> None:
+        self.start_date, self.end_date = quarter_dates(self.start_year, self.quarter)
+        if not self.submission_deadline:
+            self.submission_deadline = self.end_date + datetime.timedelta(days=30)
+        super().save(*args, **kwargs)
+
+
+class Role(models.TextChoices):
+    TRUST_LEAD = "trust_lead", "Trust lead"
+    PROGRAMME_TEAM = "programme_team", "LMNS programme team"
+    BOARD_MEMBER = "board_member", "Board member"
+
+
+class Membership(models.Model):
+    """A person's role in one organisation: a trust lead of a trust, or a role in an LMNS."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    trust = models.ForeignKey(
+        Trust, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    lmns = models.ForeignKey(
+        Lmns, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+
+    class Meta:
+        ordering = ["user__username", "role"]
+        constraints = [
+            models.CheckConstraint(
+                name="membership_org_matches_role",
+                condition=(
+                    Q(role=Role.TRUST_LEAD, trust__isnull=False, lmns__isnull=True)
+                    | Q(
+                        role__in=[Role.PROGRAMME_TEAM, Role.BOARD_MEMBER],
+                        trust__isnull=True,
+                        lmns__isnull=False,
+                    )
+                ),
+                violation_error_message=(
+                    "A trust lead belongs to a trust; the programme team and board members "
+                    "belong to an LMNS."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "trust"],
+                condition=Q(trust__isnull=False),
+                name="membership_unique_trust",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "lmns"],
+                condition=Q(lmns__isnull=False),
+                name="membership_unique_lmns",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.organisation}"
+
+    @property
+    def organisation(self) -> "Trust | Lmns | None":
+        return self.trust or self.lmns
+
+
+class RagStatus(models.TextChoices):
+    """The one status vocabulary of the product; pages always show the word with the colour."""
+
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+    COMPLETE = "complete", "Complete"
+
+
+RAG_COLOURS = {
+    RagStatus.NOT_STARTED: "grey",
+    RagStatus.ON_TRACK: "green",
+    RagStatus.AT_RISK: "amber",
+    RagStatus.OFF_TRACK: "red",
+    RagStatus.COMPLETE: "blue",
+}

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+handler403 = "lmns.views.permission_denied"
+handler404 = "lmns.views.not_found"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("lmns/<int:pk>/", views.lmns_detail, name="lmns_detail"),
+    path("trusts/<int:pk>/", views.trust_detail, name="trust_detail"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("assurance/", include("assurance.urls")),
+    path("deliverables/", include("deliverables.urls")),
+    path("funding/", include("funding.urls")),
+    path("admin/", admin.site.urls),
+]

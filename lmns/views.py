@@ -1,0 +1,57 @@
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from .access import get_access
+from .menus import links_for
+from .selectors import (
+    home_cards,
+    lmns_with_trusts,
+    open_period,
+    roles_at_lmns,
+    roles_at_trust,
+    superuser_lmnss,
+)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    access = get_access(request)
+    context = {
+        "cards": home_cards(access),
+        "open_period": open_period(),
+        "all_lmnss": superuser_lmnss() if access.is_superuser else None,
+    }
+    return render(request, "lmns/home.html", context)
+
+
+def lmns_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    lmns = get_object_or_404(access.lmnss().select_related("region"), pk=pk)
+    context = {
+        "lmns": lmns,
+        "trusts": lmns_with_trusts(lmns),
+        "links": links_for("lmns", roles_at_lmns(access, lmns.pk), lmns.pk),
+    }
+    return render(request, "lmns/lmns_detail.html", context)
+
+
+def trust_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    trust = get_object_or_404(access.trusts().select_related("lmns__region"), pk=pk)
+    context = {
+        "trust": trust,
+        "sites": list(trust.sites.order_by("name")),
+        "links": links_for("trust", roles_at_trust(access, trust), trust.pk),
+        "can_read_lmns": access.can_read_lmns(trust.lmns_id),
+    }
+    return render(request, "lmns/trust_detail.html", context)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else ""
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+@login_not_required
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
