@@ -1,1 +1,222 @@
+"""Assurance frameworks (as data) and the quarterly returns trusts make against them."""
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from lmns.models import ReportingPeriod, Trust
+
+PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class Framework(models.Model):
+    """A versioned list of requirements a trust must evidence, e.g. Ockenden interim (2020)."""
+
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=40, help_text="For headings, e.g. Ockenden interim.")
+    version = models.CharField(max_length=20, default="1")
+    published = models.DateField(null=True, blank=True)
+    active = models.BooleanField(
+        default=True, help_text="Only active frameworks are offered for new returns."
+    )
+    reports_percent = models.BooleanField(
+        default=False, help_text="Requirements may carry a measured per cent compliance."
+    )
+    requirements_at_section_level = models.BooleanField(
+        default=False,
+        help_text="Each section is assessed as a whole (one requirement per section).",
+    )
+
+    class Meta:
+        ordering = ["name", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="framework_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+
+class Section(models.Model):
+    """A section of a framework, e.g. IEA3 Staff training and working together."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="sections")
+    code = models.CharField(max_length=20)
+    title = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["framework", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="section_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Requirement(models.Model):
+    """One action or evidence item inside a section."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="requirements")
+    code = models.CharField(max_length=20)
+    text = models.TextField()
+    guidance = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["section", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "code"], name="requirement_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:60]}"
+
+
+class ReturnStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    UNDER_REVIEW = "under_review", "Under review"
+    RETURNED = "returned", "Returned to trust"
+    ASSURED = "assured", "Assured"
+
+
+class ComplianceStatus(models.TextChoices):
+    FULLY_MET = "fully_met", "Fully met"
+    PARTIALLY_MET = "partially_met", "Partially met"
+    NOT_MET = "not_met", "Not met"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class QuarterlyReturn(models.Model):
+    """One trust's return against one framework version for one reporting period."""
+
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="quarterly_returns")
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="returns")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="returns")
+    status = models.CharField(
+        max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised on every save; a form carrying an older version is refused."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-period__start_date", "trust__name", "framework__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trust", "framework", "period"],
+                name="one_return_per_trust_framework_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trust.short_name} {self.framework.short_name} {self.period}"
+
+
+class Answer(models.Model):
+    """A trust's assessment of one requirement in one return."""
+
+    quarterly_return = models.ForeignKey(
+        QuarterlyReturn, on_delete=models.CASCADE, related_name="answers"
+    )
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="answers")
+    status = models.CharField(max_length=20, choices=ComplianceStatus.choices, blank=True)
+    percent = models.DecimalField(
+        "per cent compliant",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=PERCENT_VALIDATORS,
+    )
+    narrative = models.TextField(blank=True)
+    evidence = models.TextField("evidence (text and links)", blank=True)
+    action = models.TextField("action to reach full compliance", blank=True)
+    action_owner = models.CharField(max_length=200, blank=True)
+    action_due = models.DateField("action due date", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["requirement__section__order", "requirement__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quarterly_return", "requirement"], name="one_answer_per_requirement"
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__isnull=True) | Q(percent__gte=0, percent__lte=100),
+                name="answer_percent_0_100",
+                violation_error_message="A per cent must be between 0 and 100.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quarterly_return} {self.requirement.code}"
+
+
+class SectionRating(models.Model):
+    """A section's compliance in a return: derived from answers, and the LMNS's agreed rating.
+
+    ``derived_percent`` is recomputed from the answers whenever they are saved;
+    ``agreed_percent`` is set when the LMNS assures the return (equal to the derived figure
+    unless the programme team changed it, with a reason). Dashboards read this table only.
+    """
+
+    quarterly_return = models.ForeignKey(
+        QuarterlyReturn, on_delete=models.CASCADE, related_name="section_ratings"
+    )
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="ratings")
+    derived_percent = models.DecimalField(
+        max_digits=5, decimal_places=1, null=True, blank=True, validators=PERCENT_VALIDATORS
+    )
+    agreed_percent = models.DecimalField(
+        max_digits=5, decimal_places=1, null=True, blank=True, validators=PERCENT_VALIDATORS
+    )
+    change_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["section__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quarterly_return", "section"], name="one_rating_per_section"
+            ),
+            models.CheckConstraint(
+                condition=Q(agreed_percent__isnull=True)
+                | Q(agreed_percent__gte=0, agreed_percent__lte=100),
+                name="rating_agreed_percent_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quarterly_return} {self.section.code}"
+
+
+class Transition(models.Model):
+    """One step of a return's workflow: who moved it, when, and why."""
+
+    quarterly_return = models.ForeignKey(
+        QuarterlyReturn, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(max_length=20, choices=ReturnStatus.choices)
+    to_status = models.CharField(max_length=20, choices=ReturnStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.quarterly_return}: {self.from_status} → {self.to_status}"
