@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class LmnsConfig(AppConfig):
     name = "lmns"
     verbose_name = "Organisations and people"
+
+    def ready(self) -> None:
+        from .audit import register_history
+        from .models import Trust
+
+        register_history(Trust, "trust:")

@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 ods_code_validator = RegexValidator(
     regex=r"^[A-Z0-9]{3,5}$",
@@ -64,6 +65,7 @@ class Trust(models.Model):
         "ODS code", max_length=5, unique=True, validators=[ods_code_validator]
     )
     lmns = models.ForeignKey(Lmns, on_delete=models.PROTECT, related_name="trusts")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("lmns/<int:pk>/", views.lmns_detail, name="lmns_detail"),
     path("trusts/<int:pk>/", views.trust_detail, name="trust_detail"),
+    path("history/<str:label>/<int:pk>/", views.record_history, name="record_history"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

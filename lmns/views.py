@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from .access import get_access
+from .access import get_access, get_readable_or_404
+from .audit import audited, history_rows
 from .menus import links_for
 from .selectors import (
     home_cards,
@@ -45,6 +46,15 @@ def trust_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_read_lmns": access.can_read_lmns(trust.lmns_id),
     }
     return render(request, "lmns/trust_detail.html", context)
+
+
+def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+    entry = audited(label)
+    if entry is None:
+        raise Http404("No history is kept for this kind of record.")
+    obj = get_readable_or_404(entry.model.objects.all(), get_access(request), entry.scope, pk=pk)
+    context = {"record": obj, "kind": entry.model._meta.verbose_name, "rows": history_rows(obj)}
+    return render(request, "lmns/history.html", context)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -14,6 +14,10 @@ CASES = {
         kwargs=lambda w: {"pk": w.trust.pk},
         expect=everyone(OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND),
     ),
+    "record_history": Case(
+        kwargs=lambda w: {"label": "lmns.trust", "pk": w.trust.pk},
+        expect=everyone(OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND),
+    ),
 }
 
 __all__ = ["CASES", "FORBIDDEN", "REDIRECT"]

@@ -145,3 +145,22 @@ def test_demo_data_is_refused_in_production(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="refused when DEBUG is off"):
         call_command("load_demo")
+
+
+@pytest.mark.django_db
+def test_history_shows_who_changed_what_from_what_to_what(world):
+    trust = world.trust
+    trust.name = "Nottingham University Hospitals NHS Trust (renamed)"
+    trust._history_user = world.users["team"]
+    trust.save()
+    page = world.client_for("board").get(reverse("record_history", args=["lmns.trust", trust.pk]))
+    text = page.content.decode()
+    assert "Nottingham University Hospitals NHS Trust (renamed)" in text
+    assert world.users["team"].get_full_name() in text
+    assert "Name" in text
+
+
+@pytest.mark.django_db
+def test_history_of_an_unaudited_kind_is_not_found(world):
+    response = world.client_for("team").get(reverse("record_history", args=["lmns.region", 1]))
+    assert response.status_code == 404
