@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "assurance.apps.AssuranceConfig",
     "deliverables.apps.DeliverablesConfig",
     "funding.apps.FundingConfig",
+    "boardpack.apps.BoardpackConfig",
 ]
 
 MIDDLEWARE = [

@@ -27,5 +27,6 @@ urlpatterns = [
     path("assurance/", include("assurance.urls")),
     path("deliverables/", include("deliverables.urls")),
     path("funding/", include("funding.urls")),
+    path("board/", include("boardpack.urls")),
     path("admin/", admin.site.urls),
 ]

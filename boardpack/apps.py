@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class BoardpackConfig(AppConfig):
+    name = "boardpack"
+    verbose_name = "Board pack"
+
+    def ready(self) -> None:
+        from lmns.menus import OrgLink, register_link
+        from lmns.models import Role
+
+        register_link(
+            OrgLink(
+                label="Board pack",
+                url_name="boardpack:latest",
+                org="lmns",
+                roles=frozenset({Role.BOARD_MEMBER, Role.PROGRAMME_TEAM}),
+                description="The quarter's board-ready summary, to read, print or download",
+                order=90,
+            )
+        )

@@ -1,0 +1,53 @@
+"""Issued board packs: the figures of one LMNS's quarter, frozen when given to the board."""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+
+from lmns.models import Lmns, ReportingPeriod
+
+
+class IssuedPackIsFinal(Exception):
+    """An issued pack is never changed or deleted; issue a new version instead."""
+
+
+class BoardPack(models.Model):
+    """One issued version of a quarter's board pack.
+
+    The snapshot holds everything the pack page needs (the section dicts, the key messages,
+    the headline), so an issued pack reads the same however the returns change afterwards.
+    Issuing the same quarter again adds a new version and keeps the earlier ones.
+    """
+
+    lmns = models.ForeignKey(Lmns, on_delete=models.PROTECT, related_name="board_packs")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_by_name = models.CharField(
+        max_length=300, help_text="The issuer's name as it was when the pack was issued."
+    )
+    snapshot = models.JSONField(encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["lmns", "-period__start_date", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lmns", "period", "version"], name="board_pack_version_unique"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="board_pack_version_1_up"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lmns.short_name} {self.period} board pack (version {self.version})"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise IssuedPackIsFinal("An issued board pack cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise IssuedPackIsFinal("An issued board pack cannot be deleted.")

@@ -1,0 +1,63 @@
+"""Reads for the board pack pages."""
+
+import datetime
+
+from django.utils import timezone
+
+from lmns.models import Lmns, ReportingPeriod
+
+from .models import BoardPack
+
+RECENT_DRAFT_PERIODS = 8
+
+
+def issued_packs(lmns: Lmns) -> list[BoardPack]:
+    """Every issued version of every quarter's pack, newest quarter first (snapshots not loaded)."""
+    packs = list(
+        BoardPack.objects.filter(lmns=lmns)
+        .select_related("period")
+        .defer("snapshot")
+        .order_by("-period__start_date", "-version")
+    )
+    seen = set()
+    for pack in packs:
+        pack.is_latest = pack.period_id not in seen
+        seen.add(pack.period_id)
+    return packs
+
+
+def issued_versions(lmns: Lmns, period: ReportingPeriod) -> list[BoardPack]:
+    """The issued versions of one quarter's pack, latest first (snapshots not loaded)."""
+    return list(
+        BoardPack.objects.filter(lmns=lmns, period=period).defer("snapshot").order_by("-version")
+    )
+
+
+def latest_issued(lmns: Lmns) -> BoardPack | None:
+    """The pack the board reads by default: the latest version of the latest issued quarter."""
+    return (
+        BoardPack.objects.filter(lmns=lmns)
+        .select_related("period")
+        .order_by("-period__start_date", "-version")
+        .first()
+    )
+
+
+def issued_version(
+    lmns: Lmns, period: ReportingPeriod, version: int | None = None
+) -> BoardPack | None:
+    """One issued version of a quarter's pack; the latest when ``version`` is None."""
+    packs = BoardPack.objects.filter(lmns=lmns, period=period)
+    if version is not None:
+        return packs.filter(version=version).first()
+    return packs.order_by("-version").first()
+
+
+def draft_periods(today: datetime.date | None = None) -> list[ReportingPeriod]:
+    """The quarters the programme team is most likely preparing a pack for: the latest begun."""
+    today = today or timezone.localdate()
+    return list(
+        ReportingPeriod.objects.filter(start_date__lte=today).order_by("-start_date")[
+            :RECENT_DRAFT_PERIODS
+        ]
+    )

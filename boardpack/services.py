@@ -1,0 +1,153 @@
+"""Building a quarter's board pack from the sections, and issuing it to the board."""
+
+import json
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from lmns.board import BoardSection
+from lmns.models import Lmns, ReportingPeriod
+
+from .models import BoardPack
+from .sections import discover_sections
+
+logger = logging.getLogger(__name__)
+
+KEY_MESSAGES_SHOWN = 5
+SNAPSHOT_SCHEMA = 1
+
+
+def _normalise(data: dict) -> dict:
+    """The section's dict exactly as a snapshot will hold it (Decimals and dates as strings).
+
+    Drafts go through the same round trip, so a draft and its issued pack render alike.
+    """
+    data = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    if not isinstance(data, dict):
+        raise TypeError("A board section must build a dict.")
+    data.setdefault("has_data", False)
+    data.setdefault("provisional", False)
+    data["messages"] = [
+        {"text": str(m["text"]), "priority": int(m.get("priority", 0))}
+        for m in data.get("messages") or []
+    ]
+    data.setdefault("tables", [])
+    data.setdefault("links", [])
+    return data
+
+
+def build_section(section: BoardSection, lmns: Lmns, period: ReportingPeriod) -> dict:
+    """One section of the pack. A section that fails is reported in the pack, not a 500."""
+    entry = {
+        "key": section.key,
+        "title": section.title,
+        "order": section.order,
+        "template": section.template,
+        "error": "",
+    }
+    try:
+        entry["data"] = _normalise(section.build(lmns, period))
+    except Exception:
+        logger.exception("Board section %r failed for %s %s", section.key, lmns, period)
+        entry["error"] = (
+            f"The {section.title} section could not be produced. The figures are not shown; "
+            "the technical team has the details in the error log."
+        )
+        entry["data"] = _normalise({})
+    return entry
+
+
+def empty_message(title: str, period: ReportingPeriod) -> str:
+    """What the pack says for a section with no data, e.g. "No deliverables data for 2022/23 Q1".
+
+    A one-word title is a common noun and is lower-cased; longer titles may start with a
+    name (Ockenden) and are kept as they are.
+    """
+    noun = title.lower() if " " not in title.strip() else title
+    return f"No {noun} data for {period}"
+
+
+def key_messages(sections: list[dict], limit: int = KEY_MESSAGES_SHOWN) -> list[dict]:
+    """The top messages across sections: highest priority first, then in section order."""
+    candidates = [
+        (
+            -message["priority"],
+            position,
+            index,
+            {**message, "section": entry["title"], "section_key": entry["key"]},
+        )
+        for position, entry in enumerate(sections)
+        for index, message in enumerate(entry["data"]["messages"])
+    ]
+    candidates.sort(key=lambda c: c[:3])
+    return [c[3] for c in candidates[:limit]]
+
+
+def build_pack(lmns: Lmns, period: ReportingPeriod) -> dict:
+    """The live (draft) pack: everything the pack page and the downloads need, JSON-ready."""
+    sections = [build_section(section, lmns, period) for section in discover_sections()]
+    for entry in sections:
+        entry["empty_message"] = entry["data"].get("empty_message") or empty_message(
+            entry["title"], period
+        )
+    return {
+        "schema": SNAPSHOT_SCHEMA,
+        "lmns": {"pk": lmns.pk, "name": lmns.name, "short_name": lmns.short_name},
+        "period": {"pk": period.pk, "label": str(period), "slug": period.slug},
+        "produced_at": timezone.now().isoformat(),
+        "provisional": any(s["data"]["provisional"] for s in sections),
+        "messages": key_messages(sections),
+        "sections": sections,
+    }
+
+
+def latest_version(lmns: Lmns, period: ReportingPeriod) -> int:
+    """The number of the latest issued version of this quarter's pack, 0 if none."""
+    found = BoardPack.objects.filter(lmns=lmns, period=period).aggregate(v=Max("version"))["v"]
+    return found or 0
+
+
+@transaction.atomic
+def issue_pack(lmns: Lmns, period: ReportingPeriod, user, *, expected_version: int) -> BoardPack:
+    """Freeze the quarter's pack as the next issued version.
+
+    ``expected_version`` is the latest version the person saw when confirming; if someone
+    issued in the meantime the request is refused rather than issuing twice. A pack with a
+    section that could not be produced is refused too: the board must not get a gap.
+    """
+    current = latest_version(lmns, period)
+    if current != expected_version:
+        raise ValidationError(
+            "Someone issued this quarter's pack while you were confirming. "
+            "Check the latest issued version before issuing again."
+        )
+    snapshot = build_pack(lmns, period)
+    failed = [s["title"] for s in snapshot["sections"] if s["error"]]
+    if failed:
+        raise ValidationError(
+            "The pack cannot be issued because these sections could not be produced: "
+            + ", ".join(failed)
+            + "."
+        )
+    issued_at = timezone.now()
+    snapshot["produced_at"] = issued_at.isoformat()
+    name = user.get_full_name() or user.get_username()
+    try:
+        with transaction.atomic():
+            return BoardPack.objects.create(
+                lmns=lmns,
+                period=period,
+                version=current + 1,
+                issued_at=issued_at,
+                issued_by=user,
+                issued_by_name=name,
+                snapshot=snapshot,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            "Someone issued this quarter's pack at the same moment. Reload to see it."
+        ) from exc

@@ -1,0 +1,238 @@
+"""Board pack pages: the pack (draft or issued), the list of issued packs, issuing, downloads."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET, require_http_methods
+
+from lmns.access import Access, get_access, get_readable_or_404
+from lmns.models import Lmns, ReportingPeriod
+
+from . import exports, pdf
+from .forms import IssueForm
+from .models import BoardPack
+from .selectors import (
+    draft_periods,
+    issued_packs,
+    issued_version,
+    issued_versions,
+    latest_issued,
+)
+from .services import build_pack, issue_pack, latest_version
+
+READERS_ONLY = "The board pack is for the LMNS programme team and board members."
+TEAM_ONLY = "Only the LMNS programme team can issue a board pack."
+
+
+@dataclass
+class ChosenPack:
+    """The pack a person asked for: the live draft (``issued`` None) or an issued version."""
+
+    pack: dict
+    issued: BoardPack | None
+
+    @property
+    def status(self) -> str:
+        if self.issued is None:
+            return "Draft – not issued"
+        return (
+            f"Issued to the board on {self.issued.issued_at:%d %b %Y at %H:%M} "
+            f"by {self.issued.issued_by_name} (version {self.issued.version})"
+        )
+
+
+def _readable_lmns(request: HttpRequest, pk: int) -> tuple[Access, Lmns]:
+    """The LMNS if the person is its programme team or board; 404 elsewhere, 403 for leads."""
+    access = get_access(request)
+    lmns = get_readable_or_404(Lmns.objects.all(), access, "lmns:", pk=pk)
+    access.require(access.can_read_lmns_wide(lmns.pk), READERS_ONLY)
+    return access, lmns
+
+
+def _requested_version(request: HttpRequest) -> int | None:
+    raw = request.GET.get("version")
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise Http404("No such version of this pack.") from exc
+
+
+def _choose(
+    request: HttpRequest, access: Access, lmns: Lmns, period: ReportingPeriod
+) -> ChosenPack | None:
+    """An asked-for version; else the draft for the team and the latest issued for the board."""
+    version = _requested_version(request)
+    if version is not None:
+        issued = issued_version(lmns, period, version)
+        if issued is None:
+            raise Http404("No such version of this pack.")
+        return ChosenPack(issued.snapshot, issued)
+    if access.can_manage_lmns(lmns.pk):
+        return ChosenPack(build_pack(lmns, period), None)
+    issued = issued_version(lmns, period)
+    return ChosenPack(issued.snapshot, issued) if issued else None
+
+
+def _filename(chosen: ChosenPack, extension: str, suffix: str = "") -> str:
+    lmns, period = chosen.pack["lmns"], chosen.pack["period"]
+    return f"{lmns['short_name']}-{period['slug']}-board-pack{suffix}.{extension}"
+
+
+def _pack_context(
+    request: HttpRequest,
+    access: Access,
+    lmns: Lmns,
+    period: ReportingPeriod,
+    chosen: ChosenPack,
+    *,
+    pdf_mode: bool = False,
+) -> dict:
+    query = f"?version={chosen.issued.version}" if chosen.issued else ""
+    return {
+        "base_template": "boardpack/pdf_base.html" if pdf_mode else "base.html",
+        "pdf": pdf_mode,
+        "lmns": lmns,
+        "period": period,
+        "pack": chosen.pack,
+        "issued": chosen.issued,
+        "status": chosen.status,
+        "produced_at": parse_datetime(chosen.pack["produced_at"]),
+        "tables": exports.pack_tables(chosen.pack),
+        "versions": [] if pdf_mode else issued_versions(lmns, period),
+        "can_issue": access.can_manage_lmns(lmns.pk),
+        "pdf_problem": pdf.unavailable_reason(),
+        "query": query,
+        "site_root": request.build_absolute_uri("/").rstrip("/"),
+    }
+
+
+def _render_pack(
+    request: HttpRequest, access: Access, lmns: Lmns, period: ReportingPeriod, chosen: ChosenPack
+) -> HttpResponse:
+    context = _pack_context(request, access, lmns, period, chosen)
+    return render(request, "boardpack/pack.html", context)
+
+
+@require_GET
+def latest(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the board reads by default: the latest issued pack."""
+    access, lmns = _readable_lmns(request, pk)
+    issued = latest_issued(lmns)
+    if issued is None:
+        context = {
+            "lmns": lmns,
+            "can_issue": access.can_manage_lmns(lmns.pk),
+            "draft_periods": draft_periods() if access.can_manage_lmns(lmns.pk) else [],
+        }
+        return render(request, "boardpack/none_issued.html", context)
+    return _render_pack(request, access, lmns, issued.period, ChosenPack(issued.snapshot, issued))
+
+
+@require_GET
+def pack_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every issued pack of the LMNS; for the team, also the quarters to prepare drafts of."""
+    access, lmns = _readable_lmns(request, pk)
+    can_issue = access.can_manage_lmns(lmns.pk)
+    context = {
+        "lmns": lmns,
+        "packs": issued_packs(lmns),
+        "can_issue": can_issue,
+        "draft_periods": draft_periods() if can_issue else [],
+    }
+    return render(request, "boardpack/pack_list.html", context)
+
+
+@require_GET
+def pack(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    access, lmns = _readable_lmns(request, pk)
+    period = get_object_or_404(ReportingPeriod, pk=period_pk)
+    chosen = _choose(request, access, lmns, period)
+    if chosen is None:
+        context = {"lmns": lmns, "period": period, "can_issue": False, "draft_periods": []}
+        return render(request, "boardpack/none_issued.html", context)
+    return _render_pack(request, access, lmns, period, chosen)
+
+
+@require_http_methods(["GET", "POST"])
+def issue(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    """Issue the quarter's pack to the board, after a confirmation."""
+    access, lmns = _readable_lmns(request, pk)
+    access.require(access.can_manage_lmns(lmns.pk), TEAM_ONLY)
+    period = get_object_or_404(ReportingPeriod, pk=period_pk)
+    current = latest_version(lmns, period)
+    form = IssueForm(request.POST or None, initial={"expected_version": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = issue_pack(
+                lmns, period, request.user, expected_version=form.cleaned_data["expected_version"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"The {period} board pack was issued to the board (version {issued.version}). "
+                "Its figures are now frozen.",
+            )
+            url = reverse("boardpack:pack", args=[lmns.pk, period.pk])
+            return redirect(f"{url}?version={issued.version}")
+    context = {
+        "lmns": lmns,
+        "period": period,
+        "form": form,
+        "versions": issued_versions(lmns, period),
+    }
+    return render(request, "boardpack/issue.html", context)
+
+
+def _chosen_or_404(request: HttpRequest, pk: int, period_pk: int):
+    access, lmns = _readable_lmns(request, pk)
+    period = get_object_or_404(ReportingPeriod, pk=period_pk)
+    chosen = _choose(request, access, lmns, period)
+    if chosen is None:
+        raise Http404("No board pack has been issued for this quarter yet.")
+    return access, lmns, period, chosen
+
+
+def _attachment(body, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def pack_pdf(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    access, lmns, period, chosen = _chosen_or_404(request, pk, period_pk)
+    problem = pdf.unavailable_reason()
+    if problem:
+        context = {"lmns": lmns, "period": period, "problem": problem, "query": request.GET}
+        return render(request, "boardpack/pdf_unavailable.html", context, status=503)
+    context = _pack_context(request, access, lmns, period, chosen, pdf_mode=True)
+    html = render_to_string("boardpack/pack.html", context, request=request)
+    return _attachment(pdf.render_pdf(html), "application/pdf", _filename(chosen, "pdf"))
+
+
+@require_GET
+def pack_xlsx(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    _access, _lmns, _period, chosen = _chosen_or_404(request, pk, period_pk)
+    body = exports.pack_xlsx(chosen.pack, chosen.status)
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _attachment(body, content_type, _filename(chosen, "xlsx"))
+
+
+@require_GET
+def pack_csv(request: HttpRequest, pk: int, period_pk: int, table: str) -> HttpResponse:
+    _access, _lmns, _period, chosen = _chosen_or_404(request, pk, period_pk)
+    found = exports.find_table(chosen.pack, table)
+    if found is None:
+        raise Http404("This pack has no such table.")
+    body = exports.table_csv(found)
+    return _attachment(body, "text/csv; charset=utf-8", _filename(chosen, "csv", f"-{table}"))
