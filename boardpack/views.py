@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -41,8 +42,9 @@ class ChosenPack:
     def status(self) -> str:
         if self.issued is None:
             return "Draft – not issued"
+        issued_at = timezone.localtime(self.issued.issued_at)
         return (
-            f"Issued to the board on {self.issued.issued_at:%d %b %Y at %H:%M} "
+            f"Issued to the board on {issued_at:%d %b %Y at %H:%M} "
             f"by {self.issued.issued_by_name} (version {self.issued.version})"
         )
 

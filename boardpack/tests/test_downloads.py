@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.timezone import localtime
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -76,7 +77,7 @@ def test_the_spreadsheet_has_a_sheet_per_table_matching_the_page(world, issued):
     about = [row for row in book["About"].iter_rows(values_only=True)]
     assert (
         "Status",
-        f"Issued to the board on {issued.issued_at:%d %b %Y at %H:%M} by "
+        f"Issued to the board on {localtime(issued.issued_at):%d %b %Y at %H:%M} by "
         f"{issued.issued_by_name} (version 1)",
     ) in about
     trusts = list(book["trusts-trusts"].iter_rows(values_only=True))

@@ -83,6 +83,7 @@ def test_the_team_issues_after_confirming(world, fake_sections):
 
     response = team.post(issue_url(world), {"expected_version": 0, "confirm": "on"}, follow=True)
     pack = BoardPack.objects.get()
+    assert (pack.version, pack.issued_by) == (1, world.users["team"])
     assert response.redirect_chain[-1][0] == pack_url(world, version=1)
     html = response.content.decode()
     assert "was issued to the board (version 1)" in html
@@ -179,3 +180,13 @@ def test_a_failed_section_is_explained_on_the_page(world, monkeypatch):
     response = world.client_for("team").get(pack_url(world))
     assert response.status_code == 200
     assert "The Funding section could not be produced" in response.content.decode()
+
+
+def test_the_issue_time_is_shown_in_uk_time(world):
+    import datetime
+
+    from boardpack.views import ChosenPack
+
+    summer = datetime.datetime(2022, 7, 20, 11, 30, tzinfo=datetime.UTC)
+    pack = BoardPackFactory(lmns=world.lmns, period=world.period, issued_at=summer)
+    assert "on 20 Jul 2022 at 12:30 by" in ChosenPack(pack.snapshot, pack).status
