@@ -1,0 +1,35 @@
+"""Demo board packs: the quarters the demo figures cover, issued by each LMNS's programme team.
+
+Runs after the feature apps' demo data (boardpack comes last in INSTALLED_APPS), so the packs
+freeze their figures. Idempotent: a quarter that already has an issued pack is left alone.
+"""
+
+from django.contrib.auth import get_user_model
+
+from lmns.models import Lmns, ReportingPeriod
+
+from .models import BoardPack
+from .services import issue_pack
+
+# (LMNS short name, programme team username, financial year start, quarter); oldest first so
+# the board's "latest" pack is the last one.
+DEMO_PACKS = [
+    ("NottsLMNS", "notts-team", 2021, 4),
+    ("NottsLMNS", "notts-team", 2022, 1),
+]
+
+
+def load() -> str:
+    users = get_user_model().objects
+    issued = 0
+    for short_name, username, year, quarter in DEMO_PACKS:
+        lmns = Lmns.objects.filter(short_name=short_name).first()
+        period = ReportingPeriod.objects.filter(start_year=year, quarter=quarter).first()
+        team = users.filter(username=username).first()
+        if not (lmns and period and team):
+            continue
+        if BoardPack.objects.filter(lmns=lmns, period=period).exists():
+            continue
+        issue_pack(lmns, period, team, expected_version=0)
+        issued += 1
+    return f"{issued} board packs issued, {BoardPack.objects.count()} in all"
