@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -88,6 +89,23 @@ def _filename(chosen: ChosenPack, extension: str, suffix: str = "") -> str:
     return f"{lmns['short_name']}-{period['slug']}-board-pack{suffix}.{extension}"
 
 
+FALLBACK_SECTION_TEMPLATE = "boardpack/section_tables.html"
+
+
+def _renderable(pack: dict) -> dict:
+    """The pack with each section's template checked: an issued pack must stay readable even
+    if the app that drew a section has since changed or been removed, so a missing template
+    falls back to plain tables of the frozen figures."""
+    sections = []
+    for entry in pack["sections"]:
+        try:
+            get_template(entry["template"])
+        except TemplateDoesNotExist:
+            entry = {**entry, "template": FALLBACK_SECTION_TEMPLATE}
+        sections.append(entry)
+    return {**pack, "sections": sections}
+
+
 def _pack_context(
     request: HttpRequest,
     access: Access,
@@ -103,7 +121,7 @@ def _pack_context(
         "pdf": pdf_mode,
         "lmns": lmns,
         "period": period,
-        "pack": chosen.pack,
+        "pack": _renderable(chosen.pack),
         "issued": chosen.issued,
         "status": chosen.status,
         "produced_at": parse_datetime(chosen.pack["produced_at"]),

@@ -190,3 +190,13 @@ def test_the_issue_time_is_shown_in_uk_time(world):
     summer = datetime.datetime(2022, 7, 20, 11, 30, tzinfo=datetime.UTC)
     pack = BoardPackFactory(lmns=world.lmns, period=world.period, issued_at=summer)
     assert "on 20 Jul 2022 at 12:30 by" in ChosenPack(pack.snapshot, pack).status
+
+
+def test_an_issued_pack_stays_readable_if_a_section_template_is_gone(world, fake_sections):
+    pack = issue_pack(world.lmns, world.period, world.users["team"], expected_version=0)
+    snapshot = pack.snapshot
+    snapshot["sections"][0]["template"] = "removedapp/board_section.html"
+    BoardPack.objects.filter(pk=pack.pk).update(snapshot=snapshot)
+    response = world.client_for("board").get(pack_url(world))
+    assert response.status_code == 200
+    assert "<td>RX1</td>" in response.content.decode()
