@@ -34,8 +34,12 @@ def unavailable_reason() -> str | None:
     return PANGO_HELP if isinstance(loaded, str) else None
 
 
-def render_pdf(html: str) -> bytes:
-    """A4 PDF of a pack page rendered with ``pdf=True``. Fetches nothing from anywhere."""
+def render_pdf(html: str, extra_stylesheets: list[str] | tuple[str, ...] = ()) -> bytes:
+    """A4 PDF of a pack page rendered with ``pdf=True``. Fetches nothing from anywhere.
+
+    ``extra_stylesheets`` are static paths (the sections' apps' CSS), applied before the
+    PDF's own rules so that page layout stays the pack's.
+    """
     weasyprint = _import_weasyprint()
     if isinstance(weasyprint, str):
         raise RuntimeError(PANGO_HELP)
@@ -46,6 +50,7 @@ def render_pdf(html: str) -> bytes:
 
     stylesheets = [
         weasyprint.CSS(string=Path(finders.find(name)).read_text(encoding="utf-8"))
-        for name in PDF_STYLESHEETS
+        for name in [*PDF_STYLESHEETS[:-1], *extra_stylesheets, PDF_STYLESHEETS[-1]]
+        if finders.find(name)
     ]
     return weasyprint.HTML(string=html, url_fetcher=NoFetching()).write_pdf(stylesheets=stylesheets)

@@ -27,6 +27,7 @@ from .selectors import (
     latest_issued,
 )
 from .services import build_pack, issue_pack, latest_version
+from .styles import section_stylesheets
 
 READERS_ONLY = "The board pack is for the LMNS programme team and board members."
 TEAM_ONLY = "Only the LMNS programme team can issue a board pack."
@@ -122,6 +123,7 @@ def _pack_context(
         "lmns": lmns,
         "period": period,
         "pack": _renderable(chosen.pack),
+        "section_css": section_stylesheets(chosen.pack),
         "issued": chosen.issued,
         "status": chosen.status,
         "produced_at": parse_datetime(chosen.pack["produced_at"]),
@@ -237,7 +239,8 @@ def pack_pdf(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
         return render(request, "boardpack/pdf_unavailable.html", context, status=503)
     context = _pack_context(request, access, lmns, period, chosen, pdf_mode=True)
     html = render_to_string("boardpack/pack.html", context, request=request)
-    return _attachment(pdf.render_pdf(html), "application/pdf", _filename(chosen, "pdf"))
+    body = pdf.render_pdf(html, extra_stylesheets=context["section_css"])
+    return _attachment(body, "application/pdf", _filename(chosen, "pdf"))
 
 
 @require_GET
