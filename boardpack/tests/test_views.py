@@ -34,6 +34,7 @@ def test_the_team_sees_the_live_draft_marked_not_issued(world, fake_sections):
     assert "2022/23 Q1" in html
     assert h2s(html) == ["Key messages", "Trusts", "Ockenden compliance", "Deliverables"]
     assert "No deliverables data for 2022/23 Q1" in html
+    assert '<a href="#section-nothing">Deliverables</a> (no data)' in html
     assert "Provisional</strong> – some figures are not yet agreed" in html
     assert "Issue 2022/23 Q1 pack to board" in html
 
