@@ -152,6 +152,7 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
     Formset = answer_formset(len(answers))
     form_kwargs = {"reports_percent": ret.framework.reports_percent}
     formset = version_form = None
+    stale = False
     if request.method == "POST":
         access.require(
             access.can_edit_trust(ret.trust),
@@ -194,6 +195,7 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
                         expected_version=version_form.cleaned_data["version"],
                     )
                 except StaleRecord as error:
+                    stale = True
                     messages.error(request, str(error) + " Attach any files again.")
                     ret.refresh_from_db(fields=["version", "status"])
                     version_form = VersionForm(initial={"version": ret.version})
@@ -238,6 +240,7 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
             "version_form": version_form,
             "editable": editable,
             "can_withdraw": editable,
+            "stale": stale,
         }
     )
     return render(request, "assurance/section_edit.html", context)

@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from simple_history.utils import bulk_create_with_history
 
 from assurance.models import (
     Answer,
@@ -86,12 +87,12 @@ class QuarterlyReturnFactory(factory.django.DjangoModelFactory):
         if not create or extracted is False:
             return
         requirements = Requirement.objects.filter(section__framework=obj.framework)
-        Answer.objects.bulk_create(
-            Answer(quarterly_return=obj, requirement=requirement) for requirement in requirements
+        bulk_create_with_history(
+            [Answer(quarterly_return=obj, requirement=r) for r in requirements], Answer
         )
-        SectionRating.objects.bulk_create(
-            SectionRating(quarterly_return=obj, section=section)
-            for section in obj.framework.sections.all()
+        bulk_create_with_history(
+            [SectionRating(quarterly_return=obj, section=s) for s in obj.framework.sections.all()],
+            SectionRating,
         )
 
 

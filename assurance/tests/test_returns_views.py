@@ -181,6 +181,7 @@ def test_stale_form_is_refused_and_the_persons_input_is_kept(as_lead, world, ret
     assert response.status_code == 200
     assert "Someone else saved this since you opened it" in page
     assert "My own words" in page
+    assert "Saved meanwhile by" in page
     assert _answer(ret, "IEA1.1").status == "fully_met"
     ret.refresh_from_db()
     assert f'name="version" value="{ret.version}"' in page
@@ -380,6 +381,18 @@ def test_board_member_sees_no_edit_controls(world, as_board, ret):
     assert "History" in page
 
 
+def test_history_of_the_return_is_linked_and_readable_only_by_its_readers(world, as_lead, ret):
+    first = _sections(ret)[0]
+    as_lead.post(_section_url(ret, first), _post_data(ret, first, {0: {"status": "fully_met"}}))
+    detail = as_lead.get(reverse("assurance:return_detail", args=[ret.pk])).content.decode()
+    url = reverse("record_history", args=["assurance.quarterlyreturn", ret.pk])
+    assert url in detail
+    assert as_lead.get(url).status_code == 200
+    assert world.client_for("sibling_lead").get(url).status_code == 404
+    answer_history = reverse("record_history", args=["assurance.answer", _answer(ret, "IEA1.1").pk])
+    assert "Fully met" in as_lead.get(answer_history).content.decode()
+
+
 def test_unknown_step_is_not_found(as_team, ret):
     url = reverse("assurance:return_action", args=[ret.pk, "delete"])
     assert as_team.get(url).status_code == 404
@@ -418,7 +431,7 @@ def test_query_count_of_the_overview(django_assert_max_num_queries, as_lead, big
 
 def test_query_count_of_the_section_page(django_assert_max_num_queries, as_lead, big_return):
     url = _section_url(big_return, _sections(big_return)[0])
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(13):
         assert as_lead.get(url).status_code == 200
 
 
@@ -433,7 +446,7 @@ def test_query_count_of_saving_a_section(django_assert_max_num_queries, as_lead,
 
 def test_query_count_of_the_submit_page(django_assert_max_num_queries, as_lead, big_return):
     url = reverse("assurance:return_action", args=[big_return.pk, "submit"])
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(8):
         assert as_lead.get(url).status_code == 200
 
 
@@ -441,3 +454,10 @@ def test_query_count_of_the_returns_list(django_assert_max_num_queries, world, a
     url = reverse("assurance:trust_returns", args=[world.trust.pk])
     with django_assert_max_num_queries(12):
         assert as_lead.get(url).status_code == 200
+
+
+def test_query_count_of_a_download(django_assert_max_num_queries, as_board, big_return):
+    evidence = EvidenceFile.objects.filter(answer__quarterly_return=big_return).first()
+    with django_assert_max_num_queries(7):
+        response = as_board.get(reverse("assurance:evidence_download", args=[evidence.pk]))
+        assert response.status_code == 200
