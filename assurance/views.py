@@ -178,7 +178,15 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
             formset = Formset(
                 request.POST, request.FILES, prefix=ANSWER_PREFIX, form_kwargs=form_kwargs
             )
-            if formset.is_valid() and version_form.is_valid():
+            if not version_form.is_valid():
+                stale = True
+                messages.error(
+                    request,
+                    "This page was out of date, so nothing was saved. Your input is still below: "
+                    "check it and save again.",
+                )
+                version_form = VersionForm(initial={"version": ret.version})
+            elif formset.is_valid():
                 try:
                     save_section(
                         ret=ret,

@@ -187,6 +187,22 @@ def test_stale_form_is_refused_and_the_persons_input_is_kept(as_lead, world, ret
     assert f'name="version" value="{ret.version}"' in page
 
 
+def test_a_tampered_or_truncated_post_is_refused_without_an_error_page(as_lead, ret):
+    first = _sections(ret)[0]
+    no_version = _post_data(ret, first, {0: {"status": "fully_met", "narrative": "Still here"}})
+    del no_version["version"]
+    response = as_lead.post(_section_url(ret, first), no_version)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "nothing was saved" in page
+    assert "Still here" in page
+    no_management = {"version": str(ret.version), "answers-0-status": "fully_met"}
+    response = as_lead.post(_section_url(ret, first), no_management)
+    assert response.status_code == 200
+    assert "Nothing was saved yet" in response.content.decode()
+    assert _answer(ret, "IEA1.1").status == ""
+
+
 def test_last_quarters_answers_are_shown_and_can_be_copied_forward(world, as_lead, ret):
     previous = QuarterlyReturnFactory(
         trust=world.trust, period=world.previous_period, framework=ret.framework
