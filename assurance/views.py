@@ -1,5 +1,7 @@
 """Pages for entering quarterly returns and moving them through review and sign-off."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -143,16 +145,21 @@ def _copied_forward(request: HttpRequest, answers, previous: dict, count: int) -
     return initial
 
 
+@dataclass
+class SectionEntry:
+    """The state of the section form while handling one request."""
+
+    formset: object = None
+    version_form: VersionForm | None = None
+    stale: bool = False
+    done: HttpResponse | None = None
+
+
 def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
     access = get_access(request)
     ret = _return(access, pk)
     context = _section_context(ret, section_pk)
-    answers = context["answers"]
     editable = can_edit_answers(access, ret)
-    Formset = answer_formset(len(answers))
-    form_kwargs = {"reports_percent": ret.framework.reports_percent}
-    formset = version_form = None
-    stale = False
     if request.method == "POST":
         access.require(
             access.can_edit_trust(ret.trust),
@@ -162,96 +169,103 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
             editable,
             f"This return is {ret.get_status_display().lower()}; its answers cannot be changed.",
         )
-        version_form = VersionForm(request.POST)
-        if "copy_previous" in request.POST:
-            formset = Formset(
-                initial=_copied_forward(request, answers, context["previous"], len(answers)),
-                prefix=ANSWER_PREFIX,
-                form_kwargs=form_kwargs,
-            )
-            messages.info(
-                request,
-                "Last quarter's answers were copied into the form. Nothing is saved yet: "
-                "check them, then save.",
-            )
-        else:
-            formset = Formset(
-                request.POST, request.FILES, prefix=ANSWER_PREFIX, form_kwargs=form_kwargs
-            )
-            if not version_form.is_valid():
-                stale = True
-                messages.error(
-                    request,
-                    "This page was out of date, so nothing was saved. Your input is still below: "
-                    "check it and save again.",
-                )
-                version_form = VersionForm(initial={"version": ret.version})
-            elif formset.is_valid():
-                try:
-                    save_section(
-                        ret=ret,
-                        answers=answers,
-                        values=[form.values() for form in formset],
-                        uploads=[
-                            UploadedEvidence(
-                                answer, form.cleaned_data["new_file"], form.content_type
-                            )
-                            for answer, form in zip(answers, formset, strict=True)
-                            if form.cleaned_data.get("new_file")
-                        ],
-                        user=request.user,
-                        expected_version=version_form.cleaned_data["version"],
-                    )
-                except StaleRecord as error:
-                    stale = True
-                    messages.error(request, str(error) + " Attach any files again.")
-                    ret.refresh_from_db(fields=["version", "status"])
-                    version_form = VersionForm(initial={"version": ret.version})
-                else:
-                    messages.success(request, f"{context['section'].code} saved as a draft.")
-                    if "save_next" in request.POST and context["next_section"]:
-                        return redirect(
-                            "assurance:section_edit",
-                            pk=ret.pk,
-                            section_pk=context["next_section"].pk,
-                        )
-                    if "save_next" in request.POST:
-                        return redirect("assurance:return_detail", pk=ret.pk)
-                    return redirect("assurance:section_edit", pk=ret.pk, section_pk=section_pk)
-            else:
-                messages.error(
-                    request, "Some answers need correcting (see below). Nothing was saved yet."
-                )
+        entry = _post_section(request, ret, context)
+        if entry.done:
+            return entry.done
     elif editable:
-        version_form = VersionForm(initial={"version": ret.version})
-        formset = Formset(
-            initial=[_initial(answer) for answer in answers],
-            prefix=ANSWER_PREFIX,
-            form_kwargs=form_kwargs,
+        entry = SectionEntry(
+            formset=_formset(ret, context, initial=[_initial(a) for a in context["answers"]]),
+            version_form=VersionForm(initial={"version": ret.version}),
         )
-    rows = []
-    for i, answer in enumerate(answers):
-        rows.append(
+    else:
+        entry = SectionEntry()
+    forms = entry.formset.forms if entry.formset is not None else []
+    context.update(
+        rows=[
             {
                 "answer": answer,
-                "form": formset.forms[i]
-                if formset is not None and i < len(formset.forms)
-                else None,
+                "form": forms[i] if i < len(forms) else None,
                 "previous": context["previous"].get(answer.requirement.code),
                 "files": context["evidence"].get(answer.pk, []),
             }
-        )
-    context.update(
-        {
-            "rows": rows,
-            "formset": formset,
-            "version_form": version_form,
-            "editable": editable,
-            "can_withdraw": editable,
-            "stale": stale,
-        }
+            for i, answer in enumerate(context["answers"])
+        ],
+        formset=entry.formset,
+        version_form=entry.version_form,
+        editable=editable,
+        can_withdraw=editable,
+        stale=entry.stale,
     )
     return render(request, "assurance/section_edit.html", context)
+
+
+def _formset(ret: QuarterlyReturn, context: dict, **kwargs):
+    Formset = answer_formset(len(context["answers"]))
+    return Formset(
+        prefix=ANSWER_PREFIX,
+        form_kwargs={"reports_percent": ret.framework.reports_percent},
+        **kwargs,
+    )
+
+
+def _post_section(request: HttpRequest, ret: QuarterlyReturn, context: dict) -> SectionEntry:
+    """Copy last quarter forward, or save; on any refusal keep the person's input."""
+    answers = context["answers"]
+    entry = SectionEntry(version_form=VersionForm(request.POST))
+    if "copy_previous" in request.POST:
+        initial = _copied_forward(request, answers, context["previous"], len(answers))
+        entry.formset = _formset(ret, context, initial=initial)
+        messages.info(
+            request,
+            "Last quarter's answers were copied into the form. Nothing is saved yet: "
+            "check them, then save.",
+        )
+        return entry
+    entry.formset = formset = _formset(ret, context, data=request.POST, files=request.FILES)
+    if not entry.version_form.is_valid():
+        messages.error(
+            request,
+            "This page was out of date, so nothing was saved. Your input is still below: "
+            "check it and save again.",
+        )
+        return _refused_as_stale(entry, ret)
+    if not formset.is_valid():
+        messages.error(request, "Some answers need correcting (see below). Nothing was saved yet.")
+        return entry
+    try:
+        save_section(
+            ret=ret,
+            answers=answers,
+            values=[form.values() for form in formset],
+            uploads=[
+                UploadedEvidence(answer, form.cleaned_data["new_file"], form.content_type)
+                for answer, form in zip(answers, formset, strict=True)
+                if form.cleaned_data.get("new_file")
+            ],
+            user=request.user,
+            expected_version=entry.version_form.cleaned_data["version"],
+        )
+    except StaleRecord as error:
+        messages.error(request, f"{error} Attach any files again.")
+        return _refused_as_stale(entry, ret)
+    messages.success(request, f"{context['section'].code} saved as a draft.")
+    if "save_next" not in request.POST:
+        entry.done = redirect("assurance:section_edit", pk=ret.pk, section_pk=context["section"].pk)
+    elif context["next_section"]:
+        entry.done = redirect(
+            "assurance:section_edit", pk=ret.pk, section_pk=context["next_section"].pk
+        )
+    else:
+        entry.done = redirect("assurance:return_detail", pk=ret.pk)
+    return entry
+
+
+def _refused_as_stale(entry: SectionEntry, ret: QuarterlyReturn) -> SectionEntry:
+    """Show what is saved now beside the person's input; the form now carries the new version."""
+    ret.refresh_from_db(fields=["version", "status"])
+    entry.stale = True
+    entry.version_form = VersionForm(initial={"version": ret.version})
+    return entry
 
 
 def return_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
