@@ -159,3 +159,24 @@ def fill_answers(ret: QuarterlyReturn, status: str = ComplianceStatus.FULLY_MET,
     values.update(fields)
     ret.answers.update(**values)
     recompute_ratings(ret)
+
+
+def assured_return(
+    trust, period, framework: Framework, percents: dict[str, Decimal | int | None]
+) -> QuarterlyReturn:
+    """An assured return whose sections' derived and agreed per cent are ``percents`` by code.
+
+    For dashboard and board tests that only read ``SectionRating``; sections not named are left
+    unrated (None).
+    """
+    ret = QuarterlyReturnFactory(
+        trust=trust, period=period, framework=framework, status=ReturnStatus.ASSURED
+    )
+    ratings = list(ret.section_ratings.select_related("section"))
+    for rating in ratings:
+        value = percents.get(rating.section.code)
+        rating.derived_percent = rating.agreed_percent = (
+            None if value is None else Decimal(value).quantize(Decimal("0.1"))
+        )
+    SectionRating.objects.bulk_update(ratings, ["derived_percent", "agreed_percent"])
+    return ret
