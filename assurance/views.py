@@ -132,17 +132,27 @@ def _initial(answer) -> dict:
     }
 
 
-def _copied_forward(request: HttpRequest, answers, previous: dict, count: int) -> list[dict]:
-    """The person's current input, with last quarter's answer wherever there was one."""
+def _copied_forward(
+    request: HttpRequest, answers, previous: dict, only: int | None = None
+) -> list[dict]:
+    """The person's current input, with last quarter's answer wherever there was one.
+
+    With ``only`` (a form index) just that requirement is copied.
+    """
     initial = []
-    for i, answer in enumerate(answers[:count]):
+    for i, answer in enumerate(answers):
         prefix = f"{ANSWER_PREFIX}-{i}-"
         row = {name: request.POST.get(prefix + name, "") for name in _initial(answer)}
         last = previous.get(answer.requirement.code)
-        if last is not None and last.status:
+        if last is not None and last.status and only in (None, i):
             row.update(_initial(last))
         initial.append(row)
     return initial
+
+
+def _copy_index(request: HttpRequest) -> int | None:
+    value = request.POST.get("copy_one", "")
+    return int(value) if value.isdigit() else None
 
 
 @dataclass
@@ -212,8 +222,8 @@ def _post_section(request: HttpRequest, ret: QuarterlyReturn, context: dict) -> 
     """Copy last quarter forward, or save; on any refusal keep the person's input."""
     answers = context["answers"]
     entry = SectionEntry(version_form=VersionForm(request.POST))
-    if "copy_previous" in request.POST:
-        initial = _copied_forward(request, answers, context["previous"], len(answers))
+    if "copy_previous" in request.POST or _copy_index(request) is not None:
+        initial = _copied_forward(request, answers, context["previous"], _copy_index(request))
         entry.formset = _formset(ret, context, initial=initial)
         messages.info(
             request,

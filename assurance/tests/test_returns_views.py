@@ -219,6 +219,19 @@ def test_last_quarters_answers_are_shown_and_can_be_copied_forward(world, as_lea
     assert _answer(ret, "IEA1.1").narrative == ""
 
 
+def test_one_requirement_can_be_copied_forward_keeping_the_others_input(world, as_lead, ret):
+    previous = QuarterlyReturnFactory(
+        trust=world.trust, period=world.previous_period, framework=ret.framework
+    )
+    fill_answers(previous, narrative="From last quarter")
+    first = _sections(ret)[0]
+    data = _post_data(ret, first, {0: {"narrative": "Typed just now"}}, copy_one="1")
+    page = as_lead.post(_section_url(ret, first), data).content.decode()
+    assert "Typed just now</textarea>" in page
+    assert page.count("From last quarter</textarea>") == 1
+    assert _answer(ret, "IEA1.2").narrative == ""
+
+
 def test_readers_see_the_section_without_a_form_and_cannot_post(world, ret):
     first = _sections(ret)[0]
     data = _post_data(ret, first, {0: {"status": "fully_met"}})
