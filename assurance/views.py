@@ -349,8 +349,12 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_readable_or_404(
         selectors.evidence_readable(), access, "trust:answer__quarterly_return__trust", pk=pk
     )
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The stored file is missing; ask an administrator to restore it.") from error
     response = FileResponse(
-        evidence.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=evidence.original_name,
         content_type=evidence.content_type,

@@ -280,6 +280,19 @@ def test_upload_then_download_with_safe_headers(world, as_lead, ret):
     assert world.client_for("sibling_lead").get(url).status_code == 404
 
 
+def test_a_missing_stored_file_is_not_found_not_an_error(as_lead, ret):
+    evidence = EvidenceFileFactory(answer=_answer(ret, "IEA1.1"))
+    evidence.file.storage.delete(evidence.file.name)
+    url = reverse("assurance:evidence_download", args=[evidence.pk])
+    assert as_lead.get(url).status_code == 404
+
+
+def test_a_section_of_another_framework_is_not_found(as_lead, ret):
+    other = QuarterlyReturnFactory(trust=ret.trust)
+    url = _section_url(ret, other.framework.sections.first())
+    assert as_lead.get(url).status_code == 404
+
+
 def test_a_disguised_upload_is_refused_and_the_rest_of_the_form_kept(as_lead, ret):
     first = _sections(ret)[0]
     data = _post_data(ret, first, {0: {"narrative": "Keep me"}}, save="1")
