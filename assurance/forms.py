@@ -99,6 +99,11 @@ class VersionForm(forms.Form):
 class AnswerForm(forms.Form):
     """One requirement's answer. Nothing is required here: a draft may be incomplete."""
 
+    requirement = forms.CharField(
+        widget=forms.HiddenInput,
+        required=False,
+        help_text="The requirement's code, so input never lands on another requirement.",
+    )
     status = forms.ChoiceField(
         choices=[("", "Not yet assessed"), *ComplianceStatus.choices], required=False
     )

@@ -122,6 +122,7 @@ def _section_context(ret: QuarterlyReturn, section_pk: int) -> dict:
 
 def _initial(answer) -> dict:
     return {
+        "requirement": answer.requirement.code,
         "status": answer.status,
         "percent": answer.percent,
         "narrative": answer.narrative,
@@ -146,6 +147,7 @@ def _copied_forward(
         last = previous.get(answer.requirement.code)
         if last is not None and last.status and only in (None, i):
             row.update(_initial(last))
+        row["requirement"] = answer.requirement.code
         initial.append(row)
     return initial
 
@@ -242,6 +244,16 @@ def _post_section(request: HttpRequest, ret: QuarterlyReturn, context: dict) -> 
     if not formset.is_valid():
         messages.error(request, "Some answers need correcting (see below). Nothing was saved yet.")
         return entry
+    if any(
+        form.cleaned_data.get("requirement") not in ("", answer.requirement.code)
+        for answer, form in zip(answers, formset, strict=True)
+    ):
+        messages.error(
+            request,
+            "The requirements of this section changed since you opened it, so nothing was "
+            "saved. Your input is below: check each requirement and save again.",
+        )
+        return _refused_as_stale(entry, ret)
     try:
         save_section(
             ret=ret,

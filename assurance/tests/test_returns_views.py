@@ -203,6 +203,26 @@ def test_a_tampered_or_truncated_post_is_refused_without_an_error_page(as_lead, 
     assert _answer(ret, "IEA1.1").status == ""
 
 
+def test_input_is_never_saved_onto_a_different_requirement(as_lead, ret):
+    first = _sections(ret)[0]
+    data = _post_data(
+        ret,
+        first,
+        {
+            0: {"requirement": "IEA1.2", "status": "not_met"},
+            1: {"requirement": "IEA1.1", "status": "fully_met"},
+        },
+    )
+    response = as_lead.post(_section_url(ret, first), data)
+    assert response.status_code == 200
+    assert "changed since you opened it" in response.content.decode()
+    assert _answer(ret, "IEA1.1").status == ""
+    assert (
+        'name="answers-0-requirement" value="IEA1.1"'
+        in as_lead.get(_section_url(ret, first)).content.decode()
+    )
+
+
 def test_last_quarters_answers_are_shown_and_can_be_copied_forward(world, as_lead, ret):
     previous = QuarterlyReturnFactory(
         trust=world.trust, period=world.previous_period, framework=ret.framework
