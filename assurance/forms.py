@@ -153,9 +153,8 @@ class AnswerForm(forms.Form):
         return upload
 
     def values(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.setdefault("percent", None)
-        return data
+        """The answer's fields as entered; per cent is absent when the framework does not ask."""
+        return dict(self.cleaned_data)
 
 
 def answer_formset(count: int):

@@ -143,6 +143,23 @@ def test_save_draft_keeps_everything_and_recomputes_the_section(world, as_lead, 
     assert "Section 1 of 3" in page
 
 
+def test_saving_where_per_cent_is_not_asked_keeps_a_stored_per_cent(world, as_lead):
+    ret = QuarterlyReturnFactory(
+        trust=world.trust, period=world.period, framework=framework_with(reports_percent=False)
+    )
+    first = _sections(ret)[0]
+    Answer.objects.filter(quarterly_return=ret, requirement__code="IEA1.1").update(
+        status="partially_met", percent=Decimal("65")
+    )
+    page = as_lead.get(_section_url(ret, first)).content.decode()
+    assert "Per cent compliant" not in page
+    data = _post_data(ret, first, {0: {"status": "partially_met", "narrative": "Updated"}})
+    del data["answers-0-percent"], data["answers-1-percent"]
+    as_lead.post(_section_url(ret, first), data)
+    answer = _answer(ret, "IEA1.1")
+    assert (answer.narrative, answer.percent) == ("Updated", Decimal("65.0"))
+
+
 def test_save_and_next_goes_to_the_next_section(as_lead, ret):
     first, second, _ = _sections(ret)
     response = as_lead.post(_section_url(ret, first), _post_data(ret, first, save_next="1"))
