@@ -72,7 +72,9 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         period = chosen.get("period") or selectors.default_period(lmns, framework)
     if period is not None:
         grid = selectors.compliance_grid(lmns, framework, period)
-        returns = selectors.returns_status(lmns, period, frameworks)
+        returns = selectors.returns_status(
+            lmns, period, frameworks, trusts=[row.trust for row in grid.rows]
+        )
         if not form.is_bound:
             form = DashboardFilterForm(initial={"framework": framework, "period": period})
     query = urlencode({"framework": framework.pk, "period": period.pk}) if grid else ""

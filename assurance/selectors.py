@@ -290,13 +290,17 @@ class TrustReturns:
 
 
 def returns_status(
-    lmns: Lmns, period: ReportingPeriod, frameworks: list[Framework]
+    lmns: Lmns,
+    period: ReportingPeriod,
+    frameworks: list[Framework],
+    trusts: list[Trust] | None = None,
 ) -> list[TrustReturns]:
     """Each trust × active framework: its return's workflow state and when it last changed.
 
     The last change is the latest workflow step, or the last save of a return never moved on.
     """
-    trusts = list(lmns.trusts.order_by("name"))
+    if trusts is None:
+        trusts = list(lmns.trusts.order_by("name"))
     returns = {
         (r["trust_id"], r["framework_id"]): r
         for r in QuarterlyReturn.objects.filter(
