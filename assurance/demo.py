@@ -28,7 +28,7 @@ from .models import (
     SectionRating,
     Transition,
 )
-from .services import derive_section_percent
+from .services import derive_section_percent, start_return
 
 CODES = ["IEA1", "IEA2", "IEA3", "IEA4", "IEA5", "IEA6", "IEA7", "WF"]
 QUARTERS = [(2021, 2), (2021, 3), (2021, 4), (2022, 1)]
@@ -172,12 +172,15 @@ def load() -> str:
     drafts = 0
     latest = ReportingPeriod.objects.latest_open()
     if latest is not None and (latest.start_year, latest.quarter) not in QUARTERS:
-        _, created = QuarterlyReturn.objects.get_or_create(
-            trust=trusts["RX1"],
-            framework=framework,
-            period=latest,
-            defaults={"status": ReturnStatus.DRAFT, "updated_by": users.get(LEADS["RX1"])},
-        )
+        if not QuarterlyReturn.objects.filter(
+            trust=trusts["RX1"], framework=framework, period=latest
+        ).exists():
+            start_return(
+                trust=trusts["RX1"],
+                framework=framework,
+                period=latest,
+                user=users.get(LEADS["RX1"]),
+            )
         drafts = 1
     return (
         f"{count} assured Ockenden interim returns (2021/22 Q2 to 2022/23 Q1), "

@@ -29,11 +29,20 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Q
+from simple_history.utils import bulk_create_with_history
 
 from lmns.models import Lmns, ReportingPeriod, Trust
 from lmns.workflow import advance
 
-from .models import Framework, QuarterlyReturn, ReturnStatus, SectionRating, Transition
+from .models import (
+    Answer,
+    Framework,
+    QuarterlyReturn,
+    Requirement,
+    ReturnStatus,
+    SectionRating,
+    Transition,
+)
 
 MAX_BYTES = 1_000_000
 MAX_ROWS = 500
@@ -247,12 +256,22 @@ def _write_row(row, framework, period, user, comment, sections, report) -> None:
         .first()
     )
     if quarterly_return is None:
+        # Shaped like a return started by its trust: a blank answer per requirement and a
+        # rating per section, so it can be reopened and edited like any other.
         quarterly_return = QuarterlyReturn.objects.create(
             trust=row.trust,
             framework=framework,
             period=period,
             status=ReturnStatus.ASSURED,
             updated_by=user,
+        )
+        bulk_create_with_history(
+            [
+                Answer(quarterly_return=quarterly_return, requirement=requirement)
+                for requirement in Requirement.objects.filter(section__framework=framework)
+            ],
+            Answer,
+            default_user=user,
         )
         from_status = ReturnStatus.DRAFT
         report.created += 1
@@ -263,6 +282,11 @@ def _write_row(row, framework, period, user, comment, sections, report) -> None:
             from_statuses=OVERWRITABLE_STATUSES,
             to_status=ReturnStatus.ASSURED,
             updated_by=user,
+        )
+        # The conditional UPDATE bypasses save(): write the audit trail's row explicitly.
+        quarterly_return.refresh_from_db()
+        QuarterlyReturn.history.bulk_history_create(
+            [quarterly_return], update=True, default_user=user
         )
         report.updated += 1
     else:
@@ -279,13 +303,16 @@ def _write_row(row, framework, period, user, comment, sections, report) -> None:
         by=user,
         comment=comment,
     )
-    for code, figure in row.figures.items():
-        SectionRating.objects.update_or_create(
-            quarterly_return=quarterly_return,
-            section=sections[code],
-            defaults={
-                "derived_percent": figure,
-                "agreed_percent": figure,
-                "change_reason": comment,
-            },
+    for code, section in sections.items():
+        if code in row.figures:
+            figure = row.figures[code]
+            values = {"derived_percent": figure, "agreed_percent": figure, "change_reason": comment}
+        else:
+            values = {}  # not in the file: an existing rating is left as it was
+        rating, created = SectionRating.objects.get_or_create(
+            quarterly_return=quarterly_return, section=section, defaults=values
         )
+        if values and not created:
+            for field, value in values.items():
+                setattr(rating, field, value)
+            rating.save()

@@ -71,6 +71,7 @@ def test_a_draft_is_completed_and_assured(world):
     assert draft.status == ReturnStatus.ASSURED and draft.version == 2
     assert _agreed(world.trust, world.period)["IEA1"] == Decimal("100")
     assert draft.transitions.get().from_status == ReturnStatus.DRAFT
+    assert draft.history.first().status == ReturnStatus.ASSURED
 
 
 @pytest.mark.parametrize(
@@ -175,7 +176,19 @@ def test_excel_byte_order_mark_and_blank_cells_are_accepted(world):
         user=world.users["team"],
     )
     assert report.ok
-    assert _agreed(world.trust, world.period) == {"IEA7": Decimal("57")}
+    agreed = _agreed(world.trust, world.period)
+    assert agreed["IEA7"] == Decimal("57")
+    assert agreed["IEA1"] is None and len(agreed) == 8
+
+
+def test_an_imported_return_can_be_opened_like_any_other(world):
+    _import(world, SEED_000)
+
+    nuh = QuarterlyReturn.objects.get(trust=world.trust, period=world.period)
+    requirements = sum(s.requirements.count() for s in ockenden_interim().sections.all())
+    assert nuh.answers.count() == requirements
+    assert nuh.section_ratings.count() == 8
+    assert nuh.history.count() == 1
 
 
 # -- the upload page ----------------------------------------------------------------------
