@@ -155,11 +155,13 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
             except ImportRejected as rejected:
                 report = rejected.report
             else:
+                trusts = len(done.rows)
                 messages.success(
                     request,
-                    f"Imported {len(done.rows)} trusts' {framework.short_name} figures for "
-                    f"{period} as assured ({done.created} new returns, {done.updated} drafts "
-                    "completed).",
+                    f"Imported {framework.short_name} figures for {period} as assured for "
+                    f"{trusts} trust{'s' if trusts != 1 else ''} ({done.created} new "
+                    f"return{'s' if done.created != 1 else ''}, {done.updated} "
+                    f"draft{'s' if done.updated != 1 else ''} completed).",
                 )
                 url = reverse("assurance:dashboard", args=[lmns.pk])
                 return redirect(

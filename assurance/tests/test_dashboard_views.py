@@ -67,6 +67,8 @@ def test_returns_status_shows_who_has_not_submitted(world, figures, as_team):
     section = html[html.index('id="returns-heading"') :]
     nuh = re.search(r"<th scope=\"row\">NUH.*?</tr>", section, re.S).group(0)
     assert "Assured" in nuh
+    nuh_return = world.trust.quarterly_returns.get(period=world.period)
+    assert reverse("assurance:return_detail", args=[nuh_return.pk]) in nuh
     sfh = re.search(r"<th scope=\"row\">SFH.*?</tr>", section, re.S).group(0)
     assert "Submitted" in sfh
     assert "Not started" in sfh and "not yet submitted" in sfh

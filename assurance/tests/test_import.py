@@ -211,7 +211,8 @@ def test_team_uploads_a_file_and_sees_the_dashboard(world, as_team):
     assert response.status_code == 302
     assert response.url.startswith(reverse("assurance:dashboard", args=[world.lmns.pk]))
     page = as_team.get(response.url).content.decode()
-    assert "Imported 2 trusts" in page and "65%" in page
+    assert "as assured for 2 trusts (2 new returns, 0 drafts completed)" in page
+    assert "65%" in page
 
 
 def test_a_rejected_upload_lists_the_reasons_and_keeps_the_choices(world, as_team):
