@@ -10,6 +10,7 @@ class AssuranceConfig(AppConfig):
         from lmns.menus import OrgLink, register_link
         from lmns.models import Role
 
+        from .dashboard import register_links
         from .models import Answer, EvidenceFile, QuarterlyReturn, SectionRating
 
         register_history(QuarterlyReturn, "trust:trust")
@@ -26,3 +27,4 @@ class AssuranceConfig(AppConfig):
                 order=10,
             )
         )
+        register_links()

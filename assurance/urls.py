@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import dashboard_urls, views
 
 app_name = "assurance"
 
@@ -18,3 +18,4 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/withdraw/", views.evidence_withdraw, name="evidence_withdraw"),
 ]
+urlpatterns += dashboard_urls.urlpatterns

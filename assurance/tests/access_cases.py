@@ -1,5 +1,6 @@
 """Access matrix cases for the assurance returns pages (GET as every persona)."""
 
+from assurance.tests.dashboard_access_cases import DASHBOARD_CASES
 from assurance.tests.factories import EvidenceFileFactory, QuarterlyReturnFactory
 from lmns.tests.matrix import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Case, everyone
 
@@ -39,3 +40,4 @@ CASES = {
         kwargs=lambda w: {"pk": _evidence(w).pk}, expect=everyone(NOT_ALLOWED)
     ),
 }
+CASES.update(DASHBOARD_CASES)
