@@ -1,6 +1,7 @@
 """The plan page's table; its ``value_*`` methods give the plain values the exports use."""
 
 import django_tables2 as tables
+from django.utils import timezone
 from django.utils.html import format_html
 
 from lmns.templatetags.lmns_tags import rag_badge
@@ -13,13 +14,16 @@ class DeliverableTable(tables.Table):
         "No.", accessor="reference", order_by=("number", "part"), linkify=True
     )
     title = tables.Column(linkify=True)
-    workstream = tables.Column(accessor="workstream__name", default="–")
+    workstream = tables.Column("Workstream", accessor="workstream__name", default="–")
     owner = tables.Column(accessor="owner_name", default="–")
-    due_date = tables.DateColumn("Due", default="–")
+    due_date = tables.DateColumn(verbose_name="Due", format="j M Y", default="–")
     status = tables.Column("Latest status")
     overdue = tables.Column("Overdue", accessor="overdue")
     last_updated = tables.DateTimeColumn(
-        "Last updated", accessor="latest_update__created_at", default="Never"
+        verbose_name="Last updated",
+        accessor="latest_update__created_at",
+        format="j M Y, H:i",
+        default="Never",
     )
 
     class Meta:
@@ -39,8 +43,8 @@ class DeliverableTable(tables.Table):
         orderable = True
         empty_text = "No deliverables match these filters."
 
-    def render_status(self, value) -> str:
-        return rag_badge(value)
+    def render_status(self, record) -> str:
+        return rag_badge(record.status)
 
     def value_status(self, record) -> str:
         return record.get_status_display()
@@ -55,7 +59,7 @@ class DeliverableTable(tables.Table):
         return value.isoformat() if value else ""
 
     def value_last_updated(self, value) -> str:
-        return value.strftime("%Y-%m-%d %H:%M") if value else ""
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
     def value_workstream(self, value) -> str:
         return value or ""
