@@ -67,7 +67,7 @@ class PeriodRowForm(UpdateRuleMixin, forms.Form):
 
     def __init__(self, *args, deliverable: Deliverable | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.deliverable = deliverable
+        self.record = deliverable
         ref = deliverable.reference if deliverable else ""
         for name in self.EDITABLE:
             self.fields[name].label = f"{self.fields[name].label} for {ref}"

@@ -183,6 +183,12 @@ class DeliverableUpdate(models.Model):
     def __str__(self) -> str:
         return f"{self.deliverable.reference} {self.period}: {self.get_status_display()}"
 
+    @property
+    def recorded_by(self) -> str:
+        if self.created_by is None:
+            return "an import or the system"
+        return self.created_by.get_full_name() or self.created_by.username
+
 
 class Trajectory(models.Model):
     """The measurable target of a deliverable: a metric and its target values by date."""

@@ -2,7 +2,7 @@
 
 import django_tables2 as tables
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from lmns.templatetags.lmns_tags import rag_badge
 
@@ -50,7 +50,7 @@ class DeliverableTable(tables.Table):
         return record.get_status_display()
 
     def render_overdue(self, value) -> str:
-        return format_html('<span class="overdue">Overdue</span>') if value else ""
+        return mark_safe('<span class="overdue">Overdue</span>') if value else ""
 
     def value_overdue(self, value) -> str:
         return "Overdue" if value else ""

@@ -167,7 +167,7 @@ def period_update(request: HttpRequest, pk: int) -> HttpResponse:
         if period_form.is_valid() and formset.is_valid():
             changed = [form for form in formset if form.row_changed]
             for form in changed:
-                if form.cleaned_data["version"] != form.deliverable.version:
+                if form.cleaned_data["version"] != form.record.version:
                     form.add_error(
                         None,
                         "Someone else updated this deliverable since you opened the page. "
@@ -176,7 +176,7 @@ def period_update(request: HttpRequest, pk: int) -> HttpResponse:
             if not any(form.errors for form in changed):
                 items = [
                     services.UpdateInput(
-                        deliverable=form.deliverable,
+                        deliverable=form.record,
                         expected_version=form.cleaned_data["version"],
                         status=form.cleaned_data["status"],
                         narrative=form.cleaned_data["narrative"],
