@@ -339,7 +339,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     rows = importing.rows_from_data(stored["rows"])
     period = get_object_or_404(selectors.periods_for_choice(), pk=stored["period"])
     _, unmapped = importing.resolve(rows, {})
-    form = MappingForm(request.POST or None, words=unmapped)
+    form = MappingForm(request.POST if request.method == "POST" else None, words=unmapped)
     mapping: dict[str, str] = {}
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -407,7 +407,7 @@ def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
     lmns = get_object_or_404(access.lmnss(), pk=pk)
     access.require(access.can_manage_lmns(lmns.pk), "Only the programme team can add risks.")
     choices = _risk_deliverables(access, lmns.pk)
-    form = RiskForm(request.POST or None, deliverables=choices)
+    form = RiskForm(request.POST if request.method == "POST" else None, deliverables=choices)
     if request.method == "POST" and form.is_valid():
         risk = form.save(commit=False)
         risk.lmns = lmns
@@ -509,7 +509,7 @@ def mitigation_create(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(
         access.can_manage_lmns(risk.lmns_id), "Only the programme team can add mitigations."
     )
-    form = MitigationForm(request.POST or None)
+    form = MitigationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         mitigation = form.save(commit=False)
         mitigation.risk = risk
@@ -532,7 +532,7 @@ def mitigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(
         access.can_manage_lmns(risk.lmns_id), "Only the programme team can change mitigations."
     )
-    form = MitigationForm(request.POST or None, instance=mitigation)
+    form = MitigationForm(request.POST if request.method == "POST" else None, instance=mitigation)
     if request.method == "POST" and form.is_valid():
         services.save_mitigation(form.save(commit=False))
         messages.success(request, "Mitigation saved.")
