@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import pretty_name
 
 from lmns.models import RagStatus, ReportingPeriod
 
@@ -70,7 +71,8 @@ class PeriodRowForm(UpdateRuleMixin, forms.Form):
         self.record = deliverable
         ref = deliverable.reference if deliverable else ""
         for name in self.EDITABLE:
-            self.fields[name].label = f"{self.fields[name].label} for {ref}"
+            label = self.fields[name].label or pretty_name(name)
+            self.fields[name].label = f"{label} for {ref}"
 
     @property
     def row_changed(self) -> bool:

@@ -15,6 +15,7 @@ from .factories import (
     DeliverableFactory,
     DeliverableUpdateFactory,
     PlanFactory,
+    RiskFactory,
     TrajectoryActualFactory,
     TrajectoryFactory,
     TrajectoryTargetFactory,
@@ -418,3 +419,27 @@ def test_plan_page_queries_do_not_grow_with_data(world, django_assert_max_num_qu
         client.get(reverse("deliverables:plan_export", args=[big.pk, "xlsx"]))
     with django_assert_max_num_queries(PLAN_PAGE_QUERIES + 3):
         client.get(reverse("deliverables:period_update", args=[big.pk]))
+
+
+def test_pages_have_nothing_inline_that_the_content_security_policy_blocks(world, nw_plan):
+    plan, rows = nw_plan
+    risk = RiskFactory(lmns=world.other_lmns)
+    trajectory = TrajectoryFactory(deliverable=rows["3"])
+    TrajectoryTargetFactory(trajectory=trajectory)
+    client = world.client_for("other_team")
+    urls = [
+        reverse("deliverables:plan_list", args=[world.other_lmns.pk]),
+        plan.get_absolute_url(),
+        reverse("deliverables:period_update", args=[plan.pk]),
+        rows["3"].get_absolute_url(),
+        reverse("deliverables:deliverable_update", args=[rows["3"].pk]),
+        reverse("deliverables:import_upload", args=[plan.pk]),
+        reverse("deliverables:risk_register", args=[world.other_lmns.pk]),
+        reverse("deliverables:risk_create", args=[world.other_lmns.pk]),
+        risk.get_absolute_url(),
+    ]
+    for url in urls:
+        html = client.get(url).content.decode()
+        assert 'style="' not in html, url
+        assert "onclick" not in html.lower(), url
+        assert "<script>" not in html, url
