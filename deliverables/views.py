@@ -14,7 +14,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -71,7 +71,12 @@ def _changeable_plan(request: HttpRequest, pk: int) -> tuple[Access, Plan]:
 def plan_list(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
     lmns = get_object_or_404(access.lmnss(), pk=pk)
-    plans = selectors.plans_of(access, lmns).annotate(deliverable_count=Count("deliverables"))
+    plans = selectors.plans_of(access, lmns).annotate(
+        deliverable_count=Count(
+            "deliverables",
+            filter=Q(deliverables__in=selectors.visible_deliverables(access)),
+        )
+    )
     context = {
         "lmns": lmns,
         "plans": plans,

@@ -443,3 +443,14 @@ def test_pages_have_nothing_inline_that_the_content_security_policy_blocks(world
         assert 'style="' not in html, url
         assert "onclick" not in html.lower(), url
         assert "<script>" not in html, url
+
+
+def test_plan_list_counts_only_what_a_trust_lead_may_see(world):
+    plan = PlanFactory(lmns=world.lmns, title="Notts plan")
+    DeliverableFactory(plan=plan)
+    DeliverableFactory(plan=plan, trusts=[world.sibling_trust])
+    url = reverse("deliverables:plan_list", args=[world.lmns.pk])
+    lead_plans = world.client_for("lead").get(url).context["plans"]
+    team_plans = world.client_for("team").get(url).context["plans"]
+    assert [p.deliverable_count for p in lead_plans] == [1]
+    assert [p.deliverable_count for p in team_plans] == [2]
