@@ -223,7 +223,7 @@ def return_detail(request: HttpRequest, pk: int, start_year: int, quarter: int) 
     period = _period(start_year, quarter)
     spend_return = (
         lmns.spend_returns.filter(period=period)
-        .select_related("submitted_by", "signed_off_by")
+        .select_related("period", "submitted_by", "signed_off_by")
         .first()
     )
     wide = access.can_read_lmns_wide(lmns.pk)
