@@ -71,6 +71,17 @@ class StreamForm(forms.ModelForm):
         self.instance.start_year = start_year
         _money_fields(self, ["amount"])
 
+    def clean_kind(self):
+        kind = self.cleaned_data["kind"]
+        taken = FundingStream.objects.filter(
+            lmns=self.instance.lmns, start_year=self.instance.start_year, kind=kind
+        )
+        if taken.exists():
+            raise forms.ValidationError(
+                "This LMNS already has that line for the year: hold or adjust it instead."
+            )
+        return kind
+
 
 class AllocationChangeForm(forms.Form):
     new_amount = MoneyField(label="New allocation (£)")

@@ -58,6 +58,14 @@ def may_enter(access: Access, line: BudgetLine) -> bool:
     return access.can_manage_lmns(line.stream.lmns_id)
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _check_year(start_year: int) -> None:
+    if not FIRST_YEAR <= start_year <= LAST_YEAR:
+        raise Http404("No such financial year.")
+
+
 def _period(start_year: int, quarter: int) -> ReportingPeriod:
     return get_object_or_404(ReportingPeriod, start_year=start_year, quarter=quarter)
 
@@ -79,6 +87,7 @@ def lmns_home(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def year(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
+    _check_year(start_year)
     access, lmns = _lmns_wide(request, pk)
     data = selectors.funding_year(lmns, start_year, _quarter_param(request))
     context = {
@@ -91,6 +100,7 @@ def year(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
 
 
 def month6(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
+    _check_year(start_year)
     _, lmns = _lmns_wide(request, pk)
     context = {
         "lmns": lmns,
@@ -102,6 +112,7 @@ def month6(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
 
 
 def export(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
+    _check_year(start_year)
     _, lmns = _lmns_wide(request, pk)
     content = year_workbook(lmns, start_year, _quarter_param(request))
     response = HttpResponse(content, content_type=XLSX)
@@ -111,6 +122,7 @@ def export(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
 
 
 def stream_add(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
+    _check_year(start_year)
     _, lmns = _manage(request, pk)
     form = StreamForm(request.POST or None, lmns=lmns, start_year=start_year)
     if request.method == "POST" and form.is_valid():
@@ -149,6 +161,7 @@ def stream_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def line_add(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
+    _check_year(start_year)
     _, lmns = _manage(request, pk)
     form = BudgetLineForm(request.POST or None, lmns=lmns, start_year=start_year)
     if not form.fields["stream"].queryset.exists():

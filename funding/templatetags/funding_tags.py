@@ -16,7 +16,9 @@ def _variance(value, under: str, over: str, level: str) -> str:
         return format_html('<span class="variance">{}</span>', level)
     words = under if amount < 0 else over
     css = "variance variance-under" if amount < 0 else "variance variance-over"
-    return format_html('<span class="{}">{} {}</span>', css, money(amount), words)
+    return format_html(
+        '<span class="{}"><span class="amount">{}</span> {}</span>', css, money(amount), words
+    )
 
 
 @register.filter

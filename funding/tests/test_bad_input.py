@@ -241,3 +241,22 @@ def test_another_lmns_is_404_on_posts(world, funded):
         client.post(reverse("funding:entry_edit", args=[funded.central.pk, 1]), {}).status_code
         == 404
     )
+
+
+def test_a_stream_cannot_be_added_twice(world, funded, as_team):
+    url = reverse("funding:stream_add", args=[world.lmns.pk, 2022])
+    data = {"kind": "baseline", "name": "Again", "amount": "5", "date_notified": "2022-05-01"}
+    response = as_team.post(url, data)
+    assert response.status_code == 200
+    assert "already has that line for the year" in response.content.decode()
+    data["kind"] = "A"
+    data["name"] = "Perinatal mental health"
+    assert as_team.post(url, data).status_code == 302
+    assert FundingStream.objects.filter(lmns=world.lmns, start_year=2022).count() == 2
+
+
+def test_a_year_out_of_range_is_not_found(world, as_team):
+    assert (
+        as_team.get(reverse("funding:stream_add", args=[world.lmns.pk, 99999])).status_code == 404
+    )
+    assert as_team.get(reverse("funding:year", args=[world.lmns.pk, 1066])).status_code == 404
