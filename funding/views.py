@@ -75,8 +75,24 @@ def _quarter_param(request: HttpRequest) -> int | None:
     return int(value) if value in {"1", "2", "3", "4"} else None
 
 
+def _lead_redirect(request: HttpRequest, pk: int, start_year: int | None = None):
+    """A trust lead of this LMNS opening its funding page is shown their trust's view instead."""
+    access = get_access(request)
+    if access.can_read_lmns_wide(pk):
+        return None
+    trust_obj = (
+        access.trusts().filter(lmns_id=pk, pk__in=access.lead_trust_ids).order_by("name").first()
+    )
+    if trust_obj is None:
+        return None
+    url = reverse("funding:trust", args=[trust_obj.pk])
+    return redirect(f"{url}?year={start_year}" if start_year else url)
+
+
 # -- LMNS pages ---------------------------------------------------------------------------------
 def lmns_home(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _lead_redirect(request, pk):
+        return response
     access, lmns = _lmns_wide(request, pk)
     context = {
         "lmns": lmns,
@@ -88,6 +104,8 @@ def lmns_home(request: HttpRequest, pk: int) -> HttpResponse:
 
 def year(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
     _check_year(start_year)
+    if response := _lead_redirect(request, pk, start_year):
+        return response
     access, lmns = _lmns_wide(request, pk)
     data = selectors.funding_year(lmns, start_year, _quarter_param(request))
     context = {

@@ -1,7 +1,7 @@
 """Every funding URL as every persona. NUH's lead leads ``w.trust``; SFH's lead the sibling trust."""
 
 from funding.tests.factories import make_funded
-from lmns.tests.matrix import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Case, everyone
+from lmns.tests.matrix import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Case, everyone
 
 
 def _year(w) -> dict:
@@ -13,11 +13,13 @@ def _year(w) -> dict:
 # their trust's page is "Funding held"); another LMNS's team gets 404.
 WIDE_READ = everyone(OK, lead=FORBIDDEN, sibling_lead=FORBIDDEN, other_team=NOT_FOUND)
 # Changing LMNS-wide data: the programme team only.
+# The LMNS's funding page and its years: its trust leads are sent to their trust's view.
+WIDE_READ_OR_TRUST = everyone(OK, lead=REDIRECT, sibling_lead=REDIRECT, other_team=NOT_FOUND)
 MANAGE = everyone(FORBIDDEN, team=OK, other_team=NOT_FOUND)
 
 CASES = {
-    "funding:lmns": Case(kwargs=lambda w: {"pk": w.lmns.pk}, expect=WIDE_READ),
-    "funding:year": Case(kwargs=_year, expect=WIDE_READ),
+    "funding:lmns": Case(kwargs=lambda w: {"pk": w.lmns.pk}, expect=WIDE_READ_OR_TRUST),
+    "funding:year": Case(kwargs=_year, expect=WIDE_READ_OR_TRUST),
     "funding:month6": Case(kwargs=_year, expect=WIDE_READ),
     "funding:export": Case(kwargs=_year, expect=WIDE_READ),
     "funding:stream_add": Case(kwargs=_year, expect=MANAGE),

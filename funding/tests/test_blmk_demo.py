@@ -260,3 +260,13 @@ def test_home_links(blmk):
     assert reverse("funding:trust", args=[bedford.pk]) in page
     page = client_for("bh-lead").get(reverse("lmns_detail", args=[blmk.pk])).content.decode()
     assert reverse("funding:lmns", args=[blmk.pk]) not in page
+
+
+def test_trust_lead_opening_the_lmns_funding_page_sees_their_trust_view(blmk):
+    bedford = Trust.objects.get(ods_code="RC1")
+    response = client_for("bh-lead").get(reverse("funding:year", args=[blmk.pk, 2018]))
+    assert response.url == reverse("funding:trust", args=[bedford.pk]) + "?year=2018"
+    assert (
+        client_for("bh-lead").get(reverse("funding:month6", args=[blmk.pk, 2018])).status_code
+        == 403
+    )
