@@ -42,7 +42,7 @@ def _sheet_title(text: str, used: set[str]) -> str:
     return title
 
 
-def _money(value) -> float | Decimal:
+def _money(value) -> Decimal:
     return Decimal(value or 0)
 
 

@@ -275,17 +275,17 @@ def latest_return_quarter(lmns_id: int, start_year: int) -> int:
     return quarter or 1
 
 
-def return_lines(spend_return_lmns: Lmns, period: ReportingPeriod, lines: QuerySet[BudgetLine]):
+def return_lines(lmns: Lmns, period: ReportingPeriod, lines: QuerySet[BudgetLine]) -> list[dict]:
     """Lines of a quarter's return with this quarter's entry (or None) and profile, fixed queries."""
     lines = list(
-        lines.filter(stream__lmns=spend_return_lmns, stream__start_year=period.start_year)
+        lines.filter(stream__lmns=lmns, stream__start_year=period.start_year)
         .select_related("stream", "deliverable", "holder_trust")
         .order_by("stream__kind", "holder_trust__name", "title")
     )
     entries = {
         e.budget_line_id: e
         for e in SpendEntry.objects.filter(
-            spend_return__lmns=spend_return_lmns,
+            spend_return__lmns=lmns,
             spend_return__period=period,
             budget_line__in=[line.pk for line in lines],
         )

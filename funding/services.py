@@ -14,9 +14,7 @@ from lmns.templatetags.lmns_tags import money
 from lmns.workflow import StaleRecord, advance, bump_version
 
 from .models import (
-    QUARTERS,
     AllocationChange,
-    AllocationStatus,
     BudgetLine,
     FundingStream,
     ReturnStatus,
@@ -231,10 +229,3 @@ def transition_return(
         by=user,
         comment=comment.strip(),
     )
-
-
-def profile_list(line: BudgetLine) -> list[Decimal]:
-    return [line.profile_for(q) for q in QUARTERS]
-
-
-__all__ = ["StaleRecord", "AllocationStatus"]

@@ -205,3 +205,21 @@ def test_history_pages_follow_funding_access(world, funded):
     assert world.client_for("board").get(url).status_code == 200
     assert world.client_for("other_team").get(url).status_code == 404
     assert world.client_for("sibling_lead").get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_board_section_template_renders_from_the_dict_alone(
+    world, funded, django_assert_num_queries
+):
+    import json
+
+    from django.template.loader import render_to_string
+
+    q2 = ReportingPeriodFactory(start_year=2022, quarter=2)
+    section = json.loads(json.dumps(board.build(world.lmns, q2)))
+    with django_assert_num_queries(0):
+        html = render_to_string("funding/board_section.html", {"section": section})
+    text = strip_tags(html)
+    assert "£100,000" in text
+    assert "Month-6 position:" in text
+    assert "forecast underspend" in text
