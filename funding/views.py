@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -94,10 +96,16 @@ def lmns_home(request: HttpRequest, pk: int) -> HttpResponse:
     if response := _lead_redirect(request, pk):
         return response
     access, lmns = _lmns_wide(request, pk)
+    years = selectors.years_with_streams(lmns)
+    today = datetime.date.today()
+    current = today.year if today.month >= 4 else today.year - 1
+    recorded = {y["start_year"] for y in years}
+    latest = max(recorded, default=current)
     context = {
         "lmns": lmns,
-        "years": selectors.years_with_streams(lmns),
+        "years": years,
         "can_manage": access.can_manage_lmns(lmns.pk),
+        "new_years": sorted({current, current + 1, latest + 1} - recorded),
     }
     return render(request, "funding/lmns_home.html", context)
 

@@ -36,3 +36,13 @@ def vs_allocation(value) -> str:
 @register.filter
 def vs_approved(value) -> str:
     return _variance(value, "below approved", "above approved", "as approved")
+
+
+@register.filter
+def fy(start_year) -> str:
+    """A financial year from its start year: 2018 → 2018/19."""
+    try:
+        year = int(start_year)
+    except (TypeError, ValueError):
+        return ""
+    return f"{year}/{(year + 1) % 100:02d}"

@@ -270,3 +270,12 @@ def test_trust_lead_opening_the_lmns_funding_page_sees_their_trust_view(blmk):
         client_for("bh-lead").get(reverse("funding:month6", args=[blmk.pk, 2018])).status_code
         == 403
     )
+
+
+def test_funding_years_page_lists_the_year_and_offers_new_ones(blmk):
+    response = client_for("blmk-team").get(reverse("funding:lmns", args=[blmk.pk]))
+    page = strip_tags(response.content.decode())
+    assert "2018/19" in page and "£458,000" in page
+    assert "Add an allocation for 2019/20" in page
+    board_page = client_for("blmk-board").get(reverse("funding:lmns", args=[blmk.pk]))
+    assert "Add an allocation" not in board_page.content.decode()
