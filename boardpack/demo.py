@@ -14,8 +14,14 @@ from .services import issue_pack
 # (LMNS short name, programme team username, financial year start, quarter); oldest first so
 # the board's "latest" pack is the last one.
 DEMO_PACKS = [
+    # Ockenden compliance, seed 000.
     ("NottsLMNS", "notts-team", 2021, 4),
     ("NottsLMNS", "notts-team", 2022, 1),
+    # Deliverables and risks, seed 001 ("Progress September 2022", then December).
+    ("NWLMNS", "nw-team", 2022, 2),
+    ("NWLMNS", "nw-team", 2022, 3),
+    # Transformation funding, seed 002.
+    ("BLMKLMNS", "blmk-team", 2018, 3),
 ]
 
 

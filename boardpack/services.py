@@ -99,7 +99,8 @@ def build_pack(lmns: Lmns, period: ReportingPeriod) -> dict:
         "lmns": {"pk": lmns.pk, "name": lmns.name, "short_name": lmns.short_name},
         "period": {"pk": period.pk, "label": str(period), "slug": period.slug},
         "produced_at": timezone.now().isoformat(),
-        "provisional": any(s["data"]["provisional"] for s in sections),
+        # A section with nothing to show cannot make the pack's figures provisional.
+        "provisional": any(s["data"]["provisional"] and s["data"]["has_data"] for s in sections),
         "messages": key_messages(sections),
         "sections": sections,
     }

@@ -30,6 +30,18 @@ def test_the_pack_is_provisional_when_any_section_is(world, fake_sections, monke
     assert build_pack(world.lmns, world.period)["provisional"] is False
 
 
+def test_a_section_without_data_does_not_make_the_pack_provisional(world, monkeypatch):
+    empty_but_provisional = BoardSection(
+        "funding",
+        "Funding",
+        40,
+        "boardpack/section_tables.html",
+        lambda lmns, period: {"has_data": False, "provisional": True},
+    )
+    use_sections(monkeypatch, TRUSTS, empty_but_provisional)
+    assert build_pack(world.lmns, world.period)["provisional"] is False
+
+
 def test_the_top_five_messages_by_priority_then_section_order():
     sections = [
         {"key": "a", "title": "A", "data": {"messages": [{"text": "a1", "priority": 5}]}},
