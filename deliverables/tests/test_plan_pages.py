@@ -454,3 +454,43 @@ def test_plan_list_counts_only_what_a_trust_lead_may_see(world):
     team_plans = world.client_for("team").get(url).context["plans"]
     assert [p.deliverable_count for p in lead_plans] == [1]
     assert [p.deliverable_count for p in team_plans] == [2]
+
+
+def test_programme_team_adds_a_plan_and_a_bad_period_is_explained(world):
+    client = world.client_for("team")
+    url = reverse("deliverables:plan_create", args=[world.lmns.pk])
+    data = {"title": "2023/24 plan", "period_start": "2024-03-31", "period_end": "2023-04-01"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "must end after it starts" in response.content.decode()
+    assert "2023/24 plan" in response.content.decode()
+    data.update(period_start="2023-04-01", period_end="2024-03-31", trust=world.trust.pk)
+    response = client.post(url, data)
+    plan = Plan.objects.get()
+    assert response.status_code == 302 and plan.trust == world.trust and plan.lmns == world.lmns
+
+
+def test_editing_a_deliverable_narrows_its_trusts_and_keeps_its_status(world):
+    plan = PlanFactory(lmns=world.lmns)
+    DeliverableFactory(plan=plan, number=2)
+    deliverable = DeliverableFactory(plan=plan, number=1, status=RagStatus.AT_RISK)
+    client = world.client_for("team")
+    url = reverse("deliverables:deliverable_edit", args=[deliverable.pk])
+    data = {
+        "number": "2",
+        "part": "",
+        "title": "Renamed",
+        "owner_name": "Head of Midwifery",
+        "due_date": "2023-03-31",
+        "trusts": [world.sibling_trust.pk],
+        "version": "1",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    data["number"] = "1"
+    assert client.post(url, data).status_code == 302
+    deliverable.refresh_from_db()
+    assert deliverable.title == "Renamed" and deliverable.status == RagStatus.AT_RISK
+    assert list(deliverable.trusts.all()) == [world.sibling_trust]
+    assert world.client_for("lead").get(deliverable.get_absolute_url()).status_code == 404
