@@ -160,8 +160,6 @@ def test_section_templates_render_from_the_dict_alone(world, django_assert_num_q
         "risks": json.loads(json.dumps(build_risks(world.lmns, world.period))),
     }
     with django_assert_num_queries(0):
-        html = {
-            s.key: render_to_string(s.template, {"section": sections[s.key]}) for s in SECTIONS
-        }
+        html = {s.key: render_to_string(s.template, {"section": sections[s.key]}) for s in SECTIONS}
     assert "Board approval slipped" in html["deliverables"] and "Off track" in html["deliverables"]
     assert "Finance Sub-group" in html["risks"] and "Extreme" in html["risks"]
