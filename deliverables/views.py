@@ -119,6 +119,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "filter": plan_filter,
         "table": table,
+        "workstreams": list(plan.workstreams.all()),
         "query": request.GET.urlencode(),
         "can_change": _can_change_plan(access, plan),
     }
