@@ -416,6 +416,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(plan.get_absolute_url())
     statuses, _ = importing.resolve(rows, mapping)
     context = {
+        "words": importing.word_summary(rows, mapping),
         "plan": plan,
         "period": period,
         "filename": stored["filename"],
