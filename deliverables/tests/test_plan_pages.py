@@ -5,9 +5,11 @@ import datetime
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from deliverables.demo import SEED_001
 from deliverables.models import Deliverable, DeliverableUpdate, Plan
 from lmns.models import RagStatus
 
@@ -448,7 +450,14 @@ def test_pages_have_nothing_inline_that_the_content_security_policy_blocks(world
         reverse("deliverables:risk_register", args=[world.other_lmns.pk]),
         reverse("deliverables:risk_create", args=[world.other_lmns.pk]),
         risk.get_absolute_url(),
+        reverse("deliverables:deliverable_edit", args=[rows["3"].pk]),
+        reverse("deliverables:plan_create", args=[world.other_lmns.pk]),
     ]
+    upload = client.post(
+        reverse("deliverables:import_upload", args=[plan.pk]),
+        {"file": SimpleUploadedFile("seed.csv", SEED_001.read_bytes()), "period": world.period.pk},
+    )
+    urls.append(upload.url)
     for url in urls:
         html = client.get(url).content.decode()
         assert 'style="' not in html, url
