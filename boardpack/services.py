@@ -120,6 +120,10 @@ def issue_pack(lmns: Lmns, period: ReportingPeriod, user, *, expected_version: i
     issued in the meantime the request is refused rather than issuing twice. A pack with a
     section that could not be produced is refused too: the board must not get a gap.
     """
+    if period.start_date > timezone.localdate():
+        raise ValidationError(
+            f"{period} has not started yet: a pack can be issued once its quarter has begun."
+        )
     current = latest_version(lmns, period)
     if current != expected_version:
         raise ValidationError(

@@ -152,3 +152,12 @@ def test_an_issued_pack_is_never_changed_or_deleted(world, fake_sections):
     with pytest.raises(IssuedPackIsFinal):
         pack.delete()
     assert BoardPack.objects.get().issued_by_name == world.users["team"].get_full_name()
+
+
+def test_a_quarter_that_has_not_started_cannot_be_issued(world, fake_sections):
+    from lmns.tests.factories import ReportingPeriodFactory
+
+    future = ReportingPeriodFactory(start_year=2099, quarter=1)
+    with pytest.raises(ValidationError, match="2099/00 Q1 has not started yet"):
+        issue_pack(world.lmns, future, world.users["team"], expected_version=0)
+    assert not BoardPack.objects.exists()
