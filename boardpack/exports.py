@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -10,6 +11,8 @@ from openpyxl.styles import Font
 KEY_MESSAGES_TABLE = "key-messages"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+# Sections send Decimals as strings ("458000.00"); in a workbook they should be numbers.
+PLAIN_NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?$")
 
 
 def pack_tables(pack: dict) -> list[dict]:
@@ -51,6 +54,13 @@ def _safe(value):
         except ValueError:
             return "'" + value
     return value
+
+
+def _cell(value):
+    """A workbook cell: numbers sent as text become numbers (exact, as Decimal)."""
+    if isinstance(value, str) and PLAIN_NUMBER.match(value):
+        return Decimal(value)
+    return _safe(value)
 
 
 def table_csv(table: dict) -> str:
@@ -101,7 +111,7 @@ def pack_xlsx(pack: dict, status: str) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table["rows"]:
-            sheet.append([_safe(v) for v in row])
+            sheet.append([_cell(v) for v in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -118,7 +118,8 @@ def test_the_spreadsheet_and_csv_match_the_page(notts, q1):
     )
     rows = list(book["compliance"].iter_rows(values_only=True))
     assert rows[0][:2] == ("Trust", "Return") and rows[0][-1] == "WF"
-    by_trust = {row[0]: list(row[2:]) for row in rows[1:]}
+    assert rows[1][8] == 57  # figures are numbers in the workbook, not text
+    by_trust = {row[0]: [str(v) for v in row[2:]] for row in rows[1:]}
     assert by_trust["NUH"] == percents(compliance_row(html, "NUH")) == NUH_Q1
     assert by_trust["SFH"] == percents(compliance_row(html, "SFH")) == SFH_Q1
 
@@ -169,3 +170,37 @@ def test_the_pack_page_makes_the_same_queries_with_forty_trusts(
     with django_assert_num_queries(len(small.captured_queries)):
         response = team.get(url)
     assert response.content.decode().count('<th scope="row">') > 40
+
+
+def test_deliverables_funding_and_risks_reach_the_board(db):
+    from deliverables import demo as deliverables_demo
+    from funding import demo as funding_demo
+
+    core_demo.load()
+    deliverables_demo.load()
+    funding_demo.load()
+    boardpack_demo.load()
+
+    nw = Lmns.objects.get(short_name="NWLMNS")
+    html = signed_in("nw-board").get(reverse("boardpack:latest", args=[nw.pk])).content.decode()
+    assert "Board pack · 2022/23 Q3" in html
+    headline = html.split('id="key-messages"', 1)[1].split("</ol>", 1)[0]
+    assert "1 deliverable off track" in headline
+    assert "Maternity Support Workers training programme" in html
+    assert "No Ockenden compliance data for 2022/23 Q3" in html
+
+    blmk = Lmns.objects.get(short_name="BLMKLMNS")
+    board = signed_in("blmk-board")
+    html = board.get(reverse("boardpack:latest", args=[blmk.pk])).content.decode()
+    headline = html.split('id="key-messages"', 1)[1].split("</ol>", 1)[0]
+    assert "Finance risk rated extreme (20)" in headline
+    assert "£67,000 behind profile" in headline
+    assert "£458,000" in html
+    period = ReportingPeriod.objects.get(start_year=2018, quarter=3)
+    book = load_workbook(
+        io.BytesIO(board.get(reverse("boardpack:xlsx", args=[blmk.pk, period.pk])).content)
+    )
+    funding = list(book["funding_by_stream"].iter_rows(values_only=True))
+    assert funding[1][:2] == ("Line A: Transformation funding", 458000)
+    risks = list(book["top_risks"].iter_rows(values_only=True))
+    assert risks[1][:3] == ("Finance", "LMS SRO", 20)
