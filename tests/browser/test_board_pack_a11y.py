@@ -56,7 +56,11 @@ def test_the_board_member_reads_the_issued_pack_without_barriers(demo, live_serv
     expect(page.get_by_role("heading", level=1)).to_have_text("Nottingham and Nottinghamshire LMNS")
     expect(page.get_by_text("Issued to the board on").first).to_be_visible()
     expect(page.get_by_text("Board pack · 2022/23 Q1")).to_be_visible()
+    expect(page.locator("#section-compliance")).to_contain_text("57%")
     assert _serious_violations(page) == []
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF").click()
+    assert download.value.suggested_filename == "NottsLMNS-2022-23-Q1-board-pack.pdf"
 
 
 def test_the_draft_pack_and_its_print_view_pass_too(demo, live_server, page):
