@@ -82,6 +82,10 @@ def test_filters_choose_framework_and_quarter(world, figures, as_board):
     final = ockenden_interim().__class__.objects.get(short_name="Ockenden final")
     response = _dashboard(as_board, world, framework=final.pk)
     assert response.context["grid"].framework == final
+    html = response.content.decode()
+    # The quarter chosen by default is the one shown as selected.
+    shown = response.context["grid"].period
+    assert f'<option value="{shown.pk}" selected>' in html
     assert '<label for="id_framework"' in response.content.decode()
 
 
