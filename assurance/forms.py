@@ -99,6 +99,11 @@ class VersionForm(forms.Form):
 class AnswerForm(forms.Form):
     """One requirement's answer. Nothing is required here: a draft may be incomplete."""
 
+    requirement = forms.CharField(
+        widget=forms.HiddenInput,
+        required=False,
+        help_text="The requirement's code, so input never lands on another requirement.",
+    )
     status = forms.ChoiceField(
         choices=[("", "Not yet assessed"), *ComplianceStatus.choices], required=False
     )
@@ -148,9 +153,8 @@ class AnswerForm(forms.Form):
         return upload
 
     def values(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.setdefault("percent", None)
-        return data
+        """The answer's fields as entered; per cent is absent when the framework does not ask."""
+        return dict(self.cleaned_data)
 
 
 def answer_formset(count: int):

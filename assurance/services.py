@@ -218,6 +218,7 @@ def save_section(
 ) -> None:
     """Save a section's answers as a draft, however incomplete, and refresh derived figures.
 
+    ``values`` holds one dict of entered fields per answer; a field left out keeps its value.
     Refused with :class:`lmns.workflow.StaleRecord` if the return was saved or moved on since
     the person opened the page (their ``expected_version``); nothing is written then.
     """
@@ -228,7 +229,8 @@ def save_section(
     with transaction.atomic():
         bump_version(ret, expected_version, updated_by=user, updated_at=timezone.now())
         changed = []
-        for answer, data in zip(answers, values, strict=True):
+        for answer, entered in zip(answers, values, strict=True):
+            data = {f: entered.get(f, getattr(answer, f)) for f in ANSWER_FIELDS}
             if any(getattr(answer, f) != data[f] for f in ANSWER_FIELDS):
                 for field_name in ANSWER_FIELDS:
                     setattr(answer, field_name, data[field_name])

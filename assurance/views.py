@@ -1,5 +1,7 @@
 """Pages for entering quarterly returns and moving them through review and sign-off."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -120,6 +122,7 @@ def _section_context(ret: QuarterlyReturn, section_pk: int) -> dict:
 
 def _initial(answer) -> dict:
     return {
+        "requirement": answer.requirement.code,
         "status": answer.status,
         "percent": answer.percent,
         "narrative": answer.narrative,
@@ -130,28 +133,45 @@ def _initial(answer) -> dict:
     }
 
 
-def _copied_forward(request: HttpRequest, answers, previous: dict, count: int) -> list[dict]:
-    """The person's current input, with last quarter's answer wherever there was one."""
+def _copied_forward(
+    request: HttpRequest, answers, previous: dict, only: int | None = None
+) -> list[dict]:
+    """The person's current input, with last quarter's answer wherever there was one.
+
+    With ``only`` (a form index) just that requirement is copied.
+    """
     initial = []
-    for i, answer in enumerate(answers[:count]):
+    for i, answer in enumerate(answers):
         prefix = f"{ANSWER_PREFIX}-{i}-"
         row = {name: request.POST.get(prefix + name, "") for name in _initial(answer)}
         last = previous.get(answer.requirement.code)
-        if last is not None and last.status:
+        if last is not None and last.status and only in (None, i):
             row.update(_initial(last))
+        row["requirement"] = answer.requirement.code
         initial.append(row)
     return initial
+
+
+def _copy_index(request: HttpRequest) -> int | None:
+    value = request.POST.get("copy_one", "")
+    return int(value) if value.isdigit() else None
+
+
+@dataclass
+class SectionEntry:
+    """The state of the section form while handling one request."""
+
+    formset: object = None
+    version_form: VersionForm | None = None
+    stale: bool = False
+    done: HttpResponse | None = None
 
 
 def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
     access = get_access(request)
     ret = _return(access, pk)
     context = _section_context(ret, section_pk)
-    answers = context["answers"]
     editable = can_edit_answers(access, ret)
-    Formset = answer_formset(len(answers))
-    form_kwargs = {"reports_percent": ret.framework.reports_percent}
-    formset = version_form = None
     if request.method == "POST":
         access.require(
             access.can_edit_trust(ret.trust),
@@ -161,86 +181,113 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
             editable,
             f"This return is {ret.get_status_display().lower()}; its answers cannot be changed.",
         )
-        version_form = VersionForm(request.POST)
-        if "copy_previous" in request.POST:
-            formset = Formset(
-                initial=_copied_forward(request, answers, context["previous"], len(answers)),
-                prefix=ANSWER_PREFIX,
-                form_kwargs=form_kwargs,
-            )
-            messages.info(
-                request,
-                "Last quarter's answers were copied into the form. Nothing is saved yet: "
-                "check them, then save.",
-            )
-        else:
-            formset = Formset(
-                request.POST, request.FILES, prefix=ANSWER_PREFIX, form_kwargs=form_kwargs
-            )
-            if formset.is_valid() and version_form.is_valid():
-                try:
-                    save_section(
-                        ret=ret,
-                        answers=answers,
-                        values=[form.values() for form in formset],
-                        uploads=[
-                            UploadedEvidence(
-                                answer, form.cleaned_data["new_file"], form.content_type
-                            )
-                            for answer, form in zip(answers, formset, strict=True)
-                            if form.cleaned_data.get("new_file")
-                        ],
-                        user=request.user,
-                        expected_version=version_form.cleaned_data["version"],
-                    )
-                except StaleRecord as error:
-                    messages.error(request, str(error) + " Attach any files again.")
-                    ret.refresh_from_db(fields=["version", "status"])
-                    version_form = VersionForm(initial={"version": ret.version})
-                else:
-                    messages.success(request, f"{context['section'].code} saved as a draft.")
-                    if "save_next" in request.POST and context["next_section"]:
-                        return redirect(
-                            "assurance:section_edit",
-                            pk=ret.pk,
-                            section_pk=context["next_section"].pk,
-                        )
-                    if "save_next" in request.POST:
-                        return redirect("assurance:return_detail", pk=ret.pk)
-                    return redirect("assurance:section_edit", pk=ret.pk, section_pk=section_pk)
-            else:
-                messages.error(
-                    request, "Some answers need correcting (see below). Nothing was saved yet."
-                )
+        entry = _post_section(request, ret, context)
+        if entry.done:
+            return entry.done
     elif editable:
-        version_form = VersionForm(initial={"version": ret.version})
-        formset = Formset(
-            initial=[_initial(answer) for answer in answers],
-            prefix=ANSWER_PREFIX,
-            form_kwargs=form_kwargs,
+        entry = SectionEntry(
+            formset=_formset(ret, context, initial=[_initial(a) for a in context["answers"]]),
+            version_form=VersionForm(initial={"version": ret.version}),
         )
-    rows = []
-    for i, answer in enumerate(answers):
-        rows.append(
+    else:
+        entry = SectionEntry()
+    forms = entry.formset.forms if entry.formset is not None else []
+    context.update(
+        rows=[
             {
                 "answer": answer,
-                "form": formset.forms[i]
-                if formset is not None and i < len(formset.forms)
-                else None,
+                "form": forms[i] if i < len(forms) else None,
                 "previous": context["previous"].get(answer.requirement.code),
                 "files": context["evidence"].get(answer.pk, []),
             }
-        )
-    context.update(
-        {
-            "rows": rows,
-            "formset": formset,
-            "version_form": version_form,
-            "editable": editable,
-            "can_withdraw": editable,
-        }
+            for i, answer in enumerate(context["answers"])
+        ],
+        formset=entry.formset,
+        version_form=entry.version_form,
+        editable=editable,
+        can_withdraw=editable,
+        stale=entry.stale,
     )
     return render(request, "assurance/section_edit.html", context)
+
+
+def _formset(ret: QuarterlyReturn, context: dict, **kwargs):
+    Formset = answer_formset(len(context["answers"]))
+    return Formset(
+        prefix=ANSWER_PREFIX,
+        form_kwargs={"reports_percent": ret.framework.reports_percent},
+        **kwargs,
+    )
+
+
+def _post_section(request: HttpRequest, ret: QuarterlyReturn, context: dict) -> SectionEntry:
+    """Copy last quarter forward, or save; on any refusal keep the person's input."""
+    answers = context["answers"]
+    entry = SectionEntry(version_form=VersionForm(request.POST))
+    if "copy_previous" in request.POST or _copy_index(request) is not None:
+        initial = _copied_forward(request, answers, context["previous"], _copy_index(request))
+        entry.formset = _formset(ret, context, initial=initial)
+        messages.info(
+            request,
+            "Last quarter's answers were copied into the form. Nothing is saved yet: "
+            "check them, then save.",
+        )
+        return entry
+    entry.formset = formset = _formset(ret, context, data=request.POST, files=request.FILES)
+    if not entry.version_form.is_valid():
+        messages.error(
+            request,
+            "This page was out of date, so nothing was saved. Your input is still below: "
+            "check it and save again.",
+        )
+        return _refused_as_stale(entry, ret)
+    if not formset.is_valid():
+        messages.error(request, "Some answers need correcting (see below). Nothing was saved yet.")
+        return entry
+    if any(
+        form.cleaned_data.get("requirement") not in ("", answer.requirement.code)
+        for answer, form in zip(answers, formset, strict=True)
+    ):
+        messages.error(
+            request,
+            "The requirements of this section changed since you opened it, so nothing was "
+            "saved. Your input is below: check each requirement and save again.",
+        )
+        return _refused_as_stale(entry, ret)
+    try:
+        save_section(
+            ret=ret,
+            answers=answers,
+            values=[form.values() for form in formset],
+            uploads=[
+                UploadedEvidence(answer, form.cleaned_data["new_file"], form.content_type)
+                for answer, form in zip(answers, formset, strict=True)
+                if form.cleaned_data.get("new_file")
+            ],
+            user=request.user,
+            expected_version=entry.version_form.cleaned_data["version"],
+        )
+    except StaleRecord as error:
+        messages.error(request, f"{error} Attach any files again.")
+        return _refused_as_stale(entry, ret)
+    messages.success(request, f"{context['section'].code} saved as a draft.")
+    if "save_next" not in request.POST:
+        entry.done = redirect("assurance:section_edit", pk=ret.pk, section_pk=context["section"].pk)
+    elif context["next_section"]:
+        entry.done = redirect(
+            "assurance:section_edit", pk=ret.pk, section_pk=context["next_section"].pk
+        )
+    else:
+        entry.done = redirect("assurance:return_detail", pk=ret.pk)
+    return entry
+
+
+def _refused_as_stale(entry: SectionEntry, ret: QuarterlyReturn) -> SectionEntry:
+    """Show what is saved now beside the person's input; the form now carries the new version."""
+    ret.refresh_from_db(fields=["version", "status"])
+    entry.stale = True
+    entry.version_form = VersionForm(initial={"version": ret.version})
+    return entry
 
 
 def return_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -314,8 +361,12 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_readable_or_404(
         selectors.evidence_readable(), access, "trust:answer__quarterly_return__trust", pk=pk
     )
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The stored file is missing; ask an administrator to restore it.") from error
     response = FileResponse(
-        evidence.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=evidence.original_name,
         content_type=evidence.content_type,

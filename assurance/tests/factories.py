@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from simple_history.utils import bulk_create_with_history
 
 from assurance.models import (
     Answer,
@@ -86,12 +87,12 @@ class QuarterlyReturnFactory(factory.django.DjangoModelFactory):
         if not create or extracted is False:
             return
         requirements = Requirement.objects.filter(section__framework=obj.framework)
-        Answer.objects.bulk_create(
-            Answer(quarterly_return=obj, requirement=requirement) for requirement in requirements
+        bulk_create_with_history(
+            [Answer(quarterly_return=obj, requirement=r) for r in requirements], Answer
         )
-        SectionRating.objects.bulk_create(
-            SectionRating(quarterly_return=obj, section=section)
-            for section in obj.framework.sections.all()
+        bulk_create_with_history(
+            [SectionRating(quarterly_return=obj, section=s) for s in obj.framework.sections.all()],
+            SectionRating,
         )
 
 
@@ -158,3 +159,24 @@ def fill_answers(ret: QuarterlyReturn, status: str = ComplianceStatus.FULLY_MET,
     values.update(fields)
     ret.answers.update(**values)
     recompute_ratings(ret)
+
+
+def assured_return(
+    trust, period, framework: Framework, percents: dict[str, Decimal | int | None]
+) -> QuarterlyReturn:
+    """An assured return whose sections' derived and agreed per cent are ``percents`` by code.
+
+    For dashboard and board tests that only read ``SectionRating``; sections not named are left
+    unrated (None).
+    """
+    ret = QuarterlyReturnFactory(
+        trust=trust, period=period, framework=framework, status=ReturnStatus.ASSURED
+    )
+    ratings = list(ret.section_ratings.select_related("section"))
+    for rating in ratings:
+        value = percents.get(rating.section.code)
+        rating.derived_percent = rating.agreed_percent = (
+            None if value is None else Decimal(value).quantize(Decimal("0.1"))
+        )
+    SectionRating.objects.bulk_update(ratings, ["derived_percent", "agreed_percent"])
+    return ret

@@ -143,6 +143,23 @@ def test_save_draft_keeps_everything_and_recomputes_the_section(world, as_lead, 
     assert "Section 1 of 3" in page
 
 
+def test_saving_where_per_cent_is_not_asked_keeps_a_stored_per_cent(world, as_lead):
+    ret = QuarterlyReturnFactory(
+        trust=world.trust, period=world.period, framework=framework_with(reports_percent=False)
+    )
+    first = _sections(ret)[0]
+    Answer.objects.filter(quarterly_return=ret, requirement__code="IEA1.1").update(
+        status="partially_met", percent=Decimal("65")
+    )
+    page = as_lead.get(_section_url(ret, first)).content.decode()
+    assert "Per cent compliant" not in page
+    data = _post_data(ret, first, {0: {"status": "partially_met", "narrative": "Updated"}})
+    del data["answers-0-percent"], data["answers-1-percent"]
+    as_lead.post(_section_url(ret, first), data)
+    answer = _answer(ret, "IEA1.1")
+    assert (answer.narrative, answer.percent) == ("Updated", Decimal("65.0"))
+
+
 def test_save_and_next_goes_to_the_next_section(as_lead, ret):
     first, second, _ = _sections(ret)
     response = as_lead.post(_section_url(ret, first), _post_data(ret, first, save_next="1"))
@@ -181,9 +198,46 @@ def test_stale_form_is_refused_and_the_persons_input_is_kept(as_lead, world, ret
     assert response.status_code == 200
     assert "Someone else saved this since you opened it" in page
     assert "My own words" in page
+    assert "Saved meanwhile by" in page
     assert _answer(ret, "IEA1.1").status == "fully_met"
     ret.refresh_from_db()
     assert f'name="version" value="{ret.version}"' in page
+
+
+def test_a_tampered_or_truncated_post_is_refused_without_an_error_page(as_lead, ret):
+    first = _sections(ret)[0]
+    no_version = _post_data(ret, first, {0: {"status": "fully_met", "narrative": "Still here"}})
+    del no_version["version"]
+    response = as_lead.post(_section_url(ret, first), no_version)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "nothing was saved" in page
+    assert "Still here" in page
+    no_management = {"version": str(ret.version), "answers-0-status": "fully_met"}
+    response = as_lead.post(_section_url(ret, first), no_management)
+    assert response.status_code == 200
+    assert "Nothing was saved yet" in response.content.decode()
+    assert _answer(ret, "IEA1.1").status == ""
+
+
+def test_input_is_never_saved_onto_a_different_requirement(as_lead, ret):
+    first = _sections(ret)[0]
+    data = _post_data(
+        ret,
+        first,
+        {
+            0: {"requirement": "IEA1.2", "status": "not_met"},
+            1: {"requirement": "IEA1.1", "status": "fully_met"},
+        },
+    )
+    response = as_lead.post(_section_url(ret, first), data)
+    assert response.status_code == 200
+    assert "changed since you opened it" in response.content.decode()
+    assert _answer(ret, "IEA1.1").status == ""
+    assert (
+        'name="answers-0-requirement" value="IEA1.1"'
+        in as_lead.get(_section_url(ret, first)).content.decode()
+    )
 
 
 def test_last_quarters_answers_are_shown_and_can_be_copied_forward(world, as_lead, ret):
@@ -200,6 +254,19 @@ def test_last_quarters_answers_are_shown_and_can_be_copied_forward(world, as_lea
     assert page.count("Last quarter&#x27;s narrative about CTG training</textarea>") == 2
     assert "Nothing is saved yet" in page
     assert _answer(ret, "IEA1.1").narrative == ""
+
+
+def test_one_requirement_can_be_copied_forward_keeping_the_others_input(world, as_lead, ret):
+    previous = QuarterlyReturnFactory(
+        trust=world.trust, period=world.previous_period, framework=ret.framework
+    )
+    fill_answers(previous, narrative="From last quarter")
+    first = _sections(ret)[0]
+    data = _post_data(ret, first, {0: {"narrative": "Typed just now"}}, copy_one="1")
+    page = as_lead.post(_section_url(ret, first), data).content.decode()
+    assert "Typed just now</textarea>" in page
+    assert page.count("From last quarter</textarea>") == 1
+    assert _answer(ret, "IEA1.2").narrative == ""
 
 
 def test_readers_see_the_section_without_a_form_and_cannot_post(world, ret):
@@ -248,6 +315,19 @@ def test_upload_then_download_with_safe_headers(world, as_lead, ret):
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert world.client_for("sibling_lead").get(url).status_code == 404
+
+
+def test_a_missing_stored_file_is_not_found_not_an_error(as_lead, ret):
+    evidence = EvidenceFileFactory(answer=_answer(ret, "IEA1.1"))
+    evidence.file.storage.delete(evidence.file.name)
+    url = reverse("assurance:evidence_download", args=[evidence.pk])
+    assert as_lead.get(url).status_code == 404
+
+
+def test_a_section_of_another_framework_is_not_found(as_lead, ret):
+    other = QuarterlyReturnFactory(trust=ret.trust)
+    url = _section_url(ret, other.framework.sections.first())
+    assert as_lead.get(url).status_code == 404
 
 
 def test_a_disguised_upload_is_refused_and_the_rest_of_the_form_kept(as_lead, ret):
@@ -380,6 +460,18 @@ def test_board_member_sees_no_edit_controls(world, as_board, ret):
     assert "History" in page
 
 
+def test_history_of_the_return_is_linked_and_readable_only_by_its_readers(world, as_lead, ret):
+    first = _sections(ret)[0]
+    as_lead.post(_section_url(ret, first), _post_data(ret, first, {0: {"status": "fully_met"}}))
+    detail = as_lead.get(reverse("assurance:return_detail", args=[ret.pk])).content.decode()
+    url = reverse("record_history", args=["assurance.quarterlyreturn", ret.pk])
+    assert url in detail
+    assert as_lead.get(url).status_code == 200
+    assert world.client_for("sibling_lead").get(url).status_code == 404
+    answer_history = reverse("record_history", args=["assurance.answer", _answer(ret, "IEA1.1").pk])
+    assert "Fully met" in as_lead.get(answer_history).content.decode()
+
+
 def test_unknown_step_is_not_found(as_team, ret):
     url = reverse("assurance:return_action", args=[ret.pk, "delete"])
     assert as_team.get(url).status_code == 404
@@ -418,7 +510,7 @@ def test_query_count_of_the_overview(django_assert_max_num_queries, as_lead, big
 
 def test_query_count_of_the_section_page(django_assert_max_num_queries, as_lead, big_return):
     url = _section_url(big_return, _sections(big_return)[0])
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(13):
         assert as_lead.get(url).status_code == 200
 
 
@@ -433,7 +525,7 @@ def test_query_count_of_saving_a_section(django_assert_max_num_queries, as_lead,
 
 def test_query_count_of_the_submit_page(django_assert_max_num_queries, as_lead, big_return):
     url = reverse("assurance:return_action", args=[big_return.pk, "submit"])
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(8):
         assert as_lead.get(url).status_code == 200
 
 
@@ -441,3 +533,10 @@ def test_query_count_of_the_returns_list(django_assert_max_num_queries, world, a
     url = reverse("assurance:trust_returns", args=[world.trust.pk])
     with django_assert_max_num_queries(12):
         assert as_lead.get(url).status_code == 200
+
+
+def test_query_count_of_a_download(django_assert_max_num_queries, as_board, big_return):
+    evidence = EvidenceFile.objects.filter(answer__quarterly_return=big_return).first()
+    with django_assert_max_num_queries(7):
+        response = as_board.get(reverse("assurance:evidence_download", args=[evidence.pk]))
+        assert response.status_code == 200

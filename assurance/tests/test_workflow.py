@@ -24,7 +24,12 @@ from assurance.services import (
     start_return,
     take_action,
 )
-from assurance.tests.factories import QuarterlyReturnFactory, fill_answers, framework_with
+from assurance.tests.factories import (
+    QuarterlyReturnFactory,
+    assured_return,
+    fill_answers,
+    framework_with,
+)
 from lmns.access import get_access
 from lmns.workflow import StaleRecord
 
@@ -231,3 +236,11 @@ def test_actions_offered_depend_on_role_and_state(world, ret):
     assert available_actions(lead, ret) == []
     assert available_actions(team, ret) == [Action.START_REVIEW, Action.SEND_BACK]
     assert available_actions(get_access(world.users["sibling_lead"]), ret) == []
+
+
+def test_assured_return_factory_sets_the_agreed_figures(world):
+    framework = framework_with(sections=3, requirements=1)
+    ret = assured_return(world.trust, world.period, framework, {"IEA1": 65, "IEA3": 57})
+    agreed = dict(ret.section_ratings.values_list("section__code", "agreed_percent"))
+    assert agreed == {"IEA1": Decimal("65.0"), "IEA2": None, "IEA3": Decimal("57.0")}
+    assert ret.status == ReturnStatus.ASSURED
