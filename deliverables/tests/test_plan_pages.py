@@ -514,3 +514,20 @@ def test_editing_a_deliverable_narrows_its_trusts_and_keeps_its_status(world):
     assert deliverable.title == "Renamed" and deliverable.status == RagStatus.AT_RISK
     assert list(deliverable.trusts.all()) == [world.sibling_trust]
     assert world.client_for("lead").get(deliverable.get_absolute_url()).status_code == 404
+
+
+def test_history_of_a_deliverable_for_another_trust_is_hidden_from_trust_leads(world):
+    plan = PlanFactory(lmns=world.lmns)
+    theirs = DeliverableFactory(plan=plan, number=1)
+    theirs.trusts.set([world.sibling_trust])
+    shared = DeliverableFactory(plan=plan, number=2)
+    lead, team = world.client_for("lead"), world.client_for("team")
+    hidden = reverse("record_history", args=["deliverables.deliverable", theirs.pk])
+    visible = reverse("record_history", args=["deliverables.deliverable", shared.pk])
+    assert lead.get(hidden).status_code == 404
+    assert lead.get(visible).status_code == 200
+    assert team.get(hidden).status_code == 200
+    update = DeliverableUpdateFactory(deliverable=theirs, period=world.period)
+    update_history = reverse("record_history", args=["deliverables.deliverableupdate", update.pk])
+    assert lead.get(update_history).status_code == 404
+    assert team.get(update_history).status_code == 200
