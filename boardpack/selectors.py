@@ -8,8 +8,6 @@ from lmns.models import Lmns, ReportingPeriod
 
 from .models import BoardPack
 
-RECENT_DRAFT_PERIODS = 8
-
 
 def issued_packs(lmns: Lmns) -> list[BoardPack]:
     """Every issued version of every quarter's pack, newest quarter first (snapshots not loaded)."""
@@ -54,10 +52,6 @@ def issued_version(
 
 
 def draft_periods(today: datetime.date | None = None) -> list[ReportingPeriod]:
-    """The quarters the programme team is most likely preparing a pack for: the latest begun."""
+    """Every quarter that has begun, latest first: those the team can prepare a pack for."""
     today = today or timezone.localdate()
-    return list(
-        ReportingPeriod.objects.filter(start_date__lte=today).order_by("-start_date")[
-            :RECENT_DRAFT_PERIODS
-        ]
-    )
+    return list(ReportingPeriod.objects.filter(start_date__lte=today).order_by("-start_date"))

@@ -46,6 +46,8 @@ def test_the_pdf_is_a_real_pdf_with_footers(world, issued):
     assert "Issued to the board on" in text
     assert "Sherwood Forest Hospitals NHS Foundation Trust" in text
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
+    for page in reader.pages:  # the footer of every page names the LMNS and the quarter
+        assert "Nottingham and Nottinghamshire LMNS · 2022/23 Q1" in page.extract_text()
     assert "No deliverables data for 2022/23 Q1" in text
     # Links are written out in print.
     assert f"http://testserver{reverse('lmns_detail', args=[world.lmns.pk])}" in text

@@ -201,3 +201,20 @@ def test_an_issued_pack_stays_readable_if_a_section_template_is_gone(world, fake
     response = world.client_for("board").get(pack_url(world))
     assert response.status_code == 200
     assert "<td>RX1</td>" in response.content.decode()
+
+
+def test_the_team_can_open_the_draft_of_any_quarter_that_has_begun(world):
+    from lmns.tests.factories import ReportingPeriodFactory
+
+    oldest = ReportingPeriodFactory(start_year=2018, quarter=1)
+    for year in (2019, 2020):
+        for quarter in (1, 2, 3, 4):
+            ReportingPeriodFactory(start_year=year, quarter=quarter)
+    future = ReportingPeriodFactory(start_year=2099, quarter=1)
+    html = world.client_for("team").get(reverse("boardpack:packs", args=[world.lmns.pk]))
+    html = html.content.decode()
+    assert "Earlier quarters" in html
+    assert reverse("boardpack:pack", args=[world.lmns.pk, oldest.pk]) in html
+    assert reverse("boardpack:pack", args=[world.lmns.pk, future.pk]) not in html
+    board_html = world.client_for("board").get(reverse("boardpack:packs", args=[world.lmns.pk]))
+    assert "Draft pack for" not in board_html.content.decode()
