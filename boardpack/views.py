@@ -63,10 +63,11 @@ def _requested_version(request: HttpRequest) -> int | None:
     raw = request.GET.get("version")
     if raw in (None, ""):
         return None
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise Http404("No such version of this pack.") from exc
+    # Digits only and a sane length: a huge number must not reach the database (it would
+    # overflow the integer column on PostgreSQL).
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
+        raise Http404("No such version of this pack.")
+    return int(raw)
 
 
 def _choose(

@@ -153,7 +153,7 @@ def test_board_reads_the_latest_issued_pack_and_can_open_earlier_ones(world, fak
     assert "Board pack · 2021/22 Q4" in earlier
 
 
-@pytest.mark.parametrize("version", ["2", "abc"])
+@pytest.mark.parametrize("version", ["2", "abc", "-1", "1e3", "99999999999999999999", "０"])
 def test_an_unknown_version_is_not_found(world, fake_sections, version):
     issue_pack(world.lmns, world.period, world.users["team"], expected_version=0)
     assert world.client_for("board").get(pack_url(world, version=version)).status_code == 404
