@@ -3,10 +3,6 @@
 A step is a single conditional UPDATE: it succeeds only if the row is still in one of the
 expected states (and, when given, still at the version the person saw). Two people pressing
 "Submit" at once therefore produce exactly one transition; the loser is told the record moved on.
-
-Both steps are queryset updates, which django-simple-history does not see, so they write the
-record's new state into its history themselves (when the model keeps one): the History page
-then shows who moved it, when, and from what to what.
 """
 
 from django.db.models import F, Model
@@ -43,7 +39,6 @@ def advance(
             "Reload the page to see the latest version."
         )
     obj.refresh_from_db(fields=["status", "version", *changes.keys()])
-    _record_history(obj)
 
 
 def bump_version(obj: Model, expected_version: int, **changes) -> None:
@@ -59,13 +54,3 @@ def bump_version(obj: Model, expected_version: int, **changes) -> None:
             "check it against the latest version and save again."
         )
     obj.refresh_from_db(fields=["version", *changes.keys()])
-    _record_history(obj)
-
-
-def _record_history(obj: Model) -> None:
-    """Add the row as now stored to its history; the request's user is recorded as the author."""
-    manager_name = getattr(type(obj)._meta, "simple_history_manager_attribute", None)
-    if manager_name is None:
-        return
-    stored = type(obj)._base_manager.get(pk=obj.pk)
-    getattr(type(obj), manager_name).bulk_history_create([stored], update=True)

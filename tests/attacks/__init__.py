@@ -47,6 +47,8 @@ class Target:
     foreign: dict = field(default_factory=dict)
     # The same form's URL for an object of another trust or LMNS (IDOR in the URL).
     foreign_url: str | None = None
+    # The form as the view builds it, when its fields depend on the object (dynamic fields).
+    form: forms.BaseForm | None = None
 
 
 @dataclass
@@ -67,9 +69,18 @@ class AttackCase:
     allow_negative: frozenset[str] = frozenset()
     # Fields left out of the generic text attacks, with the reason (e.g. a code with a pattern).
     skip_text: frozenset[str] = frozenset()
+    # "get" for filter forms: attacked through the query string; they never change data.
+    method: str = "post"
 
     def key(self, name: str) -> str:
         return f"{self.prefix}-{name}" if self.prefix else name
+
+
+@dataclass
+class Abstract:
+    """A base class or mixin never posted on its own; its subclasses carry the cases."""
+
+    reason: str
 
 
 def _project_configs():
@@ -118,8 +129,8 @@ def discover_forms() -> dict[str, type[forms.BaseForm]]:
     return found
 
 
-def all_cases() -> dict[str, AttackCase]:
-    cases: dict[str, AttackCase] = {}
+def all_cases() -> dict[str, AttackCase | Abstract]:
+    cases: dict[str, AttackCase | Abstract] = {}
     for config in apps.get_app_configs():
         name = f"{config.name}.tests.attack_cases"
         try:
@@ -131,8 +142,11 @@ def all_cases() -> dict[str, AttackCase]:
     return cases
 
 
-def form_fields(form_class: type[forms.BaseForm]) -> dict[str, forms.Field]:
-    """The form's fields, as instantiated when it needs no arguments (limits set in __init__)."""
+def form_fields(form_class: type[forms.BaseForm], target: Target | None = None) -> dict:
+    """The form's fields: as the view built it, else as instantiated without arguments (limits
+    set in ``__init__``), else as declared."""
+    if target is not None and target.form is not None:
+        return dict(target.form.fields)
     try:
         return dict(form_class().fields)
     except Exception:
@@ -140,31 +154,31 @@ def form_fields(form_class: type[forms.BaseForm]) -> dict[str, forms.Field]:
 
 
 def text_fields(
-    form_class, case: AttackCase, passwords: bool = False
+    form_class, case: AttackCase, target: Target, passwords: bool = False
 ) -> dict[str, forms.CharField]:
     """Free-text fields (passwords too when asked; they are never shown back)."""
     hidden = forms.HiddenInput if passwords else forms.PasswordInput | forms.HiddenInput
     return {
         name: f
-        for name, f in form_fields(form_class).items()
+        for name, f in form_fields(form_class, target).items()
         if isinstance(f, forms.CharField)
         and not isinstance(f.widget, hidden)
         and name not in case.skip_text
     }
 
 
-def numeric_fields(form_class) -> dict[str, forms.Field]:
+def numeric_fields(form_class, target: Target) -> dict[str, forms.Field]:
     return {
         name: f
-        for name, f in form_fields(form_class).items()
+        for name, f in form_fields(form_class, target).items()
         if isinstance(f, forms.IntegerField | forms.DecimalField | forms.FloatField)
     }
 
 
-def object_fields(form_class) -> dict[str, forms.Field]:
+def object_fields(form_class, target: Target) -> dict[str, forms.Field]:
     return {
         name: f
-        for name, f in form_fields(form_class).items()
+        for name, f in form_fields(form_class, target).items()
         if isinstance(f, forms.ModelChoiceField)
     }
 
