@@ -10,12 +10,13 @@ class DeliverablesConfig(AppConfig):
         from lmns.menus import OrgLink, register_link
         from lmns.models import Role
 
-        from .models import Deliverable, DeliverableUpdate, Mitigation, Risk
+        from .models import Deliverable, DeliverableUpdate, Mitigation, Risk, TrajectoryActual
 
         register_history(Deliverable, "lmns:plan__lmns")
         register_history(DeliverableUpdate, "lmns:deliverable__plan__lmns")
         register_history(Risk, "lmns:lmns")
         register_history(Mitigation, "lmns:risk__lmns")
+        register_history(TrajectoryActual, "lmns:trajectory__deliverable__plan__lmns")
         readers = frozenset({Role.PROGRAMME_TEAM, Role.BOARD_MEMBER, Role.TRUST_LEAD})
         register_link(
             OrgLink(

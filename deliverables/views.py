@@ -157,6 +157,8 @@ def period_update(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             total = min(int(request.POST.get("form-TOTAL_FORMS", 0)), 1000)
             ids = [int(request.POST.get(f"form-{i}-deliverable", "")) for i in range(total)]
+            if any(not 0 < i < 2**31 for i in ids):
+                raise ValueError("not a deliverable id")
         except ValueError:
             ids = None
         found = selectors.plan_rows(plan, access).in_bulk(ids or [])
