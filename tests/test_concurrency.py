@@ -8,10 +8,18 @@ is in memory); CI's PostgreSQL pass runs it.
 import threading
 
 import pytest
-from django.db import connection, transaction
+from django.contrib.auth import get_user_model
+from django.db import connection
 
 from assurance.models import QuarterlyReturn, ReturnStatus, Transition
-from lmns.workflow import StaleRecord, advance
+from assurance.services import take_action
+from assurance.tests.factories import QuarterlyReturnFactory, fill_answers
+from funding.models import SpendReturnTransition
+from funding.services import transition_return
+from funding.tests.factories import SpendEntryFactory, SpendReturnFactory
+from lmns.models import Role
+from lmns.tests.factories import lmns_member, trust_lead
+from lmns.workflow import StaleRecord
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -23,22 +31,14 @@ pytestmark = [
 
 
 def _submit(return_id: int, user_id: int) -> None:
-    """What the submit action does: one conditional step and its transition, in one transaction."""
-    with transaction.atomic():
-        quarterly_return = QuarterlyReturn.objects.get(pk=return_id)
-        before = quarterly_return.status
-        advance(
-            quarterly_return,
-            from_statuses=[ReturnStatus.DRAFT, ReturnStatus.RETURNED],
-            to_status=ReturnStatus.SUBMITTED,
-            expected_version=quarterly_return.version,
-        )
-        Transition.objects.create(
-            quarterly_return=quarterly_return,
-            from_status=before,
-            to_status=ReturnStatus.SUBMITTED,
-            by_id=user_id,
-        )
+    """What the Submit button does: load the return as the page showed it, then take the step."""
+    quarterly_return = QuarterlyReturn.objects.select_related("trust").get(pk=return_id)
+    take_action(
+        ret=quarterly_return,
+        action="submit",
+        user=get_user_model().objects.get(pk=user_id),
+        expected_version=quarterly_return.version,
+    )
 
 
 def _race(work, people: list[int]) -> list[str]:
@@ -49,7 +49,7 @@ def _race(work, people: list[int]) -> list[str]:
         try:
             barrier.wait(timeout=10)
             work(user_id)
-            outcomes.append("submitted")
+            outcomes.append("done")
         except StaleRecord:
             outcomes.append("refused")
         finally:
@@ -64,20 +64,43 @@ def _race(work, people: list[int]) -> list[str]:
 
 
 @pytest.mark.parametrize("attempt", range(3))
-def test_two_simultaneous_submissions_record_one_transition(world, attempt):
-    from assurance.models import Framework
-
-    framework = Framework.objects.get(short_name="Ockenden interim")
-    quarterly_return = QuarterlyReturn.objects.create(
-        trust=world.trust, framework=framework, period=world.period
-    )
-    second_lead = world.users["lead"].__class__.objects.create_user("nuh-deputy")
-    people = [world.users["lead"].pk, second_lead.pk]
+def test_two_leads_submitting_the_same_return_at_once_record_one_transition(world, attempt):
+    quarterly_return = QuarterlyReturnFactory(trust=world.trust, period=world.period)
+    fill_answers(quarterly_return)
+    deputy = trust_lead(world.trust, "nuh-deputy-lead")
+    people = [world.users["lead"].pk, deputy.pk]
 
     outcomes = _race(lambda user_id: _submit(quarterly_return.pk, user_id), people)
 
-    assert outcomes == ["refused", "submitted"]
+    assert outcomes == ["done", "refused"]
     assert Transition.objects.filter(quarterly_return=quarterly_return).count() == 1
     quarterly_return.refresh_from_db()
     assert quarterly_return.status == ReturnStatus.SUBMITTED
     assert quarterly_return.version == 2
+
+
+def test_two_team_members_signing_off_a_spend_return_at_once_record_one_transition(world):
+    spend_return = SpendReturnFactory(lmns=world.lmns, period=world.period, status="submitted")
+    SpendEntryFactory(
+        budget_line__stream__lmns=world.lmns,
+        budget_line__stream__start_year=world.period.start_year,
+        spend_return=spend_return,
+    )
+    colleague = lmns_member(world.lmns, Role.PROGRAMME_TEAM, "notts-team-2")
+    people = [world.users["team"].pk, colleague.pk]
+
+    def sign_off(user_id: int) -> None:
+        fresh = type(spend_return).objects.get(pk=spend_return.pk)
+        transition_return(
+            fresh,
+            "sign_off",
+            user=get_user_model().objects.get(pk=user_id),
+            expected_version=fresh.version,
+        )
+
+    outcomes = _race(sign_off, people)
+
+    assert outcomes == ["done", "refused"]
+    assert SpendReturnTransition.objects.filter(spend_return=spend_return).count() == 1
+    spend_return.refresh_from_db()
+    assert spend_return.status == "signed_off"
