@@ -163,6 +163,55 @@ def _mitigation(w) -> Target:
     )
 
 
+def _plan_create(w) -> Target:
+    from deliverables.forms import PlanForm
+
+    return Target(
+        url=reverse("deliverables:plan_create", args=[w.lmns.pk]),
+        data={
+            "title": "NUH maternity improvement plan",
+            "trust": w.trust.pk,
+            "period_start": "2022-04-01",
+            "period_end": "2023-03-31",
+        },
+        show_url=reverse("deliverables:plan_list", args=[w.lmns.pk]),
+        foreign={"trust": w.other_trust.pk},
+        foreign_url=reverse("deliverables:plan_create", args=[w.other_lmns.pk]),
+        form=PlanForm(trusts=w.lmns.trusts.all()),
+    )
+
+
+def _deliverable_edit(w) -> Target:
+    from deliverables.forms import DeliverableForm
+    from deliverables.tests.factories import WorkstreamFactory
+
+    plan, other_plan = _plans(w)
+    workstream = WorkstreamFactory(plan=plan)
+    other_workstream = WorkstreamFactory(plan=other_plan)
+    deliverable = DeliverableFactory(plan=plan)
+    other = DeliverableFactory(plan=other_plan)
+    return Target(
+        url=reverse("deliverables:deliverable_edit", args=[deliverable.pk]),
+        data={
+            "number": "4",
+            "part": "a",
+            "title": "Continuity of carer for Black, Asian and mixed ethnicity women",
+            "text": "75% by March 2024.",
+            "workstream": workstream.pk,
+            "owner_name": "Director of Midwifery",
+            "due_date": "2024-03-31",
+            "trusts": [w.trust.pk],
+            "version": deliverable.version,
+        },
+        show_url=reverse("deliverables:deliverable_detail", args=[deliverable.pk]),
+        foreign={"workstream": other_workstream.pk, "trusts": [w.other_trust.pk]},
+        foreign_url=reverse("deliverables:deliverable_edit", args=[other.pk]),
+        form=DeliverableForm(
+            instance=deliverable, workstreams=plan.workstreams.all(), trusts=w.lmns.trusts.all()
+        ),
+    )
+
+
 IMPORT_CSV = (
     "number,title,text,status,narrative\n"
     "1,Continuity of carer,Roll out teams,On track,Teams launched\n"
@@ -201,6 +250,8 @@ def _import_preview(w) -> Target:
 
 
 CASES = {
+    "deliverables.forms.PlanForm": AttackCase(build=_plan_create, persona="team"),
+    "deliverables.forms.DeliverableForm": AttackCase(build=_deliverable_edit, persona="team"),
     "deliverables.forms.DeliverableUpdateForm": AttackCase(
         build=_deliverable_update, persona="team", unscoped=PERIOD
     ),
