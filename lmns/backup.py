@@ -74,11 +74,15 @@ def summary() -> dict[str, dict]:
     for model in backed_up_models():
         label = model._meta.label
         counts[label] = model._base_manager.count()
-        decimals = [
-            f.name for f in model._meta.concrete_fields if isinstance(f, models.DecimalField)
-        ]
+        decimals = {
+            f.name: Decimal(1).scaleb(-f.decimal_places)
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.DecimalField)
+        }
         if decimals:
             sums = model._base_manager.aggregate(**{name: Sum(name) for name in decimals})
             for name, value in sums.items():
-                totals[f"{label}.{name}"] = str(value if value is not None else Decimal("0"))
+                # Each database spells a sum differently (5.6, 5.60000): compare at field scale.
+                total = Decimal(str(value)) if value is not None else Decimal("0")
+                totals[f"{label}.{name}"] = str(total.quantize(decimals[name]))
     return {"counts": counts, "totals": totals}

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -67,6 +68,10 @@ def test_demo_data_round_trips_into_a_fresh_database(settings, tmp_path):
     # The demo is rich enough to prove something: organisations, people, their audit trail.
     assert source["counts"]["lmns.Lmns"] == Lmns.objects.count() >= 4
     assert source["counts"]["lmns.HistoricalTrust"] >= source["counts"]["lmns.Trust"] > 0
+    # ... and the figures: BLMK's £458,000 (seed 002) and the assured compliance of seed 000.
+    assert source["totals"]["funding.BudgetLine.approved_amount"] == "458000.00"
+    assert Decimal(source["totals"]["assurance.SectionRating.agreed_percent"]) > 0
+    assert Decimal(source["totals"]["funding.SpendEntry.actual"]) > 0
     backup = tmp_path / "lmns-backup.json.gz"
     call_command("backup", output=str(backup))
     assert backup.stat().st_size > 0
