@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 BASE = Path(settings.BASE_DIR).resolve()
 
@@ -189,3 +189,16 @@ def test_trend_charts_escape_every_text_they_carry():
     root = ElementTree.fromstring(svg)
     assert root.find("{http://www.w3.org/2000/svg}title").text.startswith("NUH <script>")
     assert set(root.attrib) == {"class", "width", "height", "viewBox", "role", "aria-labelledby"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"]
+)
+def test_signing_in_never_redirects_to_another_site(world, client, target):
+    response = client.post(
+        reverse("login") + f"?next={target}",
+        {"username": "nuh-lead", "password": "test-password-123", "next": target},
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("home")
