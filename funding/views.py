@@ -351,20 +351,22 @@ def return_transition(
     if action not in services.TRANSITIONS:
         raise Http404("No such step.")
     period = _period(start_year, quarter)
-    spend_return = services.return_for(lmns, period)
     form = TransitionForm(request.POST)
     target = reverse("funding:return_detail", args=[lmns.pk, start_year, quarter])
     if not form.is_valid():
         messages.error(request, "The form was incomplete; reload the page and try again.")
         return redirect(target)
     try:
-        services.transition_return(
-            spend_return,
-            action,
-            user=request.user,
-            expected_version=form.cleaned_data["version"],
-            comment=form.cleaned_data["comment"],
-        )
+        # One transaction: a refused step leaves no empty return behind.
+        with transaction.atomic():
+            spend_return = services.return_for(lmns, period)
+            services.transition_return(
+                spend_return,
+                action,
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+                comment=form.cleaned_data["comment"],
+            )
     except StaleRecord as error:
         messages.error(request, str(error))
     except ValidationError as error:

@@ -143,6 +143,19 @@ def _submit(w) -> Target:
     )
 
 
+def _first_submit(w) -> Target:
+    """Submitting a quarter nobody has entered yet (its return does not exist before)."""
+    from lmns.tests.factories import ReportingPeriodFactory
+
+    ReportingPeriodFactory(start_year=YEAR, quarter=2)
+    return Target(
+        url=reverse("funding:return_transition", args=[w.lmns.pk, YEAR, 2, "submit"]),
+        data={"version": "1", "comment": "No spend this quarter."},
+        show_url=reverse("funding:return_detail", args=[w.lmns.pk, YEAR, 2]),
+        foreign_url=reverse("funding:return_transition", args=[w.other_lmns.pk, YEAR, 2, "submit"]),
+    )
+
+
 CASES = {
     "funding.forms.StreamForm": AttackCase(build=_stream_add, persona="team"),
     "funding.forms.AllocationChangeForm": AttackCase(build=_stream_change, persona="team"),
@@ -152,5 +165,8 @@ CASES = {
     ],
     # The trust lead enters the lines their trust holds; the programme team may not.
     "funding.forms.SpendEntryForm": AttackCase(build=_entry, persona="lead"),
-    "funding.forms.TransitionForm": AttackCase(build=_submit, persona="team"),
+    "funding.forms.TransitionForm": [
+        AttackCase(build=_submit, persona="team"),
+        AttackCase(build=_first_submit, persona="team"),
+    ],
 }
