@@ -322,3 +322,25 @@ def test_the_admin_site_cannot_delete_audited_records():
         and (found := _reaches_unguarded_audited(model, admin.site))
     }
     assert not cascading, f"Deleting these in the admin would delete audited records: {cascading}"
+
+
+def test_the_history_page_uses_the_same_queries_however_long_the_history(
+    world, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    answer = _return(world).answers.first()
+    client = world.client_for("team")
+    counts = []
+    for saves in (5, 60):
+        for i in range(saves):
+            answer.narrative = f"Revision {i}"
+            answer.save()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(history_url(answer))
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+    with django_assert_max_num_queries(counts[1]):
+        client.get(history_url(answer))
