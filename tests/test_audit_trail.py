@@ -344,3 +344,19 @@ def test_the_history_page_uses_the_same_queries_however_long_the_history(
     assert counts[0] == counts[1], counts
     with django_assert_max_num_queries(counts[1]):
         client.get(history_url(answer))
+
+
+def test_a_long_allocation_change_reason_is_kept_in_full_and_fits_the_history(world):
+    from funding.models import AllocationChange
+
+    stream = _stream(world)
+    reason = "Month-6 review: recruitment to the continuity teams is delayed. " * 8
+    response = world.client_for("team").post(
+        reverse("funding:stream_change", args=[stream.pk]),
+        {"new_amount": "90000", "new_status": "held", "reason": reason},
+    )
+    assert response.status_code == 302
+    assert AllocationChange.objects.get().reason == reason.strip()
+    latest = stream.history.latest("history_date")
+    assert latest.history_change_reason.startswith("Month-6 review")
+    assert len(latest.history_change_reason) <= 100
