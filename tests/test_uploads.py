@@ -97,3 +97,25 @@ def test_a_file_over_the_size_limit_is_refused(world, section, settings, tmp_pat
     assert response.status_code == 200
     assert "files may be at most" in response.content.decode()
     assert not EvidenceFile.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "assured"])
+def test_withdrawing_evidence_is_a_recorded_state_never_a_deletion(
+    world, section, tmp_path, status
+):
+    from assurance.tests.factories import EvidenceFileFactory
+
+    ret, _ = section
+    evidence = EvidenceFileFactory(answer=ret.answers.first())
+    stored = tmp_path / evidence.file.name
+    type(ret).objects.filter(pk=ret.pk).update(status=status)
+    url = reverse("assurance:evidence_withdraw", args=[evidence.pk])
+    for persona in ["anonymous", "sibling_lead", "team", "board", "other_team"]:
+        world.client_for(persona).post(url)
+        evidence.refresh_from_db()
+        assert evidence.withdrawn_at is None, persona
+    world.client_for("lead").post(url)
+    evidence.refresh_from_db()
+    assert (evidence.withdrawn_at is not None) == (status == "draft")
+    assert stored.read_bytes().startswith(b"%PDF")  # the file itself is always kept
+    assert EvidenceFile.objects.filter(pk=evidence.pk).exists()
