@@ -1,8 +1,8 @@
 """The common attacks against every form the project defines (forms are discovered).
 
 For every form: another organisation's ids in the POST or the URL (IDOR), the form posted by
-every persona who may not use it (forged workflow steps included), over-long strings, script in
-text fields, and non-numeric or extreme numbers. Each attack must be refused without a server
+every persona who may not use it (forged workflow steps included), a post without the CSRF
+token, over-long strings, script in text fields, and non-numeric or extreme numbers. Each attack must be refused without a server
 error, without changing any stored row and without revealing another organisation's data.
 Each case first proves that its valid payload is accepted, so a refusal means something.
 """
