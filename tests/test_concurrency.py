@@ -104,3 +104,29 @@ def test_two_team_members_signing_off_a_spend_return_at_once_record_one_transiti
     assert SpendReturnTransition.objects.filter(spend_return=spend_return).count() == 1
     spend_return.refresh_from_db()
     assert spend_return.status == "signed_off"
+
+
+def test_two_leads_pressing_submit_on_the_page_at_once_record_one_transition(world):
+    from django.test import Client
+    from django.urls import reverse
+
+    quarterly_return = QuarterlyReturnFactory(trust=world.trust, period=world.period)
+    fill_answers(quarterly_return)
+    deputy = trust_lead(world.trust, "nuh-deputy-lead")
+    clients = {}
+    for user in (world.users["lead"], deputy):
+        clients[user.pk] = Client()
+        clients[user.pk].force_login(user)
+    url = reverse("assurance:return_action", args=[quarterly_return.pk, "submit"])
+    statuses = []
+
+    def press_submit(user_id: int) -> None:
+        response = clients[user_id].post(url, {"version": quarterly_return.version}, follow=True)
+        statuses.append(response.status_code)
+
+    _race(press_submit, list(clients))
+
+    assert statuses == [200, 200]
+    assert Transition.objects.filter(quarterly_return=quarterly_return).count() == 1
+    quarterly_return.refresh_from_db()
+    assert (quarterly_return.status, quarterly_return.version) == (ReturnStatus.SUBMITTED, 2)
