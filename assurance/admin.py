@@ -3,6 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from lmns.admin import KeepRecordsMixin
+
 from .models import (
     Answer,
     EvidenceFile,
@@ -65,7 +67,7 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(QuarterlyReturn)
-class QuarterlyReturnAdmin(SimpleHistoryAdmin):
+class QuarterlyReturnAdmin(KeepRecordsMixin, SimpleHistoryAdmin):
     list_display = ["trust", "framework", "period", "status", "updated_at"]
     list_filter = ["status", "framework", "period", "trust__lmns"]
     search_fields = ["trust__name", "trust__short_name", "trust__ods_code", "framework__name"]
@@ -75,7 +77,7 @@ class QuarterlyReturnAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(SimpleHistoryAdmin):
+class AnswerAdmin(KeepRecordsMixin, SimpleHistoryAdmin):
     list_display = ["quarterly_return", "requirement", "status", "percent"]
     list_filter = ["status", "quarterly_return__framework"]
     search_fields = ["quarterly_return__trust__name", "requirement__code"]

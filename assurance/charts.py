@@ -45,6 +45,8 @@ def trend_svg(
     def y(value: Decimal | float) -> float:
         return round(PAD_TOP + plot_h * (1 - float(value) / 100), 1)
 
+    # The id is built from data (a section code): escape it for use inside an attribute.
+    chart_id = escape(chart_id, {'"': "&quot;", "'": "&apos;"})
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="trend-chart" width="{width}" '

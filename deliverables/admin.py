@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from lmns.admin import KeepRecordsMixin
+
 from .models import Deliverable, Plan, Risk, Trajectory, TrajectoryTarget, Workstream
 
 
@@ -17,7 +19,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deliverable)
-class DeliverableAdmin(SimpleHistoryAdmin):
+class DeliverableAdmin(KeepRecordsMixin, SimpleHistoryAdmin):
     list_display = ["reference", "title", "plan", "status", "due_date"]
     list_filter = ["plan__lmns", "plan"]
     readonly_fields = ["status"]
@@ -30,12 +32,12 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Trajectory)
-class TrajectoryAdmin(admin.ModelAdmin):
+class TrajectoryAdmin(KeepRecordsMixin, admin.ModelAdmin):
     list_display = ["metric", "deliverable", "unit"]
     inlines = [TargetInline]
 
 
 @admin.register(Risk)
-class RiskAdmin(SimpleHistoryAdmin):
+class RiskAdmin(KeepRecordsMixin, SimpleHistoryAdmin):
     list_display = ["title", "lmns", "likelihood", "impact", "review_date", "status"]
     list_filter = ["lmns"]

@@ -23,6 +23,7 @@ from django_tables2 import RequestConfig
 
 from lmns.access import Access, get_access, get_readable_or_404
 from lmns.audit import history_url
+from lmns.exports import csv_cell, text_not_formulas
 from lmns.workflow import StaleRecord
 
 from . import importing, selectors, services
@@ -137,7 +138,7 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     filename = f"{plan.lmns.short_name}-plan-{plan.pk}-deliverables.{fmt}"
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        csv.writer(response).writerows(rows)
+        csv.writer(response).writerows([[csv_cell(cell) for cell in row] for row in rows])
     else:
         from openpyxl import Workbook
 
@@ -146,6 +147,7 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         sheet.title = "Deliverables"
         for row in rows:
             sheet.append(row)
+        text_not_formulas(workbook)
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
@@ -176,6 +178,8 @@ def period_update(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             total = min(int(request.POST.get("form-TOTAL_FORMS", 0)), 1000)
             ids = [int(request.POST.get(f"form-{i}-deliverable", "")) for i in range(total)]
+            if any(not 0 < i < 2**31 for i in ids):
+                raise ValueError("not a deliverable id")
         except ValueError:
             ids = None
         found = selectors.plan_rows(plan, access).in_bulk(ids or [])

@@ -3,11 +3,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from lmns.admin import KeepRecordsMixin
+
 from .models import AllocationChange, BudgetLine, FundingStream, SpendEntry, SpendReturn
 
 
 @admin.register(FundingStream)
-class FundingStreamAdmin(SimpleHistoryAdmin):
+class FundingStreamAdmin(KeepRecordsMixin, SimpleHistoryAdmin):
     list_display = ["name", "lmns", "start_year", "kind", "amount", "status"]
     list_filter = ["start_year", "kind", "status", "lmns"]
 
@@ -26,7 +28,7 @@ class AllocationChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(SimpleHistoryAdmin):
+class BudgetLineAdmin(KeepRecordsMixin, SimpleHistoryAdmin):
     list_display = ["title", "stream", "holder_trust", "category", "approved_amount"]
     list_filter = ["stream__start_year", "category", "stream__lmns"]
     search_fields = ["title"]
@@ -34,14 +36,14 @@ class BudgetLineAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SpendReturn)
-class SpendReturnAdmin(SimpleHistoryAdmin):
+class SpendReturnAdmin(KeepRecordsMixin, SimpleHistoryAdmin):
     list_display = ["lmns", "period", "status"]
     list_filter = ["status", "lmns"]
     readonly_fields = ["status", "version"]
 
 
 @admin.register(SpendEntry)
-class SpendEntryAdmin(SimpleHistoryAdmin):
+class SpendEntryAdmin(KeepRecordsMixin, SimpleHistoryAdmin):
     list_display = ["budget_line", "quarter", "actual", "forecast_outturn"]
     list_filter = ["quarter", "spend_return__lmns"]
     raw_id_fields = ["budget_line", "spend_return"]

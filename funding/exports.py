@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from lmns.exports import text_not_formulas
 from lmns.models import Lmns
 
 from . import selectors
@@ -94,6 +95,7 @@ def year_workbook(lmns: Lmns, start_year: int, to_quarter: int | None = None) ->
     summary[summary.max_row][0].font = Font(bold=True)
     _format_money(summary, first_row=3, first_col=2)
 
+    text_not_formulas(book)
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -55,10 +55,6 @@ def _money_fields(form: forms.Form, names: list[str]) -> None:
         )
 
 
-class VersionMixin(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-
 class StreamForm(forms.ModelForm):
     class Meta:
         model = FundingStream

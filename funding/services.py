@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from lmns.models import Lmns, ReportingPeriod
 from lmns.templatetags.lmns_tags import money
@@ -111,7 +112,8 @@ def change_allocation(
     )
     stream.amount = new_amount
     stream.status = new_status
-    stream._change_reason = reason.strip()
+    # The history's reason column holds 100 characters; the full reason is in AllocationChange.
+    stream._change_reason = Truncator(reason.strip()).chars(100)
     stream.save()
     return change
 

@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -321,14 +322,16 @@ def entry_edit(request: HttpRequest, line_pk: int, quarter: int) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         figures = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            spend_return = spend_return or services.return_for(lmns, period)
-            services.save_spend_entry(
-                spend_return,
-                line,
-                figures,
-                expected_version=form.cleaned_data["version"],
-                user=request.user,
-            )
+            # One transaction: a refused entry leaves no empty return behind.
+            with transaction.atomic():
+                spend_return = spend_return or services.return_for(lmns, period)
+                services.save_spend_entry(
+                    spend_return,
+                    line,
+                    figures,
+                    expected_version=form.cleaned_data["version"],
+                    user=request.user,
+                )
         except StaleRecord as error:
             form.add_error(None, str(error))
         except ValidationError as error:
@@ -348,20 +351,22 @@ def return_transition(
     if action not in services.TRANSITIONS:
         raise Http404("No such step.")
     period = _period(start_year, quarter)
-    spend_return = services.return_for(lmns, period)
     form = TransitionForm(request.POST)
     target = reverse("funding:return_detail", args=[lmns.pk, start_year, quarter])
     if not form.is_valid():
         messages.error(request, "The form was incomplete; reload the page and try again.")
         return redirect(target)
     try:
-        services.transition_return(
-            spend_return,
-            action,
-            user=request.user,
-            expected_version=form.cleaned_data["version"],
-            comment=form.cleaned_data["comment"],
-        )
+        # One transaction: a refused step leaves no empty return behind.
+        with transaction.atomic():
+            spend_return = services.return_for(lmns, period)
+            services.transition_return(
+                spend_return,
+                action,
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+                comment=form.cleaned_data["comment"],
+            )
     except StaleRecord as error:
         messages.error(request, str(error))
     except ValidationError as error:

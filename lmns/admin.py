@@ -3,6 +3,16 @@ from django.contrib import admin
 from .models import Lmns, Membership, Region, ReportingPeriod, Site, Trust
 
 
+class KeepRecordsMixin:
+    """For records in the audit trail: administrators may correct them, never delete them.
+
+    Django's admin also refuses to delete anything whose deletion would cascade to them.
+    """
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     search_fields = ["name"]

@@ -1,0 +1,155 @@
+"""Attack cases for the assurance forms (see ``tests/attacks``): how each is used validly."""
+
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from assurance.forms import AssureForm
+from assurance.models import Framework, ReturnStatus, SectionRating
+from assurance.tests.factories import QuarterlyReturnFactory, fill_answers, framework_with
+from tests.attacks import Abstract, AttackCase, Target
+
+TEAM_ONLY = ("anonymous", "lead", "sibling_lead", "board", "other_team")
+
+
+def _interim() -> Framework:
+    return Framework.objects.get(short_name="Ockenden interim")
+
+
+def _start(w) -> Target:
+    return Target(
+        url=reverse("assurance:return_start", args=[w.trust.pk]),
+        data={"framework": _interim().pk, "period": w.period.pk},
+        show_url=reverse("assurance:trust_returns", args=[w.trust.pk]),
+        foreign_url=reverse("assurance:return_start", args=[w.sibling_trust.pk]),
+    )
+
+
+def _section(w) -> Target:
+    framework = framework_with(sections=2, requirements=2, reports_percent=True)
+    ret = QuarterlyReturnFactory(trust=w.trust, period=w.period, framework=framework)
+    section = framework.sections.order_by("order").first()
+    sibling = QuarterlyReturnFactory(trust=w.sibling_trust, period=w.period, framework=framework)
+    data = {
+        "version": ret.version,
+        "answers-TOTAL_FORMS": "2",
+        "answers-INITIAL_FORMS": "0",
+        "answers-MIN_NUM_FORMS": "2",
+        "answers-MAX_NUM_FORMS": "2",
+    }
+    for i in range(2):
+        data.update(
+            {
+                f"answers-{i}-status": "partially_met",
+                f"answers-{i}-percent": "80",
+                f"answers-{i}-narrative": "Audit shows most staff trained.",
+                f"answers-{i}-evidence": "Training records, June 2022",
+                f"answers-{i}-action": "Train the remaining staff",
+                f"answers-{i}-action_owner": "Practice development midwife",
+                f"answers-{i}-action_due": "2022-09-30",
+            }
+        )
+    url = reverse("assurance:section_edit", args=[ret.pk, section.pk])
+    return Target(
+        url=url,
+        data=data,
+        show_url=url,
+        foreign_url=reverse("assurance:section_edit", args=[sibling.pk, section.pk]),
+    )
+
+
+def _under_review(trust, period):
+    ret = QuarterlyReturnFactory(trust=trust, period=period, status=ReturnStatus.UNDER_REVIEW)
+    fill_answers(ret)
+    return ret
+
+
+def _send_back(w) -> Target:
+    ret = _under_review(w.trust, w.period)
+    other = _under_review(w.other_trust, w.period)
+    return Target(
+        url=reverse("assurance:return_action", args=[ret.pk, "send_back"]),
+        data={"version": ret.version, "comment": "Add the audit of fetal monitoring training."},
+        show_url=reverse("assurance:return_detail", args=[ret.pk]),
+        foreign_url=reverse("assurance:return_action", args=[other.pk, "send_back"]),
+    )
+
+
+def _assure(w) -> Target:
+    ret = _under_review(w.trust, w.period)
+    other = _under_review(w.other_trust, w.period)
+    ratings = list(SectionRating.objects.filter(quarterly_return=ret).select_related("section"))
+    data = {"version": ret.version, "comment": "Agreed at the assurance panel."}
+    for rating in ratings:
+        data[f"agreed_{rating.section_id}"] = str(rating.derived_percent or Decimal("100.0"))
+        data[f"reason_{rating.section_id}"] = ""
+    return Target(
+        url=reverse("assurance:return_action", args=[ret.pk, "assure"]),
+        data=data,
+        show_url=reverse("assurance:return_detail", args=[ret.pk]),
+        foreign_url=reverse("assurance:return_action", args=[other.pk, "assure"]),
+        form=AssureForm(initial={"version": ret.version}, ratings=ratings),
+    )
+
+
+def _csv(rows: str):
+    return lambda: SimpleUploadedFile(
+        "compliance.csv", f"trust,IEA1,IEA2\n{rows}\n".encode(), content_type="text/csv"
+    )
+
+
+def _import(w) -> Target:
+    return Target(
+        url=reverse("assurance:import_compliance", args=[w.lmns.pk]),
+        data={"framework": _interim().pk, "period": w.period.pk, "file": _csv("RX1,100,99")},
+        show_url=reverse("assurance:dashboard", args=[w.lmns.pk]),
+        # Another LMNS's trust inside the file, and another LMNS's import page.
+        foreign={"file": _csv("RGP,100,99")},
+        foreign_url=reverse("assurance:import_compliance", args=[w.other_lmns.pk]),
+    )
+
+
+def _dashboard(w) -> Target:
+    return Target(
+        url=reverse("assurance:dashboard", args=[w.lmns.pk]),
+        data={"framework": _interim().pk, "period": w.period.pk},
+    )
+
+
+def _trend(w) -> Target:
+    return Target(
+        url=reverse("assurance:trust_trend", args=[w.trust.pk]),
+        data={"framework": _interim().pk, "period": w.period.pk},
+    )
+
+
+REFERENCE = frozenset({"framework", "period"})
+
+CASES = {
+    "assurance.forms.StartReturnForm": AttackCase(build=_start, persona="lead", unscoped=REFERENCE),
+    "assurance.forms.AnswerForm": AttackCase(build=_section, persona="lead", prefix="answers-0"),
+    "assurance.forms.VersionForm": AttackCase(build=_section, persona="lead"),
+    "assurance.forms.ActionForm": AttackCase(build=_send_back, persona="team"),
+    "assurance.forms.AssureForm": AttackCase(build=_assure, persona="team"),
+    "assurance.dashboard_forms.ComplianceImportForm": AttackCase(
+        build=_import, persona="team", unscoped=REFERENCE
+    ),
+    "assurance.dashboard_forms.DashboardFilterForm": AttackCase(
+        build=_dashboard,
+        persona="team",
+        method="get",
+        saves=False,
+        unscoped=REFERENCE,
+        refused=("anonymous", "lead", "sibling_lead", "other_team"),
+    ),
+    "assurance.dashboard_forms.TrendFilterForm": AttackCase(
+        build=_trend,
+        persona="lead",
+        method="get",
+        saves=False,
+        unscoped=REFERENCE,
+        refused=("anonymous", "sibling_lead", "other_team"),
+    ),
+    "assurance.dashboard_forms._FilterForm": Abstract("the base of the two filter forms"),
+}

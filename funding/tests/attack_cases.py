@@ -1,0 +1,172 @@
+"""Attack cases for the funding forms (see ``tests/attacks``): how each is used validly."""
+
+from decimal import Decimal
+
+from django.urls import reverse
+
+from funding.forms import BudgetLineForm, SpendEntryForm
+from funding.tests.factories import (
+    BudgetLineFactory,
+    DeliverableFactory,
+    FundingStreamFactory,
+    PlanFactory,
+    SpendEntryFactory,
+    SpendReturnFactory,
+)
+from tests.attacks import AttackCase, Target
+
+YEAR = 2022
+
+
+def _stream_add(w) -> Target:
+    return Target(
+        url=reverse("funding:stream_add", args=[w.lmns.pk, YEAR]),
+        data={
+            "kind": "A",
+            "name": "Continuity of carer",
+            "amount": "120000.00",
+            "date_notified": "2022-04-15",
+        },
+        show_url=reverse("funding:year", args=[w.lmns.pk, YEAR]),
+        foreign_url=reverse("funding:stream_add", args=[w.other_lmns.pk, YEAR]),
+    )
+
+
+def _stream_change(w) -> Target:
+    stream = FundingStreamFactory(lmns=w.lmns, start_year=YEAR)
+    other = FundingStreamFactory(lmns=w.other_lmns, start_year=YEAR)
+    url = reverse("funding:stream_change", args=[stream.pk])
+    return Target(
+        url=url,
+        data={
+            "new_amount": "90000",
+            "new_status": "held",
+            "reason": "Month-6 review: recruitment delayed.",
+        },
+        show_url=url,
+        foreign_url=reverse("funding:stream_change", args=[other.pk]),
+    )
+
+
+def _line_data(w, stream, deliverable, version="") -> dict:
+    return {
+        "stream": stream.pk,
+        "title": "Band 7 project manager",
+        "deliverable": deliverable.pk,
+        "holder_trust": w.trust.pk,
+        "category": "non_pay",
+        "wte": "",
+        "band": "",
+        "approved_amount": "10000",
+        "profile_q1": "2500",
+        "profile_q2": "2500",
+        "profile_q3": "2500",
+        "profile_q4": "2500",
+        "version": version,
+    }
+
+
+def _foreign_line_fields(w) -> dict:
+    other_stream = FundingStreamFactory(lmns=w.other_lmns, start_year=YEAR, kind="C")
+    other_deliverable = DeliverableFactory(plan=PlanFactory(lmns=w.other_lmns))
+    return {
+        "stream": other_stream.pk,
+        "deliverable": other_deliverable.pk,
+        "holder_trust": w.other_trust.pk,
+    }
+
+
+def _line_add(w) -> Target:
+    stream = FundingStreamFactory(lmns=w.lmns, start_year=YEAR)
+    deliverable = DeliverableFactory(plan=PlanFactory(lmns=w.lmns))
+    return Target(
+        url=reverse("funding:line_add", args=[w.lmns.pk, YEAR]),
+        data=_line_data(w, stream, deliverable),
+        show_url=reverse("funding:year", args=[w.lmns.pk, YEAR]),
+        foreign=_foreign_line_fields(w),
+        foreign_url=reverse("funding:line_add", args=[w.other_lmns.pk, YEAR]),
+        form=BudgetLineForm(lmns=w.lmns, start_year=YEAR),
+    )
+
+
+def _line_edit(w) -> Target:
+    line = BudgetLineFactory(stream__lmns=w.lmns, stream__start_year=YEAR)
+    other = BudgetLineFactory(stream__lmns=w.other_lmns, stream__start_year=YEAR)
+    return Target(
+        url=reverse("funding:line_edit", args=[line.pk]),
+        data=_line_data(w, line.stream, line.deliverable, version=line.version),
+        show_url=reverse("funding:line_detail", args=[line.pk]),
+        foreign=_foreign_line_fields(w),
+        foreign_url=reverse("funding:line_edit", args=[other.pk]),
+        form=BudgetLineForm(instance=line, lmns=w.lmns, start_year=YEAR),
+    )
+
+
+def _entry(w) -> Target:
+    line = BudgetLineFactory(stream__lmns=w.lmns, stream__start_year=YEAR, holder_trust=w.trust)
+    sibling_line = BudgetLineFactory(stream=line.stream, holder_trust=w.sibling_trust)
+    return Target(
+        url=reverse("funding:entry_edit", args=[line.pk, 1]),
+        data={
+            "actual": "2400",
+            "accruals": "100",
+            "commitments": "0",
+            "forecast_outturn": "10000",
+            "narrative": "Post filled from May.",
+            "version": "0",
+        },
+        show_url=reverse("funding:return_detail", args=[w.lmns.pk, YEAR, 1]),
+        foreign_url=reverse("funding:entry_edit", args=[sibling_line.pk, 1]),
+        form=SpendEntryForm(profile=Decimal("2500")),
+    )
+
+
+def _submit(w) -> Target:
+    entry = SpendEntryFactory(
+        budget_line__stream__lmns=w.lmns,
+        budget_line__stream__start_year=YEAR,
+        spend_return=SpendReturnFactory(lmns=w.lmns, period=w.period),
+    )
+    other = SpendEntryFactory(
+        budget_line__stream__lmns=w.other_lmns,
+        budget_line__stream__start_year=YEAR,
+        spend_return=SpendReturnFactory(lmns=w.other_lmns, period=w.period),
+    )
+    return Target(
+        url=reverse("funding:return_transition", args=[w.lmns.pk, YEAR, 1, "submit"]),
+        data={"version": entry.spend_return.version, "comment": "All lines reported."},
+        show_url=reverse("funding:return_detail", args=[w.lmns.pk, YEAR, 1]),
+        foreign_url=reverse(
+            "funding:return_transition",
+            args=[other.spend_return.lmns_id, YEAR, 1, "submit"],
+        ),
+    )
+
+
+def _first_submit(w) -> Target:
+    """Submitting a quarter nobody has entered yet (its return does not exist before)."""
+    from lmns.tests.factories import ReportingPeriodFactory
+
+    ReportingPeriodFactory(start_year=YEAR, quarter=2)
+    return Target(
+        url=reverse("funding:return_transition", args=[w.lmns.pk, YEAR, 2, "submit"]),
+        data={"version": "1", "comment": "No spend this quarter."},
+        show_url=reverse("funding:return_detail", args=[w.lmns.pk, YEAR, 2]),
+        foreign_url=reverse("funding:return_transition", args=[w.other_lmns.pk, YEAR, 2, "submit"]),
+    )
+
+
+CASES = {
+    "funding.forms.StreamForm": AttackCase(build=_stream_add, persona="team"),
+    "funding.forms.AllocationChangeForm": AttackCase(build=_stream_change, persona="team"),
+    "funding.forms.BudgetLineForm": [
+        AttackCase(build=_line_add, persona="team", unused=frozenset({"version"})),
+        AttackCase(build=_line_edit, persona="team"),
+    ],
+    # The trust lead enters the lines their trust holds; the programme team may not.
+    "funding.forms.SpendEntryForm": AttackCase(build=_entry, persona="lead"),
+    "funding.forms.TransitionForm": [
+        AttackCase(build=_submit, persona="team"),
+        AttackCase(build=_first_submit, persona="team"),
+    ],
+}

@@ -1,0 +1,32 @@
+"""Attack cases for the core forms: sign-in and password change (see ``tests/attacks``)."""
+
+from django.urls import reverse
+
+from tests.attacks import AttackCase, Target
+
+NEW_PASSWORD = "Maternity-safety-2026!"
+
+CASES = {
+    "django.contrib.auth.forms.AuthenticationForm": AttackCase(
+        build=lambda w: Target(
+            url=reverse("login"),
+            data={"username": "nuh-lead", "password": "test-password-123"},
+        ),
+        persona="anonymous",
+        # Anyone may post the sign-in form; a correct sign-in records the user's last login.
+        refused=(),
+    ),
+    "django.contrib.auth.forms.PasswordChangeForm": AttackCase(
+        build=lambda w: Target(
+            url=reverse("password_change"),
+            data={
+                "old_password": "test-password-123",
+                "new_password1": NEW_PASSWORD,
+                "new_password2": NEW_PASSWORD,
+            },
+        ),
+        persona="lead",
+        # Every signed-in person may change their own password; strangers must sign in first.
+        refused=("anonymous",),
+    ),
+}

@@ -1,0 +1,224 @@
+"""The attack harness: every form the project defines, attacked the same common ways.
+
+Forms are discovered, not listed: every module of every project app is imported and each
+``django.forms.BaseForm`` subclass defined there is collected, together with the forms that the
+project's class-based views post to (sign-in, password change). Each app describes how to use its
+forms in ``<app>/tests/attack_cases.py``::
+
+    CASES = {"assurance.forms.AnswerForm": AttackCase(build=..., persona="lead", prefix="form-0")}
+
+A form used on several pages maps to a list of cases, one per use.
+
+``build(world)`` creates what the form needs and returns a :class:`Target`: the URL to POST to,
+a valid payload, the page that shows what was saved, and another trust's or LMNS's ids for the
+form's object fields (IDOR). ``tests/test_attacks.py`` then runs every attack on every case.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django import forms
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.urls import URLPattern, URLResolver, get_resolver
+
+SCRIPT = "<script>alert(1)</script>"
+SCRIPT_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+BAD_NUMBERS = ["abc", "1e309", "-1", str(10**20), "NaN", "Infinity"]
+ERROR_MARKERS = ("invalid-feedback", "errorlist", "alert-danger", "alert-warning", 'role="alert"')
+SKIPPED_MODULE_PARTS = {"tests", "migrations", "settings", "wsgi", "asgi", "management"}
+
+
+@dataclass
+class Target:
+    """One concrete use of a form, built inside the test world."""
+
+    url: str
+    data: dict
+    # The page that shows what the form saved (for the escaping check).
+    show_url: str | None = None
+    # Values belonging to another trust or LMNS for the form's object fields: {field: value}.
+    foreign: dict = field(default_factory=dict)
+    # The same form's URL for an object of another trust or LMNS (IDOR in the URL).
+    foreign_url: str | None = None
+    # The form as the view builds it, when its fields depend on the object (dynamic fields).
+    form: forms.BaseForm | None = None
+    # Steps each persona's client takes first (e.g. uploading the file a preview form confirms).
+    prepare: Callable | None = None
+
+
+@dataclass
+class AttackCase:
+    """How the ``persona`` allowed to use a form uses it validly."""
+
+    build: Callable[..., Target]
+    persona: str
+    # Prefix of the form's fields in the POST, e.g. "form-0" inside a formset.
+    prefix: str = ""
+    # Personas who must be refused (403/404, anonymous sent to sign in); None = all others.
+    refused: tuple[str, ...] | None = None
+    # Whether the valid payload changes stored data (the positive control of every attack).
+    saves: bool = True
+    # Object fields whose choices are reference data shared by everybody (no IDOR possible).
+    unscoped: frozenset[str] = frozenset()
+    # Numeric fields where a negative number is a legitimate value.
+    allow_negative: frozenset[str] = frozenset()
+    # Fields left out of the generic text attacks, with the reason (e.g. a code with a pattern).
+    skip_text: frozenset[str] = frozenset()
+    # Fields this use of the form ignores (e.g. a version before the record exists).
+    unused: frozenset[str] = frozenset()
+    # "get" for filter forms: attacked through the query string; they never change data.
+    method: str = "post"
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}-{name}" if self.prefix else name
+
+
+@dataclass
+class Abstract:
+    """A base class or mixin never posted on its own; its subclasses carry the cases."""
+
+    reason: str
+
+
+def _project_configs():
+    base = Path(settings.BASE_DIR).resolve()
+    return [c for c in apps.get_app_configs() if Path(c.path).resolve().is_relative_to(base)]
+
+
+def _project_modules():
+    for config in _project_configs():
+        package = importlib.import_module(config.name)
+        yield package
+        for info in pkgutil.walk_packages(package.__path__, prefix=f"{config.name}."):
+            if SKIPPED_MODULE_PARTS & set(info.name.split(".")):
+                continue
+            yield importlib.import_module(info.name)
+
+
+def _view_forms(patterns) -> set[type[forms.BaseForm]]:
+    found = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            found |= _view_forms(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            view_class = getattr(pattern.callback, "view_class", None)
+            form_class = getattr(view_class, "form_class", None)
+            if inspect.isclass(form_class) and issubclass(form_class, forms.BaseForm):
+                found.add(form_class)
+    return found
+
+
+def label(form_class: type) -> str:
+    return f"{form_class.__module__}.{form_class.__qualname__}"
+
+
+def discover_forms() -> dict[str, type[forms.BaseForm]]:
+    """Every form class defined in a project module, and every form a project URL posts to."""
+    found: dict[str, type[forms.BaseForm]] = {}
+    for module in _project_modules():
+        for _, obj in inspect.getmembers(module, inspect.isclass):
+            if issubclass(obj, forms.BaseForm) and obj.__module__ == module.__name__:
+                found[label(obj)] = obj
+    for form_class in _view_forms(get_resolver().url_patterns):
+        found[label(form_class)] = form_class
+    return found
+
+
+def all_cases() -> dict[str, AttackCase | list[AttackCase] | Abstract]:
+    """Every app's cases: a form maps to its case, a list of cases (one per use) or Abstract."""
+    cases: dict[str, AttackCase | list[AttackCase] | Abstract] = {}
+    for config in apps.get_app_configs():
+        name = f"{config.name}.tests.attack_cases"
+        try:
+            spec = importlib.util.find_spec(name)
+        except ModuleNotFoundError:
+            spec = None
+        if spec:
+            cases.update(importlib.import_module(name).CASES)
+    return cases
+
+
+def form_fields(form_class: type[forms.BaseForm], target: Target | None = None) -> dict:
+    """The form's fields: as the view built it, else as instantiated without arguments (limits
+    set in ``__init__``), else as declared."""
+    if target is not None and target.form is not None:
+        return dict(target.form.fields)
+    try:
+        return dict(form_class().fields)
+    except Exception:
+        return dict(form_class.base_fields)
+
+
+def text_fields(
+    form_class, case: AttackCase, target: Target, passwords: bool = False
+) -> dict[str, forms.CharField]:
+    """Free-text fields (passwords too when asked; they are never shown back)."""
+    hidden = forms.HiddenInput if passwords else forms.PasswordInput | forms.HiddenInput
+    return {
+        name: f
+        for name, f in form_fields(form_class, target).items()
+        if isinstance(f, forms.CharField)
+        and not isinstance(f.widget, hidden)
+        and name not in case.skip_text
+    }
+
+
+def numeric_fields(form_class, target: Target) -> dict[str, forms.Field]:
+    return {
+        name: f
+        for name, f in form_fields(form_class, target).items()
+        if isinstance(f, forms.IntegerField | forms.DecimalField | forms.FloatField)
+    }
+
+
+def attacked_fields(fields: dict, case: AttackCase) -> dict:
+    return {name: f for name, f in fields.items() if name not in case.unused}
+
+
+def object_fields(form_class, target: Target) -> dict[str, forms.Field]:
+    return {
+        name: f
+        for name, f in form_fields(form_class, target).items()
+        if isinstance(f, forms.ModelChoiceField)
+    }
+
+
+def _yardstick_tables() -> list[tuple[str, str, str]]:
+    project = {c.label for c in _project_configs()}
+    return [
+        (model._meta.label, model._meta.db_table, model._meta.pk.column)
+        for model in apps.get_models()
+        if model._meta.app_label in project or model is get_user_model()
+    ]
+
+
+def stored_data() -> dict[str, list[tuple]]:
+    """Every row of the project's own tables and of users: the "nothing changed" yardstick.
+
+    Read with plain SQL (one cheap query per table) because it is taken after every attack.
+    """
+    snapshot = {}
+    with connection.cursor() as cursor:
+        for label, table, pk in _yardstick_tables():
+            cursor.execute(
+                f"SELECT * FROM {connection.ops.quote_name(table)} "
+                f"ORDER BY {connection.ops.quote_name(pk)}"
+            )
+            snapshot[label] = cursor.fetchall()
+    return snapshot
+
+
+def changed_tables(before: dict, after: dict) -> list[str]:
+    return sorted(label for label in before if before[label] != after.get(label))

@@ -1,0 +1,245 @@
+"""The common attacks against every form the project defines (forms are discovered).
+
+For every form: another organisation's ids in the POST or the URL (IDOR), the form posted by
+every persona who may not use it (forged workflow steps included), a post without the CSRF
+token, over-long strings, script in text fields, and non-numeric or extreme numbers. Each attack must be refused without a server
+error, without changing any stored row and without revealing another organisation's data.
+Each case first proves that its valid payload is accepted, so a refusal means something.
+"""
+
+import pytest
+from django import forms
+from django.test import Client
+from django.urls import reverse
+
+from conftest import PERSONAS
+from tests.attacks import (
+    BAD_NUMBERS,
+    ERROR_MARKERS,
+    SCRIPT,
+    SCRIPT_ESCAPED,
+    Abstract,
+    all_cases,
+    attacked_fields,
+    changed_tables,
+    discover_forms,
+    numeric_fields,
+    object_fields,
+    stored_data,
+    text_fields,
+)
+
+FORMS = discover_forms()
+CASES = all_cases()
+# One entry per use of a form: "app.forms.Form" or, for a form's further uses, "…Form#2".
+USES = {
+    name if i == 0 else f"{name}#{i + 1}": case
+    for name in sorted(set(FORMS) & set(CASES))
+    if not isinstance(CASES[name], Abstract)
+    for i, case in enumerate(CASES[name] if isinstance(CASES[name], list) else [CASES[name]])
+}
+ATTACKED = sorted(USES)
+POSTED = [name for name in ATTACKED if USES[name].method == "post"]
+OVER_LONG_UNBOUNDED = 20_000
+
+
+class Armed:
+    """A case made ready in the test world: its target, a client per persona, the stored data."""
+
+    def __init__(self, world, name: str):
+        self.world = world
+        self.case = USES[name]
+        self.form_class = FORMS[name.partition("#")[0]]
+        self.target = self.case.build(world)
+        self.clients = {persona: world.client_for(persona) for persona in PERSONAS}
+        if self.target.prepare:
+            for client in self.clients.values():
+                self.target.prepare(client)
+        self.before = stored_data()
+
+    def data(self, **overrides) -> dict:
+        """The valid payload with ``overrides``; callables (fresh uploaded files) are called."""
+        data = dict(self.target.data)
+        data.update({self.case.key(name): value for name, value in overrides.items()})
+        return {key: value() if callable(value) else value for key, value in data.items()}
+
+    def post(self, data: dict, persona: str | None = None, url: str | None = None, follow=False):
+        persona = persona or self.case.persona
+        client = self.clients[persona]
+        send = client.get if self.case.method == "get" else client.post
+        response = send(url or self.target.url, data, follow=follow)
+        assert response.status_code < 500
+        self.assert_no_leak(response, persona)
+        return response
+
+    def assert_unchanged(self, what: str) -> None:
+        changed = changed_tables(self.before, stored_data())
+        assert not changed, f"{what} changed {changed}"
+
+    def assert_no_leak(self, response, persona: str) -> None:
+        w = self.world
+        if persona == "other_team":
+            hidden = [w.lmns.name, w.trust.name, w.sibling_trust.name]
+        elif persona == "anonymous":
+            hidden = [w.other_lmns.name, w.other_trust.name, w.lmns.name, w.trust.name]
+        else:
+            hidden = [w.other_lmns.name, w.other_trust.name]
+        content = response.content.decode(errors="replace")
+        leaked = [name for name in hidden if name in content]
+        assert not leaked, f"{persona} was shown {leaked}"
+
+
+def _has_error_message(response) -> bool:
+    content = response.content.decode()
+    return any(marker in content for marker in ERROR_MARKERS)
+
+
+def _refused(response, persona: str) -> bool:
+    if persona == "anonymous":
+        return response.status_code == 302 and response.url.startswith(reverse("login"))
+    return response.status_code in (403, 404)
+
+
+def test_every_form_has_an_attack_case():
+    missing = sorted(set(FORMS) - set(CASES))
+    stale = sorted(set(CASES) - set(FORMS))
+    assert not missing, (
+        f"Forms without an attack case (add them to <app>/tests/attack_cases.py): {missing}"
+    )
+    assert not stale, f"Attack cases for forms that no longer exist: {stale}"
+
+
+def test_abstract_forms_are_only_bases_of_attacked_forms():
+    for name, entry in CASES.items():
+        if isinstance(entry, Abstract) and name in FORMS:
+            subclasses = [
+                other
+                for other in ATTACKED
+                if issubclass(FORMS[other.partition("#")[0]], FORMS[name]) and other != name
+            ]
+            assert subclasses, f"{name} is marked abstract but no attacked form builds on it"
+
+
+def test_the_core_forms_are_discovered():
+    assert "django.contrib.auth.forms.AuthenticationForm" in FORMS
+    assert "django.contrib.auth.forms.PasswordChangeForm" in FORMS
+
+
+@pytest.mark.parametrize("name", ATTACKED)
+def test_the_valid_payload_is_accepted(world, name):
+    armed = Armed(world, name)
+    response = armed.post(armed.data())
+    assert response.status_code in (200, 302)
+    if armed.case.saves:
+        assert changed_tables(armed.before, stored_data()), "the valid payload saved nothing"
+
+
+@pytest.mark.parametrize("name", POSTED)
+def test_a_post_without_the_csrf_token_is_refused(world, name):
+    armed = Armed(world, name)
+    client = Client(enforce_csrf_checks=True)
+    if armed.case.persona != "anonymous":
+        client.force_login(world.users[armed.case.persona])
+    if armed.target.prepare:
+        armed.target.prepare(client)
+    armed.before = stored_data()
+    response = client.post(armed.target.url, armed.data())
+    assert response.status_code == 403, response.status_code
+    armed.assert_unchanged("a post without the CSRF token")
+
+
+@pytest.mark.parametrize("name", ATTACKED)
+def test_people_who_may_not_use_the_form_are_refused(world, name):
+    armed = Armed(world, name)
+    case = armed.case
+    refused = (
+        case.refused if case.refused is not None else [p for p in PERSONAS if p != case.persona]
+    )
+    if not refused:
+        pytest.skip("everybody may use this form")
+    for persona in refused:
+        response = armed.post(armed.data(), persona=persona)
+        assert _refused(response, persona), f"{persona} got {response.status_code}"
+        armed.assert_unchanged(f"a post by {persona}")
+
+
+@pytest.mark.parametrize("name", ATTACKED)
+def test_another_organisations_ids_change_nothing(world, name):
+    armed = Armed(world, name)
+    fields = object_fields(armed.form_class, armed.target)
+    unattacked = set(fields) - set(armed.target.foreign) - armed.case.unscoped
+    assert not unattacked, (
+        f"give another organisation's ids for {sorted(unattacked)} in Target.foreign"
+    )
+    if not armed.target.foreign and not armed.target.foreign_url:
+        pytest.skip("the form carries no organisation's object ids")
+    for field_name, value in armed.target.foreign.items():
+        response = armed.post(armed.data(**{field_name: value}))
+        # Refused, or sent back with a message ("the page was out of date"), or a form error.
+        assert response.status_code in (200, 302, 403, 404), field_name
+        if response.status_code == 200:
+            assert _has_error_message(response), f"no error shown for {field_name}"
+        armed.assert_unchanged(f"another organisation's id in {field_name}")
+    if armed.target.foreign_url:
+        response = armed.post(armed.data(), url=armed.target.foreign_url)
+        assert response.status_code in (403, 404)
+        armed.assert_unchanged("posting to another organisation's URL")
+
+
+@pytest.mark.parametrize("name", ATTACKED)
+def test_over_long_strings_get_a_clear_message(world, name):
+    armed = Armed(world, name)
+    fields = attacked_fields(
+        text_fields(armed.form_class, armed.case, armed.target, passwords=True), armed.case
+    )
+    if not fields:
+        pytest.skip("no text fields")
+    # Fields with a limit first: an unlimited text field may legitimately save a long text.
+    for field_name, field in sorted(fields.items(), key=lambda item: item[1].max_length is None):
+        if field.max_length is None:
+            armed.post(armed.data(**{field_name: "A" * OVER_LONG_UNBOUNDED}))
+            continue
+        response = armed.post(armed.data(**{field_name: "A" * (field.max_length + 1)}))
+        assert response.status_code == 200, field_name
+        assert _has_error_message(response), f"no message for an over-long {field_name}"
+        armed.assert_unchanged(f"an over-long {field_name}")
+
+
+@pytest.mark.parametrize("name", ATTACKED)
+def test_script_in_text_fields_is_shown_escaped(world, name):
+    armed = Armed(world, name)
+    fields = {
+        field_name: field
+        for field_name, field in text_fields(armed.form_class, armed.case, armed.target).items()
+        if field.max_length is None or field.max_length >= len(SCRIPT)
+    }
+    if not fields:
+        pytest.skip("no text fields long enough to hold a script")
+    response = armed.post(armed.data(**dict.fromkeys(fields, SCRIPT)), follow=True)
+    pages = [response.content.decode()]
+    if changed_tables(armed.before, stored_data()) and armed.target.show_url:
+        shown = armed.clients[armed.case.persona].get(armed.target.show_url)
+        assert shown.status_code == 200
+        pages.append(shown.content.decode())
+    assert not any(SCRIPT in page for page in pages), "script rendered unescaped"
+    assert any(SCRIPT_ESCAPED in page for page in pages), (
+        "the text was neither saved and shown (escaped) nor given back in the form"
+    )
+
+
+@pytest.mark.parametrize("name", ATTACKED)
+def test_non_numeric_and_extreme_numbers_change_nothing(world, name):
+    armed = Armed(world, name)
+    fields = attacked_fields(numeric_fields(armed.form_class, armed.target), armed.case)
+    if not fields:
+        pytest.skip("no numeric fields")
+    for field_name, field in fields.items():
+        # A hidden field (a record's version) only changes by tampering: refusing is enough.
+        typed = not isinstance(field.widget, forms.HiddenInput)
+        for value in BAD_NUMBERS:
+            if value == "-1" and field_name in armed.case.allow_negative:
+                continue
+            response = armed.post(armed.data(**{field_name: value}))
+            if response.status_code == 200 and typed:
+                assert _has_error_message(response), f"no message for {field_name}={value}"
+            armed.assert_unchanged(f"{field_name}={value}")

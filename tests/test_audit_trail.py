@@ -1,0 +1,368 @@
+"""The audit trail: every change that matters is kept and readable by the record's readers only.
+
+Every model of a project app either keeps its history (django-simple-history) and is registered
+in ``lmns.audit`` for its History page, or says here why it does not need to. Nothing in the
+product hard-deletes a record of the audit trail: no view deletes, and the admin site refuses.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.db import models
+from django.test import RequestFactory
+from django.urls import reverse
+
+from conftest import PERSONAS
+from lmns import audit
+from lmns.audit import history_url
+
+BASE = Path(settings.BASE_DIR).resolve()
+
+# The records the issue names: returns, answers, deliverable updates, risks, budget lines, spend.
+MUST_KEEP_HISTORY = {
+    "assurance.QuarterlyReturn",
+    "assurance.Answer",
+    "assurance.SectionRating",
+    "assurance.EvidenceFile",
+    "deliverables.Deliverable",
+    "deliverables.DeliverableUpdate",
+    "deliverables.Risk",
+    "deliverables.Mitigation",
+    "funding.FundingStream",
+    "funding.BudgetLine",
+    "funding.SpendReturn",
+    "funding.SpendEntry",
+}
+
+# Models without their own history, and why that is enough.
+ADMIN_ONLY = "changed only in the admin site, whose log records who changed what and when"
+APPEND_ONLY = "an append-only log itself: rows are added, never changed"
+NO_HISTORY = {
+    "lmns.Region": ADMIN_ONLY,
+    "lmns.Lmns": ADMIN_ONLY,
+    "lmns.Site": ADMIN_ONLY,
+    "lmns.ReportingPeriod": ADMIN_ONLY,
+    "lmns.Membership": ADMIN_ONLY,
+    "assurance.Framework": "reference data shipped in migrations; new versions are new rows",
+    "assurance.Section": "reference data shipped in migrations; new versions are new rows",
+    "assurance.Requirement": "reference data shipped in migrations; new versions are new rows",
+    "assurance.Transition": APPEND_ONLY + " (who moved a return, when, why)",
+    "deliverables.Plan": "the plan's frame; its deliverables and their updates keep history",
+    "deliverables.Workstream": "the plan's frame; its deliverables and their updates keep history",
+    "deliverables.Trajectory": "a deliverable's measure; its actuals keep history",
+    "deliverables.TrajectoryTarget": ADMIN_ONLY,
+    "deliverables.RiskScore": APPEND_ONLY + " (each re-score of a risk)",
+    "funding.AllocationChange": APPEND_ONLY + " (each hold or adjustment, with its reason)",
+    "funding.SpendReturnTransition": APPEND_ONLY + " (who moved a spend return, when, why)",
+    "boardpack.BoardPack": "an issued pack is a frozen snapshot that cannot change or be "
+    "deleted; a new issue is a new row",
+}
+
+# Audited models the admin site may still delete, and why that is safe.
+ADMIN_MAY_DELETE = {
+    "lmns.Trust": "organisation set-up; refused (PROTECT) once the trust has any returns, "
+    "plans or budget lines, and the deletion itself is kept in the trust's history",
+}
+
+# Code that may call .delete(), and why it does not touch the audit trail.
+REVIEWED_DELETES = {
+    "lmns/backup.py": "restore replaces migrations' reference data in an otherwise empty database",
+}
+
+
+def _project_models() -> list[type[models.Model]]:
+    found = []
+    for config in apps.get_app_configs():
+        if Path(config.path).resolve().is_relative_to(BASE):
+            found += [
+                m
+                for m in config.get_models()
+                if not m.__name__.startswith("Historical") and not m._meta.proxy
+            ]
+    return found
+
+
+def _has_history(model) -> bool:
+    return hasattr(model._meta, "simple_history_manager_attribute")
+
+
+def test_every_model_keeps_history_or_says_why_not():
+    unclassified = [
+        m._meta.label
+        for m in _project_models()
+        if not _has_history(m) and m._meta.label not in NO_HISTORY
+    ]
+    assert not unclassified, f"Add HistoricalRecords or a reason in NO_HISTORY: {unclassified}"
+    stale = sorted(
+        label
+        for label in set(NO_HISTORY) - {m._meta.label for m in _project_models()}
+        if apps.is_installed(label.partition(".")[0])
+    )
+    assert not stale, f"NO_HISTORY names models that do not exist: {stale}"
+
+
+def test_the_records_the_issue_names_keep_history():
+    keeping = {m._meta.label for m in _project_models() if _has_history(m)}
+    assert MUST_KEEP_HISTORY <= keeping, sorted(MUST_KEEP_HISTORY - keeping)
+
+
+def test_every_model_with_history_has_a_history_page():
+    missing = [
+        m._meta.label
+        for m in _project_models()
+        if _has_history(m) and audit.audited(m._meta.label_lower) is None
+    ]
+    assert not missing, f"register_history(...) missing for {missing}"
+
+
+# -- the History page, as every persona -------------------------------------------------------
+def _return(w):
+    from assurance.tests.factories import QuarterlyReturnFactory
+
+    return QuarterlyReturnFactory(trust=w.trust, period=w.period)
+
+
+def _deliverable(w):
+    from deliverables.tests.factories import DeliverableFactory, PlanFactory
+
+    return DeliverableFactory(plan=PlanFactory(lmns=w.lmns))
+
+
+def _risk(w):
+    from deliverables.tests.factories import RiskFactory
+
+    return RiskFactory(lmns=w.lmns)
+
+
+def _evidence(w):
+    from assurance.tests.factories import EvidenceFileFactory
+
+    return EvidenceFileFactory(answer=_return(w).answers.first())
+
+
+def _update(w):
+    from deliverables.tests.factories import DeliverableUpdateFactory
+
+    return DeliverableUpdateFactory(deliverable=_deliverable(w), period=w.period)
+
+
+def _mitigation(w):
+    from deliverables.tests.factories import MitigationFactory
+
+    return MitigationFactory(risk=_risk(w))
+
+
+def _actual(w):
+    from deliverables.tests.factories import TrajectoryActualFactory, TrajectoryFactory
+
+    trajectory = TrajectoryFactory(deliverable=_deliverable(w))
+    return TrajectoryActualFactory(trajectory=trajectory, period=w.period)
+
+
+def _stream(w):
+    from funding.tests.factories import FundingStreamFactory
+
+    return FundingStreamFactory(lmns=w.lmns)
+
+
+def _line(w):
+    from funding.tests.factories import BudgetLineFactory
+
+    return BudgetLineFactory(stream__lmns=w.lmns, holder_trust=w.trust)
+
+
+def _spend_return(w):
+    from funding.tests.factories import SpendReturnFactory
+
+    return SpendReturnFactory(lmns=w.lmns, period=w.period)
+
+
+def _entry(w):
+    from funding.tests.factories import SpendEntryFactory
+
+    return SpendEntryFactory(budget_line=_line(w), spend_return=_spend_return(w))
+
+
+SUBJECTS = {
+    "lmns.trust": lambda w: w.trust,
+    "assurance.quarterlyreturn": _return,
+    "assurance.answer": lambda w: _return(w).answers.first(),
+    "assurance.sectionrating": lambda w: _return(w).section_ratings.first(),
+    "assurance.evidencefile": _evidence,
+    "deliverables.deliverable": _deliverable,
+    "deliverables.deliverableupdate": _update,
+    "deliverables.risk": _risk,
+    "deliverables.mitigation": _mitigation,
+    "deliverables.trajectoryactual": _actual,
+    "funding.fundingstream": _stream,
+    "funding.budgetline": _line,
+    "funding.spendreturn": _spend_return,
+    "funding.spendentry": _entry,
+}
+
+# Who may read a record, by the kind of scope it is registered with (see lmns.access).
+READERS = {
+    "trust": {"lead", "team", "board"},
+    "lmns": {"lead", "sibling_lead", "team", "board"},
+    "lmns_wide": {"team", "board"},
+}
+
+REGISTERED = sorted(
+    m._meta.label_lower for m in _project_models() if audit.audited(m._meta.label_lower)
+)
+
+
+def test_every_registered_record_has_a_subject_for_the_history_page_test():
+    assert not sorted(set(REGISTERED) - set(SUBJECTS))
+
+
+@pytest.mark.parametrize("label", REGISTERED)
+def test_history_page_is_readable_by_the_records_readers_only(world, label, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    record = SUBJECTS[label](world)
+    url = history_url(record)
+    readers = READERS[audit.audited(label).scope.partition(":")[0]]
+    for persona in PERSONAS:
+        response = world.client_for(persona).get(url)
+        if persona == "anonymous":
+            assert response.status_code == 302
+        elif persona in readers:
+            assert response.status_code == 200, persona
+            assert "Created" in response.content.decode(), persona
+        else:
+            assert response.status_code == 404, persona
+
+
+def test_a_workflow_step_is_in_the_returns_history_with_who_did_it(world):
+    from assurance.tests.factories import fill_answers
+
+    ret = _return(world)
+    fill_answers(ret)
+    response = world.client_for("lead").post(
+        reverse("assurance:return_action", args=[ret.pk, "submit"]), {"version": ret.version}
+    )
+    assert response.status_code == 302
+    page = world.client_for("team").get(history_url(ret)).content.decode()
+    lead = world.users["lead"]
+    assert "Submitted" in page
+    assert (lead.get_full_name() or lead.username) in page
+
+
+# -- nothing hard-deletes the audit trail -----------------------------------------------------
+def test_no_product_code_deletes_rows_outside_reviewed_places():
+    calls = []
+    for config in apps.get_app_configs():
+        root = Path(config.path).resolve()
+        if not root.is_relative_to(BASE):
+            continue
+        for path in root.rglob("*.py"):
+            rel = str(path.relative_to(BASE))
+            if {"tests", "migrations"} & set(path.relative_to(BASE).parts):
+                continue
+            for node in ast.walk(ast.parse(path.read_text(), filename=rel)):
+                if (
+                    isinstance(node, ast.Call)
+                    and getattr(node.func, "attr", None) == "delete"
+                    and rel not in REVIEWED_DELETES
+                ):
+                    calls.append(f"{rel}:{node.lineno}")
+    assert not calls, f"Rows deleted in product code (withdraw by a state instead): {calls}"
+
+
+def test_no_url_deletes_anything():
+    from django.urls import get_resolver
+
+    from tests.test_security_review import _views
+
+    routes = [route for route, _ in _views(get_resolver().url_patterns) if "delete" in route]
+    assert not routes, routes
+
+
+def _reaches_unguarded_audited(model, site, seen=None) -> list[str]:
+    """Audited models that deleting ``model`` would cascade to without the admin refusing."""
+    seen = seen or set()
+    reached = []
+    for relation in model._meta.related_objects:
+        target = relation.related_model
+        if relation.on_delete is not models.CASCADE or target in seen:
+            continue
+        seen.add(target)
+        guarded = target in site._registry and not site._registry[target].has_delete_permission(
+            _superuser_request()
+        )
+        if guarded:
+            continue
+        if audit.audited(target._meta.label_lower):
+            reached.append(target._meta.label)
+        reached += _reaches_unguarded_audited(target, site, seen)
+    return reached
+
+
+def _superuser_request():
+    from django.contrib.auth import get_user_model
+
+    request = RequestFactory().get("/admin/")
+    request.user = get_user_model()(username="admin", is_superuser=True, is_staff=True)
+    return request
+
+
+def test_the_admin_site_cannot_delete_audited_records():
+    request = _superuser_request()
+    deletable = [
+        model._meta.label
+        for model, model_admin in admin.site._registry.items()
+        if audit.audited(model._meta.label_lower)
+        and model._meta.label not in ADMIN_MAY_DELETE
+        and model_admin.has_delete_permission(request)
+    ]
+    assert not deletable, f"The admin site may delete audited records: {deletable}"
+    cascading = {
+        model._meta.label: found
+        for model, model_admin in admin.site._registry.items()
+        if model_admin.has_delete_permission(request)
+        and model._meta.label not in ADMIN_MAY_DELETE
+        and (found := _reaches_unguarded_audited(model, admin.site))
+    }
+    assert not cascading, f"Deleting these in the admin would delete audited records: {cascading}"
+
+
+def test_the_history_page_uses_the_same_queries_however_long_the_history(
+    world, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    answer = _return(world).answers.first()
+    client = world.client_for("team")
+    counts = []
+    for saves in (5, 60):
+        for i in range(saves):
+            answer.narrative = f"Revision {i}"
+            answer.save()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(history_url(answer))
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+    with django_assert_max_num_queries(counts[1]):
+        client.get(history_url(answer))
+
+
+def test_a_long_allocation_change_reason_is_kept_in_full_and_fits_the_history(world):
+    from funding.models import AllocationChange
+
+    stream = _stream(world)
+    reason = "Month-6 review: recruitment to the continuity teams is delayed. " * 8
+    response = world.client_for("team").post(
+        reverse("funding:stream_change", args=[stream.pk]),
+        {"new_amount": "90000", "new_status": "held", "reason": reason},
+    )
+    assert response.status_code == 302
+    assert AllocationChange.objects.get().reason == reason.strip()
+    latest = stream.history.latest("history_date")
+    assert latest.history_change_reason.startswith("Month-6 review")
+    assert len(latest.history_change_reason) <= 100

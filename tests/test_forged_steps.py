@@ -1,0 +1,75 @@
+"""Every workflow step, posted by every persona who may not take it, from the state it starts
+from: refused (403 for a reader, 404 for a stranger, sign-in for the anonymous), nothing moves.
+
+The steps are read from the apps' own workflow tables, so a new step is covered when it is added.
+"""
+
+import pytest
+from django.urls import reverse
+
+from assurance.models import QuarterlyReturn, Transition
+from assurance.services import STEPS
+from assurance.tests.factories import QuarterlyReturnFactory, fill_answers
+from conftest import PERSONAS
+from funding.models import SpendReturn, SpendReturnTransition
+from funding.services import TRANSITIONS
+from funding.tests.factories import SpendEntryFactory, SpendReturnFactory
+
+ALLOWED = {"trust": "lead", "lmns": "team"}
+
+
+def _refused(response, persona) -> bool:
+    if persona == "anonymous":
+        return response.status_code == 302 and "/accounts/login/" in response.url
+    return response.status_code in (403, 404)
+
+
+@pytest.mark.parametrize("action", sorted(STEPS))
+def test_return_steps_are_refused_to_everyone_but_their_role(world, action):
+    step = STEPS[action]
+    ret = QuarterlyReturnFactory(
+        trust=world.trust, period=world.period, status=step.from_statuses[0]
+    )
+    fill_answers(ret)
+    url = reverse("assurance:return_action", args=[ret.pk, action])
+    data = {"version": ret.version, "comment": "Forged."}
+    for persona in PERSONAS:
+        if persona == ALLOWED[step.by]:
+            continue
+        response = world.client_for(persona).post(url, data)
+        assert _refused(response, persona), (persona, response.status_code)
+        ret.refresh_from_db()
+        assert ret.status == step.from_statuses[0] and ret.version == 1, persona
+        assert not Transition.objects.filter(quarterly_return=ret).exists()
+    # The control: the right person can take the step.
+    world.client_for(ALLOWED[step.by]).post(url, {**data, **_assure_fields(ret)})
+    assert QuarterlyReturn.objects.get(pk=ret.pk).status == step.to_status
+
+
+def _assure_fields(ret) -> dict:
+    return {f"agreed_{r.section_id}": str(r.derived_percent) for r in ret.section_ratings.all()}
+
+
+@pytest.mark.parametrize("action", sorted(TRANSITIONS))
+def test_spend_return_steps_are_for_the_programme_team_only(world, action):
+    from_statuses, to_status = TRANSITIONS[action]
+    spend_return = SpendReturnFactory(lmns=world.lmns, period=world.period, status=from_statuses[0])
+    SpendEntryFactory(
+        budget_line__stream__lmns=world.lmns,
+        budget_line__stream__start_year=world.period.start_year,
+        spend_return=spend_return,
+    )
+    url = reverse(
+        "funding:return_transition",
+        args=[world.lmns.pk, world.period.start_year, world.period.quarter, action],
+    )
+    data = {"version": spend_return.version, "comment": "Forged."}
+    for persona in PERSONAS:
+        if persona == "team":
+            continue
+        response = world.client_for(persona).post(url, data)
+        assert _refused(response, persona), (persona, response.status_code)
+        assert SpendReturn.objects.get(pk=spend_return.pk).status == from_statuses[0]
+        assert not SpendReturnTransition.objects.exists()
+    world.client_for("team").post(url, data)
+    assert SpendReturn.objects.get(pk=spend_return.pk).status == to_status
