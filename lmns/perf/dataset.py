@@ -1,0 +1,413 @@
+"""Builds a national-scale dataset with ``bulk_create``: every LMNS of England and their trusts.
+
+At scale 1 it holds 42 LMNSs in 7 regions, 130 trusts, five financial years of quarters and,
+for every installed feature app, that app's data for every trust or LMNS and every quarter.
+The feature apps' models are imported inside the functions that need them, guarded by
+``apps.is_installed``: the core app must not import them at module level.
+
+Figures are drawn from a seeded random generator, so two builds at one scale are identical.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import islice
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from lmns.models import (
+    Lmns,
+    Membership,
+    Region,
+    ReportingPeriod,
+    Role,
+    Site,
+    SiteType,
+    Trust,
+    quarter_dates,
+)
+
+REGIONS = [
+    "North East and Yorkshire",
+    "North West",
+    "Midlands",
+    "East of England",
+    "London",
+    "South East",
+    "South West",
+]
+BATCH = 2000
+PERSONAS = ("lead", "team", "board")
+"""The people the pages are measured as: a trust lead, the programme team, a board member."""
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How much data to build. ``Scale.of(1)`` is the national scale the brief asks for."""
+
+    factor: float
+    lmnss: int
+    trusts: int
+    years: int
+    deliverables_per_lmns: int
+    budget_lines_per_lmns: int
+    risks_per_lmns: int
+
+    @classmethod
+    def of(cls, factor: float) -> Scale:
+        if factor <= 0:
+            raise ValueError("The scale must be greater than 0.")
+        lmnss = max(2, round(42 * factor))
+        return cls(
+            factor=factor,
+            lmnss=lmnss,
+            trusts=max(2 * lmnss, round(130 * factor)),
+            years=max(2, round(5 * factor)),
+            deliverables_per_lmns=max(3, round(60 * factor)),
+            budget_lines_per_lmns=max(3, round(40 * factor)),
+            risks_per_lmns=max(3, round(20 * factor)),
+        )
+
+
+@dataclass
+class BenchWorld:
+    """What the page measurements need: the measured LMNS, trust and quarter, and personas."""
+
+    lmns: Lmns
+    trust: Trust
+    period: ReportingPeriod
+    previous_period: ReportingPeriod
+    users: dict
+    lmnss: list[Lmns] = field(default_factory=list)
+    trusts: list[Trust] = field(default_factory=list)
+    periods: list[ReportingPeriod] = field(default_factory=list)
+    scale: Scale | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def trusts_of(self, lmns: Lmns) -> list[Trust]:
+        return [t for t in self.trusts if t.lmns_id == lmns.pk]
+
+
+def batched(items: Iterable, size: int = BATCH) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def bulk(model, objects: Iterable, counts: dict[str, int] | None = None) -> list:
+    """``bulk_create`` in batches; returns the saved objects (with primary keys)."""
+    saved = []
+    for chunk in batched(objects):
+        saved.extend(model.objects.bulk_create(chunk, batch_size=BATCH))
+    if counts is not None:
+        label = model._meta.label
+        counts[label] = counts.get(label, 0) + len(saved)
+    return saved
+
+
+def bulk_count(model, objects: Iterable, counts: dict[str, int]) -> None:
+    """Like :func:`bulk` for large tables, without keeping the objects in memory."""
+    total = 0
+    for chunk in batched(objects):
+        model.objects.bulk_create(chunk, batch_size=BATCH)
+        total += len(chunk)
+    counts[model._meta.label] = counts.get(model._meta.label, 0) + total
+
+
+def recent_quarters(years: int, today: datetime.date) -> list[tuple[int, int]]:
+    """``years`` × 4 quarters (start year, quarter), oldest first, ending with today's quarter."""
+    start_year = today.year if today.month >= 4 else today.year - 1
+    quarter = (today.month - 4) % 12 // 3 + 1
+    quarters = []
+    for _ in range(years * 4):
+        quarters.append((start_year, quarter))
+        quarter -= 1
+        if quarter == 0:
+            start_year, quarter = start_year - 1, 4
+    return quarters[::-1]
+
+
+def _periods(scale: Scale, today: datetime.date, counts: dict) -> list[ReportingPeriod]:
+    periods = []
+    for start_year, quarter in recent_quarters(scale.years, today):
+        start, end = quarter_dates(start_year, quarter)
+        periods.append(
+            ReportingPeriod(
+                start_year=start_year,
+                quarter=quarter,
+                start_date=start,
+                end_date=end,
+                submission_deadline=end + datetime.timedelta(days=30),
+                is_open=start <= today <= end + datetime.timedelta(days=90),
+            )
+        )
+    return bulk(ReportingPeriod, periods, counts)
+
+
+def build_core(scale: Scale, today: datetime.date | None = None) -> BenchWorld:
+    """Regions, LMNSs, trusts with their units, quarters, and a person per role everywhere."""
+    today = today or datetime.date.today()
+    counts: dict[str, int] = {}
+    regions = bulk(Region, [Region(name=name) for name in REGIONS], counts)
+    lmnss = bulk(
+        Lmns,
+        (
+            Lmns(
+                name=f"Benchmark LMNS {i:02d}",
+                short_name=f"BenchLMNS{i:02d}",
+                icb=f"NHS Benchmark {i:02d} ICB",
+                region=regions[(i - 1) % len(regions)],
+            )
+            for i in range(1, scale.lmnss + 1)
+        ),
+        counts,
+    )
+    trusts = bulk(
+        Trust,
+        (
+            Trust(
+                name=f"Benchmark Hospitals {i:03d} NHS Foundation Trust",
+                short_name=f"BH{i:03d}",
+                ods_code=f"B{i:03d}",
+                lmns=lmnss[(i - 1) % len(lmnss)],
+            )
+            for i in range(1, scale.trusts + 1)
+        ),
+        counts,
+    )
+    bulk(
+        Site,
+        (
+            Site(trust=trust, name=f"{trust.short_name} {label}", site_type=kind)
+            for trust in trusts
+            for label, kind in (
+                ("Hospital", SiteType.OBSTETRIC_LED),
+                ("Birth Centre", SiteType.ALONGSIDE_MLU),
+            )
+        ),
+        counts,
+    )
+    periods = _periods(scale, today, counts)
+
+    user_model = get_user_model()
+    password = make_password(None)
+    people: list[tuple[str, str, Trust | None, Lmns | None]] = []
+    for trust in trusts:
+        people.append((f"bench-{trust.ods_code.lower()}-lead", Role.TRUST_LEAD, trust, None))
+    for lmns in lmnss:
+        people.append((f"bench-{lmns.short_name.lower()}-team", Role.PROGRAMME_TEAM, None, lmns))
+        people.append((f"bench-{lmns.short_name.lower()}-board", Role.BOARD_MEMBER, None, lmns))
+    users = bulk(
+        user_model,
+        (
+            user_model(
+                username=username,
+                first_name=username.split("-")[1].upper(),
+                last_name=Role(role).label,
+                password=password,
+            )
+            for username, role, _, _ in people
+        ),
+        counts,
+    )
+    bulk(
+        Membership,
+        (
+            Membership(user=user, role=role, trust=trust, lmns=lmns)
+            for user, (_, role, trust, lmns) in zip(users, people, strict=True)
+        ),
+        counts,
+    )
+    by_name = {user.username: user for user in users}
+    first_lmns, first_trust = lmnss[0], trusts[0]
+    personas = {
+        "lead": by_name[f"bench-{first_trust.ods_code.lower()}-lead"],
+        "team": by_name[f"bench-{first_lmns.short_name.lower()}-team"],
+        "board": by_name[f"bench-{first_lmns.short_name.lower()}-board"],
+    }
+    return BenchWorld(
+        lmns=first_lmns,
+        trust=first_trust,
+        period=periods[-1],
+        previous_period=periods[-2],
+        users=personas,
+        lmnss=lmnss,
+        trusts=trusts,
+        periods=periods,
+        scale=scale,
+        counts=counts,
+    )
+
+
+def find_world() -> BenchWorld | None:
+    """The benchmark dataset already in the database (for ``--keep``), or None."""
+    lmns = Lmns.objects.filter(short_name="BenchLMNS01").first()
+    trust = Trust.objects.filter(ods_code="B001").first()
+    periods = list(ReportingPeriod.objects.order_by("-start_date")[:2])
+    if lmns is None or trust is None or len(periods) < 2:
+        return None
+    user_model = get_user_model()
+    names = {
+        "lead": "bench-b001-lead",
+        "team": "bench-benchlmns01-team",
+        "board": "bench-benchlmns01-board",
+    }
+    users = {persona: user_model.objects.filter(username=n).first() for persona, n in names.items()}
+    if None in users.values():
+        return None
+    return BenchWorld(
+        lmns=lmns, trust=trust, period=periods[0], previous_period=periods[1], users=users
+    )
+
+
+# -- feature apps ----------------------------------------------------------------------------
+
+APP_BUILDERS: list[tuple[str, str, Callable[[BenchWorld], None]]] = []
+"""(app label, what it builds, builder), run in order when the app is installed."""
+
+
+def rng_for(name: str) -> random.Random:
+    return random.Random(f"lmns-benchmark-{name}")
+
+
+def percent(rng: random.Random, low: int = 40) -> Decimal:
+    return Decimal(rng.randint(low * 10, 1000)) / 10
+
+
+def build(scale: Scale, today: datetime.date | None = None, log=print) -> BenchWorld:
+    """The whole dataset: the core, then every installed feature app's data."""
+    with transaction.atomic():
+        world = build_core(scale, today)
+    log(f"  core: {world.counts}")
+    for app_label, what, builder in APP_BUILDERS:
+        if not apps.is_installed(app_label):
+            log(f"  {app_label}: not installed, skipped")
+            continue
+        before = dict(world.counts)
+        with transaction.atomic():
+            builder(world)
+        added = {k: v - before.get(k, 0) for k, v in world.counts.items() if v != before.get(k)}
+        log(f"  {app_label} ({what}): {added}")
+    return world
+
+
+def build_assurance(world: BenchWorld) -> None:
+    """A return against every active framework for every trust and quarter, all answered.
+
+    Every quarter but the latest is assured, with agreed section ratings and its transitions;
+    in the latest quarter half the trusts have submitted and the rest (the measured trust
+    among them) are still drafting.
+    """
+    from assurance.models import (
+        Answer,
+        ComplianceStatus,
+        Framework,
+        QuarterlyReturn,
+        Requirement,
+        ReturnStatus,
+        SectionRating,
+        Transition,
+    )
+    from assurance.services import derive_section_percent
+
+    rng = rng_for("assurance")
+    frameworks = list(Framework.objects.filter(active=True).order_by("pk"))
+    requirements: dict[int, list] = {}
+    for requirement in Requirement.objects.select_related("section").order_by("pk"):
+        requirements.setdefault(requirement.section.framework_id, []).append(requirement)
+    statuses = [
+        ComplianceStatus.FULLY_MET,
+        ComplianceStatus.FULLY_MET,
+        ComplianceStatus.PARTIALLY_MET,
+        ComplianceStatus.NOT_MET,
+        ComplianceStatus.NOT_APPLICABLE,
+    ]
+    latest = world.periods[-1]
+    lead_by_trust = {
+        m.trust_id: m.user_id
+        for m in Membership.objects.filter(role=Role.TRUST_LEAD).only("trust_id", "user_id")
+    }
+    team_by_lmns = {
+        m.lmns_id: m.user_id
+        for m in Membership.objects.filter(role=Role.PROGRAMME_TEAM).only("lmns_id", "user_id")
+    }
+    for period in world.periods:
+        returns = []
+        for trust in world.trusts:
+            if period == latest:
+                submitted = trust.pk % 2 == 0 and trust != world.trust
+                status = ReturnStatus.SUBMITTED if submitted else ReturnStatus.DRAFT
+            else:
+                status = ReturnStatus.ASSURED
+            for framework in frameworks:
+                returns.append(
+                    QuarterlyReturn(
+                        trust=trust,
+                        framework=framework,
+                        period=period,
+                        status=status,
+                        version=1 if status == ReturnStatus.DRAFT else 3,
+                        updated_by_id=lead_by_trust.get(trust.pk),
+                    )
+                )
+        returns = bulk(QuarterlyReturn, returns, world.counts)
+        answers, ratings, transitions = [], [], []
+        for quarterly_return in returns:
+            framework = quarterly_return.framework
+            by_section: dict[int, list] = {}
+            for requirement in requirements.get(framework.pk, []):
+                status = rng.choice(statuses)
+                answer = Answer(
+                    quarterly_return=quarterly_return,
+                    requirement=requirement,
+                    status=status,
+                    percent=percent(rng)
+                    if framework.reports_percent and status != ComplianceStatus.NOT_APPLICABLE
+                    else None,
+                    narrative="Evidence reviewed at the maternity governance meeting.",
+                    updated_by_id=quarterly_return.updated_by_id,
+                )
+                answers.append(answer)
+                by_section.setdefault(requirement.section_id, []).append(answer)
+            assured = quarterly_return.status == ReturnStatus.ASSURED
+            for section_id, section_answers in by_section.items():
+                derived = derive_section_percent(section_answers)
+                ratings.append(
+                    SectionRating(
+                        quarterly_return=quarterly_return,
+                        section_id=section_id,
+                        derived_percent=derived,
+                        agreed_percent=derived if assured else None,
+                    )
+                )
+            if quarterly_return.status != ReturnStatus.DRAFT:
+                transitions.append(
+                    Transition(
+                        quarterly_return=quarterly_return,
+                        from_status=ReturnStatus.DRAFT,
+                        to_status=ReturnStatus.SUBMITTED,
+                        by_id=quarterly_return.updated_by_id,
+                    )
+                )
+            if assured:
+                transitions.append(
+                    Transition(
+                        quarterly_return=quarterly_return,
+                        from_status=ReturnStatus.SUBMITTED,
+                        to_status=ReturnStatus.ASSURED,
+                        by_id=team_by_lmns.get(quarterly_return.trust.lmns_id),
+                    )
+                )
+        bulk_count(Answer, answers, world.counts)
+        bulk_count(SectionRating, ratings, world.counts)
+        bulk_count(Transition, transitions, world.counts)
+
+
+APP_BUILDERS.append(("assurance", "returns, answers, section ratings", build_assurance))

@@ -1,0 +1,165 @@
+"""The pages the benchmark measures, and the hand-written SQL each page's main table needs.
+
+Each page is requested through Django's test client as the persona who uses it. The raw SQL
+is the single aggregate behind the page's main table, written by hand with
+``connection.cursor()``: the page's time divided by it says how much the page costs beyond
+the one query it cannot do without.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+from .dataset import BenchWorld
+
+RawSql = tuple[str, list]
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    label: str
+    persona: str
+    url: Callable[[BenchWorld], str]
+    raw_sql: Callable[[BenchWorld], RawSql]
+    budget_ms: int = 150
+    app: str = "lmns"
+
+
+def table(model_label: str) -> str:
+    """The quoted database table of a model, for hand-written SQL."""
+    return connection.ops.quote_name(apps.get_model(model_label)._meta.db_table)
+
+
+def _home_sql(w: BenchWorld) -> RawSql:
+    return (
+        f"SELECT m.role, COALESCE(t.name, l.name) AS organisation "
+        f"FROM {table('lmns.Membership')} m "
+        f"LEFT JOIN {table('lmns.Trust')} t ON t.id = m.trust_id "
+        f"LEFT JOIN {table('lmns.Lmns')} l ON l.id = m.lmns_id "
+        f"WHERE m.user_id = %s ORDER BY m.role",
+        [w.users["lead"].pk],
+    )
+
+
+PAGES: list[Page] = [
+    Page(
+        key="home",
+        label="Home",
+        persona="lead",
+        url=lambda w: reverse("home"),
+        raw_sql=_home_sql,
+    ),
+]
+
+
+@dataclass
+class Measurement:
+    key: str
+    label: str
+    persona: str
+    url: str
+    status: str
+    median_ms: float | None = None
+    p95_ms: float | None = None
+    queries: int | None = None
+    raw_ms: float | None = None
+    budget_ms: int = 150
+
+    @property
+    def ratio(self) -> float | None:
+        if self.median_ms is None or not self.raw_ms:
+            return None
+        return self.median_ms / self.raw_ms
+
+    @property
+    def within_budget(self) -> bool | None:
+        return None if self.median_ms is None else self.median_ms < self.budget_ms
+
+    def as_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "persona": self.persona,
+            "url": self.url,
+            "status": self.status,
+            "median_ms": self.median_ms,
+            "p95_ms": self.p95_ms,
+            "queries": self.queries,
+            "raw_ms": self.raw_ms,
+            "ratio": self.ratio,
+            "budget_ms": self.budget_ms,
+            "within_budget": self.within_budget,
+        }
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    """Nearest-rank percentile: the smallest sample at or above ``fraction`` of them."""
+    ordered = sorted(samples)
+    rank = min(len(ordered), max(1, math.ceil(fraction * len(ordered))))
+    return ordered[rank - 1]
+
+
+class PageError(Exception):
+    """A measured page did not answer 200."""
+
+
+def _get(client: Client, url: str):
+    response = client.get(url, secure=True)
+    if response.status_code != 200:
+        raise PageError(f"{url} answered {response.status_code}")
+    return response
+
+
+def time_raw_sql(sql: str, params: list, repeat: int) -> float:
+    """Median milliseconds of one hand-written query, rows fetched."""
+    samples = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        cursor.fetchall()
+        for _ in range(repeat):
+            start = time.perf_counter()
+            cursor.execute(sql, params)
+            cursor.fetchall()
+            samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def measure(page: Page, world: BenchWorld, repeat: int) -> Measurement:
+    """Median and 95th percentile of ``repeat`` requests, after one warm-up request."""
+    result = Measurement(page.key, page.label, page.persona, "", "", budget_ms=page.budget_ms)
+    if not apps.is_installed(page.app):
+        result.status = f"{page.app} not installed"
+        return result
+    try:
+        result.url = page.url(world)
+    except (NoReverseMatch, LookupError) as exc:
+        result.status = f"not available: {exc}"
+        return result
+    client = Client()
+    client.force_login(world.users[page.persona])
+    _get(client, result.url)
+    with CaptureQueriesContext(connection) as queries:
+        _get(client, result.url)
+    result.queries = len(queries)
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        _get(client, result.url)
+        samples.append((time.perf_counter() - start) * 1000)
+    result.median_ms = statistics.median(samples)
+    result.p95_ms = percentile(samples, 0.95)
+    sql, params = page.raw_sql(world)
+    result.raw_ms = time_raw_sql(sql, params, repeat)
+    result.status = "ok" if result.within_budget else "over budget"
+    return result
