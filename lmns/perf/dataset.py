@@ -25,6 +25,7 @@ from django.db import transaction
 from lmns.models import (
     Lmns,
     Membership,
+    RagStatus,
     Region,
     ReportingPeriod,
     Role,
@@ -269,8 +270,30 @@ def find_world() -> BenchWorld | None:
 
 # -- feature apps ----------------------------------------------------------------------------
 
-APP_BUILDERS: list[tuple[str, str, Callable[[BenchWorld], None]]] = []
-"""(app label, what it builds, builder), run in order when the app is installed."""
+
+@dataclass(frozen=True)
+class AppBuilder:
+    """One feature app's part of the dataset, built when the app and its models are there."""
+
+    app_label: str
+    what: str
+    models: tuple[str, ...]
+    build: Callable[[BenchWorld], None]
+
+    def missing(self) -> list[str]:
+        if not apps.is_installed(self.app_label):
+            return [f"the {self.app_label} app"]
+        missing = []
+        for name in self.models:
+            try:
+                apps.get_model(self.app_label, name)
+            except LookupError:
+                missing.append(f"{self.app_label}.{name}")
+        return missing
+
+
+APP_BUILDERS: list[AppBuilder] = []
+"""Run in order after the core."""
 
 
 def rng_for(name: str) -> random.Random:
@@ -286,15 +309,15 @@ def build(scale: Scale, today: datetime.date | None = None, log=print) -> BenchW
     with transaction.atomic():
         world = build_core(scale, today)
     log(f"  core: {world.counts}")
-    for app_label, what, builder in APP_BUILDERS:
-        if not apps.is_installed(app_label):
-            log(f"  {app_label}: not installed, skipped")
+    for builder in APP_BUILDERS:
+        if missing := builder.missing():
+            log(f"  {builder.app_label}: skipped, not there yet: {', '.join(missing)}")
             continue
         before = dict(world.counts)
         with transaction.atomic():
-            builder(world)
+            builder.build(world)
         added = {k: v - before.get(k, 0) for k, v in world.counts.items() if v != before.get(k)}
-        log(f"  {app_label} ({what}): {added}")
+        log(f"  {builder.app_label} ({builder.what}): {added}")
     return world
 
 
@@ -410,4 +433,208 @@ def build_assurance(world: BenchWorld) -> None:
         bulk_count(Transition, transitions, world.counts)
 
 
-APP_BUILDERS.append(("assurance", "returns, answers, section ratings", build_assurance))
+APP_BUILDERS.append(
+    AppBuilder(
+        "assurance",
+        "returns, answers, section ratings",
+        ("QuarterlyReturn", "Answer", "SectionRating", "Transition"),
+        build_assurance,
+    )
+)
+
+
+WORKSTREAMS = [
+    "Safer care",
+    "Personalised care",
+    "Continuity of carer",
+    "Perinatal mental health",
+    "Workforce",
+    "Equity and equality",
+]
+RAG_WEIGHTS = [("on_track", 6), ("at_risk", 2), ("off_track", 1), ("complete", 1)]
+
+
+def _rag(rng: random.Random) -> str:
+    return rng.choices([s for s, _ in RAG_WEIGHTS], weights=[w for _, w in RAG_WEIGHTS])[0]
+
+
+def build_deliverables(world: BenchWorld) -> None:
+    """Per LMNS a five-year plan of 60 deliverables in six workstreams, each updated every
+    quarter, a trajectory on every sixth, and a risk register with scores and mitigations."""
+    from deliverables.models import (
+        Deliverable,
+        DeliverableUpdate,
+        Mitigation,
+        Plan,
+        Risk,
+        RiskScore,
+        Trajectory,
+        TrajectoryActual,
+        TrajectoryTarget,
+        Workstream,
+    )
+
+    rng = rng_for("deliverables")
+    scale = world.scale
+    first, last = world.periods[0], world.periods[-1]
+    plans = bulk(
+        Plan,
+        (
+            Plan(
+                lmns=lmns,
+                title=f"{lmns.short_name} delivery plan {first.financial_year}–{last.financial_year}",
+                period_start=first.start_date,
+                period_end=last.end_date,
+            )
+            for lmns in world.lmnss
+        ),
+        world.counts,
+    )
+    workstreams = bulk(
+        Workstream,
+        (
+            Workstream(plan=plan, name=name, sro=f"SRO for {name.lower()}", order=i)
+            for plan in plans
+            for i, name in enumerate(WORKSTREAMS)
+        ),
+        world.counts,
+    )
+    by_plan: dict[int, list] = {}
+    for workstream in workstreams:
+        by_plan.setdefault(workstream.plan_id, []).append(workstream)
+    span = (last.end_date - first.start_date).days
+    deliverables = bulk(
+        Deliverable,
+        (
+            Deliverable(
+                plan=plan,
+                workstream=by_plan[plan.pk][n % len(WORKSTREAMS)],
+                number=n + 1,
+                title=f"Deliverable {n + 1}: improve {WORKSTREAMS[n % len(WORKSTREAMS)].lower()}",
+                text="Implement the national requirement across every trust of the LMNS.",
+                owner_name=f"Lead for deliverable {n + 1}",
+                due_date=first.start_date + datetime.timedelta(days=rng.randint(0, span)),
+            )
+            for plan in plans
+            for n in range(scale.deliverables_per_lmns)
+        ),
+        world.counts,
+    )
+    latest: dict[int, DeliverableUpdate] = {}
+    for period in world.periods:
+        updates = []
+        for deliverable in deliverables:
+            status = _rag(rng)
+            exception = status in (RagStatus.AT_RISK, RagStatus.OFF_TRACK)
+            updates.append(
+                DeliverableUpdate(
+                    deliverable=deliverable,
+                    period=period,
+                    status=status,
+                    narrative=f"Progress in {period}: work continues with the trusts.",
+                    recovery_action="Recovery plan agreed at the LMNS board." if exception else "",
+                    recovery_date=period.end_date + datetime.timedelta(days=90)
+                    if exception
+                    else None,
+                )
+            )
+        for update in bulk(DeliverableUpdate, updates, world.counts):
+            latest[update.deliverable_id] = update
+    for deliverable in deliverables:
+        deliverable.latest_update = latest[deliverable.pk]
+        deliverable.status = latest[deliverable.pk].status
+    Deliverable.objects.bulk_update(deliverables, ["latest_update", "status"], batch_size=BATCH)
+
+    trajectories = bulk(
+        Trajectory,
+        (
+            Trajectory(deliverable=d, metric="Women on a continuity of carer pathway")
+            for d in deliverables[::6]
+        ),
+        world.counts,
+    )
+    bulk(
+        TrajectoryTarget,
+        (
+            TrajectoryTarget(trajectory=t, due=period.end_date, value=Decimal(35 + 10 * i))
+            for t in trajectories
+            for i, period in enumerate(world.periods[3::4])
+        ),
+        world.counts,
+    )
+    bulk_count(
+        TrajectoryActual,
+        (
+            TrajectoryActual(trajectory=t, period=period, value=percent(rng, 20))
+            for t in trajectories
+            for period in world.periods
+        ),
+        world.counts,
+    )
+
+    risks = bulk(
+        Risk,
+        (
+            Risk(
+                lmns=lmns,
+                title=f"Risk {i + 1}: {WORKSTREAMS[i % len(WORKSTREAMS)].lower()} may slip",
+                description="Vacancies and competing pressures may delay delivery.",
+                owner_name="LMNS programme lead",
+                likelihood=rng.randint(1, 5),
+                impact=rng.randint(1, 5),
+                review_date=last.end_date + datetime.timedelta(days=rng.randint(-60, 60)),
+            )
+            for lmns in world.lmnss
+            for i in range(scale.risks_per_lmns)
+        ),
+        world.counts,
+    )
+    bulk(
+        RiskScore,
+        (
+            RiskScore(
+                risk=risk,
+                likelihood=likelihood,
+                impact=risk.impact,
+                scored_on=scored_on,
+            )
+            for risk in risks
+            for likelihood, scored_on in (
+                (min(5, risk.likelihood + 1), world.previous_period.end_date),
+                (risk.likelihood, last.start_date),
+            )
+        ),
+        world.counts,
+    )
+    bulk(
+        Mitigation,
+        (
+            Mitigation(risk=risk, action=action, owner_name="LMNS programme lead")
+            for risk in risks
+            for action in ("Recruit to vacant posts.", "Escalate to the LMNS board monthly.")
+        ),
+        world.counts,
+    )
+    plan_deliverables: dict[int, list] = {}
+    for deliverable in deliverables:
+        plan_deliverables.setdefault(deliverable.plan_id, []).append(deliverable)
+    plan_of_lmns = {plan.lmns_id: plan.pk for plan in plans}
+    link = Risk.deliverables.through
+    bulk(
+        link,
+        (
+            link(risk=risk, deliverable=rng.choice(plan_deliverables[plan_of_lmns[risk.lmns_id]]))
+            for risk in risks
+        ),
+        world.counts,
+    )
+
+
+APP_BUILDERS.append(
+    AppBuilder(
+        "deliverables",
+        "plans, quarterly updates, trajectories, risks",
+        ("Plan", "DeliverableUpdate", "Trajectory", "Risk", "RiskScore", "Mitigation"),
+        build_deliverables,
+    )
+)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import connection
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
@@ -52,6 +53,98 @@ def _home_sql(w: BenchWorld) -> RawSql:
     )
 
 
+def model(label: str):
+    return apps.get_model(label)
+
+
+def _measured_return(w: BenchWorld):
+    """The measured trust's draft return in the latest quarter, against Ockenden interim."""
+    return (
+        model("assurance.QuarterlyReturn")
+        .objects.filter(trust=w.trust, period=w.period, framework__reports_percent=True)
+        .order_by("framework__published", "pk")
+        .first()
+    )
+
+
+def _measured_section(w: BenchWorld):
+    """The section of the measured return with the most requirements."""
+    quarterly_return = _measured_return(w)
+    if quarterly_return is None:
+        raise LookupError("no return for the measured trust and quarter")
+    section = (
+        model("assurance.Section")
+        .objects.filter(framework_id=quarterly_return.framework_id)
+        .annotate(n=Count("requirements"))
+        .order_by("-n", "order")
+        .first()
+    )
+    return quarterly_return, section
+
+
+def _section_url(w: BenchWorld) -> str:
+    quarterly_return, section = _measured_section(w)
+    return reverse("assurance:section_edit", args=[quarterly_return.pk, section.pk])
+
+
+def _section_sql(w: BenchWorld) -> RawSql:
+    quarterly_return, section = _measured_section(w)
+    return (
+        f"SELECT r.code, r.text, a.status, a.percent, a.narrative, a.evidence "
+        f"FROM {table('assurance.Answer')} a "
+        f"JOIN {table('assurance.Requirement')} r ON r.id = a.requirement_id "
+        f"WHERE a.quarterly_return_id = %s AND r.section_id = %s ORDER BY r.{qn('order')}",
+        [quarterly_return.pk, section.pk],
+    )
+
+
+def _compliance_sql(w: BenchWorld, period) -> RawSql:
+    """Agreed per cent per trust and section of the LMNS, this quarter and the one before."""
+    framework = _measured_return(w).framework_id
+    return (
+        f"SELECT t.name, s.code, q.period_id, AVG(sr.agreed_percent) "
+        f"FROM {table('assurance.SectionRating')} sr "
+        f"JOIN {table('assurance.QuarterlyReturn')} q ON q.id = sr.quarterly_return_id "
+        f"JOIN {table('lmns.Trust')} t ON t.id = q.trust_id "
+        f"JOIN {table('assurance.Section')} s ON s.id = sr.section_id "
+        f"WHERE t.lmns_id = %s AND q.framework_id = %s AND q.period_id IN (%s, %s) "
+        f"AND q.status = 'assured' "
+        f"GROUP BY t.name, s.code, q.period_id ORDER BY t.name, s.code",
+        [w.lmns.pk, framework, period.pk, _period_before(period).pk],
+    )
+
+
+def _period_before(period):
+    return (
+        model("lmns.ReportingPeriod")
+        .objects.filter(start_date__lt=period.start_date)
+        .order_by("-start_date")
+        .first()
+    ) or period
+
+
+def _plan(w: BenchWorld):
+    plan = model("deliverables.Plan").objects.filter(lmns=w.lmns).order_by("pk").first()
+    if plan is None:
+        raise LookupError("no plan for the measured LMNS")
+    return plan
+
+
+def _plan_sql(w: BenchWorld) -> RawSql:
+    return (
+        f"SELECT ws.name, d.number, d.part, d.title, d.status, d.due_date, u.narrative "
+        f"FROM {table('deliverables.Deliverable')} d "
+        f"LEFT JOIN {table('deliverables.Workstream')} ws ON ws.id = d.workstream_id "
+        f"LEFT JOIN {table('deliverables.DeliverableUpdate')} u ON u.id = d.latest_update_id "
+        f"WHERE d.plan_id = %s ORDER BY d.number, d.part",
+        [_plan(w).pk],
+    )
+
+
+def qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
 PAGES: list[Page] = [
     Page(
         key="home",
@@ -59,6 +152,39 @@ PAGES: list[Page] = [
         persona="lead",
         url=lambda w: reverse("home"),
         raw_sql=_home_sql,
+    ),
+    Page(
+        key="dashboard",
+        label="LMNS compliance dashboard",
+        persona="team",
+        app="assurance",
+        url=lambda w: reverse("assurance:dashboard", args=[w.lmns.pk]),
+        raw_sql=lambda w: _compliance_sql(w, w.previous_period),
+    ),
+    Page(
+        key="return_section",
+        label="Return entry (a section)",
+        persona="lead",
+        app="assurance",
+        url=_section_url,
+        raw_sql=_section_sql,
+    ),
+    Page(
+        key="plan",
+        label="Plan page",
+        persona="team",
+        app="deliverables",
+        url=lambda w: reverse("deliverables:plan_detail", args=[_plan(w).pk]),
+        raw_sql=_plan_sql,
+    ),
+    Page(
+        key="board_pack",
+        label="Board pack",
+        persona="board",
+        app="boardpack",
+        url=lambda w: reverse("boardpack:pack", args=[w.lmns.pk, w.previous_period.pk]),
+        raw_sql=lambda w: _compliance_sql(w, w.previous_period),
+        budget_ms=300,
     ),
 ]
 
@@ -143,7 +269,10 @@ def measure(page: Page, world: BenchWorld, repeat: int) -> Measurement:
         return result
     try:
         result.url = page.url(world)
-    except (NoReverseMatch, LookupError) as exc:
+    except NoReverseMatch:
+        result.status = "not available: no such page yet"
+        return result
+    except LookupError as exc:
         result.status = f"not available: {exc}"
         return result
     client = Client()
