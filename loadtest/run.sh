@@ -42,7 +42,9 @@ PY
 "$BIN/python" manage.py migrate --noinput -v 0
 "$BIN/python" manage.py load_demo --force
 "$BIN/python" manage.py collectstatic --noinput -v 0
-"$BIN/python" loadtest/targets.py "$LOADTEST_TARGETS"
+DJANGO_SETTINGS_MODULE=lmns.settings "$BIN/python" -c \
+  "import django, sys; django.setup(); from loadtest.targets import main; main(sys.argv[1])" \
+  "$LOADTEST_TARGETS"
 
 step "gunicorn, $WORKERS workers on 127.0.0.1:$PORT"
 "$BIN/gunicorn" lmns.wsgi:application --workers "$WORKERS" --bind "127.0.0.1:$PORT" \

@@ -1,27 +1,18 @@
 """Write the load test's targets: who signs in, and which pages each journey opens.
 
-Run against the load test's database after ``load_demo``:
-``python loadtest/targets.py loadtest/targets.json``. URLs are built with ``reverse`` from
-the demo data, so the locust file needs neither Django nor guessed ids. A journey whose app
-is not installed falls back to the core pages of the same person.
+``loadtest/run.sh`` calls :func:`main` on the load test's database after ``load_demo``.
+URLs are built with ``reverse`` from the demo data, so the locust file needs neither Django
+nor guessed ids. A journey whose app is not installed falls back to the core pages of the
+same person.
 """
 
 import json
-import os
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lmns.settings")
+from django.urls import NoReverseMatch, reverse
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.urls import NoReverseMatch, reverse  # noqa: E402
-
-from lmns.demo import DEMO_PASSWORD  # noqa: E402
-from lmns.models import Membership, Role  # noqa: E402
+from lmns.demo import DEMO_PASSWORD
+from lmns.models import Membership, Role
 
 
 def page(name: str, url_name: str, *args) -> dict | None:
@@ -57,19 +48,19 @@ def lmns_targets(role: str) -> list[dict]:
     return people
 
 
-def main(out: str) -> None:
-    targets = {
+def build_targets() -> dict:
+    return {
         "password": DEMO_PASSWORD,
         "lead": lead_targets(),
         "team": lmns_targets(Role.PROGRAMME_TEAM),
         "board": lmns_targets(Role.BOARD_MEMBER),
     }
+
+
+def main(out: str) -> None:
+    targets = build_targets()
     Path(out).write_text(json.dumps(targets, indent=2))
     print(
         f"Targets: {len(targets['lead'])} trust leads, {len(targets['team'])} programme teams, "
         f"{len(targets['board'])} board members."
     )
-
-
-if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "loadtest/targets.json")
