@@ -55,6 +55,7 @@ def test_report_has_every_page_and_query_counts_do_not_grow_with_the_data(tmp_pa
 
     assert [p["key"] for p in small["pages"]] == [page.key for page in PAGES]
     assert small["counts"]["lmnss"] == 2 and large["counts"]["lmnss"] == 6
+    assert len(small["load_average"]) == 2
     assert large["counts"]["trusts"] > small["counts"]["trusts"]
     for page in small["pages"]:
         assert page["label"] in small_text
@@ -63,6 +64,7 @@ def test_report_has_every_page_and_query_counts_do_not_grow_with_the_data(tmp_pa
         assert page["status"] in {"ok", "over budget"}
         assert page["queries"] > 0
         assert 0 < page["median_ms"] <= page["p95_ms"]
+        assert page["cpu_ms"] > 0
         assert page["raw_ms"] > 0
         assert page["ratio"] == pytest.approx(page["median_ms"] / page["raw_ms"])
     assert "Median ms" in small_text and "Raw SQL ms" in small_text

@@ -115,6 +115,7 @@ class Command(BaseCommand):
             f"Measuring {len(PAGES)} pages, {options['repeat']} requests each, at "
             f"{world.lmns} / {world.trust.short_name} / {world.period}."
         )
+        load_before = os.getloadavg()[0]
         results: list[Measurement] = []
         with override_settings(DEBUG=False, ALLOWED_HOSTS=hosts):
             for page in PAGES:
@@ -122,7 +123,12 @@ class Command(BaseCommand):
                     results.append(measure(page, world, options["repeat"]))
                 except PageError as exc:
                     raise CommandError(f"{page.label}: {exc}") from exc
+        load = (load_before, os.getloadavg()[0])
         self._print_table(results)
+        self.stdout.write(
+            f"Machine load average (1 min) {load[0]:.1f} before measuring, {load[1]:.1f} after; "
+            f"above {os.cpu_count()} the wall-clock times include waiting for a CPU."
+        )
         total = time.perf_counter() - started
         self.stdout.write(f"Total time {total:.1f} s.")
         report = {
@@ -137,6 +143,7 @@ class Command(BaseCommand):
                 **world.counts,
             },
             "build_seconds": build_seconds,
+            "load_average": load,
             "total_seconds": total,
             "pages": [r.as_dict() for r in results],
         }
@@ -188,7 +195,8 @@ class Command(BaseCommand):
         def ms(value: float | None) -> str:
             return "–" if value is None else f"{value:.1f}"
 
-        headers = ["Page", "As", "Median ms", "p95 ms", "Budget", "Queries", "Raw SQL ms"]
+        headers = ["Page", "As", "Median ms", "p95 ms", "CPU ms", "Budget", "Queries"]
+        headers += ["Raw SQL ms"]
         headers += ["Page/raw", "Result"]
         rows = [
             [
@@ -196,6 +204,7 @@ class Command(BaseCommand):
                 r.persona,
                 ms(r.median_ms),
                 ms(r.p95_ms),
+                ms(r.cpu_ms),
                 f"<{r.budget_ms}",
                 "–" if r.queries is None else str(r.queries),
                 "–" if r.raw_ms is None else f"{r.raw_ms:.2f}",
