@@ -638,3 +638,21 @@ APP_BUILDERS.append(
         build_deliverables,
     )
 )
+
+
+def build_boardpack(world: BenchWorld) -> None:
+    """Issue every LMNS's pack for the last complete quarter, as its programme team would."""
+    from boardpack.services import issue_pack
+
+    teams = {
+        m.lmns_id: m.user
+        for m in Membership.objects.filter(role=Role.PROGRAMME_TEAM).select_related("user")
+    }
+    for lmns in world.lmnss:
+        issue_pack(lmns, world.previous_period, teams[lmns.pk], expected_version=0)
+    world.counts["boardpack.BoardPack"] = len(world.lmnss)
+
+
+APP_BUILDERS.append(
+    AppBuilder("boardpack", "packs issued for the last quarter", ("BoardPack",), build_boardpack)
+)

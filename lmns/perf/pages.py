@@ -178,8 +178,17 @@ PAGES: list[Page] = [
         raw_sql=_plan_sql,
     ),
     Page(
+        key="board_pack_live",
+        label="Board pack (live, as the team sees it)",
+        persona="team",
+        app="boardpack",
+        url=lambda w: reverse("boardpack:pack", args=[w.lmns.pk, w.previous_period.pk]),
+        raw_sql=lambda w: _compliance_sql(w, w.previous_period),
+        budget_ms=300,
+    ),
+    Page(
         key="board_pack",
-        label="Board pack",
+        label="Board pack (issued, as the board reads it)",
         persona="board",
         app="boardpack",
         url=lambda w: reverse("boardpack:pack", args=[w.lmns.pk, w.previous_period.pk]),
