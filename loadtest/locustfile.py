@@ -84,10 +84,12 @@ class TrustLead(Journey):
             parser = FormFields()
             parser.feed(response.text)
         self._insecure_cookies()
-        fields = [
-            (name, f"Reviewed under load {next(_saves)}." if name == form["edit"] else value)
-            for name, value in parser.fields
-        ]
+        # Change the first field whose name ends with form["edit"] (e.g. a narrative).
+        fields, changed = [], False
+        for name, value in parser.fields:
+            if not changed and name.endswith(form["edit"]):
+                value, changed = f"Reviewed under load {next(_saves)}.", True
+            fields.append((name, value))
         action = parser.action or form["url"]
         with self.client.post(
             action,
