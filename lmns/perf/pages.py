@@ -310,3 +310,23 @@ def measure(page: Page, world: BenchWorld, repeat: int) -> Measurement:
     result.raw_ms = time_raw_sql(sql, params, repeat)
     result.status = "ok" if result.within_budget else "over budget"
     return result
+
+
+def profile(page: Page, world: BenchWorld, requests: int = 5, top: int = 30) -> str:
+    """cProfile of ``requests`` requests of one page: the functions that take the time."""
+    import cProfile
+    import io
+    import pstats
+
+    client = Client()
+    client.force_login(world.users[page.persona])
+    url = page.url(world)
+    _get(client, url)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        _get(client, url)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    return out.getvalue()

@@ -56,5 +56,5 @@ def test_every_journey_page_opens_for_its_person(world, client):
             client.force_login(users.get(username=person["username"]))
             assert person["pages"], person
             for page in person["pages"]:
-                response = client.get(page["url"])
+                response = client.get(page["url"], follow=True)
                 assert response.status_code == 200, (person["username"], page)

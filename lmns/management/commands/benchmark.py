@@ -26,7 +26,7 @@ from django.test.utils import override_settings
 
 from lmns.models import Lmns, Trust
 from lmns.perf.dataset import Scale, build, find_world
-from lmns.perf.pages import PAGES, Measurement, PageError, measure
+from lmns.perf.pages import PAGES, Measurement, PageError, measure, profile
 
 DEFAULT_SQLITE = Path(tempfile.gettempdir()) / "lmns_benchmark.sqlite3"
 
@@ -69,6 +69,12 @@ class Command(BaseCommand):
             help="The PostgreSQL database to build (default: the configured name + _benchmark).",
         )
         parser.add_argument("--json", default="", help="Also write the report to this file.")
+        parser.add_argument(
+            "--profile",
+            default="",
+            metavar="PAGE",
+            help="After measuring, print a cProfile of this page (e.g. board_pack_live).",
+        )
 
     def handle(self, *args, **options):
         started = time.perf_counter()
@@ -117,13 +123,22 @@ class Command(BaseCommand):
         )
         load_before = os.getloadavg()[0]
         results: list[Measurement] = []
+        profiled = ""
         with override_settings(DEBUG=False, ALLOWED_HOSTS=hosts):
             for page in PAGES:
                 try:
                     results.append(measure(page, world, options["repeat"]))
                 except PageError as exc:
                     raise CommandError(f"{page.label}: {exc}") from exc
+            if options["profile"]:
+                chosen = [p for p in PAGES if p.key == options["profile"]]
+                if not chosen:
+                    keys = ", ".join(p.key for p in PAGES)
+                    raise CommandError(f"--profile: no page {options['profile']!r}; one of {keys}")
+                profiled = profile(chosen[0], world)
         load = (load_before, os.getloadavg()[0])
+        if profiled:
+            self.stdout.write(profiled)
         self._print_table(results)
         self.stdout.write(
             f"Machine load average (1 min) {load[0]:.1f} before measuring, {load[1]:.1f} after; "
