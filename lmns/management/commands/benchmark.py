@@ -86,6 +86,10 @@ class Command(BaseCommand):
             scale = Scale.of(options["scale"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        chosen = [p for p in PAGES if p.key == options["profile"]]
+        if options["profile"] and not chosen:
+            keys = ", ".join(p.key for p in PAGES)
+            raise CommandError(f"--profile: no page {options['profile']!r}; one of {keys}.")
         if options["keep"] and options["rebuild"]:
             raise CommandError("--keep and --rebuild contradict each other; choose one.")
         if not options["in_place"]:
@@ -130,11 +134,7 @@ class Command(BaseCommand):
                     results.append(measure(page, world, options["repeat"]))
                 except PageError as exc:
                     raise CommandError(f"{page.label}: {exc}") from exc
-            if options["profile"]:
-                chosen = [p for p in PAGES if p.key == options["profile"]]
-                if not chosen:
-                    keys = ", ".join(p.key for p in PAGES)
-                    raise CommandError(f"--profile: no page {options['profile']!r}; one of {keys}")
+            if chosen:
                 profiled = profile(chosen[0], world)
         load = (load_before, os.getloadavg()[0])
         if profiled:
