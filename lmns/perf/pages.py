@@ -141,6 +141,20 @@ def _plan_sql(w: BenchWorld) -> RawSql:
     )
 
 
+def _funding_sql(w: BenchWorld) -> RawSql:
+    """Each budget line of the year with its spend, accruals and commitments so far."""
+    return (
+        f"SELECT bl.id, bl.title, bl.approved_amount, SUM(e.actual), SUM(e.accruals), "
+        f"SUM(e.commitments) "
+        f"FROM {table('funding.BudgetLine')} bl "
+        f"JOIN {table('funding.FundingStream')} s ON s.id = bl.stream_id "
+        f"LEFT JOIN {table('funding.SpendEntry')} e ON e.budget_line_id = bl.id "
+        f"WHERE s.lmns_id = %s AND s.start_year = %s "
+        f"GROUP BY bl.id, bl.title, bl.approved_amount ORDER BY bl.title",
+        [w.lmns.pk, w.period.start_year],
+    )
+
+
 def qn(name: str) -> str:
     return connection.ops.quote_name(name)
 
@@ -176,6 +190,14 @@ PAGES: list[Page] = [
         app="deliverables",
         url=lambda w: reverse("deliverables:plan_detail", args=[_plan(w).pk]),
         raw_sql=_plan_sql,
+    ),
+    Page(
+        key="funding",
+        label="Funding page (the year)",
+        persona="team",
+        app="funding",
+        url=lambda w: reverse("funding:year", args=[w.lmns.pk, w.period.start_year]),
+        raw_sql=_funding_sql,
     ),
     Page(
         key="board_pack_live",
