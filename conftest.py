@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests: a small world of two LMNSs and a person per role."""
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,8 @@ def pytest_configure(config):
 
     # Hashing passwords at full strength would dominate the suite's run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploaded files (evidence) made by tests go to a scratch folder, never the project's media.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="lmns-test-media-")
 
 
 @dataclass

@@ -1,9 +1,13 @@
 """Assurance frameworks (as data) and the quarterly returns trusts make against them."""
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from lmns.models import ReportingPeriod, Trust
 
@@ -107,6 +111,7 @@ class QuarterlyReturn(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-period__start_date", "trust__name", "framework__name"]
@@ -146,6 +151,7 @@ class Answer(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["requirement__section__order", "requirement__order"]
@@ -183,6 +189,7 @@ class SectionRating(models.Model):
         max_digits=5, decimal_places=1, null=True, blank=True, validators=PERCENT_VALIDATORS
     )
     change_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["section__order"]
@@ -220,3 +227,49 @@ class Transition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quarterly_return}: {self.from_status} → {self.to_status}"
+
+
+def evidence_storage_name(instance: "EvidenceFile", filename: str) -> str:
+    """A random name on the storage: the original name is kept only in the database."""
+    return f"evidence/{uuid.uuid4().hex}"
+
+
+class EvidenceFile(models.Model):
+    """A file uploaded as evidence for one answer, served only through an access-checked view.
+
+    Files are never deleted: removing one from a draft records a withdrawal (who, when), and
+    once the return is submitted its files cannot be withdrawn at all.
+    """
+
+    answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="evidence_files")
+    file = models.FileField(upload_to=evidence_storage_name, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(help_text="Bytes.")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def extension(self) -> str:
+        return PurePath(self.original_name).suffix.lower().lstrip(".")
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

@@ -1,9 +1,31 @@
 """Business rules of assurance returns."""
 
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .models import ComplianceStatus
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from lmns.access import Access
+from lmns.models import ReportingPeriod, Trust
+from lmns.workflow import advance, bump_version
+
+from .models import (
+    Answer,
+    ComplianceStatus,
+    EvidenceFile,
+    Framework,
+    QuarterlyReturn,
+    Requirement,
+    ReturnStatus,
+    Section,
+    SectionRating,
+    Transition,
+)
 
 STATUS_SCORES = {
     ComplianceStatus.FULLY_MET: Decimal("100"),
@@ -30,3 +52,351 @@ def derive_section_percent(answers: Iterable) -> Decimal | None:
         return None
     mean = sum(scores) / len(scores)
     return mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# -- starting a return -----------------------------------------------------------------------
+
+
+class ReturnError(Exception):
+    """A request the rules refuse; the message is shown to the person as it is."""
+
+
+class IncompleteReturn(ReturnError):
+    """Submission refused: ``missing`` lists exactly what is still to be filled in."""
+
+    def __init__(self, missing: list["MissingItem"]):
+        self.missing = missing
+        super().__init__(
+            f"This return cannot be submitted yet: {len(missing)} "
+            f"item{'s' if len(missing) != 1 else ''} still to complete."
+        )
+
+
+EDITABLE_STATUSES = (ReturnStatus.DRAFT, ReturnStatus.RETURNED)
+
+
+def start_return(
+    *, trust: Trust, framework: Framework, period: ReportingPeriod, user
+) -> QuarterlyReturn:
+    """Create a trust's return with a blank answer per requirement and a rating per section."""
+    if not period.is_open:
+        raise ReturnError(f"{period} is closed for returns.")
+    if not framework.active:
+        raise ReturnError(f"{framework} is no longer used for new returns.")
+    duplicate = (
+        f"{trust.short_name} already has a {framework.short_name} return for {period}. "
+        "Open it from the list below."
+    )
+    if QuarterlyReturn.objects.filter(trust=trust, framework=framework, period=period).exists():
+        raise ReturnError(duplicate)
+    try:
+        with transaction.atomic():
+            ret = QuarterlyReturn.objects.create(
+                trust=trust, framework=framework, period=period, updated_by=user
+            )
+            requirements = Requirement.objects.filter(section__framework=framework)
+            bulk_create_with_history(
+                [Answer(quarterly_return=ret, requirement=r) for r in requirements],
+                Answer,
+                default_user=user,
+            )
+            bulk_create_with_history(
+                [SectionRating(quarterly_return=ret, section=s) for s in framework.sections.all()],
+                SectionRating,
+                default_user=user,
+            )
+    except IntegrityError as error:
+        raise ReturnError(duplicate) from error
+    return ret
+
+
+# -- derived figures -------------------------------------------------------------------------
+
+
+def recompute_ratings(ret: QuarterlyReturn) -> None:
+    """Write every section's derived per cent from its answers: two reads, one bulk write."""
+    by_section: dict[int, list] = defaultdict(list)
+    for answer in (
+        Answer.objects.filter(quarterly_return=ret)
+        .only("status", "percent", "requirement__section_id")
+        .select_related("requirement")
+    ):
+        by_section[answer.requirement.section_id].append(answer)
+    ratings = list(SectionRating.objects.filter(quarterly_return=ret))
+    changed = []
+    for rating in ratings:
+        derived = derive_section_percent(by_section.get(rating.section_id, []))
+        if rating.derived_percent != derived:
+            rating.derived_percent = derived
+            changed.append(rating)
+    if changed:
+        bulk_update_with_history(changed, SectionRating, ["derived_percent"])
+
+
+# -- what is missing -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    section: Section
+    requirement: Requirement
+    problems: tuple[str, ...]
+
+
+NEEDS_ACTION = (ComplianceStatus.PARTIALLY_MET, ComplianceStatus.NOT_MET)
+
+
+def answer_problems(answer: Answer) -> tuple[str, ...]:
+    """What one answer still needs before the return can be submitted, in words."""
+    if not answer.status:
+        return ("choose a status",)
+    problems = []
+    if answer.status in NEEDS_ACTION:
+        if not answer.narrative.strip():
+            problems.append("add a narrative")
+        if not answer.action.strip():
+            problems.append("describe the action to reach full compliance")
+        if not answer.action_owner.strip():
+            problems.append("name the action owner")
+        if answer.action_due is None:
+            problems.append("give the action due date")
+    if answer.percent is not None and not 0 <= answer.percent <= 100:
+        problems.append("give a per cent between 0 and 100")
+    return tuple(problems)
+
+
+def missing_items(answers: Iterable[Answer]) -> list[MissingItem]:
+    """Everything still to complete, in section and requirement order.
+
+    ``answers`` must have ``requirement__section`` loaded (see :func:`answers_for_return`).
+    """
+    missing = []
+    for answer in answers:
+        problems = answer_problems(answer)
+        if problems:
+            requirement = answer.requirement
+            missing.append(MissingItem(requirement.section, requirement, problems))
+    return missing
+
+
+def answers_for_return(ret: QuarterlyReturn) -> list[Answer]:
+    return list(
+        Answer.objects.filter(quarterly_return=ret)
+        .select_related("requirement__section")
+        .order_by("requirement__section__order", "requirement__order", "requirement__code")
+    )
+
+
+# -- saving a section ------------------------------------------------------------------------
+
+ANSWER_FIELDS = [
+    "status",
+    "percent",
+    "narrative",
+    "evidence",
+    "action",
+    "action_owner",
+    "action_due",
+]
+
+
+@dataclass(frozen=True)
+class UploadedEvidence:
+    answer: Answer
+    upload: UploadedFile
+    content_type: str
+
+
+def save_section(
+    *,
+    ret: QuarterlyReturn,
+    answers: list[Answer],
+    values: list[dict],
+    uploads: list[UploadedEvidence],
+    user,
+    expected_version: int,
+) -> None:
+    """Save a section's answers as a draft, however incomplete, and refresh derived figures.
+
+    ``values`` holds one dict of entered fields per answer; a field left out keeps its value.
+    Refused with :class:`lmns.workflow.StaleRecord` if the return was saved or moved on since
+    the person opened the page (their ``expected_version``); nothing is written then.
+    """
+    if ret.status not in EDITABLE_STATUSES:
+        raise ReturnError(
+            f"This return is {ret.get_status_display().lower()}; it cannot be edited."
+        )
+    with transaction.atomic():
+        bump_version(ret, expected_version, updated_by=user, updated_at=timezone.now())
+        changed = []
+        for answer, entered in zip(answers, values, strict=True):
+            data = {f: entered.get(f, getattr(answer, f)) for f in ANSWER_FIELDS}
+            if any(getattr(answer, f) != data[f] for f in ANSWER_FIELDS):
+                for field_name in ANSWER_FIELDS:
+                    setattr(answer, field_name, data[field_name])
+                answer.updated_by = user
+                answer.updated_at = timezone.now()
+                changed.append(answer)
+        if changed:
+            bulk_update_with_history(
+                changed, Answer, [*ANSWER_FIELDS, "updated_by", "updated_at"], default_user=user
+            )
+        for item in uploads:
+            EvidenceFile.objects.create(
+                answer=item.answer,
+                file=item.upload,
+                original_name=item.upload.name,
+                content_type=item.content_type,
+                size=item.upload.size,
+                uploaded_by=user,
+            )
+        _record_history(ret, user)
+        recompute_ratings(ret)
+
+
+def withdraw_evidence(evidence: EvidenceFile, user) -> None:
+    """Take a file out of a draft's evidence; the file and the record are kept for the audit."""
+    ret = evidence.answer.quarterly_return
+    if ret.status not in EDITABLE_STATUSES:
+        raise ReturnError(
+            "Evidence cannot be removed from a return that has been submitted or assured."
+        )
+    if evidence.is_withdrawn:
+        raise ReturnError("This file was already withdrawn.")
+    evidence.withdrawn_at = timezone.now()
+    evidence.withdrawn_by = user
+    evidence.save(update_fields=["withdrawn_at", "withdrawn_by"])
+
+
+def _record_history(ret: QuarterlyReturn, user) -> None:
+    """Conditional UPDATEs bypass save(); write the return's history row explicitly."""
+    ret.refresh_from_db()
+    QuarterlyReturn.history.bulk_history_create([ret], update=True, default_user=user)
+
+
+# -- the workflow ----------------------------------------------------------------------------
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", "Submit to the LMNS"
+    START_REVIEW = "start_review", "Start review"
+    ASSURE = "assure", "Assure"
+    SEND_BACK = "send_back", "Return to the trust"
+    REOPEN = "reopen", "Reopen"
+
+
+@dataclass(frozen=True)
+class Step:
+    from_statuses: tuple[str, ...]
+    to_status: str
+    by: str  # "trust": the trust's lead; "lmns": the LMNS programme team
+    comment_label: str = ""  # non-empty: a comment is required, asked with this label
+
+
+STEPS = {
+    Action.SUBMIT: Step(EDITABLE_STATUSES, ReturnStatus.SUBMITTED, "trust"),
+    Action.START_REVIEW: Step((ReturnStatus.SUBMITTED,), ReturnStatus.UNDER_REVIEW, "lmns"),
+    Action.ASSURE: Step((ReturnStatus.UNDER_REVIEW,), ReturnStatus.ASSURED, "lmns"),
+    Action.SEND_BACK: Step(
+        (ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW),
+        ReturnStatus.RETURNED,
+        "lmns",
+        comment_label="What the trust needs to change",
+    ),
+    Action.REOPEN: Step(
+        (ReturnStatus.ASSURED,),
+        ReturnStatus.UNDER_REVIEW,
+        "lmns",
+        comment_label="Why the assured return is being reopened",
+    ),
+}
+
+
+def may_take(access: Access, ret: QuarterlyReturn, action: str) -> bool:
+    """Whether this person's role allows the action on this return (whatever its state)."""
+    step = STEPS[Action(action)]
+    if step.by == "trust":
+        return access.can_edit_trust(ret.trust)
+    return access.can_manage_lmns(ret.trust.lmns_id)
+
+
+def available_actions(access: Access, ret: QuarterlyReturn) -> list[Action]:
+    return [
+        action
+        for action, step in STEPS.items()
+        if ret.status in step.from_statuses and may_take(access, ret, action)
+    ]
+
+
+def can_edit_answers(access: Access, ret: QuarterlyReturn) -> bool:
+    return ret.status in EDITABLE_STATUSES and access.can_edit_trust(ret.trust)
+
+
+def take_action(
+    *,
+    ret: QuarterlyReturn,
+    action: str,
+    user,
+    expected_version: int,
+    comment: str = "",
+    agreed: dict[int, tuple[Decimal | None, str]] | None = None,
+) -> Transition:
+    """Move a return one workflow step and record who, when and why, in one transaction.
+
+    The caller has checked the role with :func:`may_take`. Raises :class:`ReturnError` when the
+    return is not in a state the action starts from, :class:`IncompleteReturn` when submitting an
+    incomplete return, and :class:`lmns.workflow.StaleRecord` when someone else moved it first.
+    ``agreed`` (assure only) maps section id to (agreed per cent, reason for the change).
+    """
+    step = STEPS[Action(action)]
+    if ret.status not in step.from_statuses:
+        raise ReturnError(
+            f"“{Action(action).label}” is not possible while the return is "
+            f"{ret.get_status_display().lower()}."
+        )
+    comment = comment.strip()
+    if step.comment_label and not comment:
+        raise ReturnError(f"{step.comment_label}: a comment is required.")
+    if action == Action.SUBMIT:
+        missing = missing_items(answers_for_return(ret))
+        if missing:
+            raise IncompleteReturn(missing)
+    with transaction.atomic():
+        from_status = ret.status
+        advance(
+            ret,
+            from_statuses=step.from_statuses,
+            to_status=step.to_status,
+            expected_version=expected_version,
+            updated_by=user,
+            updated_at=timezone.now(),
+        )
+        if action == Action.ASSURE:
+            _write_agreed_ratings(ret, agreed or {}, user)
+        transition = Transition.objects.create(
+            quarterly_return=ret,
+            from_status=from_status,
+            to_status=step.to_status,
+            by=user,
+            comment=comment,
+        )
+        _record_history(ret, user)
+    return transition
+
+
+def _write_agreed_ratings(
+    ret: QuarterlyReturn, agreed: dict[int, tuple[Decimal | None, str]], user
+) -> None:
+    """Agreed = derived unless the team changed it; a change needs a reason."""
+    ratings = list(SectionRating.objects.filter(quarterly_return=ret).select_related("section"))
+    for rating in ratings:
+        percent, reason = agreed.get(rating.section_id, (rating.derived_percent, ""))
+        if percent != rating.derived_percent and not reason.strip():
+            raise ReturnError(
+                f"{rating.section.code}: give a reason for changing the agreed per cent."
+            )
+        rating.agreed_percent = percent
+        rating.change_reason = reason.strip() if percent != rating.derived_percent else ""
+    bulk_update_with_history(
+        ratings, SectionRating, ["agreed_percent", "change_reason"], default_user=user
+    )

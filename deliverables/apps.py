@@ -3,3 +3,37 @@ from django.apps import AppConfig
 
 class DeliverablesConfig(AppConfig):
     name = "deliverables"
+    verbose_name = "Plans, deliverables and risks"
+
+    def ready(self) -> None:
+        from lmns.audit import register_history
+        from lmns.menus import OrgLink, register_link
+        from lmns.models import Role
+
+        from .models import Deliverable, DeliverableUpdate, Mitigation, Risk
+
+        register_history(Deliverable, "lmns:plan__lmns")
+        register_history(DeliverableUpdate, "lmns:deliverable__plan__lmns")
+        register_history(Risk, "lmns:lmns")
+        register_history(Mitigation, "lmns:risk__lmns")
+        readers = frozenset({Role.PROGRAMME_TEAM, Role.BOARD_MEMBER, Role.TRUST_LEAD})
+        register_link(
+            OrgLink(
+                "Plans and deliverables",
+                "deliverables:plan_list",
+                org="lmns",
+                roles=readers,
+                description="The LMNS's plans, deliverables and their status each quarter.",
+                order=30,
+            )
+        )
+        register_link(
+            OrgLink(
+                "Risk register",
+                "deliverables:risk_register",
+                org="lmns",
+                roles=readers,
+                description="Risks to delivery, their scores, movement and mitigations.",
+                order=50,
+            )
+        )

@@ -1,10 +1,18 @@
-"""Plans, their workstreams and deliverables."""
+"""Plans, their workstreams and deliverables, status updates, trajectories and risks."""
+
+import datetime
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
-from lmns.models import Lmns, Trust
+from lmns.models import Lmns, RagStatus, ReportingPeriod, Trust
+
+# Statuses that need a narrative and a recovery action with a date.
+EXCEPTION_STATUSES = (RagStatus.AT_RISK, RagStatus.OFF_TRACK)
 
 
 class Plan(models.Model):
@@ -36,6 +44,9 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("deliverables:plan_detail", args=[self.pk])
+
 
 class Workstream(models.Model):
     """A workstream or priority of a plan, with its senior responsible owner."""
@@ -53,6 +64,22 @@ class Workstream(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DeliverableQuerySet(models.QuerySet):
+    def with_overdue(self, today: datetime.date | None = None) -> "DeliverableQuerySet":
+        """Annotate ``overdue``: past its due date and not complete."""
+        today = today or datetime.date.today()
+        return self.annotate(
+            overdue=Case(
+                When(
+                    Q(due_date__lt=today) & ~Q(status=RagStatus.COMPLETE),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
 
 
 class Deliverable(models.Model):
@@ -80,6 +107,25 @@ class Deliverable(models.Model):
         Trust, blank=True, related_name="deliverables", help_text="Leave empty for all trusts."
     )
     due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        "latest status",
+        max_length=20,
+        choices=RagStatus.choices,
+        default=RagStatus.NOT_STARTED,
+        help_text="The status of the latest update; set only by recording an update.",
+    )
+    latest_update = models.ForeignKey(
+        "DeliverableUpdate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["version", "latest_update"])
+
+    objects = DeliverableQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "number", "part"]
@@ -95,3 +141,241 @@ class Deliverable(models.Model):
     @property
     def reference(self) -> str:
         return f"{self.number}{self.part}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("deliverables:deliverable_detail", args=[self.pk])
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """Past its due date and not complete."""
+        today = today or datetime.date.today()
+        return bool(self.due_date and self.due_date < today and self.status != RagStatus.COMPLETE)
+
+
+class DeliverableUpdate(models.Model):
+    """One progress report on a deliverable for a period. Rows are never edited or deleted."""
+
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="updates")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=RagStatus.choices)
+    narrative = models.TextField("progress narrative", blank=True)
+    recovery_action = models.TextField(blank=True)
+    recovery_date = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=EXCEPTION_STATUSES)
+                | (~Q(narrative="") & ~Q(recovery_action="") & Q(recovery_date__isnull=False)),
+                name="update_at_risk_needs_recovery",
+                violation_error_message=(
+                    "At risk and Off track need a narrative and a recovery action with a date."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deliverable.reference} {self.period}: {self.get_status_display()}"
+
+    @property
+    def recorded_by(self) -> str:
+        if self.created_by is None:
+            return "an import or the system"
+        return self.created_by.get_full_name() or self.created_by.username
+
+
+class Trajectory(models.Model):
+    """The measurable target of a deliverable: a metric and its target values by date."""
+
+    deliverable = models.OneToOneField(
+        Deliverable, on_delete=models.CASCADE, related_name="trajectory"
+    )
+    metric = models.CharField(max_length=200)
+    unit = models.CharField(max_length=30, default="%", help_text="For example % or women.")
+    data_source = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.metric
+
+
+class TrajectoryTarget(models.Model):
+    """A target value to reach by a date, optionally for a group (such as Black, Asian and
+    mixed ethnicity women)."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="targets")
+    due = models.DateField("by")
+    value = models.DecimalField(max_digits=9, decimal_places=2)
+    qualifier = models.CharField(
+        max_length=10, blank=True, help_text="For example > when the target is 'more than'."
+    )
+    population = models.CharField(
+        max_length=200, blank=True, help_text="Leave empty for all women."
+    )
+
+    class Meta:
+        ordering = ["due", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.qualifier}{self.value} by {self.due}"
+
+
+class TrajectoryActual(models.Model):
+    """The value achieved in a period."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="actuals")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(max_digits=9, decimal_places=2)
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period__start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trajectory", "period"], name="trajectory_actual_once_per_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} in {self.period}"
+
+
+class RiskStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class RiskRating(models.TextChoices):
+    LOW = "low", "Low"
+    MODERATE = "moderate", "Moderate"
+    HIGH = "high", "High"
+    EXTREME = "extreme", "Extreme"
+
+
+def risk_rating(score: int) -> RiskRating:
+    """The NHS 5×5 risk matrix: 1–3 low, 4–6 moderate, 8–12 high, 15–25 extreme."""
+    if not 1 <= score <= 25:
+        raise ValueError(f"A risk score is from 1 to 25, not {score}.")
+    if score <= 3:
+        return RiskRating.LOW
+    if score <= 6:
+        return RiskRating.MODERATE
+    if score <= 12:
+        return RiskRating.HIGH
+    return RiskRating.EXTREME
+
+
+ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class RiskQuerySet(models.QuerySet):
+    def with_score(self) -> "RiskQuerySet":
+        return self.annotate(score_value=F("likelihood") * F("impact"))
+
+
+class Risk(models.Model):
+    """A risk on an LMNS's register, scored likelihood × impact."""
+
+    lmns = models.ForeignKey(Lmns, on_delete=models.PROTECT, related_name="risks")
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    cause = models.TextField(blank=True)
+    consequence = models.TextField(blank=True)
+    deliverables = models.ManyToManyField(Deliverable, blank=True, related_name="risks")
+    owner_name = models.CharField("owner", max_length=200)
+    likelihood = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE, help_text="1 to 5")
+    impact = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE, help_text="1 to 5")
+    review_date = models.DateField()
+    status = models.CharField(max_length=10, choices=RiskStatus.choices, default=RiskStatus.OPEN)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    objects = RiskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["lmns", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(likelihood__gte=1, likelihood__lte=5),
+                name="risk_likelihood_1_5",
+                violation_error_message="Likelihood is from 1 to 5.",
+            ),
+            models.CheckConstraint(
+                condition=Q(impact__gte=1, impact__lte=5),
+                name="risk_impact_1_5",
+                violation_error_message="Impact is from 1 to 5.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("deliverables:risk_detail", args=[self.pk])
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+    @property
+    def rating(self) -> RiskRating:
+        return risk_rating(self.score)
+
+    def is_review_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or datetime.date.today()
+        return self.status == RiskStatus.OPEN and self.review_date < today
+
+
+class RiskScore(models.Model):
+    """One scoring of a risk: the first when it is raised, then each re-score."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="scores")
+    likelihood = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE)
+    impact = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE)
+    scored_on = models.DateField(default=datetime.date.today)
+    note = models.TextField(blank=True)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-scored_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(likelihood__gte=1, likelihood__lte=5, impact__gte=1, impact__lte=5),
+                name="risk_score_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score} on {self.scored_on}"
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+class Mitigation(models.Model):
+    """An action that reduces a risk, with its owner and status."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="mitigations")
+    action = models.TextField()
+    owner_name = models.CharField("owner", max_length=200)
+    status = models.CharField(max_length=20, choices=RagStatus.choices, default=RagStatus.ON_TRACK)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["risk", "pk"]
+
+    def __str__(self) -> str:
+        return self.action[:80]

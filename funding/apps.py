@@ -3,3 +3,36 @@ from django.apps import AppConfig
 
 class FundingConfig(AppConfig):
     name = "funding"
+    verbose_name = "Funding"
+
+    def ready(self) -> None:
+        from lmns.audit import register_history
+        from lmns.menus import OrgLink, register_link
+        from lmns.models import Role
+
+        from .models import BudgetLine, FundingStream, SpendEntry, SpendReturn
+
+        register_history(FundingStream, "lmns_wide:lmns")
+        register_history(BudgetLine, "lmns_wide:stream__lmns")
+        register_history(SpendEntry, "lmns_wide:spend_return__lmns")
+        register_history(SpendReturn, "lmns_wide:lmns")
+        register_link(
+            OrgLink(
+                "Funding",
+                "funding:lmns",
+                org="lmns",
+                roles=frozenset({Role.PROGRAMME_TEAM, Role.BOARD_MEMBER}),
+                description="Allocations, the spending plan, quarterly spend returns and the month-6 review.",
+                order=40,
+            )
+        )
+        register_link(
+            OrgLink(
+                "Funding held",
+                "funding:trust",
+                org="trust",
+                roles=frozenset({Role.TRUST_LEAD, Role.PROGRAMME_TEAM, Role.BOARD_MEMBER}),
+                description="The budget lines this trust holds and what it has spent.",
+                order=40,
+            )
+        )

@@ -139,12 +139,15 @@ def get_readable_or_404(qs: QuerySet, access: Access, scope: str, **lookup) -> M
 
     ``scope`` is ``"trust:<path>"`` or ``"lmns:<path>"`` (for example ``"trust:trust"`` or
     ``"lmns:plan__lmns"``), naming the relation that leads to the owning organisation.
+    ``"lmns_wide:<path>"`` is LMNS data that trust leads may not read (programme team and board).
     """
     kind, _, path = scope.partition(":")
     if kind == "trust":
         qs = access.scope_by_trust(qs, path=path)
     elif kind == "lmns":
         qs = access.scope_by_lmns(qs, path=path)
+    elif kind == "lmns_wide":
+        qs = access.scope_by_lmns(qs, path=path, wide_only=True)
     else:
         raise ValueError(f"Unknown scope {scope!r}")
     obj = qs.filter(**lookup).first()

@@ -35,9 +35,23 @@ def test_pages_carry_a_strict_content_security_policy(as_lead):
     assert "<script>" not in response.content.decode()
 
 
-def test_sessions_expire_after_inactivity():
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert settings.SESSION_COOKIE_AGE <= 60 * 60
+@pytest.mark.django_db
+def test_sessions_expire_after_an_hour_of_inactivity(world):
+    import datetime
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = world.client_for("lead")
+    assert client.get(reverse("home")).status_code == 200
+    session = Session.objects.get(session_key=client.session.session_key)
+    remaining = session.expire_date - timezone.now()
+    assert datetime.timedelta(minutes=55) < remaining <= datetime.timedelta(hours=1)
+
+    session.expire_date = timezone.now() - datetime.timedelta(seconds=1)
+    session.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
 @pytest.mark.django_db

@@ -1,0 +1,173 @@
+"""Views of the compliance dashboard, the trust trend and the CSV import."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from lmns.access import get_access, get_readable_or_404
+from lmns.menus import OrgLink, register_link
+from lmns.models import Lmns, Role, Trust
+
+from . import selectors
+from .charts import trend_svg
+from .dashboard_forms import ComplianceImportForm, DashboardFilterForm, TrendFilterForm
+from .importer import ImportRejected, import_compliance
+
+
+def register_links() -> None:
+    """Home page entry points (called from the app's ready())."""
+    register_link(
+        OrgLink(
+            "Compliance dashboard",
+            "assurance:dashboard",
+            org="lmns",
+            roles=frozenset({Role.PROGRAMME_TEAM, Role.BOARD_MEMBER}),
+            description="Agreed compliance per trust and section, changes since last quarter, "
+            "and who has submitted",
+            order=20,
+        )
+    )
+    register_link(
+        OrgLink(
+            "Compliance trend",
+            "assurance:trust_trend",
+            org="trust",
+            roles=frozenset({Role.TRUST_LEAD, Role.PROGRAMME_TEAM, Role.BOARD_MEMBER}),
+            description="Each section's agreed per cent over the last eight quarters",
+            order=25,
+        )
+    )
+    register_link(
+        OrgLink(
+            "Import compliance (CSV)",
+            "assurance:import_compliance",
+            org="lmns",
+            roles=frozenset({Role.PROGRAMME_TEAM}),
+            description="Load agreed figures for a quarter from a spreadsheet",
+            order=80,
+        )
+    )
+
+
+def _wide_lmns(request: HttpRequest, pk: int) -> tuple:
+    access = get_access(request)
+    lmns = get_object_or_404(
+        access.scope_by_lmns(Lmns.objects.all(), path="", wide_only=True), pk=pk
+    )
+    return access, lmns
+
+
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Trust × section heatmap of agreed compliance, plus the quarter's returns status."""
+    access, lmns = _wide_lmns(request, pk)
+    form = DashboardFilterForm(request.GET or None)
+    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    frameworks = selectors.active_frameworks()
+    framework = chosen.get("framework") or selectors.default_framework(frameworks)
+    grid = returns = None
+    period = None
+    if framework is not None:
+        period = chosen.get("period") or selectors.default_period(lmns, framework)
+    if period is not None:
+        grid = selectors.compliance_grid(lmns, framework, period)
+        returns = selectors.returns_status(
+            lmns, period, frameworks, trusts=[row.trust for row in grid.rows]
+        )
+        if not form.is_bound:
+            form = DashboardFilterForm(initial={"framework": framework, "period": period})
+    query = urlencode({"framework": framework.pk, "period": period.pk}) if grid else ""
+    context = {
+        "lmns": lmns,
+        "form": form,
+        "grid": grid,
+        "returns": returns,
+        "frameworks": frameworks,
+        "bands": selectors.BANDS,
+        "band_short": selectors.BAND_SHORT,
+        "query": query,
+        "can_import": access.can_manage_lmns(lmns.pk),
+    }
+    return render(request, "assurance/dashboard.html", context)
+
+
+def trust_trend(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each section's agreed per cent over the last eight quarters, as small SVG charts."""
+    access = get_access(request)
+    trust = get_readable_or_404(Trust.objects.select_related("lmns"), access, "trust:", pk=pk)
+    form = TrendFilterForm(request.GET or None)
+    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    framework = chosen.get("framework") or selectors.default_framework(
+        selectors.active_frameworks()
+    )
+    periods, trends, charts = [], [], []
+    if framework is not None:
+        end = chosen.get("period") or selectors.latest_assured_period(trust, framework)
+        if end is not None:
+            periods, trends = selectors.trust_trend(trust, framework, end)
+            if not form.is_bound:
+                form = TrendFilterForm(initial={"framework": framework, "period": end})
+    for trend in trends:
+        charts.append(
+            {
+                "trend": trend,
+                "svg": trend_svg(
+                    [(str(p), v) for p, v in trend.points],
+                    title=f"{trust.short_name} {trend.section.code} {trend.section.title}: "
+                    f"agreed per cent by quarter",
+                    chart_id=f"trend-{trend.section.code.lower()}",
+                ),
+            }
+        )
+    context = {
+        "trust": trust,
+        "framework": framework,
+        "form": form,
+        "periods": periods,
+        "charts": charts,
+        "can_read_dashboard": access.can_read_lmns_wide(trust.lmns_id),
+    }
+    return render(request, "assurance/trend.html", context)
+
+
+def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a trust × section CSV of agreed figures; all rows or none are imported."""
+    access = get_access(request)
+    lmns = get_object_or_404(access.lmnss(), pk=pk)
+    access.require(
+        access.can_manage_lmns(lmns.pk),
+        "Only the LMNS programme team can import compliance figures.",
+    )
+    report = None
+    if request.method == "POST":
+        form = ComplianceImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            framework, period = form.cleaned_data["framework"], form.cleaned_data["period"]
+            try:
+                done = import_compliance(
+                    form.cleaned_data["file"].read(),
+                    lmns=lmns,
+                    framework=framework,
+                    period=period,
+                    user=request.user,
+                )
+            except ImportRejected as rejected:
+                report = rejected.report
+            else:
+                trusts = len(done.rows)
+                messages.success(
+                    request,
+                    f"Imported {framework.short_name} figures for {period} as assured for "
+                    f"{trusts} trust{'s' if trusts != 1 else ''} ({done.created} new "
+                    f"return{'s' if done.created != 1 else ''}, {done.updated} "
+                    f"draft{'s' if done.updated != 1 else ''} completed).",
+                )
+                url = reverse("assurance:dashboard", args=[lmns.pk])
+                return redirect(
+                    f"{url}?{urlencode({'framework': framework.pk, 'period': period.pk})}"
+                )
+    else:
+        form = ComplianceImportForm()
+    context = {"lmns": lmns, "form": form, "report": report}
+    return render(request, "assurance/import.html", context)

@@ -1,0 +1,71 @@
+"""Forms of the dashboard pages: the GET filters and the CSV upload."""
+
+from pathlib import Path
+
+from django import forms
+
+from lmns.models import ReportingPeriod
+
+from .importer import MAX_BYTES
+from .models import Framework
+
+
+class PeriodChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ReportingPeriod) -> str:
+        return str(obj)
+
+
+class FrameworkChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Framework) -> str:
+        return f"{obj.short_name} (v{obj.version})"
+
+
+def _frameworks():
+    return Framework.objects.filter(active=True).order_by("name", "-version")
+
+
+def _periods():
+    return ReportingPeriod.objects.order_by("-start_date")
+
+
+class _FilterForm(forms.Form):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
+
+class DashboardFilterForm(_FilterForm):
+    """Framework and quarter; both optional (the page picks sensible defaults)."""
+
+    framework = FrameworkChoiceField(queryset=_frameworks(), required=False, empty_label=None)
+    period = PeriodChoiceField(
+        label="Quarter", queryset=_periods(), required=False, empty_label=None
+    )
+
+
+class TrendFilterForm(_FilterForm):
+    framework = FrameworkChoiceField(queryset=_frameworks(), required=False, empty_label=None)
+    period = PeriodChoiceField(
+        label="Up to quarter", queryset=_periods(), required=False, empty_label=None
+    )
+
+
+class ComplianceImportForm(forms.Form):
+    framework = FrameworkChoiceField(queryset=_frameworks(), empty_label=None)
+    period = PeriodChoiceField(label="Quarter", queryset=_periods(), empty_label=None)
+    file = forms.FileField(
+        label="CSV file",
+        help_text="A header row (trust, then section codes), then one row per trust. Up to 1 MB.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in {".csv", ".txt"}:
+            raise forms.ValidationError("Choose a .csv file (comma-separated values).")
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1_000_000:.1f} MB; the limit is "
+                f"{MAX_BYTES // 1_000_000} MB."
+            )
+        return upload

@@ -1,0 +1,188 @@
+"""Demo Ockenden interim returns: the real April 2022 figures of seed 000 and their history.
+
+2022/23 Q1 carries the figures the Nottingham and Nottinghamshire ICS submitted in April 2022
+(NUH and SFH, IEA1–7 and WF). The three quarters before it (2021/22 Q2–Q4) are plausible
+earlier returns with movement (seed 000: compliance rose in every domain): NUH's IEA7 Informed consent stays below 75% throughout and its
+IEA3 Staff training rises. All four quarters are assured, each with answers whose per cents
+reproduce the section figure through ``derive_section_percent``, its section ratings and its
+workflow steps. NUH also has a draft for the latest open period.
+
+Idempotent: the assured returns are reset to these figures; an existing draft is left alone.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from lmns.models import ReportingPeriod, Trust
+
+from .models import (
+    Answer,
+    ComplianceStatus,
+    Framework,
+    QuarterlyReturn,
+    ReturnStatus,
+    SectionRating,
+    Transition,
+)
+from .services import derive_section_percent, start_return
+
+CODES = ["IEA1", "IEA2", "IEA3", "IEA4", "IEA5", "IEA6", "IEA7", "WF"]
+QUARTERS = [(2021, 2), (2021, 3), (2021, 4), (2022, 1)]
+
+# ODS code -> section code -> per cent in each quarter of QUARTERS (the last is seed 000).
+FIGURES = {
+    "RX1": {
+        "IEA1": [85, 90, 95, 100],
+        "IEA2": [88, 92, 96, 99],
+        "IEA3": [40, 48, 53, 65],
+        "IEA4": [78, 82, 85, 89],
+        "IEA5": [55, 62, 66, 70],
+        "IEA6": [80, 86, 90, 94],
+        "IEA7": [45, 50, 54, 57],
+        "WF": [65, 70, 75, 80],
+    },
+    "RK5": {
+        "IEA1": [90, 95, 100, 100],
+        "IEA2": [90, 94, 97, 100],
+        "IEA3": [80, 88, 95, 100],
+        "IEA4": [95, 100, 100, 100],
+        "IEA5": [90, 95, 100, 100],
+        "IEA6": [85, 92, 96, 100],
+        "IEA7": [55, 60, 64, 71],
+        "WF": [90, 95, 100, 100],
+    },
+}
+LEADS = {"RX1": "nuh-lead", "RK5": "sfh-lead"}
+TEAM = "notts-team"
+
+
+def spread(target: int, count: int) -> list[Decimal]:
+    """``count`` requirement per cents around ``target`` whose mean is exactly ``target``."""
+    width = min(target, 100 - target, 15)
+    values = []
+    for i in range(count // 2):
+        offset = width - 5 * i if width - 5 * i > 0 else 0
+        values += [target + offset, target - offset]
+    if count % 2:
+        values.append(target)
+    return [Decimal(v) for v in values]
+
+
+def status_for(percent: Decimal) -> str:
+    if percent >= 100:
+        return ComplianceStatus.FULLY_MET
+    if percent <= 0:
+        return ComplianceStatus.NOT_MET
+    return ComplianceStatus.PARTIALLY_MET
+
+
+def _at(period: ReportingPeriod, days: int) -> datetime.datetime:
+    day = period.end_date + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+
+
+def _assured_return(trust, framework, period, figures, lead, team) -> None:
+    quarterly_return, _ = QuarterlyReturn.objects.update_or_create(
+        trust=trust,
+        framework=framework,
+        period=period,
+        defaults={"status": ReturnStatus.ASSURED, "updated_by": team},
+    )
+    for section in framework.sections.prefetch_related("requirements"):
+        target = figures[section.code]
+        requirements = list(section.requirements.all())
+        answers = []
+        for requirement, percent in zip(
+            requirements, spread(target, len(requirements)), strict=True
+        ):
+            answer, _ = Answer.objects.update_or_create(
+                quarterly_return=quarterly_return,
+                requirement=requirement,
+                defaults={
+                    "status": status_for(percent),
+                    "percent": percent,
+                    "narrative": f"Audit of {requirement.code} for {period}: {percent}% compliant.",
+                    "evidence": "Quarterly audit report presented to the maternity governance group.",
+                    "action": ""
+                    if percent >= 100
+                    else "Action plan agreed at the assurance panel.",
+                    "action_owner": "" if percent >= 100 else "Head of Midwifery",
+                    "action_due": None
+                    if percent >= 100
+                    else period.end_date + datetime.timedelta(days=90),
+                    "updated_by": lead,
+                },
+            )
+            answers.append(answer)
+        derived = derive_section_percent(answers)
+        assert derived == Decimal(target), (trust, section.code, derived, target)
+        SectionRating.objects.update_or_create(
+            quarterly_return=quarterly_return,
+            section=section,
+            defaults={"derived_percent": derived, "agreed_percent": derived, "change_reason": ""},
+        )
+    if not quarterly_return.transitions.exists():
+        steps = [
+            (ReturnStatus.DRAFT, ReturnStatus.SUBMITTED, lead, "Submitted with evidence.", 20),
+            (ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW, team, "", 30),
+            (
+                ReturnStatus.UNDER_REVIEW,
+                ReturnStatus.ASSURED,
+                team,
+                "Agreed at the quarterly partnership review.",
+                40,
+            ),
+        ]
+        for from_status, to_status, by, comment, days in steps:
+            step = Transition.objects.create(
+                quarterly_return=quarterly_return,
+                from_status=from_status,
+                to_status=to_status,
+                by=by,
+                comment=comment,
+            )
+            Transition.objects.filter(pk=step.pk).update(at=_at(period, days))
+
+
+@transaction.atomic
+def load() -> str:
+    framework = Framework.objects.get(short_name="Ockenden interim", version="2020")
+    users = {
+        u.username: u for u in get_user_model().objects.filter(username__in=[TEAM, *LEADS.values()])
+    }
+    trusts = {t.ods_code: t for t in Trust.objects.filter(ods_code__in=FIGURES)}
+    periods = {}
+    for year, quarter in QUARTERS:
+        periods[(year, quarter)], _ = ReportingPeriod.objects.get_or_create(
+            start_year=year, quarter=quarter
+        )
+    count = 0
+    for ods, sections in FIGURES.items():
+        trust = trusts[ods]
+        for i, key in enumerate(QUARTERS):
+            figures = {code: values[i] for code, values in sections.items()}
+            _assured_return(
+                trust, framework, periods[key], figures, users.get(LEADS[ods]), users.get(TEAM)
+            )
+            count += 1
+    drafts = 0
+    latest = ReportingPeriod.objects.latest_open()
+    if latest is not None and (latest.start_year, latest.quarter) not in QUARTERS:
+        if not QuarterlyReturn.objects.filter(
+            trust=trusts["RX1"], framework=framework, period=latest
+        ).exists():
+            start_return(
+                trust=trusts["RX1"],
+                framework=framework,
+                period=latest,
+                user=users.get(LEADS["RX1"]),
+            )
+        drafts = 1
+    return (
+        f"{count} assured Ockenden interim returns (2021/22 Q2 to 2022/23 Q1), "
+        f"{drafts} draft for {latest}"
+    )

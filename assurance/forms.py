@@ -1,0 +1,239 @@
+"""Forms of the assurance returns: starting one, entering a section, workflow steps."""
+
+from decimal import Decimal
+from pathlib import PurePath
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.template.defaultfilters import filesizeformat
+
+from lmns.models import ReportingPeriod
+
+from .models import ComplianceStatus, Framework, SectionRating
+
+PERCENT_MESSAGE = "A per cent must be between 0 and 100."
+PERCENT_VALIDATORS = [
+    MinValueValidator(0, message=PERCENT_MESSAGE),
+    MaxValueValidator(100, message=PERCENT_MESSAGE),
+]
+
+# What each allowed kind of file must start with; text kinds are checked separately.
+MAGIC = {
+    "pdf": (b"%PDF-",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "pptx": (b"PK\x03\x04",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+}
+TEXT_KINDS = {"csv", "txt"}
+EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "csv": "text/csv",
+    "txt": "text/plain",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+}
+
+
+def check_evidence_file(upload: UploadedFile) -> str:
+    """Refuse files too large, of a kind not allowed, or whose content is not what the name says.
+
+    Returns the content type to serve the file with.
+    """
+    limit = settings.EVIDENCE_MAX_UPLOAD_BYTES
+    allowed = settings.EVIDENCE_ALLOWED_EXTENSIONS
+    name = upload.name or ""
+    if upload.size > limit:
+        raise forms.ValidationError(
+            f"“{name}” is {filesizeformat(upload.size)}; files may be at most "
+            f"{filesizeformat(limit)}."
+        )
+    extension = PurePath(name).suffix.lower().lstrip(".")
+    if extension not in allowed:
+        raise forms.ValidationError(
+            f"“{name}” is not an allowed kind of file. Upload one of: {', '.join(sorted(allowed))}."
+        )
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    if head.startswith(EXECUTABLE_MAGIC):
+        looks_right = False
+    elif extension in TEXT_KINDS:
+        looks_right = b"\x00" not in head
+    else:
+        looks_right = head.startswith(MAGIC.get(extension, (b"\x00\x00never",)))
+    if not looks_right:
+        raise forms.ValidationError(
+            f"“{name}” does not look like a real .{extension} file, so it was not accepted. "
+            "Save it again from the program that made it and upload that."
+        )
+    return CONTENT_TYPES.get(extension, "application/octet-stream")
+
+
+class StartReturnForm(forms.Form):
+    framework = forms.ModelChoiceField(
+        queryset=Framework.objects.filter(active=True), empty_label=None
+    )
+    period = forms.ModelChoiceField(
+        queryset=ReportingPeriod.objects.filter(is_open=True).order_by("-start_date"),
+        empty_label=None,
+        label="Reporting period",
+    )
+
+
+class VersionForm(forms.Form):
+    """The return's version when the page was opened: a later save by someone else wins."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class AnswerForm(forms.Form):
+    """One requirement's answer. Nothing is required here: a draft may be incomplete."""
+
+    requirement = forms.CharField(
+        widget=forms.HiddenInput,
+        required=False,
+        help_text="The requirement's code, so input never lands on another requirement.",
+    )
+    status = forms.ChoiceField(
+        choices=[("", "Not yet assessed"), *ComplianceStatus.choices], required=False
+    )
+    percent = forms.DecimalField(
+        label="Per cent compliant",
+        required=False,
+        max_digits=5,
+        decimal_places=1,
+        validators=PERCENT_VALIDATORS,
+        help_text="0 to 100, if measured.",
+    )
+    narrative = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Needed unless fully met or not applicable.",
+    )
+    evidence = forms.CharField(
+        label="Evidence (text and links)", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    action = forms.CharField(
+        label="Action to reach full compliance",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    action_owner = forms.CharField(max_length=200, required=False)
+    action_due = forms.DateField(
+        label="Action due date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For example 2022-09-30.",
+    )
+    new_file = forms.FileField(label="Add an evidence file", required=False)
+
+    def __init__(self, *args, reports_percent: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not reports_percent:
+            del self.fields["percent"]
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+        self.fields["status"].widget.attrs["class"] = "form-select"
+        self.content_type = ""
+
+    def clean_new_file(self):
+        upload = self.cleaned_data.get("new_file")
+        if upload:
+            self.content_type = check_evidence_file(upload)
+        return upload
+
+    def values(self) -> dict:
+        """The answer's fields as entered; per cent is absent when the framework does not ask."""
+        return dict(self.cleaned_data)
+
+
+def answer_formset(count: int):
+    """A formset of exactly ``count`` answer forms, one per requirement of the section."""
+    return forms.formset_factory(
+        AnswerForm,
+        extra=0,
+        min_num=count,
+        max_num=count,
+        validate_min=True,
+        validate_max=True,
+    )
+
+
+class ActionForm(VersionForm):
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args, comment_label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if comment_label:
+            self.fields["comment"].label = comment_label
+            self.fields["comment"].required = True
+            self.fields["comment"].error_messages["required"] = (
+                f"{comment_label}: a comment is required."
+            )
+        else:
+            self.fields["comment"].label = "Comment (optional)"
+
+
+class AssureForm(ActionForm):
+    """Sign-off: each section's agreed per cent starts at the derived figure; changes need a reason."""
+
+    def __init__(self, *args, ratings: list[SectionRating], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ratings = ratings
+        for rating in ratings:
+            self.fields[f"agreed_{rating.section_id}"] = forms.DecimalField(
+                label=f"{rating.section.code} agreed per cent",
+                required=False,
+                max_digits=5,
+                decimal_places=1,
+                validators=PERCENT_VALIDATORS,
+                initial=rating.derived_percent,
+            )
+            self.fields[f"reason_{rating.section_id}"] = forms.CharField(
+                label=f"{rating.section.code} reason for a change",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for rating in self.ratings:
+            agreed_key = f"agreed_{rating.section_id}"
+            reason_key = f"reason_{rating.section_id}"
+            if agreed_key not in cleaned:
+                continue
+            if (
+                cleaned[agreed_key] != rating.derived_percent
+                and not cleaned.get(reason_key, "").strip()
+            ):
+                self.add_error(
+                    reason_key,
+                    f"{rating.section.code}: you changed the agreed per cent from the derived "
+                    "figure, so give a reason.",
+                )
+        return cleaned
+
+    def agreed(self) -> dict[int, tuple[Decimal | None, str]]:
+        return {
+            rating.section_id: (
+                self.cleaned_data[f"agreed_{rating.section_id}"],
+                self.cleaned_data.get(f"reason_{rating.section_id}", ""),
+            )
+            for rating in self.ratings
+        }
+
+    def rows(self):
+        return [
+            (rating, self[f"agreed_{rating.section_id}"], self[f"reason_{rating.section_id}"])
+            for rating in self.ratings
+        ]

@@ -1,0 +1,318 @@
+"""Import agreed compliance from a CSV table shaped like seed 000: one row per trust.
+
+The file format (wide)::
+
+    trust,IEA1,IEA2,IEA3,IEA4,IEA5,IEA6,IEA7,WF
+    RX1,100,99,65,89,70,94,57,80
+    SFH,100%,100,100,100,100,100,71,100
+
+* The header row is required: the first column names the trust, every other column is a
+  section code of the chosen framework (any order, any subset; upper or lower case).
+* A trust is given by its ODS code or its short name, and must belong to the chosen LMNS.
+* A figure is a number from 0 to 100, optionally with a % sign; an empty cell means the
+  section is not rated.
+* A trust whose return for the quarter is already submitted, under review or assured is
+  refused: a signed-off or in-progress return is never silently overwritten.
+
+Every row is checked first and the whole file is rejected if any row is wrong, with the reason
+for each; otherwise everything is written in one transaction. Imported figures make the trust's
+return assured, with a transition "Imported from CSV by …", and its section ratings
+(derived = agreed = the figure).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Q
+from simple_history.utils import bulk_create_with_history
+
+from lmns.models import Lmns, ReportingPeriod, Trust
+from lmns.workflow import advance
+
+from .models import (
+    Answer,
+    Framework,
+    QuarterlyReturn,
+    Requirement,
+    ReturnStatus,
+    SectionRating,
+    Transition,
+)
+
+MAX_BYTES = 1_000_000
+MAX_ROWS = 500
+PROTECTED_STATUSES = (ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW, ReturnStatus.ASSURED)
+OVERWRITABLE_STATUSES = (ReturnStatus.DRAFT, ReturnStatus.RETURNED)
+
+
+class ImportRejected(Exception):
+    """The file was refused; ``report`` lists every reason."""
+
+    def __init__(self, report: ImportReport):
+        super().__init__("; ".join(str(e) for e in report.errors))
+        self.report = report
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int  # 0 for the file as a whole
+    message: str
+
+    def __str__(self) -> str:
+        return f"Line {self.line}: {self.message}" if self.line else self.message
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    trust: Trust
+    figures: dict[str, Decimal]  # section code -> per cent
+
+
+@dataclass
+class ImportReport:
+    rows: list[ParsedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def reject(self, line: int, message: str) -> None:
+        self.errors.append(RowError(line, message))
+
+
+def decode(raw: bytes) -> str:
+    """The file's text; a UTF-8 byte order mark (as Excel writes) is dropped."""
+    if len(raw) > MAX_BYTES:
+        raise UnicodeError(f"The file is larger than {MAX_BYTES // 1000:,} kB.")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise UnicodeError("The file is not text; save it as CSV (UTF-8).") from exc
+
+
+def parse_percent(text: str) -> Decimal:
+    """'65', '65%', ' 65.5 ' → Decimal; raises ValueError with a reason."""
+    cleaned = text.strip().removesuffix("%").strip()
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise ValueError(f"“{text.strip()}” is not a number") from exc
+    if not value.is_finite():
+        raise ValueError(f"“{text.strip()}” is not a number")
+    if value < 0 or value > 100:
+        raise ValueError(f"{value}% is outside 0 to 100")
+    if value != value.quantize(Decimal("0.1")):
+        raise ValueError(f"{value}% has more than one decimal place")
+    return value
+
+
+def parse(text: str, lmns: Lmns, framework: Framework, period: ReportingPeriod) -> ImportReport:
+    """Check every row of the file; nothing is written. Fixed queries (trusts, sections, returns)."""
+    report = ImportReport()
+    lines = list(csv.reader(io.StringIO(text)))
+    numbered = [(n, row) for n, row in enumerate(lines, start=1) if any(c.strip() for c in row)]
+    if not numbered:
+        report.reject(0, "The file is empty.")
+        return report
+    if len(numbered) > MAX_ROWS + 1:
+        report.reject(0, f"The file has more than {MAX_ROWS} rows.")
+        return report
+
+    header_line, header = numbered[0]
+    sections = {s.code.upper(): s.code for s in framework.sections.all()}
+    columns: list[str | None] = []
+    for cell in header[1:]:
+        code = cell.strip().upper()
+        if not code:
+            columns.append(None)
+            continue
+        if code not in sections:
+            report.reject(
+                header_line,
+                f"unknown section “{cell.strip()}” for {framework.short_name} "
+                f"(expected one of {', '.join(sections.values())})",
+            )
+        elif sections[code] in columns:
+            report.reject(header_line, f"section {sections[code]} appears twice")
+        columns.append(sections.get(code))
+    if not any(columns):
+        report.reject(header_line, "the header row names no section; see the expected format")
+    if report.errors:
+        return report
+
+    given = [row[0].strip() for _, row in numbered[1:] if row and row[0].strip()]
+    candidates = Trust.objects.filter(
+        Q(lmns=lmns) | Q(ods_code__in=[g.upper() for g in given]) | Q(short_name__in=given)
+    )
+    by_key: dict[str, Trust] = {}
+    # The LMNS's own trusts first, so its short names win over another LMNS's.
+    for trust in sorted(candidates, key=lambda t: t.lmns_id != lmns.pk):
+        by_key.setdefault(trust.ods_code.upper(), trust)
+        by_key.setdefault(trust.short_name.upper(), trust)
+    existing = dict(
+        QuarterlyReturn.objects.filter(
+            trust__lmns=lmns, framework=framework, period=period
+        ).values_list("trust_id", "status")
+    )
+
+    seen: dict[int, int] = {}
+    for line, row in numbered[1:]:
+        key = row[0].strip() if row else ""
+        if not key:
+            report.reject(line, "the first column (trust) is empty")
+            continue
+        trust = by_key.get(key.upper())
+        if trust is None:
+            report.reject(line, f"unknown trust “{key}” (give its ODS code or short name)")
+            continue
+        if trust.lmns_id != lmns.pk:
+            report.reject(line, f"{trust.short_name} ({trust.ods_code}) is not a trust of {lmns}")
+            continue
+        if trust.pk in seen:
+            report.reject(
+                line, f"{trust.short_name} appears again (first on line {seen[trust.pk]})"
+            )
+            continue
+        seen[trust.pk] = line
+        status = existing.get(trust.pk)
+        if status in PROTECTED_STATUSES:
+            report.reject(
+                line,
+                f"{trust.short_name}'s {period} return is already "
+                f"{ReturnStatus(status).label.lower()}; it is not overwritten",
+            )
+            continue
+        if len(row) - 1 > len(columns):
+            report.reject(line, f"{len(row) - 1} figures but only {len(columns)} section columns")
+            continue
+        figures: dict[str, Decimal] = {}
+        problems = []
+        for code, cell in zip(columns, row[1:], strict=False):
+            if code is None or not cell.strip():
+                continue
+            try:
+                figures[code] = parse_percent(cell)
+            except ValueError as exc:
+                problems.append(f"{code}: {exc}")
+        if problems:
+            report.reject(line, f"{trust.short_name} – " + "; ".join(problems))
+            continue
+        if not figures:
+            report.reject(line, f"{trust.short_name} has no figures")
+            continue
+        report.rows.append(ParsedRow(line, trust, figures))
+    return report
+
+
+def import_compliance(
+    raw: bytes | str,
+    *,
+    lmns: Lmns,
+    framework: Framework,
+    period: ReportingPeriod,
+    user,
+) -> ImportReport:
+    """Validate the whole file, then write it all in one transaction, or raise ImportRejected."""
+    try:
+        text = raw if isinstance(raw, str) else decode(raw)
+    except UnicodeError as exc:
+        report = ImportReport()
+        report.reject(0, str(exc))
+        raise ImportRejected(report) from exc
+    report = parse(text, lmns, framework, period)
+    if not report.ok:
+        raise ImportRejected(report)
+    who = (user.get_full_name() or user.username) if user else "the system"
+    comment = f"Imported from CSV by {who}"
+    sections = {s.code: s for s in framework.sections.all()}
+    with transaction.atomic():
+        for row in report.rows:
+            _write_row(row, framework, period, user, comment, sections, report)
+        if report.errors:
+            # A return moved on while the file was being checked: refuse the whole file.
+            transaction.set_rollback(True)
+            report.created = report.updated = 0
+    if report.errors:
+        raise ImportRejected(report)
+    return report
+
+
+def _write_row(row, framework, period, user, comment, sections, report) -> None:
+    quarterly_return = (
+        QuarterlyReturn.objects.select_for_update()
+        .filter(trust=row.trust, framework=framework, period=period)
+        .first()
+    )
+    if quarterly_return is None:
+        # Shaped like a return started by its trust: a blank answer per requirement and a
+        # rating per section, so it can be reopened and edited like any other.
+        quarterly_return = QuarterlyReturn.objects.create(
+            trust=row.trust,
+            framework=framework,
+            period=period,
+            status=ReturnStatus.ASSURED,
+            updated_by=user,
+        )
+        bulk_create_with_history(
+            [
+                Answer(quarterly_return=quarterly_return, requirement=requirement)
+                for requirement in Requirement.objects.filter(section__framework=framework)
+            ],
+            Answer,
+            default_user=user,
+        )
+        from_status = ReturnStatus.DRAFT
+        report.created += 1
+    elif quarterly_return.status in OVERWRITABLE_STATUSES:
+        from_status = quarterly_return.status
+        advance(
+            quarterly_return,
+            from_statuses=OVERWRITABLE_STATUSES,
+            to_status=ReturnStatus.ASSURED,
+            updated_by=user,
+        )
+        # The conditional UPDATE bypasses save(): write the audit trail's row explicitly.
+        quarterly_return.refresh_from_db()
+        QuarterlyReturn.history.bulk_history_create(
+            [quarterly_return], update=True, default_user=user
+        )
+        report.updated += 1
+    else:
+        report.reject(
+            row.line,
+            f"{row.trust.short_name}'s {period} return is already "
+            f"{quarterly_return.get_status_display().lower()}; it is not overwritten",
+        )
+        return
+    Transition.objects.create(
+        quarterly_return=quarterly_return,
+        from_status=from_status,
+        to_status=ReturnStatus.ASSURED,
+        by=user,
+        comment=comment,
+    )
+    for code, section in sections.items():
+        if code in row.figures:
+            figure = row.figures[code]
+            values = {"derived_percent": figure, "agreed_percent": figure, "change_reason": comment}
+        else:
+            values = {}  # not in the file: an existing rating is left as it was
+        rating, created = SectionRating.objects.get_or_create(
+            quarterly_return=quarterly_return, section=section, defaults=values
+        )
+        if values and not created:
+            for field, value in values.items():
+                setattr(rating, field, value)
+            rating.save()

@@ -1,0 +1,125 @@
+"""Reads for the return entry and workflow pages (the dashboard's reads are in selectors.py).
+
+Each function issues a fixed number of queries whatever the size of the return.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from lmns.models import ReportingPeriod, Trust
+
+from .models import (
+    Answer,
+    EvidenceFile,
+    QuarterlyReturn,
+    ReturnStatus,
+    Section,
+    SectionRating,
+    Transition,
+)
+from .services import answer_problems, answers_for_return
+
+
+def returns_for_trust(trust: Trust) -> QuerySet[QuarterlyReturn]:
+    return (
+        QuarterlyReturn.objects.filter(trust=trust)
+        .select_related("framework", "period", "updated_by")
+        .order_by("-period__start_date", "framework__name")
+    )
+
+
+def readable_returns() -> QuerySet[QuarterlyReturn]:
+    """The base queryset for one return's pages; scope it with the access helper."""
+    return QuarterlyReturn.objects.select_related("trust__lmns", "framework", "period")
+
+
+@dataclass
+class SectionProgress:
+    section: Section
+    answers: list[Answer] = field(default_factory=list)
+    rating: SectionRating | None = None
+
+    @property
+    def total(self) -> int:
+        return len(self.answers)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for answer in self.answers if not answer_problems(answer))
+
+    @property
+    def complete(self) -> bool:
+        return self.done == self.total
+
+    @property
+    def derived_percent(self) -> Decimal | None:
+        return self.rating.derived_percent if self.rating else None
+
+
+def section_progress(ret: QuarterlyReturn) -> list[SectionProgress]:
+    """Every section of the return's framework with its answers and rating: three queries."""
+    rows = {
+        section.pk: SectionProgress(section)
+        for section in Section.objects.filter(framework_id=ret.framework_id).order_by(
+            "order", "code"
+        )
+    }
+    for answer in answers_for_return(ret):
+        rows[answer.requirement.section_id].answers.append(answer)
+    for rating in SectionRating.objects.filter(quarterly_return=ret):
+        if rating.section_id in rows:
+            rows[rating.section_id].rating = rating
+    return list(rows.values())
+
+
+def timeline(ret: QuarterlyReturn) -> list[Transition]:
+    return list(ret.transitions.select_related("by").order_by("at", "pk"))
+
+
+def latest_return_comment(transitions: list[Transition]) -> Transition | None:
+    """The LMNS's comment when it last sent the return back to the trust."""
+    sent_back = [t for t in transitions if t.to_status == ReturnStatus.RETURNED]
+    return sent_back[-1] if sent_back else None
+
+
+def evidence_by_answer(answers: list[Answer]) -> dict[int, list[EvidenceFile]]:
+    files: dict[int, list[EvidenceFile]] = defaultdict(list)
+    for evidence in EvidenceFile.objects.filter(answer__in=answers).select_related(
+        "uploaded_by", "withdrawn_by"
+    ):
+        files[evidence.answer_id].append(evidence)
+    return files
+
+
+def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
+    return (
+        ReportingPeriod.objects.filter(start_date__lt=period.start_date)
+        .order_by("-start_date")
+        .first()
+    )
+
+
+def previous_answers(ret: QuarterlyReturn, section: Section) -> dict[str, Answer]:
+    """Last quarter's answers for this section, by requirement code.
+
+    Same trust, same framework name (any version: a new version keeps its codes where the
+    requirement carried over), the period just before this one.
+    """
+    period = previous_period(ret.period)
+    if period is None:
+        return {}
+    answers = Answer.objects.filter(
+        quarterly_return__trust_id=ret.trust_id,
+        quarterly_return__framework__name=ret.framework.name,
+        quarterly_return__period=period,
+        requirement__section__code=section.code,
+    ).select_related("requirement")
+    return {answer.requirement.code: answer for answer in answers}
+
+
+def evidence_readable(qs: QuerySet[EvidenceFile] | None = None) -> QuerySet[EvidenceFile]:
+    qs = qs if qs is not None else EvidenceFile.objects.all()
+    return qs.select_related("answer__quarterly_return__trust", "answer__requirement__section")

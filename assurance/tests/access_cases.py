@@ -1,0 +1,43 @@
+"""Access matrix cases for the assurance returns pages (GET as every persona)."""
+
+from assurance.tests.dashboard_access_cases import DASHBOARD_CASES
+from assurance.tests.factories import EvidenceFileFactory, QuarterlyReturnFactory
+from lmns.tests.matrix import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Case, everyone
+
+
+def _return(w):
+    return QuarterlyReturnFactory(trust=w.trust, period=w.period)
+
+
+def _section_kwargs(w):
+    ret = _return(w)
+    return {"pk": ret.pk, "section_pk": ret.framework.sections.first().pk}
+
+
+def _evidence(w):
+    ret = _return(w)
+    return EvidenceFileFactory(answer=ret.answers.first())
+
+
+TRUST_READERS = everyone(OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND)
+
+CASES = {
+    "assurance:trust_returns": Case(kwargs=lambda w: {"pk": w.trust.pk}, expect=TRUST_READERS),
+    "assurance:return_start": Case(
+        kwargs=lambda w: {"pk": w.trust.pk},
+        expect=everyone(FORBIDDEN, lead=OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND),
+    ),
+    "assurance:return_detail": Case(kwargs=lambda w: {"pk": _return(w).pk}, expect=TRUST_READERS),
+    "assurance:section_edit": Case(kwargs=_section_kwargs, expect=TRUST_READERS),
+    "assurance:return_action": Case(
+        kwargs=lambda w: {"pk": _return(w).pk, "action": "submit"},
+        expect=everyone(FORBIDDEN, lead=OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND),
+    ),
+    "assurance:evidence_download": Case(
+        kwargs=lambda w: {"pk": _evidence(w).pk}, expect=TRUST_READERS
+    ),
+    "assurance:evidence_withdraw": Case(
+        kwargs=lambda w: {"pk": _evidence(w).pk}, expect=everyone(NOT_ALLOWED)
+    ),
+}
+CASES.update(DASHBOARD_CASES)

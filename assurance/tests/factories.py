@@ -1,0 +1,182 @@
+"""factory-boy factories for assurance frameworks and returns.
+
+``QuarterlyReturnFactory`` creates a return with a blank answer for every requirement and a
+rating row for every section, as :func:`assurance.services.start_return` does. Use
+``framework_with(sections=8, requirements=3)`` for a framework of a given shape and
+``fill_answers(ret, status=...)`` to answer every requirement completely.
+"""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from simple_history.utils import bulk_create_with_history
+
+from assurance.models import (
+    Answer,
+    ComplianceStatus,
+    EvidenceFile,
+    Framework,
+    QuarterlyReturn,
+    Requirement,
+    ReturnStatus,
+    Section,
+    SectionRating,
+    Transition,
+)
+from lmns.tests.factories import ReportingPeriodFactory, TrustFactory, UserFactory
+
+
+class FrameworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Framework
+
+    name = factory.Sequence(lambda n: f"Test framework {n}")
+    short_name = factory.Sequence(lambda n: f"TF{n}")
+    version = "1"
+    published = datetime.date(2020, 12, 10)
+    active = True
+    reports_percent = False
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    framework = factory.SubFactory(FrameworkFactory)
+    code = factory.Sequence(lambda n: f"S{n}")
+    title = factory.Sequence(lambda n: f"Section title {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class RequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Requirement
+
+    section = factory.SubFactory(SectionFactory)
+    code = factory.Sequence(lambda n: f"R{n}")
+    text = factory.Sequence(lambda n: f"Requirement text {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+def framework_with(sections: int = 3, requirements: int = 2, **kwargs) -> Framework:
+    """A framework with ``sections`` sections (IEA1, IEA2, ...) of ``requirements`` each."""
+    framework = FrameworkFactory(**kwargs)
+    for s in range(1, sections + 1):
+        section = SectionFactory(
+            framework=framework, code=f"IEA{s}", title=f"Immediate action {s}", order=s
+        )
+        for r in range(1, requirements + 1):
+            RequirementFactory(section=section, code=f"IEA{s}.{r}", text=f"Action {s}.{r}", order=r)
+    return framework
+
+
+class QuarterlyReturnFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuarterlyReturn
+        skip_postgeneration_save = True
+
+    trust = factory.SubFactory(TrustFactory)
+    framework = factory.LazyFunction(lambda: framework_with(sections=2, requirements=2))
+    period = factory.SubFactory(ReportingPeriodFactory)
+    status = ReturnStatus.DRAFT
+
+    @factory.post_generation
+    def with_answers(obj, create, extracted, **kwargs):
+        """Blank answers and ratings for every requirement and section (pass False to skip)."""
+        if not create or extracted is False:
+            return
+        requirements = Requirement.objects.filter(section__framework=obj.framework)
+        bulk_create_with_history(
+            [Answer(quarterly_return=obj, requirement=r) for r in requirements], Answer
+        )
+        bulk_create_with_history(
+            [SectionRating(quarterly_return=obj, section=s) for s in obj.framework.sections.all()],
+            SectionRating,
+        )
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    quarterly_return = factory.SubFactory(QuarterlyReturnFactory, with_answers=False)
+    requirement = factory.SubFactory(RequirementFactory)
+    status = ComplianceStatus.FULLY_MET
+
+
+class SectionRatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SectionRating
+
+    quarterly_return = factory.SubFactory(QuarterlyReturnFactory, with_answers=False)
+    section = factory.SubFactory(SectionFactory)
+    derived_percent = Decimal("100.0")
+    agreed_percent = factory.LazyAttribute(lambda o: o.derived_percent)
+
+
+class TransitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Transition
+
+    quarterly_return = factory.SubFactory(QuarterlyReturnFactory)
+    from_status = ReturnStatus.DRAFT
+    to_status = ReturnStatus.SUBMITTED
+    by = factory.SubFactory(UserFactory)
+    comment = ""
+
+
+class EvidenceFileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EvidenceFile
+
+    answer = factory.SubFactory(AnswerFactory)
+    file = factory.django.FileField(filename="audit.pdf", data=b"%PDF-1.7\n% test evidence\n")
+    original_name = "audit.pdf"
+    content_type = "application/pdf"
+    size = factory.LazyAttribute(lambda o: o.file.size)
+    uploaded_by = factory.SubFactory(UserFactory)
+
+
+def fill_answers(ret: QuarterlyReturn, status: str = ComplianceStatus.FULLY_MET, **fields) -> None:
+    """Answer every requirement of ``ret`` completely with ``status`` (and recompute ratings)."""
+    from assurance.services import recompute_ratings
+
+    values = {
+        "status": status,
+        "narrative": "Audit completed and reviewed at the safety champions' meeting.",
+        "evidence": "Audit report, Q1 board paper",
+        "action": "",
+        "action_owner": "",
+        "action_due": None,
+    }
+    if status in (ComplianceStatus.PARTIALLY_MET, ComplianceStatus.NOT_MET):
+        values.update(
+            action="Complete the audit cycle",
+            action_owner="Director of Midwifery",
+            action_due=datetime.date(2022, 9, 30),
+        )
+    values.update(fields)
+    ret.answers.update(**values)
+    recompute_ratings(ret)
+
+
+def assured_return(
+    trust, period, framework: Framework, percents: dict[str, Decimal | int | None]
+) -> QuarterlyReturn:
+    """An assured return whose sections' derived and agreed per cent are ``percents`` by code.
+
+    For dashboard and board tests that only read ``SectionRating``; sections not named are left
+    unrated (None).
+    """
+    ret = QuarterlyReturnFactory(
+        trust=trust, period=period, framework=framework, status=ReturnStatus.ASSURED
+    )
+    ratings = list(ret.section_ratings.select_related("section"))
+    for rating in ratings:
+        value = percents.get(rating.section.code)
+        rating.derived_percent = rating.agreed_percent = (
+            None if value is None else Decimal(value).quantize(Decimal("0.1"))
+        )
+    SectionRating.objects.bulk_update(ratings, ["derived_percent", "agreed_percent"])
+    return ret

@@ -1,0 +1,136 @@
+"""Demo data: seed 000's April 2022 figures, earlier quarters with movement, and a draft."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from assurance import demo as assurance_demo
+from assurance.models import Answer, QuarterlyReturn, ReturnStatus, SectionRating, Transition
+from assurance.services import derive_section_percent
+from lmns import demo as core_demo
+from lmns.models import Lmns, ReportingPeriod
+
+SEED_000 = {
+    "NUH": {
+        "IEA1": 100,
+        "IEA2": 99,
+        "IEA3": 65,
+        "IEA4": 89,
+        "IEA5": 70,
+        "IEA6": 94,
+        "IEA7": 57,
+        "WF": 80,
+    },
+    "SFH": {
+        "IEA1": 100,
+        "IEA2": 100,
+        "IEA3": 100,
+        "IEA4": 100,
+        "IEA5": 100,
+        "IEA6": 100,
+        "IEA7": 71,
+        "WF": 100,
+    },
+}
+
+
+@pytest.fixture
+def demo(db):
+    core_demo.load()
+    assurance_demo.load()
+
+
+def _counts():
+    return (
+        QuarterlyReturn.objects.count(),
+        Answer.objects.count(),
+        SectionRating.objects.count(),
+        Transition.objects.count(),
+    )
+
+
+def test_seed_000_figures_are_assured_for_2022_23_q1(demo):
+    period = ReportingPeriod.objects.get(start_year=2022, quarter=1)
+    for short_name, figures in SEED_000.items():
+        quarterly_return = QuarterlyReturn.objects.get(
+            trust__short_name=short_name, period=period, framework__short_name="Ockenden interim"
+        )
+        assert quarterly_return.status == ReturnStatus.ASSURED
+        agreed = {
+            r.section.code: r.agreed_percent
+            for r in quarterly_return.section_ratings.select_related("section")
+        }
+        assert agreed == {code: Decimal(v) for code, v in figures.items()}
+
+
+def test_every_section_figure_is_reproduced_by_its_answers(demo):
+    ratings = SectionRating.objects.filter(
+        quarterly_return__status=ReturnStatus.ASSURED
+    ).select_related("quarterly_return", "section")
+    assert ratings.count() == 2 * 4 * 8
+    for rating in ratings:
+        answers = Answer.objects.filter(
+            quarterly_return=rating.quarterly_return, requirement__section=rating.section
+        )
+        assert answers.count() == rating.section.requirements.count()
+        assert derive_section_percent(answers) == rating.derived_percent == rating.agreed_percent
+
+
+def test_earlier_quarters_show_movement(demo):
+    def figure(code, year, quarter):
+        return SectionRating.objects.get(
+            quarterly_return__trust__short_name="NUH",
+            quarterly_return__period__start_year=year,
+            quarterly_return__period__quarter=quarter,
+            section__code=code,
+        ).agreed_percent
+
+    iea7 = [figure("IEA7", 2021, 3), figure("IEA7", 2021, 4), figure("IEA7", 2022, 1)]
+    assert all(value < 75 for value in iea7)
+    iea3 = [figure("IEA3", y, q) for y, q in [(2021, 2), (2021, 3), (2021, 4), (2022, 1)]]
+    assert iea3 == sorted(iea3) and iea3[0] < iea3[-1]
+
+
+def test_each_assured_return_has_its_workflow_steps(demo):
+    for quarterly_return in QuarterlyReturn.objects.filter(status=ReturnStatus.ASSURED):
+        steps = list(quarterly_return.transitions.values_list("to_status", flat=True))
+        assert steps == [ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW, ReturnStatus.ASSURED]
+
+
+def test_nuh_has_a_draft_for_the_latest_open_period(demo):
+    latest = ReportingPeriod.objects.latest_open()
+    draft = QuarterlyReturn.objects.get(trust__short_name="NUH", period=latest)
+    assert draft.status == ReturnStatus.DRAFT
+    assert draft.answers.count() == sum(
+        s.requirements.count() for s in draft.framework.sections.all()
+    )
+
+
+def test_loading_twice_gives_the_same_data(demo):
+    before = _counts()
+    agreed = list(SectionRating.objects.order_by("pk").values_list("agreed_percent", flat=True))
+    assurance_demo.load()
+    assert _counts() == before
+    assert (
+        list(SectionRating.objects.order_by("pk").values_list("agreed_percent", flat=True))
+        == agreed
+    )
+
+
+def test_the_dashboard_shows_seed_000_exactly(demo, client):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="notts-board"))
+    lmns = Lmns.objects.get(short_name="NottsLMNS")
+    period = ReportingPeriod.objects.get(start_year=2022, quarter=1)
+    # Opens by default on the latest quarter with agreed figures: 2022/23 Q1.
+    response = client.get(reverse("assurance:dashboard", args=[lmns.pk]))
+    assert response.status_code == 200
+    assert response.context["grid"].period == period
+    html = response.content.decode()
+    for short_name, figures in SEED_000.items():
+        row = re.search(rf'<tr data-trust="{short_name}">.*?</tr>', html, re.S).group(0)
+        shown = dict(re.findall(r'data-section="(\w+)">\s*<span class="pct">(\d+)%</span>', row))
+        assert shown == {code: str(v) for code, v in figures.items()}, short_name

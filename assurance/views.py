@@ -1,0 +1,399 @@
+"""Pages for entering quarterly returns and moving them through review and sign-off."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from lmns.access import Access, get_access, get_readable_or_404
+from lmns.audit import history_url
+from lmns.models import Trust
+from lmns.workflow import StaleRecord
+
+from . import return_selectors as selectors
+from .forms import ActionForm, AssureForm, StartReturnForm, VersionForm, answer_formset
+from .models import QuarterlyReturn, SectionRating
+from .services import (
+    STEPS,
+    Action,
+    IncompleteReturn,
+    ReturnError,
+    UploadedEvidence,
+    available_actions,
+    can_edit_answers,
+    may_take,
+    missing_items,
+    save_section,
+    start_return,
+    take_action,
+    withdraw_evidence,
+)
+from .services import answers_for_return as _answers_for_return
+
+ANSWER_PREFIX = "answers"
+
+
+def _trust(access: Access, pk: int) -> Trust:
+    return get_readable_or_404(Trust.objects.select_related("lmns"), access, "trust:", pk=pk)
+
+
+def _return(access: Access, pk: int) -> QuarterlyReturn:
+    return get_readable_or_404(selectors.readable_returns(), access, "trust:trust", pk=pk)
+
+
+def trust_returns(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    trust = _trust(access, pk)
+    can_start = access.can_edit_trust(trust)
+    context = {
+        "trust": trust,
+        "returns": list(selectors.returns_for_trust(trust)),
+        "start_form": StartReturnForm() if can_start else None,
+    }
+    return render(request, "assurance/return_list.html", context)
+
+
+def return_start(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    trust = _trust(access, pk)
+    access.require(
+        access.can_edit_trust(trust), f"Only {trust.short_name}'s trust leads start its returns."
+    )
+    form = StartReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ret = start_return(
+                trust=trust,
+                framework=form.cleaned_data["framework"],
+                period=form.cleaned_data["period"],
+                user=request.user,
+            )
+        except ReturnError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Started the {ret.framework.short_name} return.")
+            return redirect("assurance:return_detail", pk=ret.pk)
+    return render(request, "assurance/return_start.html", {"trust": trust, "form": form})
+
+
+def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    ret = _return(access, pk)
+    progress = selectors.section_progress(ret)
+    transitions = selectors.timeline(ret)
+    total = sum(row.total for row in progress)
+    done = sum(row.done for row in progress)
+    context = {
+        "ret": ret,
+        "progress": progress,
+        "total": total,
+        "done": done,
+        "transitions": transitions,
+        "returned_comment": selectors.latest_return_comment(transitions)
+        if ret.status == "returned"
+        else None,
+        "actions": available_actions(access, ret),
+        "can_edit": can_edit_answers(access, ret),
+        "history_url": history_url(ret),
+    }
+    return render(request, "assurance/return_detail.html", context)
+
+
+def _section_context(ret: QuarterlyReturn, section_pk: int) -> dict:
+    progress = selectors.section_progress(ret)
+    index = next((i for i, row in enumerate(progress) if row.section.pk == section_pk), None)
+    if index is None:
+        raise Http404("No such section in this return.")
+    current = progress[index]
+    return {
+        "ret": ret,
+        "progress": progress,
+        "position": index + 1,
+        "current": current,
+        "section": current.section,
+        "answers": current.answers,
+        "next_section": progress[index + 1].section if index + 1 < len(progress) else None,
+        "previous": selectors.previous_answers(ret, current.section),
+        "evidence": selectors.evidence_by_answer(current.answers),
+    }
+
+
+def _initial(answer) -> dict:
+    return {
+        "requirement": answer.requirement.code,
+        "status": answer.status,
+        "percent": answer.percent,
+        "narrative": answer.narrative,
+        "evidence": answer.evidence,
+        "action": answer.action,
+        "action_owner": answer.action_owner,
+        "action_due": answer.action_due,
+    }
+
+
+def _copied_forward(
+    request: HttpRequest, answers, previous: dict, only: int | None = None
+) -> list[dict]:
+    """The person's current input, with last quarter's answer wherever there was one.
+
+    With ``only`` (a form index) just that requirement is copied.
+    """
+    initial = []
+    for i, answer in enumerate(answers):
+        prefix = f"{ANSWER_PREFIX}-{i}-"
+        row = {name: request.POST.get(prefix + name, "") for name in _initial(answer)}
+        last = previous.get(answer.requirement.code)
+        if last is not None and last.status and only in (None, i):
+            row.update(_initial(last))
+        row["requirement"] = answer.requirement.code
+        initial.append(row)
+    return initial
+
+
+def _copy_index(request: HttpRequest) -> int | None:
+    value = request.POST.get("copy_one", "")
+    return int(value) if value.isdigit() else None
+
+
+@dataclass
+class SectionEntry:
+    """The state of the section form while handling one request."""
+
+    formset: object = None
+    version_form: VersionForm | None = None
+    stale: bool = False
+    done: HttpResponse | None = None
+
+
+def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+    access = get_access(request)
+    ret = _return(access, pk)
+    context = _section_context(ret, section_pk)
+    editable = can_edit_answers(access, ret)
+    if request.method == "POST":
+        access.require(
+            access.can_edit_trust(ret.trust),
+            f"Only {ret.trust.short_name}'s trust leads fill in its returns.",
+        )
+        access.require(
+            editable,
+            f"This return is {ret.get_status_display().lower()}; its answers cannot be changed.",
+        )
+        entry = _post_section(request, ret, context)
+        if entry.done:
+            return entry.done
+    elif editable:
+        entry = SectionEntry(
+            formset=_formset(ret, context, initial=[_initial(a) for a in context["answers"]]),
+            version_form=VersionForm(initial={"version": ret.version}),
+        )
+    else:
+        entry = SectionEntry()
+    forms = entry.formset.forms if entry.formset is not None else []
+    context.update(
+        rows=[
+            {
+                "answer": answer,
+                "form": forms[i] if i < len(forms) else None,
+                "previous": context["previous"].get(answer.requirement.code),
+                "files": context["evidence"].get(answer.pk, []),
+            }
+            for i, answer in enumerate(context["answers"])
+        ],
+        formset=entry.formset,
+        version_form=entry.version_form,
+        editable=editable,
+        can_withdraw=editable,
+        stale=entry.stale,
+    )
+    return render(request, "assurance/section_edit.html", context)
+
+
+def _formset(ret: QuarterlyReturn, context: dict, **kwargs):
+    Formset = answer_formset(len(context["answers"]))
+    return Formset(
+        prefix=ANSWER_PREFIX,
+        form_kwargs={"reports_percent": ret.framework.reports_percent},
+        **kwargs,
+    )
+
+
+def _post_section(request: HttpRequest, ret: QuarterlyReturn, context: dict) -> SectionEntry:
+    """Copy last quarter forward, or save; on any refusal keep the person's input."""
+    answers = context["answers"]
+    entry = SectionEntry(version_form=VersionForm(request.POST))
+    if "copy_previous" in request.POST or _copy_index(request) is not None:
+        initial = _copied_forward(request, answers, context["previous"], _copy_index(request))
+        entry.formset = _formset(ret, context, initial=initial)
+        messages.info(
+            request,
+            "Last quarter's answers were copied into the form. Nothing is saved yet: "
+            "check them, then save.",
+        )
+        return entry
+    entry.formset = formset = _formset(ret, context, data=request.POST, files=request.FILES)
+    if not entry.version_form.is_valid():
+        messages.error(
+            request,
+            "This page was out of date, so nothing was saved. Your input is still below: "
+            "check it and save again.",
+        )
+        return _refused_as_stale(entry, ret)
+    if not formset.is_valid():
+        messages.error(request, "Some answers need correcting (see below). Nothing was saved yet.")
+        return entry
+    if any(
+        form.cleaned_data.get("requirement") not in ("", answer.requirement.code)
+        for answer, form in zip(answers, formset, strict=True)
+    ):
+        messages.error(
+            request,
+            "The requirements of this section changed since you opened it, so nothing was "
+            "saved. Your input is below: check each requirement and save again.",
+        )
+        return _refused_as_stale(entry, ret)
+    try:
+        save_section(
+            ret=ret,
+            answers=answers,
+            values=[form.values() for form in formset],
+            uploads=[
+                UploadedEvidence(answer, form.cleaned_data["new_file"], form.content_type)
+                for answer, form in zip(answers, formset, strict=True)
+                if form.cleaned_data.get("new_file")
+            ],
+            user=request.user,
+            expected_version=entry.version_form.cleaned_data["version"],
+        )
+    except StaleRecord as error:
+        messages.error(request, f"{error} Attach any files again.")
+        return _refused_as_stale(entry, ret)
+    messages.success(request, f"{context['section'].code} saved as a draft.")
+    if "save_next" not in request.POST:
+        entry.done = redirect("assurance:section_edit", pk=ret.pk, section_pk=context["section"].pk)
+    elif context["next_section"]:
+        entry.done = redirect(
+            "assurance:section_edit", pk=ret.pk, section_pk=context["next_section"].pk
+        )
+    else:
+        entry.done = redirect("assurance:return_detail", pk=ret.pk)
+    return entry
+
+
+def _refused_as_stale(entry: SectionEntry, ret: QuarterlyReturn) -> SectionEntry:
+    """Show what is saved now beside the person's input; the form now carries the new version."""
+    ret.refresh_from_db(fields=["version", "status"])
+    entry.stale = True
+    entry.version_form = VersionForm(initial={"version": ret.version})
+    return entry
+
+
+def return_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    access = get_access(request)
+    ret = _return(access, pk)
+    if action not in Action.values:
+        raise Http404("No such step.")
+    step = STEPS[Action(action)]
+    access.require(
+        may_take(access, ret, action),
+        "Only the trust's leads submit its returns."
+        if step.by == "trust"
+        else "Only the LMNS programme team reviews and signs off returns.",
+    )
+    if ret.status not in step.from_statuses:
+        messages.error(
+            request,
+            f"“{Action(action).label}” is not possible while the return is "
+            f"{ret.get_status_display().lower()}.",
+        )
+        return redirect("assurance:return_detail", pk=ret.pk)
+    ratings = None
+    if action == Action.ASSURE:
+        ratings = list(
+            SectionRating.objects.filter(quarterly_return=ret)
+            .select_related("section")
+            .order_by("section__order", "section__code")
+        )
+    data = request.POST if request.method == "POST" else None
+    initial = {"version": ret.version}
+    if ratings is not None:
+        form = AssureForm(data, initial=initial, ratings=ratings)
+    else:
+        form = ActionForm(data, initial=initial, comment_label=step.comment_label)
+    missing = missing_items(_answers_for_return(ret)) if action == Action.SUBMIT else []
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                take_action(
+                    ret=ret,
+                    action=action,
+                    user=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    comment=form.cleaned_data.get("comment", ""),
+                    agreed=form.agreed() if ratings is not None else None,
+                )
+            except IncompleteReturn as error:
+                messages.error(request, str(error))
+                missing = error.missing
+            except (ReturnError, StaleRecord) as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request, f"Done: the return is now {ret.get_status_display().lower()}."
+                )
+                return redirect("assurance:return_detail", pk=ret.pk)
+        else:
+            messages.error(request, "Please correct the form below.")
+    context = {
+        "ret": ret,
+        "action": Action(action),
+        "step": step,
+        "form": form,
+        "missing": missing,
+    }
+    return render(request, "assurance/return_action.html", context)
+
+
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    evidence = get_readable_or_404(
+        selectors.evidence_readable(), access, "trust:answer__quarterly_return__trust", pk=pk
+    )
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The stored file is missing; ask an administrator to restore it.") from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def evidence_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    evidence = get_readable_or_404(
+        selectors.evidence_readable(), access, "trust:answer__quarterly_return__trust", pk=pk
+    )
+    ret = evidence.answer.quarterly_return
+    access.require(
+        access.can_edit_trust(ret.trust),
+        f"Only {ret.trust.short_name}'s trust leads manage its evidence.",
+    )
+    try:
+        withdraw_evidence(evidence, request.user)
+    except ReturnError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, f"“{evidence.original_name}” was withdrawn. It stays in the record's history."
+        )
+    return redirect(
+        "assurance:section_edit", pk=ret.pk, section_pk=evidence.answer.requirement.section_id
+    )

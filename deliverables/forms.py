@@ -1,0 +1,198 @@
+"""Forms of the deliverables app. Rules shared with the services are checked by both."""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms.utils import pretty_name
+
+from lmns.models import RagStatus, ReportingPeriod
+
+from .models import Deliverable, Mitigation, Risk
+from .services import check_update_rule
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PeriodField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", ReportingPeriod.objects.order_by("-start_date"))
+        kwargs.setdefault("label", "Reporting period")
+        kwargs.setdefault("empty_label", None)
+        super().__init__(**kwargs)
+
+
+class UpdateRuleMixin:
+    def check_rule(self, cleaned: dict) -> None:
+        errors = check_update_rule(
+            cleaned.get("status"),
+            cleaned.get("narrative", ""),
+            cleaned.get("recovery_action", ""),
+            cleaned.get("recovery_date"),
+        )
+        for field, message in errors.items():
+            if field not in self.errors:
+                self.add_error(field, message)
+
+
+class DeliverableUpdateForm(UpdateRuleMixin, forms.Form):
+    """One status update for one deliverable."""
+
+    period = PeriodField()
+    status = forms.ChoiceField(choices=RagStatus.choices)
+    narrative = forms.CharField(
+        label="Progress narrative", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    recovery_action = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    recovery_date = forms.DateField(widget=DATE_WIDGET, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self.check_rule(cleaned)
+        return cleaned
+
+
+class PeriodRowForm(UpdateRuleMixin, forms.Form):
+    """One deliverable's row on the period update page."""
+
+    deliverable = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(choices=RagStatus.choices)
+    narrative = forms.CharField(
+        label="Progress narrative", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    recovery_action = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    recovery_date = forms.DateField(widget=DATE_WIDGET, required=False)
+
+    EDITABLE = ("status", "narrative", "recovery_action", "recovery_date")
+
+    def __init__(self, *args, deliverable: Deliverable | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.record = deliverable
+        ref = deliverable.reference if deliverable else ""
+        for name in self.EDITABLE:
+            label = self.fields[name].label or pretty_name(name)
+            self.fields[name].label = f"{label} for {ref}"
+
+    @property
+    def row_changed(self) -> bool:
+        return any(name in self.changed_data for name in self.EDITABLE)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.row_changed:
+            self.check_rule(cleaned)
+        return cleaned
+
+
+class BasePeriodFormSet(forms.BaseFormSet):
+    def __init__(self, *args, deliverables: list[Deliverable] | None = None, **kwargs):
+        self.deliverables = deliverables or []
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is not None and index < len(self.deliverables):
+            kwargs["deliverable"] = self.deliverables[index]
+        return kwargs
+
+
+PeriodFormSet = forms.formset_factory(
+    PeriodRowForm, formset=BasePeriodFormSet, extra=0, max_num=1000, validate_max=True
+)
+
+
+class PeriodChoiceForm(forms.Form):
+    period = PeriodField()
+
+
+class ActualForm(forms.Form):
+    period = PeriodField()
+    value = forms.DecimalField(max_digits=9, decimal_places=2, min_value=0)
+    note = forms.CharField(max_length=300, required=False)
+
+
+class RiskForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Risk
+        fields = [
+            "title",
+            "description",
+            "cause",
+            "consequence",
+            "owner_name",
+            "likelihood",
+            "impact",
+            "review_date",
+            "status",
+            "deliverables",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "cause": forms.Textarea(attrs={"rows": 2}),
+            "consequence": forms.Textarea(attrs={"rows": 2}),
+            "review_date": DATE_WIDGET,
+            "deliverables": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, deliverables=None, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deliverables"].queryset = deliverables
+        self.fields["deliverables"].required = False
+        self.fields["likelihood"].widget = forms.NumberInput(attrs={"min": 1, "max": 5})
+        self.fields["impact"].widget = forms.NumberInput(attrs={"min": 1, "max": 5})
+        if editing:
+            # The score changes only through a re-score, so the movement is recorded.
+            del self.fields["likelihood"]
+            del self.fields["impact"]
+
+
+class RescoreForm(forms.Form):
+    likelihood = forms.IntegerField(min_value=1, max_value=5, help_text="1 to 5")
+    impact = forms.IntegerField(min_value=1, max_value=5, help_text="1 to 5")
+    note = forms.CharField(
+        label="Why the score changed", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    review_date = forms.DateField(label="Next review date", widget=DATE_WIDGET, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MitigationForm(forms.ModelForm):
+    class Meta:
+        model = Mitigation
+        fields = ["action", "owner_name", "status"]
+        widgets = {"action": forms.Textarea(attrs={"rows": 2})}
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV or Excel file",
+        help_text="Columns: number, title, text, status, narrative (number may include a "
+        "part, such as 4a). Optional: recovery_action, recovery_date, due_date, workstream.",
+    )
+    period = PeriodField(help_text="The period the statuses in the file report on.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Choose a .csv or .xlsx file.")
+        return upload
+
+
+class MappingForm(forms.Form):
+    """A select per word the file uses that the product does not know: never guessed."""
+
+    def __init__(self, *args, words: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.words = words
+        choices = [("", "Choose a status…"), *RagStatus.choices]
+        for index, word in enumerate(words):
+            self.fields[f"word_{index}"] = forms.ChoiceField(
+                label=f"“{word}” means", choices=choices
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {word: self.cleaned_data[f"word_{i}"] for i, word in enumerate(self.words)}

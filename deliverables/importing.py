@@ -1,0 +1,272 @@
+"""Import a plan's deliverables and their statuses from CSV or XLSX.
+
+Plans report progress in their own words. Known words map to the status vocabulary
+(:data:`KNOWN_WORDS`); any other word is asked about, never guessed. "Delayed" maps to At risk:
+a delay is a threat to delivery that the owner is recovering, not yet a failure (Off track).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import asdict, dataclass
+
+from django.db import transaction
+
+from lmns.models import RagStatus, ReportingPeriod
+
+from .models import EXCEPTION_STATUSES, Deliverable, Plan, Workstream
+from .services import UpdateInput, check_update_rule, record_updates
+
+KNOWN_WORDS: dict[str, str] = {
+    "not started": RagStatus.NOT_STARTED,
+    "on track": RagStatus.ON_TRACK,
+    "ongoing": RagStatus.ON_TRACK,
+    "at risk": RagStatus.AT_RISK,
+    "delayed": RagStatus.AT_RISK,
+    "off track": RagStatus.OFF_TRACK,
+    "complete": RagStatus.COMPLETE,
+    "completed": RagStatus.COMPLETE,
+}
+REQUIRED_COLUMNS = ("number", "title", "text", "status", "narrative")
+OPTIONAL_COLUMNS = ("recovery_action", "recovery_date", "due_date", "workstream")
+NUMBER_RE = re.compile(r"^\s*(\d{1,4})\s*([a-zA-Z]{0,3})\s*\)?\s*$")
+MAX_ROWS = 1000
+
+
+class ImportFileError(ValueError):
+    """The file cannot be imported; the message lists every problem found."""
+
+
+@dataclass
+class ImportRow:
+    line: int
+    number: int
+    part: str
+    title: str
+    text: str
+    word: str
+    narrative: str
+    recovery_action: str = ""
+    recovery_date: str = ""
+    due_date: str = ""
+    workstream: str = ""
+
+    @property
+    def reference(self) -> str:
+        return f"{self.number}{self.part}"
+
+
+def normalise(word: str) -> str:
+    return " ".join(word.split()).lower()
+
+
+def _parse_date(value: str) -> datetime.date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %b %Y", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"“{value}” is not a date (use 2023-03-31 or 31/03/2023)")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _table(content: bytes, filename: str) -> list[list[str]]:
+    if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise ImportFileError(f"The Excel file could not be read: {exc}") from exc
+        sheet = workbook.worksheets[0]
+        return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1252", errors="replace")
+    return [[_cell(v) for v in row] for row in csv.reader(io.StringIO(text))]
+
+
+def parse(content: bytes, filename: str) -> list[ImportRow]:
+    """Read the file into rows; raise ImportFileError listing every problem."""
+    table = [row for row in _table(content, filename) if any(cell for cell in row)]
+    if not table:
+        raise ImportFileError("The file is empty.")
+    header = [normalise(h).replace(" ", "_") for h in table[0]]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise ImportFileError(
+            f"The first row must name the columns; missing: {', '.join(missing)}."
+        )
+    if len(table) - 1 > MAX_ROWS:
+        raise ImportFileError(f"At most {MAX_ROWS} rows can be imported at once.")
+    index = {
+        name: header.index(name) for name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if name in header
+    }
+    rows, problems, seen = [], [], set()
+    for line, raw in enumerate(table[1:], start=2):
+        values = {name: (raw[i] if i < len(raw) else "") for name, i in index.items()}
+        match = NUMBER_RE.match(values["number"])
+        if not match:
+            problems.append(
+                f"Row {line}: “{values['number']}” is not a deliverable number such as 4 or 4a."
+            )
+            continue
+        number, part = int(match.group(1)), match.group(2).lower()
+        if (number, part) in seen:
+            problems.append(f"Row {line}: deliverable {number}{part} appears twice.")
+        seen.add((number, part))
+        if not values["title"]:
+            problems.append(f"Row {line}: the title is empty.")
+        for date_column in ("recovery_date", "due_date"):
+            try:
+                _parse_date(values.get(date_column, ""))
+            except ValueError as exc:
+                problems.append(f"Row {line}: {date_column.replace('_', ' ')} {exc}.")
+        rows.append(
+            ImportRow(
+                line=line,
+                number=number,
+                part=part,
+                title=values["title"][:300],
+                text=values["text"],
+                word=" ".join(values["status"].split()),
+                narrative=values["narrative"],
+                recovery_action=values.get("recovery_action", ""),
+                recovery_date=values.get("recovery_date", ""),
+                due_date=values.get("due_date", ""),
+                workstream=values.get("workstream", "")[:200],
+            )
+        )
+    if problems:
+        raise ImportFileError(" ".join(problems))
+    return rows
+
+
+def rows_to_data(rows: list[ImportRow]) -> list[dict]:
+    """JSON-serialisable rows, to keep in the session between preview and confirm."""
+    return [asdict(row) for row in rows]
+
+
+def rows_from_data(data: list[dict]) -> list[ImportRow]:
+    return [ImportRow(**item) for item in data]
+
+
+def parse_mapping_options(options: list[str]) -> dict[str, str]:
+    """``["Plans submitted June 22=on_track"]`` → ``{"plans submitted june 22": "on_track"}``."""
+    mapping = {}
+    valid = set(RagStatus.values)
+    for option in options:
+        word, sep, status = option.rpartition("=")
+        status = status.strip()
+        if not sep or not word.strip():
+            raise ImportFileError(f"“{option}” should look like WORD=STATUS.")
+        if status not in valid:
+            raise ImportFileError(
+                f"“{status}” is not a status; use one of: {', '.join(sorted(valid))}."
+            )
+        mapping[normalise(word)] = status
+    return mapping
+
+
+def resolve(rows: list[ImportRow], mapping: dict[str, str]) -> tuple[dict, list[str]]:
+    """Each row's status from the known words and the user's ``mapping`` (keys normalised).
+
+    Returns ``({line: status}, unmapped words in order of first use)``.
+    """
+    statuses, unmapped = {}, []
+    for row in rows:
+        key = normalise(row.word)
+        status = mapping.get(key) or KNOWN_WORDS.get(key)
+        if status:
+            statuses[row.line] = status
+        elif row.word not in unmapped:
+            unmapped.append(row.word)
+    return statuses, unmapped
+
+
+def rule_problems(rows: list[ImportRow], statuses: dict) -> list[str]:
+    """Rows that map to At risk or Off track without a narrative and recovery action and date."""
+    problems = []
+    for row in rows:
+        status = statuses.get(row.line)
+        if status in EXCEPTION_STATUSES:
+            errors = check_update_rule(
+                status, row.narrative, row.recovery_action, _parse_date(row.recovery_date)
+            )
+            if errors:
+                problems.append(
+                    f"Row {row.line} ({row.reference}): “{row.word}” means "
+                    f"{RagStatus(status).label}, which needs a narrative and a recovery "
+                    "action with a date (columns narrative, recovery_action, recovery_date)."
+                )
+    return problems
+
+
+@transaction.atomic
+def import_rows(
+    plan: Plan, period: ReportingPeriod, rows: list[ImportRow], mapping: dict[str, str], by
+) -> dict[str, int]:
+    """Create or update the plan's deliverables and record each row's status: all or nothing."""
+    statuses, unmapped = resolve(rows, mapping)
+    if unmapped:
+        raise ImportFileError("Choose a status for: " + "; ".join(f"“{w}”" for w in unmapped))
+    problems = rule_problems(rows, statuses)
+    if problems:
+        raise ImportFileError(" ".join(problems))
+    existing = {(d.number, d.part): d for d in plan.deliverables.all()}
+    workstreams = {w.name: w for w in plan.workstreams.all()}
+    created = 0
+    updates = []
+    for row in rows:
+        workstream = None
+        if row.workstream:
+            workstream = workstreams.get(row.workstream)
+            if workstream is None:
+                workstream = Workstream.objects.create(
+                    plan=plan, name=row.workstream, order=len(workstreams) + 1
+                )
+                workstreams[row.workstream] = workstream
+        deliverable = existing.get((row.number, row.part))
+        fields = {"title": row.title, "text": row.text}
+        if row.due_date:
+            fields["due_date"] = _parse_date(row.due_date)
+        if workstream:
+            fields["workstream"] = workstream
+        if deliverable is None:
+            deliverable = Deliverable(plan=plan, number=row.number, part=row.part, **fields)
+            deliverable.save()
+            created += 1
+        else:
+            for name, value in fields.items():
+                setattr(deliverable, name, value)
+            deliverable.save()
+        updates.append(
+            UpdateInput(
+                deliverable=deliverable,
+                expected_version=deliverable.version,
+                status=statuses[row.line],
+                narrative=row.narrative,
+                recovery_action=row.recovery_action,
+                recovery_date=_parse_date(row.recovery_date),
+            )
+        )
+    record_updates(updates, period, by)
+    return {"rows": len(rows), "created": created, "updated": len(rows) - created}

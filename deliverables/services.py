@@ -1,0 +1,160 @@
+"""Business rules of the deliverables app: status updates, actuals, risks and their scores."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from lmns.models import RagStatus, ReportingPeriod
+from lmns.workflow import bump_version
+
+from .models import (
+    EXCEPTION_STATUSES,
+    Deliverable,
+    DeliverableUpdate,
+    Mitigation,
+    Risk,
+    RiskScore,
+    Trajectory,
+    TrajectoryActual,
+)
+
+
+def check_update_rule(
+    status: str, narrative: str, recovery_action: str, recovery_date: datetime.date | None
+) -> dict[str, str]:
+    """Field errors for an update: At risk and Off track need a narrative and a recovery
+    action with a date. Returns an empty dict when the update is acceptable."""
+    errors: dict[str, str] = {}
+    if status in EXCEPTION_STATUSES:
+        label = RagStatus(status).label
+        if not (narrative or "").strip():
+            errors["narrative"] = f"{label} needs a narrative: say what has gone wrong."
+        if not (recovery_action or "").strip():
+            errors["recovery_action"] = f"{label} needs a recovery action: say what will be done."
+        if not recovery_date:
+            errors["recovery_date"] = f"{label} needs the date the recovery action is due."
+    return errors
+
+
+@dataclass
+class UpdateInput:
+    deliverable: Deliverable
+    expected_version: int
+    status: str
+    narrative: str = ""
+    recovery_action: str = ""
+    recovery_date: datetime.date | None = None
+
+
+def _record(item: UpdateInput, period: ReportingPeriod, by) -> DeliverableUpdate:
+    errors = check_update_rule(
+        item.status, item.narrative, item.recovery_action, item.recovery_date
+    )
+    if errors:
+        raise ValidationError(errors)
+    update = DeliverableUpdate.objects.create(
+        deliverable=item.deliverable,
+        period=period,
+        status=item.status,
+        narrative=item.narrative.strip(),
+        recovery_action=item.recovery_action.strip(),
+        recovery_date=item.recovery_date,
+        created_by=by,
+    )
+    deliverable = item.deliverable
+    bump_version(deliverable, item.expected_version, status=item.status, latest_update=update)
+    # bump_version writes with a single UPDATE; saving again records the change in the
+    # deliverable's audit trail with the person who made it.
+    deliverable.save(update_fields=["status", "latest_update"])
+    return update
+
+
+def record_update(item: UpdateInput, period: ReportingPeriod, by) -> DeliverableUpdate:
+    """Record one status update. Raises ValidationError or lmns.workflow.StaleRecord."""
+    with transaction.atomic():
+        return _record(item, period, by)
+
+
+def record_updates(
+    items: list[UpdateInput], period: ReportingPeriod, by
+) -> list[DeliverableUpdate]:
+    """Record many updates at once: all of them, or (on any error) none."""
+    with transaction.atomic():
+        return [_record(item, period, by) for item in items]
+
+
+def record_actual(
+    trajectory: Trajectory, period: ReportingPeriod, value, note: str, by
+) -> TrajectoryActual:
+    """Record (or correct) the value achieved in a period."""
+    actual, _ = TrajectoryActual.objects.update_or_create(
+        trajectory=trajectory,
+        period=period,
+        defaults={"value": value, "note": note, "recorded_by": by},
+    )
+    return actual
+
+
+@transaction.atomic
+def create_risk(risk: Risk, deliverables, by) -> Risk:
+    """Save a new risk and record its first score."""
+    risk.full_clean()
+    risk.save()
+    risk.deliverables.set(deliverables)
+    RiskScore.objects.create(
+        risk=risk,
+        likelihood=risk.likelihood,
+        impact=risk.impact,
+        scored_on=timezone.localdate(),
+        note="First scored when the risk was raised.",
+        scored_by=by,
+    )
+    return risk
+
+
+@transaction.atomic
+def edit_risk(risk: Risk, expected_version: int, changes: dict, deliverables) -> Risk:
+    """Change a risk's description and details (not its score: that is a re-score)."""
+    changes = {k: v for k, v in changes.items() if k not in {"likelihood", "impact"}}
+    bump_version(risk, expected_version, **changes)
+    risk.save()
+    risk.deliverables.set(deliverables)
+    return risk
+
+
+@transaction.atomic
+def rescore_risk(
+    risk: Risk,
+    expected_version: int,
+    likelihood: int,
+    impact: int,
+    note: str,
+    by,
+    review_date: datetime.date | None = None,
+    scored_on: datetime.date | None = None,
+) -> RiskScore:
+    """Re-score a risk: the new score is kept in its score history so movement shows."""
+    changes = {"likelihood": likelihood, "impact": impact}
+    if review_date:
+        changes["review_date"] = review_date
+    bump_version(risk, expected_version, **changes)
+    risk.save()
+    return RiskScore.objects.create(
+        risk=risk,
+        likelihood=likelihood,
+        impact=impact,
+        scored_on=scored_on or timezone.localdate(),
+        note=note,
+        scored_by=by,
+    )
+
+
+def save_mitigation(mitigation: Mitigation) -> Mitigation:
+    mitigation.full_clean()
+    mitigation.save()
+    return mitigation

@@ -1,0 +1,68 @@
+"""The plan page's table; its ``value_*`` methods give the plain values the exports use."""
+
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from lmns.templatetags.lmns_tags import rag_badge
+
+from .models import Deliverable
+
+
+class DeliverableTable(tables.Table):
+    reference = tables.Column(
+        "No.", accessor="reference", order_by=("number", "part"), linkify=True
+    )
+    title = tables.Column(linkify=True)
+    workstream = tables.Column("Workstream", accessor="workstream__name", default="–")
+    owner = tables.Column(accessor="owner_name", default="–")
+    due_date = tables.DateColumn(verbose_name="Due", format="j M Y", default="–")
+    status = tables.Column("Latest status")
+    overdue = tables.Column("Overdue", accessor="overdue")
+    last_updated = tables.DateTimeColumn(
+        verbose_name="Last updated",
+        accessor="latest_update__created_at",
+        format="j M Y, H:i",
+        default="Never",
+    )
+
+    class Meta:
+        model = Deliverable
+        fields = ()
+        sequence = (
+            "reference",
+            "title",
+            "workstream",
+            "owner",
+            "due_date",
+            "status",
+            "overdue",
+            "last_updated",
+        )
+        attrs = {"class": "table table-sm deliverables-table"}
+        orderable = True
+        empty_text = "No deliverables match these filters."
+
+    def render_status(self, record) -> str:
+        return rag_badge(record.status)
+
+    def value_status(self, record) -> str:
+        return record.get_status_display()
+
+    def render_overdue(self, value) -> str:
+        return mark_safe('<span class="overdue">Overdue</span>') if value else ""
+
+    def value_overdue(self, value) -> str:
+        return "Overdue" if value else ""
+
+    def value_due_date(self, value) -> str:
+        return value.isoformat() if value else ""
+
+    def value_last_updated(self, value) -> str:
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    def value_workstream(self, value) -> str:
+        return value or ""
+
+    def value_owner(self, value) -> str:
+        return value or ""

@@ -1,0 +1,148 @@
+"""Board sections (counts, exceptions, messages, fixed queries) and the demo data."""
+
+import datetime
+import json
+
+import pytest
+from django.core.management import call_command
+
+from deliverables.board import SECTIONS, build_deliverables, build_risks
+from deliverables.models import Deliverable, DeliverableUpdate, Risk, TrajectoryActual
+from lmns.models import Lmns, RagStatus, ReportingPeriod
+
+from .factories import (
+    DeliverableFactory,
+    DeliverableUpdateFactory,
+    MitigationFactory,
+    PlanFactory,
+    RiskFactory,
+    RiskScoreFactory,
+)
+
+RECOVERY = {"recovery_action": "Recover", "recovery_date": datetime.date(2023, 1, 31)}
+
+
+def _deliverable(plan, status, period, due=None, narrative="Progress"):
+    d = DeliverableFactory(plan=plan, due_date=due)
+    extra = RECOVERY if status in (RagStatus.AT_RISK, RagStatus.OFF_TRACK) else {}
+    u = DeliverableUpdateFactory(
+        deliverable=d, status=status, period=period, narrative=narrative, **extra
+    )
+    Deliverable.objects.filter(pk=d.pk).update(status=status, latest_update=u)
+    return d
+
+
+def test_deliverables_section_counts_exceptions_and_messages(world):
+    plan = PlanFactory(lmns=world.lmns)
+    period = world.period
+    _deliverable(plan, RagStatus.OFF_TRACK, period, narrative="Board approval slipped")
+    _deliverable(plan, RagStatus.OFF_TRACK, period)
+    _deliverable(plan, RagStatus.AT_RISK, period)
+    _deliverable(plan, RagStatus.ON_TRACK, period, due=datetime.date(2022, 5, 1))
+    _deliverable(plan, RagStatus.COMPLETE, period, due=datetime.date(2022, 5, 1))
+    DeliverableFactory(plan=plan)
+    PlanFactory(
+        lmns=world.lmns,
+        period_start=datetime.date(2019, 4, 1),
+        period_end=datetime.date(2020, 3, 31),
+    )
+    section = build_deliverables(world.lmns, period)
+    json.dumps(section)
+    counts = {c["status"]: c["count"] for c in section["counts"]}
+    assert counts == {"not_started": 1, "on_track": 1, "at_risk": 1, "off_track": 2, "complete": 1}
+    texts = [m["text"] for m in section["messages"]]
+    assert texts == ["2 deliverables off track", "1 deliverable overdue", "1 deliverable at risk"]
+    assert len(section["exceptions"]) == 4
+    assert "Board approval slipped" in [e["narrative"] for e in section["exceptions"]]
+    assert any(e["overdue"] and e["status"] == "on_track" for e in section["exceptions"])
+    assert section["tables"][1]["rows"][0][5] == "Recover"
+
+
+def test_deliverables_section_reads_the_status_as_it_was_in_that_quarter(world):
+    plan = PlanFactory(lmns=world.lmns, period_start=datetime.date(2021, 4, 1))
+    d = _deliverable(plan, RagStatus.OFF_TRACK, world.previous_period)
+    DeliverableUpdateFactory(deliverable=d, status=RagStatus.COMPLETE, period=world.period)
+    old = build_deliverables(world.lmns, world.previous_period)
+    assert {c["status"]: c["count"] for c in old["counts"]}["off_track"] == 1
+    new = build_deliverables(world.lmns, world.period)
+    assert {c["status"]: c["count"] for c in new["counts"]}["complete"] == 1
+
+
+def test_deliverables_section_has_fixed_queries(world, django_assert_max_num_queries):
+    plan = PlanFactory(lmns=world.lmns)
+    for n in range(40):
+        _deliverable(plan, list(RagStatus)[n % 5], world.period, due=datetime.date(2022, 5, 1))
+    with django_assert_max_num_queries(3):
+        section = build_deliverables(world.lmns, world.period)
+    assert section["total"] == 40
+
+
+def test_risks_section_top_risks_movement_and_message(world):
+    finance = RiskFactory(lmns=world.lmns, title="Finance", likelihood=4, impact=5)
+    RiskScoreFactory(risk=finance, likelihood=3, impact=5, scored_on=datetime.date(2022, 1, 10))
+    RiskScoreFactory(risk=finance, likelihood=4, impact=5, scored_on=datetime.date(2022, 5, 1))
+    MitigationFactory(risk=finance, action="Finance Sub-group")
+    RiskFactory(lmns=world.lmns, title="Low one", likelihood=1, impact=2)
+    RiskFactory(lmns=world.other_lmns, title="Elsewhere", likelihood=5, impact=5)
+    section = build_risks(world.lmns, world.period)
+    json.dumps(section)
+    assert [r["title"] for r in section["risks"]] == ["Finance", "Low one"]
+    top = section["risks"][0]
+    assert top["rating"] == "Extreme" and top["movement"] == "Up from 15 (▲ 5)"
+    assert top["mitigations"][0]["action"] == "Finance Sub-group"
+    assert section["messages"] == [{"text": "Finance risk rated extreme (20)", "priority": 75}]
+
+
+def test_risks_section_has_fixed_queries(world, django_assert_max_num_queries):
+    for n in range(12):
+        risk = RiskFactory(lmns=world.lmns, title=f"Risk {n}")
+        RiskScoreFactory(risk=risk)
+        MitigationFactory(risk=risk)
+    with django_assert_max_num_queries(3):
+        section = build_risks(world.lmns, world.period)
+    assert len(section["risks"]) == 5
+
+
+def test_sections_follow_the_contract():
+    assert [(s.key, s.title, s.order) for s in SECTIONS] == [
+        ("deliverables", "Deliverables", 30),
+        ("risks", "Risks", 50),
+    ]
+
+
+@pytest.mark.django_db
+def test_demo_loads_the_seeds_and_is_idempotent(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+    counts = (
+        Deliverable.objects.count(),
+        DeliverableUpdate.objects.count(),
+        Risk.objects.count(),
+        TrajectoryActual.objects.count(),
+    )
+    call_command("load_demo")
+    assert counts == (
+        Deliverable.objects.count(),
+        DeliverableUpdate.objects.count(),
+        Risk.objects.count(),
+        TrajectoryActual.objects.count(),
+    )
+    nw = Lmns.objects.get(short_name="NWLMNS")
+    plan = nw.plans.get(title="2022/23 planning deliverables")
+    assert plan.deliverables.get(number=8).status == RagStatus.COMPLETE
+    september = ReportingPeriod.objects.get(start_year=2022, quarter=2)
+    assert plan.deliverables.get(number=5, part="b").updates.get(period=september).status == (
+        RagStatus.ON_TRACK
+    )
+    assert (
+        plan.deliverables.filter(status__in=[RagStatus.AT_RISK, RagStatus.OFF_TRACK]).count() >= 3
+    )
+    blmk = Lmns.objects.get(short_name="BLMKLMNS")
+    assert set(blmk.risks.values_list("title", flat=True)) == {
+        "Continuity of carer",
+        "Finance",
+        "Programme management",
+    }
+    assert blmk.risks.get(title="Finance").score == 20
+    km = Deliverable.objects.get(plan__lmns__short_name="KMLMNS")
+    assert [t.value for t in km.trajectory.targets.all()] == [35, 51, 75]

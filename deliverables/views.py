@@ -1,0 +1,546 @@
+"""Plans, deliverables, status updates, trajectories, risks and imports.
+
+Each view checks access through ``lmns.access``, calls a selector or service and renders.
+Who may change what: the LMNS programme team manages its LMNS's plans and risks; the lead of a
+trust may also change that trust's own plan (such as a trust improvement plan). Board members
+read. Trust leads read the LMNS's plans but see only deliverables that concern their trust or
+all trusts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django_tables2 import RequestConfig
+
+from lmns.access import Access, get_access, get_readable_or_404
+from lmns.audit import history_url
+from lmns.workflow import StaleRecord
+
+from . import importing, selectors, services
+from .charts import trajectory_chart
+from .filters import DeliverableFilter
+from .forms import (
+    ActualForm,
+    DeliverableUpdateForm,
+    ImportUploadForm,
+    MappingForm,
+    MitigationForm,
+    PeriodChoiceForm,
+    PeriodFormSet,
+    RescoreForm,
+    RiskForm,
+)
+from .models import Mitigation, Plan, Risk
+from .tables import DeliverableTable
+
+IMPORT_SESSION_KEY = "deliverables-import-{}"
+
+
+def _can_change_plan(access: Access, plan: Plan) -> bool:
+    if access.can_manage_lmns(plan.lmns_id):
+        return True
+    return plan.trust is not None and access.can_edit_trust(plan.trust)
+
+
+def _plan_or_404(access: Access, pk: int) -> Plan:
+    return get_object_or_404(
+        selectors.readable_plans(access).select_related("lmns", "trust"), pk=pk
+    )
+
+
+def _changeable_plan(request: HttpRequest, pk: int) -> tuple[Access, Plan]:
+    access = get_access(request)
+    plan = _plan_or_404(access, pk)
+    access.require(
+        _can_change_plan(access, plan),
+        "Only the LMNS programme team (or, for a trust's own plan, its lead) can change this plan.",
+    )
+    return access, plan
+
+
+# -- plans ------------------------------------------------------------------------------------
+def plan_list(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    lmns = get_object_or_404(access.lmnss(), pk=pk)
+    plans = selectors.plans_of(access, lmns).annotate(
+        deliverable_count=Count(
+            "deliverables",
+            filter=Q(deliverables__in=selectors.visible_deliverables(access)),
+        )
+    )
+    context = {
+        "lmns": lmns,
+        "plans": plans,
+        "can_manage": access.can_manage_lmns(lmns.pk),
+    }
+    return render(request, "deliverables/plan_list.html", context)
+
+
+def _filtered_table(request: HttpRequest, access: Access, plan: Plan):
+    rows = selectors.plan_rows(plan, access)
+    plan_filter = DeliverableFilter(request.GET or None, queryset=rows, plan=plan)
+    table = DeliverableTable(plan_filter.qs)
+    RequestConfig(request, paginate=False).configure(table)
+    return plan_filter, table
+
+
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    plan = _plan_or_404(access, pk)
+    plan_filter, table = _filtered_table(request, access, plan)
+    context = {
+        "plan": plan,
+        "filter": plan_filter,
+        "table": table,
+        "query": request.GET.urlencode(),
+        "can_change": _can_change_plan(access, plan),
+    }
+    return render(request, "deliverables/plan_detail.html", context)
+
+
+def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The plan page's rows, filtered and sorted as on the page, as CSV or XLSX."""
+    access = get_access(request)
+    plan = _plan_or_404(access, pk)
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404("Export as csv or xlsx.")
+    _, table = _filtered_table(request, access, plan)
+    rows = [[str(cell) if cell is not None else "" for cell in row] for row in table.as_values()]
+    filename = f"{plan.lmns.short_name}-plan-{plan.pk}-deliverables.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        csv.writer(response).writerows(rows)
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "Deliverables"
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _row_initial(deliverable) -> dict:
+    return {
+        "deliverable": deliverable.pk,
+        "version": deliverable.version,
+        "status": deliverable.status,
+    }
+
+
+def period_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Update many deliverables on one page: nothing is saved until every changed row is valid,
+    and only rows that changed get a new update."""
+    access, plan = _changeable_plan(request, pk)
+    plan_filter = DeliverableFilter(
+        request.GET or None, queryset=selectors.plan_rows(plan, access), plan=plan
+    )
+    if request.method == "POST":
+        period_form = PeriodChoiceForm(request.POST, prefix="p")
+        try:
+            total = min(int(request.POST.get("form-TOTAL_FORMS", 0)), 1000)
+            ids = [int(request.POST.get(f"form-{i}-deliverable", "")) for i in range(total)]
+        except ValueError:
+            ids = None
+        found = selectors.plan_rows(plan, access).in_bulk(ids or [])
+        if ids is None or any(i not in found for i in ids):
+            messages.error(request, "The page was out of date: here are the current deliverables.")
+            return redirect(request.get_full_path())
+        deliverables = [found[i] for i in ids]
+        formset = PeriodFormSet(
+            request.POST,
+            initial=[_row_initial(d) for d in deliverables],
+            deliverables=deliverables,
+        )
+        if period_form.is_valid() and formset.is_valid():
+            changed = [form for form in formset if form.row_changed]
+            for form in changed:
+                if form.cleaned_data["version"] != form.record.version:
+                    form.add_error(
+                        None,
+                        "Someone else updated this deliverable since you opened the page. "
+                        "Its latest status is shown above; check your entry and save again.",
+                    )
+            if not any(form.errors for form in changed):
+                items = [
+                    services.UpdateInput(
+                        deliverable=form.record,
+                        expected_version=form.cleaned_data["version"],
+                        status=form.cleaned_data["status"],
+                        narrative=form.cleaned_data["narrative"],
+                        recovery_action=form.cleaned_data["recovery_action"],
+                        recovery_date=form.cleaned_data["recovery_date"],
+                    )
+                    for form in changed
+                ]
+                period = period_form.cleaned_data["period"]
+                try:
+                    services.record_updates(items, period, request.user)
+                except (StaleRecord, ValidationError) as exc:
+                    messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+                else:
+                    if items:
+                        messages.success(request, f"{len(items)} update(s) recorded for {period}.")
+                    else:
+                        messages.info(request, "Nothing changed, so no updates were recorded.")
+                    url = reverse("deliverables:plan_detail", args=[plan.pk])
+                    query = request.GET.urlencode()
+                    return redirect(f"{url}?{query}" if query else url)
+    else:
+        deliverables = list(plan_filter.qs)
+        period_form = PeriodChoiceForm(prefix="p", initial={"period": selectors.default_period()})
+        formset = PeriodFormSet(
+            initial=[_row_initial(d) for d in deliverables], deliverables=deliverables
+        )
+    context = {
+        "plan": plan,
+        "filter": plan_filter,
+        "period_form": period_form,
+        "formset": formset,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "deliverables/period_update.html", context)
+
+
+# -- deliverables -----------------------------------------------------------------------------
+def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    deliverable = selectors.deliverable_for_page(access, pk)
+    can_change = _can_change_plan(access, deliverable.plan)
+    trajectory = selectors.trajectory_of(deliverable)
+    context = {
+        "deliverable": deliverable,
+        "plan": deliverable.plan,
+        "updates": selectors.timeline(deliverable),
+        "trusts": list(deliverable.trusts.order_by("name")),
+        "trajectory": trajectory,
+        "chart": trajectory_chart(trajectory),
+        "can_change": can_change,
+        "overdue": deliverable.is_overdue(),
+        "history_url": history_url(deliverable),
+    }
+    return render(request, "deliverables/deliverable_detail.html", context)
+
+
+def deliverable_update(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    deliverable = selectors.deliverable_for_page(access, pk)
+    access.require(
+        _can_change_plan(access, deliverable.plan),
+        "Only the LMNS programme team (or, for a trust's own plan, its lead) can update this.",
+    )
+    if request.method == "POST":
+        form = DeliverableUpdateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            item = services.UpdateInput(
+                deliverable=deliverable,
+                expected_version=data["version"],
+                status=data["status"],
+                narrative=data["narrative"],
+                recovery_action=data["recovery_action"],
+                recovery_date=data["recovery_date"],
+            )
+            try:
+                services.record_update(item, data["period"], request.user)
+            except StaleRecord as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field, errors)
+            else:
+                messages.success(request, f"Update recorded for {deliverable.reference}.")
+                return redirect(deliverable.get_absolute_url())
+    else:
+        form = DeliverableUpdateForm(
+            initial={
+                "period": selectors.default_period(),
+                "status": deliverable.status,
+                "version": deliverable.version,
+            }
+        )
+    context = {"deliverable": deliverable, "plan": deliverable.plan, "form": form}
+    return render(request, "deliverables/deliverable_update.html", context)
+
+
+def deliverable_actual(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    deliverable = selectors.deliverable_for_page(access, pk)
+    access.require(
+        _can_change_plan(access, deliverable.plan),
+        "Only the LMNS programme team can record actuals for this plan.",
+    )
+    trajectory = selectors.trajectory_of(deliverable)
+    if trajectory is None:
+        raise Http404("This deliverable has no measurable target.")
+    if request.method == "POST":
+        form = ActualForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.record_actual(
+                trajectory, data["period"], data["value"], data["note"], request.user
+            )
+            messages.success(request, f"Actual recorded for {data['period']}.")
+            return redirect(deliverable.get_absolute_url())
+    else:
+        form = ActualForm(initial={"period": selectors.default_period()})
+    context = {
+        "deliverable": deliverable,
+        "plan": deliverable.plan,
+        "trajectory": trajectory,
+        "form": form,
+    }
+    return render(request, "deliverables/deliverable_actual.html", context)
+
+
+# -- import -----------------------------------------------------------------------------------
+def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    _, plan = _changeable_plan(request, pk)
+    if request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                rows = importing.parse(upload.read(), upload.name)
+            except importing.ImportFileError as exc:
+                form.add_error("file", str(exc))
+            else:
+                request.session[IMPORT_SESSION_KEY.format(plan.pk)] = {
+                    "rows": importing.rows_to_data(rows),
+                    "period": form.cleaned_data["period"].pk,
+                    "filename": upload.name,
+                }
+                return redirect("deliverables:import_preview", plan.pk)
+    else:
+        form = ImportUploadForm(initial={"period": selectors.default_period()})
+    return render(request, "deliverables/import_upload.html", {"plan": plan, "form": form})
+
+
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show how each row's word maps to a status, ask about unknown words, then import."""
+    _, plan = _changeable_plan(request, pk)
+    key = IMPORT_SESSION_KEY.format(plan.pk)
+    stored = request.session.get(key)
+    if not stored:
+        messages.info(request, "Upload a file to import first.")
+        return redirect("deliverables:import_upload", plan.pk)
+    rows = importing.rows_from_data(stored["rows"])
+    period = get_object_or_404(selectors.periods_for_choice(), pk=stored["period"])
+    _, unmapped = importing.resolve(rows, {})
+    form = MappingForm(request.POST if request.method == "POST" else None, words=unmapped)
+    mapping: dict[str, str] = {}
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        mapping = {importing.normalise(w): s for w, s in form.mapping().items()}
+        try:
+            result = importing.import_rows(plan, period, rows, mapping, request.user)
+        except importing.ImportFileError as exc:
+            error = str(exc)
+        else:
+            del request.session[key]
+            messages.success(
+                request,
+                f"Imported {result['rows']} rows for {period}: {result['created']} new "
+                f"deliverables, {result['updated']} updated.",
+            )
+            return redirect(plan.get_absolute_url())
+    statuses, _ = importing.resolve(rows, mapping)
+    context = {
+        "plan": plan,
+        "period": period,
+        "filename": stored["filename"],
+        "rows": [(row, statuses.get(row.line)) for row in rows],
+        "form": form,
+        "problems": importing.rule_problems(rows, statuses),
+        "error": error,
+    }
+    return render(request, "deliverables/import_preview.html", context)
+
+
+# -- risks ------------------------------------------------------------------------------------
+def _risk_rows(risks) -> list[dict]:
+    today = timezone.localdate()
+    return [
+        {
+            "risk": risk,
+            "movement": selectors.movement(risk),
+            "overdue": risk.is_review_overdue(today),
+        }
+        for risk in risks
+    ]
+
+
+def risk_register(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    lmns = get_object_or_404(access.lmnss(), pk=pk)
+    context = {
+        "lmns": lmns,
+        "rows": _risk_rows(selectors.risks_of(lmns)),
+        "can_manage": access.can_manage_lmns(lmns.pk),
+    }
+    return render(request, "deliverables/risk_register.html", context)
+
+
+def _risk_deliverables(access: Access, lmns_id: int):
+    return (
+        selectors.visible_deliverables(access)
+        .filter(plan__lmns_id=lmns_id)
+        .select_related("plan")
+        .order_by("plan__title", "number", "part")
+    )
+
+
+def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    lmns = get_object_or_404(access.lmnss(), pk=pk)
+    access.require(access.can_manage_lmns(lmns.pk), "Only the programme team can add risks.")
+    choices = _risk_deliverables(access, lmns.pk)
+    form = RiskForm(request.POST if request.method == "POST" else None, deliverables=choices)
+    if request.method == "POST" and form.is_valid():
+        risk = form.save(commit=False)
+        risk.lmns = lmns
+        services.create_risk(risk, form.cleaned_data["deliverables"], request.user)
+        messages.success(request, f"Risk “{risk.title}” added.")
+        return redirect(risk.get_absolute_url())
+    return render(
+        request, "deliverables/risk_form.html", {"lmns": lmns, "form": form, "risk": None}
+    )
+
+
+def _risk_or_404(access: Access, pk: int) -> Risk:
+    return get_readable_or_404(Risk.objects.select_related("lmns"), access, "lmns:lmns", pk=pk)
+
+
+def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    risk = _risk_or_404(access, pk)
+    risk = selectors.risks_of(risk.lmns).get(pk=risk.pk)
+    context = {
+        "risk": risk,
+        "lmns": risk.lmns,
+        "movement": selectors.movement(risk),
+        "overdue": risk.is_review_overdue(),
+        "deliverables": list(_risk_deliverables(access, risk.lmns_id).filter(risks=risk)),
+        "can_manage": access.can_manage_lmns(risk.lmns_id),
+        "history_url": history_url(risk),
+    }
+    return render(request, "deliverables/risk_detail.html", context)
+
+
+def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    risk = _risk_or_404(access, pk)
+    access.require(access.can_manage_lmns(risk.lmns_id), "Only the programme team can edit risks.")
+    choices = _risk_deliverables(access, risk.lmns_id)
+    if request.method == "POST":
+        form = RiskForm(request.POST, instance=risk, deliverables=choices, editing=True)
+        if form.is_valid():
+            changes = {
+                name: form.cleaned_data[name]
+                for name in form.fields
+                if name not in {"deliverables", "version"}
+            }
+            try:
+                services.edit_risk(
+                    risk,
+                    form.cleaned_data["version"] or 0,
+                    changes,
+                    form.cleaned_data["deliverables"],
+                )
+            except StaleRecord as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Risk saved.")
+                return redirect(risk.get_absolute_url())
+    else:
+        form = RiskForm(
+            instance=risk, deliverables=choices, editing=True, initial={"version": risk.version}
+        )
+    return render(
+        request, "deliverables/risk_form.html", {"lmns": risk.lmns, "form": form, "risk": risk}
+    )
+
+
+def risk_rescore(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    risk = _risk_or_404(access, pk)
+    access.require(access.can_manage_lmns(risk.lmns_id), "Only the programme team can re-score.")
+    if request.method == "POST":
+        form = RescoreForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.rescore_risk(
+                    risk,
+                    data["version"],
+                    data["likelihood"],
+                    data["impact"],
+                    data["note"],
+                    request.user,
+                    review_date=data["review_date"],
+                )
+            except StaleRecord as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"Risk re-scored: {risk.score} ({risk.rating.label}).")
+                return redirect(risk.get_absolute_url())
+    else:
+        form = RescoreForm(
+            initial={"likelihood": risk.likelihood, "impact": risk.impact, "version": risk.version}
+        )
+    return render(request, "deliverables/risk_rescore.html", {"risk": risk, "form": form})
+
+
+def mitigation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    risk = _risk_or_404(access, pk)
+    access.require(
+        access.can_manage_lmns(risk.lmns_id), "Only the programme team can add mitigations."
+    )
+    form = MitigationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        mitigation = form.save(commit=False)
+        mitigation.risk = risk
+        services.save_mitigation(mitigation)
+        messages.success(request, "Mitigation added.")
+        return redirect(risk.get_absolute_url())
+    return render(
+        request,
+        "deliverables/mitigation_form.html",
+        {"risk": risk, "form": form, "mitigation": None},
+    )
+
+
+def mitigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    mitigation = get_readable_or_404(
+        Mitigation.objects.select_related("risk__lmns"), access, "lmns:risk__lmns", pk=pk
+    )
+    risk = mitigation.risk
+    access.require(
+        access.can_manage_lmns(risk.lmns_id), "Only the programme team can change mitigations."
+    )
+    form = MitigationForm(request.POST if request.method == "POST" else None, instance=mitigation)
+    if request.method == "POST" and form.is_valid():
+        services.save_mitigation(form.save(commit=False))
+        messages.success(request, "Mitigation saved.")
+        return redirect(risk.get_absolute_url())
+    context = {"risk": risk, "form": form, "mitigation": mitigation}
+    return render(request, "deliverables/mitigation_form.html", context)

@@ -1,0 +1,231 @@
+"""Business rules of funding: allocation limits, allocation changes, spend entries, sign-off."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from lmns.models import Lmns, ReportingPeriod
+from lmns.templatetags.lmns_tags import money
+from lmns.workflow import StaleRecord, advance, bump_version
+
+from .models import (
+    AllocationChange,
+    BudgetLine,
+    FundingStream,
+    ReturnStatus,
+    SpendEntry,
+    SpendReturn,
+    SpendReturnTransition,
+)
+from .selectors import exceeds_threshold
+
+ZERO = Decimal("0")
+
+
+def approved_in_stream(stream: FundingStream, exclude_line_id: int | None = None) -> Decimal:
+    qs = BudgetLine.objects.filter(stream=stream)
+    if exclude_line_id:
+        qs = qs.exclude(pk=exclude_line_id)
+    return qs.aggregate(total=Sum("approved_amount"))["total"] or ZERO
+
+
+def allocation_error(
+    stream: FundingStream, amount: Decimal, exclude_line_id: int | None = None
+) -> str | None:
+    """Why approving ``amount`` on ``stream`` would break its allocation, or None."""
+    total = approved_in_stream(stream, exclude_line_id) + amount
+    if total > stream.amount:
+        return (
+            f"Approved lines in {stream.name} would total {money(total, True)}, which is "
+            f"{money(total - stream.amount, True)} more than its allocation of "
+            f"{money(stream.amount, True)}."
+        )
+    return None
+
+
+def profile_error(approved: Decimal, profile: list[Decimal]) -> str | None:
+    total = sum(profile, ZERO)
+    if total == approved:
+        return None
+    difference = total - approved
+    direction = "more" if difference > 0 else "less"
+    return (
+        f"The quarterly profile adds up to {money(total, True)}, which is "
+        f"{money(abs(difference), True)} {direction} than the approved amount of "
+        f"{money(approved, True)}."
+    )
+
+
+def narrative_required(actual: Decimal, profile: Decimal) -> bool:
+    return exceeds_threshold(actual - profile, profile)
+
+
+@transaction.atomic
+def save_budget_line(line: BudgetLine, user, expected_version: int | None = None) -> BudgetLine:
+    """Save a line approved by ``user``; with ``expected_version`` refuse a stale edit."""
+    line.approved_by = user
+    line.approved_at = timezone.now()
+    if line.pk:
+        bump_version(line, expected_version or 0)
+    # Checked again inside the transaction so two people approving at once cannot overspend.
+    FundingStream.objects.select_for_update().filter(pk=line.stream_id).first()
+    error = allocation_error(line.stream, line.approved_amount, line.pk)
+    if error:
+        raise ValidationError(error)
+    line.save()
+    return line
+
+
+@transaction.atomic
+def change_allocation(
+    stream: FundingStream,
+    *,
+    new_amount: Decimal,
+    new_status: str,
+    reason: str,
+    user,
+) -> AllocationChange:
+    """Hold or adjust an allocation (after the month-6 review), recording why."""
+    if not reason.strip():
+        raise ValidationError("Give the reason for the change.")
+    approved = approved_in_stream(stream)
+    if new_amount < approved:
+        raise ValidationError(
+            f"Lines already approved in this stream total {money(approved, True)}, "
+            f"{money(approved - new_amount, True)} more than the new allocation. "
+            "Reduce those lines first."
+        )
+    change = AllocationChange.objects.create(
+        stream=stream,
+        previous_amount=stream.amount,
+        new_amount=new_amount,
+        previous_status=stream.status,
+        new_status=new_status,
+        reason=reason.strip(),
+        changed_by=user,
+    )
+    stream.amount = new_amount
+    stream.status = new_status
+    stream._change_reason = reason.strip()
+    stream.save()
+    return change
+
+
+def return_for(lmns: Lmns, period: ReportingPeriod) -> SpendReturn:
+    spend_return, _ = SpendReturn.objects.get_or_create(lmns=lmns, period=period)
+    return spend_return
+
+
+@transaction.atomic
+def save_spend_entry(
+    spend_return: SpendReturn,
+    line: BudgetLine,
+    figures: dict,
+    *,
+    expected_version: int,
+    user,
+) -> SpendEntry:
+    """Record a line's figures for the quarter. ``expected_version`` 0 means a new entry.
+
+    Raises :class:`StaleRecord` when someone saved first, ValidationError when the return is
+    no longer a draft (submitted and signed-off figures are read-only).
+    """
+    locked = SpendReturn.objects.select_for_update().get(pk=spend_return.pk)
+    if locked.status != ReturnStatus.DRAFT:
+        raise ValidationError(
+            f"The {locked.period} return is {locked.get_status_display().lower()}: "
+            "its figures can no longer be changed."
+        )
+    entry = SpendEntry.objects.filter(spend_return=spend_return, budget_line=line).first()
+    if entry is None:
+        if expected_version != 0:
+            raise StaleRecord("These figures were removed since you opened the form.")
+        try:
+            with transaction.atomic():
+                return SpendEntry.objects.create(
+                    spend_return=spend_return,
+                    budget_line=line,
+                    quarter=spend_return.period.quarter,
+                    entered_by=user,
+                    **figures,
+                )
+        except IntegrityError as error:
+            raise StaleRecord(
+                "Someone else entered figures for this line since you opened the form. "
+                "Your input is still below: check it against theirs and save again."
+            ) from error
+    if expected_version == 0:
+        raise StaleRecord(
+            "Someone else entered figures for this line since you opened the form. "
+            "Your input is still below: check it against theirs and save again."
+        )
+    bump_version(entry, expected_version)
+    for name, value in figures.items():
+        setattr(entry, name, value)
+    entry.entered_by = user
+    entry.save()
+    return entry
+
+
+TRANSITIONS = {
+    "submit": ([ReturnStatus.DRAFT], ReturnStatus.SUBMITTED),
+    "sign_off": ([ReturnStatus.SUBMITTED], ReturnStatus.SIGNED_OFF),
+    "reopen": ([ReturnStatus.SUBMITTED], ReturnStatus.DRAFT),
+}
+
+
+def missing_lines(spend_return: SpendReturn) -> list[str]:
+    """Titles of the year's lines without figures in this return."""
+    return list(
+        BudgetLine.objects.filter(
+            stream__lmns_id=spend_return.lmns_id,
+            stream__start_year=spend_return.period.start_year,
+        )
+        .exclude(entries__spend_return=spend_return)
+        .order_by("title")
+        .values_list("title", flat=True)
+    )
+
+
+@transaction.atomic
+def transition_return(
+    spend_return: SpendReturn, action: str, *, user, expected_version: int, comment: str = ""
+) -> SpendReturnTransition:
+    """Submit, sign off or reopen a return through the shared workflow step, with history."""
+    if action not in TRANSITIONS:
+        raise ValidationError("Unknown action.")
+    from_statuses, to_status = TRANSITIONS[action]
+    if action == "submit":
+        missing = missing_lines(spend_return)
+        if missing:
+            raise ValidationError(
+                f"{len(missing)} line(s) have no figures yet: {', '.join(missing)}."
+            )
+    if action == "reopen" and not comment.strip():
+        raise ValidationError("Say why the return is sent back to draft.")
+    previous = spend_return.status
+    now = timezone.now()
+    changes = {}
+    if action == "submit":
+        changes = {"submitted_by": user, "submitted_at": now}
+    elif action == "sign_off":
+        changes = {"signed_off_by": user, "signed_off_at": now}
+    advance(
+        spend_return,
+        from_statuses=from_statuses,
+        to_status=to_status,
+        expected_version=expected_version,
+        **changes,
+    )
+    return SpendReturnTransition.objects.create(
+        spend_return=spend_return,
+        from_status=previous,
+        to_status=to_status,
+        by=user,
+        comment=comment.strip(),
+    )

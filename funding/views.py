@@ -1,0 +1,400 @@
+"""Funding pages: check access, call a selector or service, render."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from lmns.access import Access, get_access, get_readable_or_404
+from lmns.audit import history_url
+from lmns.models import Lmns, ReportingPeriod, Trust
+from lmns.workflow import StaleRecord
+
+from . import selectors, services
+from .exports import year_workbook
+from .forms import AllocationChangeForm, BudgetLineForm, SpendEntryForm, StreamForm, TransitionForm
+from .models import BudgetLine, FundingStream, ReturnStatus, SpendEntry
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# -- access -------------------------------------------------------------------------------------
+def _lmns_wide(request: HttpRequest, pk: int) -> tuple[Access, Lmns]:
+    """The LMNS, for its programme team and board. Other LMNSs 404; its trust leads 403."""
+    access = get_access(request)
+    lmns = get_readable_or_404(Lmns.objects.all(), access, "lmns:", pk=pk)
+    access.require(
+        access.can_read_lmns_wide(lmns.pk),
+        "The LMNS funding pages are for the programme team and board. "
+        "Your trust's lines are under Funding held on your trust's page.",
+    )
+    return access, lmns
+
+
+def _manage(request: HttpRequest, pk: int) -> tuple[Access, Lmns]:
+    access, lmns = _lmns_wide(request, pk)
+    access.require(access.can_manage_lmns(lmns.pk), "Only the LMNS programme team can do that.")
+    return access, lmns
+
+
+def readable_lines(access: Access) -> QuerySet[BudgetLine]:
+    """Lines of LMNSs the person reads in full, plus lines held by trusts they lead."""
+    qs = BudgetLine.objects.all()
+    return access.scope_by_lmns(qs, "stream__lmns", wide_only=True) | access.scope_by_trust(
+        qs, "holder_trust"
+    )
+
+
+def may_enter(access: Access, line: BudgetLine) -> bool:
+    """Trust leads enter lines their trust holds; the programme team enters central lines."""
+    if line.holder_trust_id:
+        return access.can_edit_trust(line.holder_trust)
+    return access.can_manage_lmns(line.stream.lmns_id)
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _check_year(start_year: int) -> None:
+    if not FIRST_YEAR <= start_year <= LAST_YEAR:
+        raise Http404("No such financial year.")
+
+
+def _period(start_year: int, quarter: int) -> ReportingPeriod:
+    return get_object_or_404(ReportingPeriod, start_year=start_year, quarter=quarter)
+
+
+def _quarter_param(request: HttpRequest) -> int | None:
+    value = request.GET.get("to", "")
+    return int(value) if value in {"1", "2", "3", "4"} else None
+
+
+def _lead_redirect(request: HttpRequest, pk: int, start_year: int | None = None):
+    """A trust lead of this LMNS opening its funding page is shown their trust's view instead."""
+    access = get_access(request)
+    if access.can_read_lmns_wide(pk):
+        return None
+    trust_obj = (
+        access.trusts().filter(lmns_id=pk, pk__in=access.lead_trust_ids).order_by("name").first()
+    )
+    if trust_obj is None:
+        return None
+    url = reverse("funding:trust", args=[trust_obj.pk])
+    return redirect(f"{url}?year={start_year}" if start_year else url)
+
+
+# -- LMNS pages ---------------------------------------------------------------------------------
+def lmns_home(request: HttpRequest, pk: int) -> HttpResponse:
+    if response := _lead_redirect(request, pk):
+        return response
+    access, lmns = _lmns_wide(request, pk)
+    years = selectors.years_with_streams(lmns)
+    today = datetime.date.today()
+    current = today.year if today.month >= 4 else today.year - 1
+    recorded = {y["start_year"] for y in years}
+    latest = max(recorded, default=current)
+    context = {
+        "lmns": lmns,
+        "years": years,
+        "can_manage": access.can_manage_lmns(lmns.pk),
+        "new_years": sorted({current, current + 1, latest + 1} - recorded),
+    }
+    return render(request, "funding/lmns_home.html", context)
+
+
+def year(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
+    _check_year(start_year)
+    if response := _lead_redirect(request, pk, start_year):
+        return response
+    access, lmns = _lmns_wide(request, pk)
+    data = selectors.funding_year(lmns, start_year, _quarter_param(request))
+    context = {
+        "lmns": lmns,
+        "year": data,
+        "can_manage": access.can_manage_lmns(lmns.pk),
+        "quarters": [1, 2, 3, 4],
+    }
+    return render(request, "funding/year.html", context)
+
+
+def month6(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
+    _check_year(start_year)
+    _, lmns = _lmns_wide(request, pk)
+    context = {
+        "lmns": lmns,
+        "review": selectors.month6_review(lmns, start_year),
+        "threshold_percent": settings.FUNDING_VARIANCE_THRESHOLD_PERCENT,
+        "threshold_pounds": settings.FUNDING_VARIANCE_THRESHOLD_POUNDS,
+    }
+    return render(request, "funding/month6.html", context)
+
+
+def export(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
+    _check_year(start_year)
+    _, lmns = _lmns_wide(request, pk)
+    content = year_workbook(lmns, start_year, _quarter_param(request))
+    response = HttpResponse(content, content_type=XLSX)
+    fy = f"{start_year}-{(start_year + 1) % 100:02d}"
+    response["Content-Disposition"] = f'attachment; filename="{lmns.short_name}-funding-{fy}.xlsx"'
+    return response
+
+
+def stream_add(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
+    _check_year(start_year)
+    _, lmns = _manage(request, pk)
+    form = StreamForm(request.POST or None, lmns=lmns, start_year=start_year)
+    if request.method == "POST" and form.is_valid():
+        stream = form.save()
+        messages.success(request, f"{stream.name} added to {stream.financial_year}.")
+        return redirect("funding:year", lmns.pk, start_year)
+    context = {"lmns": lmns, "start_year": start_year, "form": form}
+    return render(request, "funding/stream_form.html", context)
+
+
+def stream_change(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    stream = get_readable_or_404(
+        FundingStream.objects.select_related("lmns"), access, "lmns_wide:lmns", pk=pk
+    )
+    access.require(
+        access.can_manage_lmns(stream.lmns_id), "Only the LMNS programme team can do that."
+    )
+    initial = {"new_amount": stream.amount, "new_status": stream.status}
+    form = AllocationChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_allocation(stream, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{stream.name}: allocation change recorded.")
+            return redirect("funding:year", stream.lmns_id, stream.start_year)
+    context = {
+        "stream": stream,
+        "form": form,
+        "changes": list(stream.changes.select_related("changed_by")),
+        "history_url": history_url(stream),
+    }
+    return render(request, "funding/stream_change.html", context)
+
+
+def line_add(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
+    _check_year(start_year)
+    _, lmns = _manage(request, pk)
+    form = BudgetLineForm(request.POST or None, lmns=lmns, start_year=start_year)
+    if not form.fields["stream"].queryset.exists():
+        messages.warning(request, "Add the year's allocation (a funding stream) before its lines.")
+        return redirect("funding:stream_add", lmns.pk, start_year)
+    if request.method == "POST" and form.is_valid():
+        try:
+            line = services.save_budget_line(form.save(commit=False), request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Budget line “{line.title}” approved.")
+            return redirect("funding:year", lmns.pk, start_year)
+    context = {"lmns": lmns, "start_year": start_year, "form": form}
+    return render(request, "funding/line_form.html", context)
+
+
+def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    qs = readable_lines(access).select_related(
+        "stream__lmns", "deliverable__plan", "holder_trust", "approved_by"
+    )
+    line = get_object_or_404(qs, pk=pk)
+    entries = list(
+        SpendEntry.objects.filter(budget_line=line)
+        .select_related("spend_return__period", "entered_by")
+        .order_by("quarter")
+    )
+    context = {
+        "line": line,
+        "entries": entries,
+        "can_manage": access.can_manage_lmns(line.stream.lmns_id),
+        "can_enter": may_enter(access, line),
+        "can_read_lmns": access.can_read_lmns_wide(line.stream.lmns_id),
+        "history_url": history_url(line),
+        "quarters": [(q, line.profile_for(q)) for q in (1, 2, 3, 4)],
+        "entered_quarters": {e.quarter for e in entries},
+    }
+    return render(request, "funding/line_detail.html", context)
+
+
+def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    line = get_readable_or_404(
+        BudgetLine.objects.select_related("stream__lmns"), access, "lmns_wide:stream__lmns", pk=pk
+    )
+    lmns = line.stream.lmns
+    access.require(access.can_manage_lmns(lmns.pk), "Only the LMNS programme team can do that.")
+    form = BudgetLineForm(
+        request.POST or None, instance=line, lmns=lmns, start_year=line.stream.start_year
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_budget_line(
+                form.save(commit=False), request.user, form.cleaned_data.get("version") or 0
+            )
+        except StaleRecord as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Budget line saved.")
+            return redirect("funding:line_detail", line.pk)
+    context = {"lmns": lmns, "start_year": line.stream.start_year, "form": form, "line": line}
+    return render(request, "funding/line_form.html", context)
+
+
+# -- spend returns ------------------------------------------------------------------------------
+def return_detail(request: HttpRequest, pk: int, start_year: int, quarter: int) -> HttpResponse:
+    access = get_access(request)
+    lmns = get_readable_or_404(Lmns.objects.all(), access, "lmns:", pk=pk)
+    period = _period(start_year, quarter)
+    spend_return = (
+        lmns.spend_returns.filter(period=period)
+        .select_related("period", "submitted_by", "signed_off_by")
+        .first()
+    )
+    wide = access.can_read_lmns_wide(lmns.pk)
+    lines = (
+        BudgetLine.objects.all()
+        if wide
+        else access.scope_by_trust(BudgetLine.objects.all(), "holder_trust")
+    )
+    rows = selectors.return_lines(lmns, period, lines)
+    editable = spend_return is None or spend_return.is_editable
+    for row in rows:
+        row["can_enter"] = editable and may_enter(access, row["line"])
+    context = {
+        "lmns": lmns,
+        "period": period,
+        "spend_return": spend_return,
+        "status": spend_return.get_status_display() if spend_return else "Not started",
+        "rows": rows,
+        "wide": wide,
+        "can_manage": access.can_manage_lmns(lmns.pk),
+        "transitions": list(spend_return.transitions.select_related("by")) if spend_return else [],
+        "missing": services.missing_lines(spend_return) if spend_return and wide else [],
+        "history_url": history_url(spend_return) if spend_return and wide else "",
+        "ReturnStatus": ReturnStatus,
+    }
+    return render(request, "funding/return_detail.html", context)
+
+
+def entry_edit(request: HttpRequest, line_pk: int, quarter: int) -> HttpResponse:
+    access = get_access(request)
+    line = get_object_or_404(
+        readable_lines(access).select_related("stream__lmns", "holder_trust", "deliverable"),
+        pk=line_pk,
+    )
+    access.require(
+        may_enter(access, line),
+        "Trust leads enter the lines their trust holds; the programme team enters central lines.",
+    )
+    lmns = line.stream.lmns
+    period = _period(line.stream.start_year, quarter)
+    spend_return = lmns.spend_returns.filter(period=period).first()
+    entry = (
+        SpendEntry.objects.filter(spend_return=spend_return, budget_line=line).first()
+        if spend_return
+        else None
+    )
+    if spend_return and not spend_return.is_editable:
+        messages.info(
+            request,
+            f"The {period} return is {spend_return.get_status_display().lower()}: "
+            "its figures are read-only.",
+        )
+        return redirect("funding:return_detail", lmns.pk, period.start_year, period.quarter)
+    profile = line.profile_for(quarter)
+    form = SpendEntryForm(request.POST or None, instance=entry, profile=profile)
+    if request.method == "POST" and form.is_valid():
+        figures = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            spend_return = spend_return or services.return_for(lmns, period)
+            services.save_spend_entry(
+                spend_return,
+                line,
+                figures,
+                expected_version=form.cleaned_data["version"],
+                user=request.user,
+            )
+        except StaleRecord as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{line.title}: {period} figures saved.")
+            return redirect("funding:return_detail", lmns.pk, period.start_year, period.quarter)
+    context = {"line": line, "period": period, "form": form, "profile": profile, "lmns": lmns}
+    return render(request, "funding/entry_form.html", context)
+
+
+@require_POST
+def return_transition(
+    request: HttpRequest, pk: int, start_year: int, quarter: int, action: str
+) -> HttpResponse:
+    _, lmns = _manage(request, pk)
+    if action not in services.TRANSITIONS:
+        raise Http404("No such step.")
+    period = _period(start_year, quarter)
+    spend_return = services.return_for(lmns, period)
+    form = TransitionForm(request.POST)
+    target = reverse("funding:return_detail", args=[lmns.pk, start_year, quarter])
+    if not form.is_valid():
+        messages.error(request, "The form was incomplete; reload the page and try again.")
+        return redirect(target)
+    try:
+        services.transition_return(
+            spend_return,
+            action,
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+            comment=form.cleaned_data["comment"],
+        )
+    except StaleRecord as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"The {period} return is now {spend_return.get_status_display().lower()}."
+        )
+    return redirect(target)
+
+
+# -- trust page ---------------------------------------------------------------------------------
+def trust(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    trust_obj: Trust = get_object_or_404(access.trusts().select_related("lmns"), pk=pk)
+    years = selectors.trust_years(trust_obj)
+    chosen = request.GET.get("year", "")
+    start_year = (
+        int(chosen) if chosen.isdigit() and int(chosen) in years else (years[0] if years else None)
+    )
+    lines, totals, to_quarter = [], {}, None
+    if start_year is not None:
+        to_quarter = _quarter_param(request) or selectors.latest_return_quarter(
+            trust_obj.lmns_id, start_year
+        )
+        lines, totals = selectors.trust_lines(trust_obj, start_year, to_quarter)
+    context = {
+        "trust": trust_obj,
+        "years": years,
+        "start_year": start_year,
+        "to_quarter": to_quarter,
+        "lines": lines,
+        "totals": totals,
+        "can_read_lmns": access.can_read_lmns_wide(trust_obj.lmns_id),
+    }
+    return render(request, "funding/trust.html", context)

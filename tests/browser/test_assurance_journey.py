@@ -1,0 +1,137 @@
+"""A quarter's return from draft to assured, as the trust lead, the LMNS team and the board see it."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from assurance.models import ReturnStatus
+from assurance.tests.factories import QuarterlyReturnFactory, framework_with
+
+from .conftest import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _requirement(page, code: str):
+    return page.get_by_role("group", name=re.compile(rf"^{re.escape(code)} "))
+
+
+def _sign_out(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+
+
+def _open_return(page, live_server, trust, period) -> None:
+    page.goto(live_server.url + reverse("trust_detail", args=[trust.pk]))
+    page.get_by_role("link", name="Quarterly returns").click()
+    page.get_by_role("link", name=str(period)).click()
+
+
+def _step(page, link: str, comment: str = "") -> None:
+    page.get_by_role("link", name=link).click()
+    if comment:
+        page.get_by_label(re.compile("comment|Why|What the trust")).first.fill(comment)
+    page.get_by_role("button", name=link).click()
+    page.wait_for_load_state()
+
+
+def test_return_from_draft_to_assured(world, live_server, page):
+    framework = framework_with(
+        sections=2, requirements=2, name="Ockenden interim (test)", short_name="Ockenden"
+    )
+    ret = QuarterlyReturnFactory(trust=world.trust, period=world.period, framework=framework)
+
+    # The NUH lead opens the current draft and fills in the first section.
+    sign_in(page, live_server, "nuh-lead")
+    _open_return(page, live_server, world.trust, world.period)
+    expect(page.get_by_text("Requirements complete: 0 of 4")).to_be_visible()
+    page.get_by_role("link", name="Fill in the return").click()
+    expect(page.get_by_text("Section 1 of 2")).to_be_visible()
+    first = _requirement(page, "IEA1.1")
+    first.get_by_label("Status").select_option(label="Fully met")
+    first.get_by_label("Narrative").fill("Serious incidents are reviewed with the LMNS monthly.")
+    second = _requirement(page, "IEA1.2")
+    second.get_by_label("Status").select_option(label="Partially met")
+    second.get_by_label("Narrative").fill("Two of three audits done.")
+    second.get_by_label("Action to reach full compliance").fill("Complete the third audit")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("IEA1 saved as a draft.")).to_be_visible()
+
+    # Leaves and comes back: nothing is lost.
+    page.goto(live_server.url + "/")
+    _open_return(page, live_server, world.trust, world.period)
+    page.get_by_role("link", name="IEA1 Immediate action 1").click()
+    expect(_requirement(page, "IEA1.1").get_by_label("Narrative")).to_have_value(
+        "Serious incidents are reviewed with the LMNS monthly."
+    )
+    expect(
+        _requirement(page, "IEA1.2").get_by_label("Action to reach full compliance")
+    ).to_have_value("Complete the third audit")
+
+    # Submitting with items missing says exactly what.
+    page.get_by_role("link", name="Back to the return overview").click()
+    _step(page, "Submit to the LMNS")
+    expect(
+        page.get_by_text("requirement IEA1.2: name the action owner; give the action due date")
+    ).to_be_visible()
+    expect(page.get_by_text("requirement IEA2.1: choose a status")).to_be_visible()
+
+    # Completes the return and submits it.
+    page.get_by_role("link", name="IEA1").first.click()
+    second = _requirement(page, "IEA1.2")
+    second.get_by_label("Action owner").fill("Director of Midwifery")
+    second.get_by_label("Action due date").fill("2022-09-30")
+    page.get_by_role("button", name="Save and next section").click()
+    expect(page.get_by_text("Section 2 of 2")).to_be_visible()
+    for code in ("IEA2.1", "IEA2.2"):
+        _requirement(page, code).get_by_label("Status").select_option(label="Fully met")
+    page.get_by_role("button", name="Save and return to the overview").click()
+    expect(page.get_by_text("Requirements complete: 4 of 4")).to_be_visible()
+    _step(page, "Submit to the LMNS")
+    expect(page.get_by_text("the return is now submitted")).to_be_visible()
+    _sign_out(page)
+
+    # The programme team sees it waiting, starts review and returns it with a comment.
+    sign_in(page, live_server, "notts-team")
+    page.goto(live_server.url + reverse("assurance:trust_returns", args=[world.trust.pk]))
+    expect(page.get_by_role("cell", name="Submitted")).to_be_visible()
+    page.get_by_role("link", name=str(world.period)).click()
+    _step(page, "Start review")
+    _step(page, "Return to the trust", comment="Please add the audit dates to IEA2.")
+    expect(page.get_by_text("the return is now returned to trust")).to_be_visible()
+    _sign_out(page)
+
+    # The lead sees the comment and resubmits.
+    sign_in(page, live_server, "nuh-lead")
+    _open_return(page, live_server, world.trust, world.period)
+    expect(page.get_by_text("Please add the audit dates to IEA2.").first).to_be_visible()
+    _step(page, "Submit to the LMNS")
+    expect(page.get_by_text("the return is now submitted")).to_be_visible()
+    _sign_out(page)
+
+    # The team assures it.
+    sign_in(page, live_server, "notts-team")
+    page.goto(live_server.url + reverse("assurance:return_detail", args=[ret.pk]))
+    _step(page, "Start review")
+    page.get_by_role("link", name="Assure").click()
+    expect(page.get_by_label("IEA1 agreed per cent")).to_have_value("75.0")
+    page.get_by_role("button", name="Assure").click()
+    expect(page.get_by_text("the return is now assured")).to_be_visible()
+    _sign_out(page)
+    ret.refresh_from_db()
+    assert ret.status == ReturnStatus.ASSURED
+
+    # A board member reads the assured return with no way to change it.
+    sign_in(page, live_server, "notts-board")
+    page.goto(live_server.url + reverse("assurance:return_detail", args=[ret.pk]))
+    expect(page.get_by_text("Assured", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Fill in the return")).to_have_count(0)
+    expect(page.get_by_role("link", name="Reopen")).to_have_count(0)
+    page.get_by_role("link", name="IEA1 Immediate action 1").click()
+    expect(
+        page.get_by_text("Serious incidents are reviewed with the LMNS monthly.")
+    ).to_be_visible()
+    expect(page.get_by_role("button", name="Save draft")).to_have_count(0)
+    expect(page.locator("textarea, select, input[type=file]")).to_have_count(0)
