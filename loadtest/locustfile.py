@@ -17,7 +17,7 @@ import json
 import os
 import re
 
-from forms import FormFields
+from forms import form_fields
 from locust import HttpUser, between, task
 
 with open(os.environ.get("LOADTEST_TARGETS", "loadtest/targets.json")) as targets_file:
@@ -81,18 +81,19 @@ class TrustLead(Journey):
             if response.status_code != 200:
                 response.failure(f"{form['url']} answered {response.status_code}")
                 return
-            parser = FormFields()
-            parser.feed(response.text)
+            action, found = form_fields(response.text, having=form["edit"])
+            if not found:
+                response.failure(f"no form with a {form['edit']} field on {form['url']}")
+                return
         self._insecure_cookies()
         # Change the first field whose name ends with form["edit"] (e.g. a narrative).
         fields, changed = [], False
-        for name, value in parser.fields:
+        for name, value in found:
             if not changed and name.endswith(form["edit"]):
                 value, changed = f"Reviewed under load {next(_saves)}.", True
             fields.append((name, value))
-        action = parser.action or form["url"]
         with self.client.post(
-            action,
+            action or form["url"],
             data=fields,
             name=f"{form['name']} (save)",
             allow_redirects=False,

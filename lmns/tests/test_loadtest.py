@@ -31,6 +31,8 @@ line two</textarea>
     </form>
     <form method="post"><input name="other" value="no"></form>
     """
+    assert form_fields(html, having="other") == ("", [("other", "no")])
+    assert form_fields(html, having="missing") == (None, [])
     action, fields = form_fields(html)
     assert action == "/save/"
     assert fields == [
@@ -58,3 +60,33 @@ def test_every_journey_page_opens_for_its_person(world, client):
             for page in person["pages"]:
                 response = client.get(page["url"], follow=True)
                 assert response.status_code == 200, (person["username"], page)
+
+
+@pytest.mark.django_db
+def test_trust_lead_journey_saves_their_own_draft_return(world, client):
+    """Each simulated lead gets a draft return no other simulated lead saves, and the form
+    filled in as locust fills it saves (a redirect) and keeps the changed narrative."""
+    from assurance.models import Answer
+
+    targets = build_targets()["lead"]
+    leads = [p for p in targets if p["username"] == "nuh-lead"]
+    assert leads and all(p["form"] for p in leads)
+    urls = [p["form"]["url"] for p in targets if p["form"]]
+    assert len(urls) == len(set(urls)), "two simulated leads would save the same return"
+    client.force_login(world.users["lead"])
+    for n, person in enumerate(leads):
+        form = person["form"]
+        response = client.get(form["url"])
+        assert response.status_code == 200
+        action, fields = form_fields(response.content.decode(), having=form["edit"])
+        edited = [i for i, (name, _) in enumerate(fields) if name.endswith(form["edit"])]
+        assert edited, fields
+        fields[edited[0]] = (fields[edited[0]][0], f"Reviewed under load {n}.")
+        data = {}
+        for name, value in fields:
+            data.setdefault(name, []).append(value)
+        saved = client.post(action or form["url"], data)
+        assert saved.status_code == 302, saved.content.decode()[:2000]
+        assert Answer.objects.filter(
+            quarterly_return__trust=world.trust, narrative=f"Reviewed under load {n}."
+        ).exists()
