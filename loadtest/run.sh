@@ -19,6 +19,7 @@ WORKERS="${WORKERS:-4}"
 PORT="${PORT:-8765}"
 OUT="${OUT:-$(mktemp -d)}"
 
+mkdir -p "$OUT"
 export DATABASE_URL="$PG_URL/$DB"
 export DEBUG=0
 export SECRET_KEY="load-test-only-secret-key-not-for-production-0123456789abcdefghijklmnop"
