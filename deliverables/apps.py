@@ -11,9 +11,16 @@ class DeliverablesConfig(AppConfig):
         from lmns.models import Role
 
         from .models import Deliverable, DeliverableUpdate, Mitigation, Risk
+        from .selectors import visible_deliverables
 
-        register_history(Deliverable, "lmns:plan__lmns")
-        register_history(DeliverableUpdate, "lmns:deliverable__plan__lmns")
+        register_history(Deliverable, "lmns:plan__lmns", readable=visible_deliverables)
+        register_history(
+            DeliverableUpdate,
+            "lmns:deliverable__plan__lmns",
+            readable=lambda access: DeliverableUpdate.objects.filter(
+                deliverable__in=visible_deliverables(access)
+            ),
+        )
         register_history(Risk, "lmns:lmns")
         register_history(Mitigation, "lmns:risk__lmns")
         readers = frozenset({Role.PROGRAMME_TEAM, Role.BOARD_MEMBER, Role.TRUST_LEAD})

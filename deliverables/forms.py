@@ -7,7 +7,7 @@ from django.forms.utils import pretty_name
 
 from lmns.models import RagStatus, ReportingPeriod
 
-from .models import Deliverable, Mitigation, Risk
+from .models import Deliverable, Mitigation, Plan, Risk
 from .services import check_update_rule
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -196,3 +196,59 @@ class MappingForm(forms.Form):
 
     def mapping(self) -> dict[str, str]:
         return {word: self.cleaned_data[f"word_{i}"] for i, word in enumerate(self.words)}
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["title", "trust", "period_start", "period_end"]
+        labels = {"trust": "Whose plan", "period_start": "Covers from", "period_end": "Covers to"}
+        widgets = {"period_start": DATE_WIDGET, "period_end": DATE_WIDGET}
+
+    def __init__(self, *args, trusts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trust"].queryset = trusts
+        self.fields["trust"].empty_label = "The LMNS's own plan"
+        self.fields["trust"].help_text = "Choose a trust only for that trust's own plan."
+
+
+class DeliverableForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Deliverable
+        fields = [
+            "number",
+            "part",
+            "title",
+            "text",
+            "workstream",
+            "owner_name",
+            "due_date",
+            "trusts",
+        ]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "due_date": DATE_WIDGET,
+            "trusts": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, workstreams=None, trusts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["workstream"].queryset = workstreams
+        self.fields["trusts"].queryset = trusts
+
+    def clean_part(self) -> str:
+        return self.cleaned_data["part"].strip().lower()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        number, part = cleaned.get("number"), cleaned.get("part", "")
+        taken = (
+            Deliverable.objects.filter(plan_id=self.instance.plan_id, number=number, part=part)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        )
+        if number is not None and taken:
+            self.add_error("number", f"Deliverable {number}{part} already exists in this plan.")
+        return cleaned

@@ -202,6 +202,24 @@ def resolve(rows: list[ImportRow], mapping: dict[str, str]) -> tuple[dict, list[
     return statuses, unmapped
 
 
+def word_summary(rows: list[ImportRow], mapping: dict[str, str]) -> list[dict]:
+    """Each distinct word, how many rows use it and the status it maps to (None: ask)."""
+    summary: dict[str, dict] = {}
+    for row in rows:
+        key = normalise(row.word)
+        entry = summary.setdefault(
+            key,
+            {
+                "word": row.word,
+                "rows": 0,
+                "status": mapping.get(key) or KNOWN_WORDS.get(key),
+                "known": key in KNOWN_WORDS,
+            },
+        )
+        entry["rows"] += 1
+    return list(summary.values())
+
+
 def rule_problems(rows: list[ImportRow], statuses: dict) -> list[str]:
     """Rows that map to At risk or Off track without a narrative and recovery action and date."""
     problems = []

@@ -158,3 +158,15 @@ def save_mitigation(mitigation: Mitigation) -> Mitigation:
     mitigation.full_clean()
     mitigation.save()
     return mitigation
+
+
+@transaction.atomic
+def edit_deliverable(
+    deliverable: Deliverable, expected_version: int, changes: dict, trusts
+) -> Deliverable:
+    """Change a deliverable's details (never its status: that is an update)."""
+    changes = {k: v for k, v in changes.items() if k not in {"status", "latest_update"}}
+    bump_version(deliverable, expected_version, **changes)
+    deliverable.save()
+    deliverable.trusts.set(trusts)
+    return deliverable

@@ -6,6 +6,7 @@ app_name = "deliverables"
 
 urlpatterns = [
     path("lmns/<int:pk>/plans/", views.plan_list, name="plan_list"),
+    path("lmns/<int:pk>/plans/new/", views.plan_create, name="plan_create"),
     path("lmns/<int:pk>/risks/", views.risk_register, name="risk_register"),
     path("lmns/<int:pk>/risks/new/", views.risk_create, name="risk_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("plans/<int:pk>/import/preview/", views.import_preview, name="import_preview"),
     path("<int:pk>/", views.deliverable_detail, name="deliverable_detail"),
     path("<int:pk>/update/", views.deliverable_update, name="deliverable_update"),
+    path("<int:pk>/edit/", views.deliverable_edit, name="deliverable_edit"),
     path("<int:pk>/actual/", views.deliverable_actual, name="deliverable_actual"),
     path("risks/<int:pk>/", views.risk_detail, name="risk_detail"),
     path("risks/<int:pk>/edit/", views.risk_edit, name="risk_edit"),

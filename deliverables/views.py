@@ -30,12 +30,14 @@ from .charts import trajectory_chart
 from .filters import DeliverableFilter
 from .forms import (
     ActualForm,
+    DeliverableForm,
     DeliverableUpdateForm,
     ImportUploadForm,
     MappingForm,
     MitigationForm,
     PeriodChoiceForm,
     PeriodFormSet,
+    PlanForm,
     RescoreForm,
     RiskForm,
 )
@@ -85,6 +87,22 @@ def plan_list(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "deliverables/plan_list.html", context)
 
 
+def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    lmns = get_object_or_404(access.lmnss(), pk=pk)
+    access.require(access.can_manage_lmns(lmns.pk), "Only the programme team can add plans.")
+    form = PlanForm(
+        request.POST if request.method == "POST" else None,
+        instance=Plan(lmns=lmns),
+        trusts=lmns.trusts.order_by("name"),
+    )
+    if request.method == "POST" and form.is_valid():
+        plan = form.save()
+        messages.success(request, f"Plan “{plan.title}” added. Import or add its deliverables.")
+        return redirect(plan.get_absolute_url())
+    return render(request, "deliverables/plan_form.html", {"lmns": lmns, "form": form})
+
+
 def _filtered_table(request: HttpRequest, access: Access, plan: Plan):
     rows = selectors.plan_rows(plan, access)
     plan_filter = DeliverableFilter(request.GET or None, queryset=rows, plan=plan)
@@ -101,6 +119,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "filter": plan_filter,
         "table": table,
+        "workstreams": list(plan.workstreams.all()),
         "query": request.GET.urlencode(),
         "can_change": _can_change_plan(access, plan),
     }
@@ -280,6 +299,40 @@ def deliverable_update(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "deliverables/deliverable_update.html", context)
 
 
+def deliverable_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_access(request)
+    deliverable = selectors.deliverable_for_page(access, pk)
+    plan = deliverable.plan
+    access.require(
+        _can_change_plan(access, plan),
+        "Only the LMNS programme team (or, for a trust's own plan, its lead) can edit this.",
+    )
+    options = {"workstreams": plan.workstreams.all(), "trusts": plan.lmns.trusts.order_by("name")}
+    if request.method == "POST":
+        form = DeliverableForm(request.POST, instance=deliverable, **options)
+        if form.is_valid():
+            changes = {
+                name: form.cleaned_data[name]
+                for name in form.fields
+                if name not in {"trusts", "version"}
+            }
+            try:
+                services.edit_deliverable(
+                    deliverable, form.cleaned_data["version"], changes, form.cleaned_data["trusts"]
+                )
+            except StaleRecord as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"Deliverable {deliverable.reference} saved.")
+                return redirect(deliverable.get_absolute_url())
+    else:
+        form = DeliverableForm(
+            instance=deliverable, initial={"version": deliverable.version}, **options
+        )
+    context = {"deliverable": deliverable, "plan": plan, "form": form}
+    return render(request, "deliverables/deliverable_form.html", context)
+
+
 def deliverable_actual(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
     deliverable = selectors.deliverable_for_page(access, pk)
@@ -363,6 +416,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(plan.get_absolute_url())
     statuses, _ = importing.resolve(rows, mapping)
     context = {
+        "words": importing.word_summary(rows, mapping),
         "plan": plan,
         "period": period,
         "filename": stored["filename"],

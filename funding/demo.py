@@ -31,10 +31,10 @@ from .models import (
 YEAR = 2018
 PLAN_TITLE = "BLMK LMS plan 2018/19"
 
-# (number, workstream, title)
+# (number, workstream, title); number 1 matches the deliverables app's demo of the same plan.
 DELIVERABLES = [
-    (1, "Safer care", "Saving Babies' Lives care bundle fully implemented in every trust"),
-    (2, "Continuity of carer", "20% of women booked receive continuity of carer by March 2019"),
+    (1, "Continuity of carer", "Continuity of carer"),
+    (2, "Safer care", "Saving Babies' Lives care bundle fully implemented in every trust"),
     (3, "Personalised care", "Every woman has a personalised care plan by 2020/21"),
     (4, "Prevention", "Target high-risk groups: hypertension, obesity, diabetes, mental health"),
     (
@@ -48,14 +48,14 @@ DELIVERABLES = [
 P, N, S = Category.PAY, Category.NON_PAY, Category.SERVICE_USER
 # (title, deliverable number, holder ODS code or None, category, WTE, band, profile by quarter)
 LINES = [
-    ("Clinical lead midwife (Band 8a, 0.6 WTE)", 1, None, P, "0.6", "8a", (9500,) * 4),
+    ("Clinical lead midwife (Band 8a, 0.6 WTE)", 2, None, P, "0.6", "8a", (9500,) * 4),
     ("Band 8a backfill, MKCCG children's commissioning team", 6, None, P, "1", "8a", (15500,) * 4),
     ("Project manager, Bedford Hospital (Band 7)", 6, "RC1", P, "1", "7", (13000,) * 4),
     ("Project manager, Luton and Dunstable (Band 7)", 6, "RC9", P, "1", "7", (13000,) * 4),
     ("Project manager, Milton Keynes (Band 7)", 6, "RD8", P, "1", "7", (13000,) * 4),
     ("Public health midwife (Band 7)", 4, None, P, "1", "7", (13000,) * 4),
-    ("Continuity of carer: workforce planning and estate", 2, None, N, None, "", (0, 30000, 0, 0)),
-    ("Continuity of carer: pilot set-up costs", 2, None, N, None, "", (0, 20000, 20000, 20000)),
+    ("Continuity of carer: workforce planning and estate", 1, None, N, None, "", (0, 30000, 0, 0)),
+    ("Continuity of carer: pilot set-up costs", 1, None, N, None, "", (0, 20000, 20000, 20000)),
     (
         "Personalised care planning: digital solution scoping",
         3,

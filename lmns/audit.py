@@ -6,9 +6,10 @@ strings as :func:`lmns.access.get_readable_or_404`. Every registered record then
 "History" page at ``history/<app_label.model>/<pk>/`` that only its readers can open.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 MAX_HISTORY_ROWS = 200
 
@@ -17,13 +18,27 @@ MAX_HISTORY_ROWS = 200
 class AuditedModel:
     model: type[Model]
     scope: str
+    readable: Callable[..., QuerySet] | None = None
+
+    def readable_queryset(self, access) -> QuerySet:
+        """Records this person may read: the app's own selector when it has a finer rule."""
+        if self.readable is not None:
+            return self.readable(access)
+        return self.model._default_manager.all()
 
 
 _REGISTRY: dict[str, AuditedModel] = {}
 
 
-def register_history(model: type[Model], scope: str) -> None:
-    _REGISTRY[model._meta.label_lower] = AuditedModel(model, scope)
+def register_history(
+    model: type[Model], scope: str, readable: Callable[..., QuerySet] | None = None
+) -> None:
+    """Keep ``model``'s history readable by those within ``scope``.
+
+    ``readable(access)`` narrows it further when an app's visibility rule is finer than the
+    organisation scope (for example deliverables that concern only some trusts).
+    """
+    _REGISTRY[model._meta.label_lower] = AuditedModel(model, scope, readable)
 
 
 def audited(label: str) -> AuditedModel | None:

@@ -28,7 +28,14 @@ def roles_at_trust(access: Access, trust: Trust) -> set[str]:
 
 
 def home_cards(access: Access) -> list[dict]:
-    """One card per organisation the person works in, with the links for their role there."""
+    """One card per organisation the person works in, with the links for their role there.
+
+    LMNS cards also list the LMNS's trusts (one query for all of them).
+    """
+    lmns_ids = {m.lmns_id for m in access.memberships if m.lmns_id}
+    trusts_by_lmns: dict[int, list[Trust]] = {}
+    for trust in Trust.objects.filter(lmns_id__in=lmns_ids).order_by("name") if lmns_ids else []:
+        trusts_by_lmns.setdefault(trust.lmns_id, []).append(trust)
     cards = []
     for membership in access.memberships:
         org = membership.organisation
@@ -39,6 +46,7 @@ def home_cards(access: Access) -> list[dict]:
                 "organisation": org,
                 "kind": kind,
                 "links": links_for(kind, {membership.role}, org.pk),
+                "trusts": trusts_by_lmns.get(membership.lmns_id, []),
             }
         )
     return cards

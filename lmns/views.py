@@ -52,7 +52,8 @@ def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     entry = audited(label)
     if entry is None:
         raise Http404("No history is kept for this kind of record.")
-    obj = get_readable_or_404(entry.model.objects.all(), get_access(request), entry.scope, pk=pk)
+    access = get_access(request)
+    obj = get_readable_or_404(entry.readable_queryset(access), access, entry.scope, pk=pk)
     context = {"record": obj, "kind": entry.model._meta.verbose_name, "rows": history_rows(obj)}
     return render(request, "lmns/history.html", context)
 

@@ -33,6 +33,7 @@ def _with_trajectory(w):
 
 CASES = {
     "deliverables:plan_list": Case(kwargs=lambda w: {"pk": w.lmns.pk}, expect=READ),
+    "deliverables:plan_create": Case(kwargs=lambda w: {"pk": w.lmns.pk}, expect=CHANGE),
     "deliverables:plan_detail": Case(kwargs=lambda w: {"pk": _plan(w).pk}, expect=READ),
     "deliverables:plan_export": Case(
         kwargs=lambda w: {"pk": _plan(w).pk, "fmt": "xlsx"}, expect=READ
@@ -48,6 +49,9 @@ CASES = {
         kwargs=lambda w: {"pk": _deliverable(w).pk}, expect=READ
     ),
     "deliverables:deliverable_update": Case(
+        kwargs=lambda w: {"pk": _deliverable(w).pk}, expect=CHANGE
+    ),
+    "deliverables:deliverable_edit": Case(
         kwargs=lambda w: {"pk": _deliverable(w).pk}, expect=CHANGE
     ),
     "deliverables:deliverable_actual": Case(

@@ -146,3 +146,20 @@ def test_demo_loads_the_seeds_and_is_idempotent(settings):
     assert blmk.risks.get(title="Finance").score == 20
     km = Deliverable.objects.get(plan__lmns__short_name="KMLMNS")
     assert [t.value for t in km.trajectory.targets.all()] == [35, 51, 75]
+
+
+def test_section_templates_render_from_the_dict_alone(world, django_assert_num_queries):
+    from django.template.loader import render_to_string
+
+    plan = PlanFactory(lmns=world.lmns)
+    _deliverable(plan, RagStatus.OFF_TRACK, world.period, narrative="Board approval slipped")
+    risk = RiskFactory(lmns=world.lmns, title="Finance", likelihood=4, impact=5)
+    MitigationFactory(risk=risk, action="Finance Sub-group")
+    sections = {
+        "deliverables": json.loads(json.dumps(build_deliverables(world.lmns, world.period))),
+        "risks": json.loads(json.dumps(build_risks(world.lmns, world.period))),
+    }
+    with django_assert_num_queries(0):
+        html = {s.key: render_to_string(s.template, {"section": sections[s.key]}) for s in SECTIONS}
+    assert "Board approval slipped" in html["deliverables"] and "Off track" in html["deliverables"]
+    assert "Finance Sub-group" in html["risks"] and "Extreme" in html["risks"]

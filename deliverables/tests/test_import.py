@@ -52,8 +52,13 @@ def test_seed_001_preview_maps_known_words_and_asks_about_the_rest(world, nw_pla
     assert rows["3"] == RagStatus.ON_TRACK  # "Ongoing"
     assert rows["7a"] == RagStatus.AT_RISK  # "Delayed"
     assert rows["5b"] is None
+    words = {w["word"]: w["status"] for w in preview.context["words"]}
+    assert words["Complete"] == RagStatus.COMPLETE
+    assert words["On Track"] == words["Ongoing"] == RagStatus.ON_TRACK
+    assert words["Plans submitted June 22"] is None
     html = preview.content.decode()
     assert "“Plans submitted June 22” means" in html
+    assert "Not known: choose below" in html
     assert not nw_plan.deliverables.exists(), "nothing is saved before confirmation"
 
 

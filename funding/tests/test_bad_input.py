@@ -260,3 +260,49 @@ def test_a_year_out_of_range_is_not_found(world, as_team):
         as_team.get(reverse("funding:stream_add", args=[world.lmns.pk, 99999])).status_code == 404
     )
     assert as_team.get(reverse("funding:year", args=[world.lmns.pk, 1066])).status_code == 404
+
+
+GARBAGE = {
+    "stream": "x",
+    "deliverable": "999999",
+    "holder_trust": "abc",
+    "kind": "Z",
+    "category": "??",
+    "wte": "-1",
+    "band": "99",
+    "amount": "1e400",
+    "new_amount": "NaN",
+    "approved_amount": "Infinity",
+    "profile_q1": "1" * 40,
+    "actual": "£-",
+    "accruals": "1,2,3",
+    "forecast_outturn": " ",
+    "date_notified": "31/02/2022",
+    "version": "-7",
+    "new_status": "gone",
+}
+
+
+FORM_URLS = [
+    ("team", lambda w, f: reverse("funding:stream_add", args=[w.lmns.pk, 2022])),
+    ("team", lambda w, f: reverse("funding:line_add", args=[w.lmns.pk, 2022])),
+    ("team", lambda w, f: reverse("funding:line_edit", args=[f.central.pk])),
+    ("team", lambda w, f: reverse("funding:stream_change", args=[f.stream.pk])),
+    ("team", lambda w, f: reverse("funding:entry_edit", args=[f.central.pk, 1])),
+    ("lead", lambda w, f: reverse("funding:entry_edit", args=[f.nuh_line.pk, 1])),
+    (
+        "team",
+        lambda w, f: reverse("funding:return_transition", args=[w.lmns.pk, 2022, 1, "submit"]),
+    ),
+]
+
+
+@pytest.mark.parametrize("payload", [{}, GARBAGE], ids=["empty", "garbage"])
+def test_no_form_answers_500_to_nonsense(world, funded, payload):
+    clients = {persona: world.client_for(persona) for persona in ("team", "lead")}
+    for persona, url in FORM_URLS:
+        response = clients[persona].post(url(world, funded), payload)
+        assert response.status_code in (200, 302), url(world, funded)
+    assert not SpendEntry.objects.exists()
+    assert BudgetLine.objects.count() == 4
+    assert FundingStream.objects.get(pk=funded.stream.pk).amount == Decimal("100000")

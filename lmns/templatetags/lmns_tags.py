@@ -59,7 +59,7 @@ def signed(value) -> str:
 def rag_badge(status: str) -> str:
     """A RAG status as a coloured badge that always carries its word."""
     if not status:
-        return format_html('<span class="rag rag-none">No update</span>')
+        return format_html('<span class="rag rag-none">{}</span>', "No update")
     label = RagStatus(status).label
     colour = RAG_COLOURS[RagStatus(status)]
     return format_html('<span class="rag rag-{}">{}</span>', colour, label)

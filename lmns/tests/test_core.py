@@ -164,3 +164,18 @@ def test_history_shows_who_changed_what_from_what_to_what(world):
 def test_history_of_an_unaudited_kind_is_not_found(world):
     response = world.client_for("team").get(reverse("record_history", args=["lmns.region", 1]))
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_programme_team_home_lists_its_trusts(world):
+    page = world.client_for("team").get(reverse("home")).content.decode()
+    assert f'href="{world.trust.get_absolute_url()}">NUH<' in page
+    assert f'href="{world.sibling_trust.get_absolute_url()}">SFH<' in page
+    assert "JPUH" not in page
+
+
+@pytest.mark.django_db
+def test_dates_are_british_whatever_the_browser_asks_for(world):
+    client = world.client_for("lead")
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
+    assert "1 Apr 2022" in page and "Apr. 1" not in page

@@ -77,3 +77,29 @@ def test_programme_team_filters_updates_with_an_error_fixes_and_sees_history(
     expect(page.get_by_text("recorded by").first).to_be_visible()
     page.get_by_role("link", name="History of changes to this deliverable").click()
     expect(page.get_by_role("heading", name="History: 3 Deliverable 3")).to_be_visible()
+
+
+def _serious_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']}"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def test_plan_pages_have_no_serious_accessibility_problems(world, live_server, page):
+    plan = _plan(world)
+    deliverable = plan.deliverables.get(number=3)
+    sign_in(page, live_server, "nw-team")
+    for url in [
+        plan.get_absolute_url(),
+        reverse("deliverables:period_update", args=[plan.pk]),
+        deliverable.get_absolute_url(),
+        reverse("deliverables:risk_register", args=[world.other_lmns.pk]),
+        reverse("deliverables:import_upload", args=[plan.pk]),
+    ]:
+        page.goto(live_server.url + url)
+        assert _serious_violations(page) == [], url
