@@ -158,6 +158,7 @@ def build_compliance(lmns: Lmns, period: ReportingPeriod) -> dict:
                         "percent": _num(cell.percent),
                         "band": cell.band,
                         "band_label": cell.band_label,
+                        "band_short": cell.band_short,
                         "change": cell.change_text,
                         "changed": cell.changed,
                     }

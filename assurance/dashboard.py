@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from lmns.access import get_access, get_readable_or_404
+from lmns.access import Access, get_access, get_readable_or_404
 from lmns.menus import OrgLink, register_link
 from lmns.models import Lmns, Role, Trust
 
@@ -51,7 +51,7 @@ def register_links() -> None:
     )
 
 
-def _wide_lmns(request: HttpRequest, pk: int) -> tuple:
+def _wide_lmns(request: HttpRequest, pk: int) -> tuple[Access, Lmns]:
     access = get_access(request)
     lmns = get_object_or_404(
         access.scope_by_lmns(Lmns.objects.all(), path="", wide_only=True), pk=pk
@@ -75,9 +75,9 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         returns = selectors.returns_status(
             lmns, period, frameworks, trusts=[row.trust for row in grid.rows]
         )
-        if not form.is_bound:
+        if not form.errors:
+            # Show what the page is showing, defaults included.
             form = DashboardFilterForm(initial={"framework": framework, "period": period})
-    query = urlencode({"framework": framework.pk, "period": period.pk}) if grid else ""
     context = {
         "lmns": lmns,
         "form": form,
@@ -85,8 +85,6 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "returns": returns,
         "frameworks": frameworks,
         "bands": selectors.BANDS,
-        "band_short": selectors.BAND_SHORT,
-        "query": query,
         "can_import": access.can_manage_lmns(lmns.pk),
     }
     return render(request, "assurance/dashboard.html", context)
@@ -106,7 +104,7 @@ def trust_trend(request: HttpRequest, pk: int) -> HttpResponse:
         end = chosen.get("period") or selectors.latest_assured_period(trust, framework)
         if end is not None:
             periods, trends = selectors.trust_trend(trust, framework, end)
-            if not form.is_bound:
+            if not form.errors:
                 form = TrendFilterForm(initial={"framework": framework, "period": end})
     for trend in trends:
         charts.append(

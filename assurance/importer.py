@@ -28,11 +28,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Q
-from simple_history.utils import bulk_create_with_history
+from django.db.models import F, Q
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lmns.models import Lmns, ReportingPeriod, Trust
-from lmns.workflow import advance
 
 from .models import (
     Answer,
@@ -235,11 +234,8 @@ def import_compliance(
     if not report.ok:
         raise ImportRejected(report)
     who = (user.get_full_name() or user.username) if user else "the system"
-    comment = f"Imported from CSV by {who}"
-    sections = {s.code: s for s in framework.sections.all()}
     with transaction.atomic():
-        for row in report.rows:
-            _write_row(row, framework, period, user, comment, sections, report)
+        _write(report, framework, period, user, f"Imported from CSV by {who}")
         if report.errors:
             # A return moved on while the file was being checked: refuse the whole file.
             transaction.set_rollback(True)
@@ -249,70 +245,117 @@ def import_compliance(
     return report
 
 
-def _write_row(row, framework, period, user, comment, sections, report) -> None:
-    quarterly_return = (
-        QuarterlyReturn.objects.select_for_update()
-        .filter(trust=row.trust, framework=framework, period=period)
-        .first()
-    )
-    if quarterly_return is None:
-        # Shaped like a return started by its trust: a blank answer per requirement and a
-        # rating per section, so it can be reopened and edited like any other.
-        quarterly_return = QuarterlyReturn.objects.create(
-            trust=row.trust,
-            framework=framework,
-            period=period,
-            status=ReturnStatus.ASSURED,
-            updated_by=user,
+def _write(report: ImportReport, framework, period, user, comment: str) -> None:
+    """Write every checked row with bulk statements: the query count does not grow per trust.
+
+    Existing returns are locked and moved to Assured with one conditional UPDATE (the shared
+    workflow step's rule, for many rows at once): if any of them is no longer a draft or
+    returned, the import is refused.
+    """
+    trusts = [row.trust for row in report.rows]
+    existing = {
+        r.trust_id: r
+        for r in QuarterlyReturn.objects.select_for_update().filter(
+            trust__in=trusts, framework=framework, period=period
         )
-        bulk_create_with_history(
-            [
-                Answer(quarterly_return=quarterly_return, requirement=requirement)
-                for requirement in Requirement.objects.filter(section__framework=framework)
-            ],
-            Answer,
+    }
+    for row in report.rows:
+        found = existing.get(row.trust.pk)
+        if found is not None and found.status not in OVERWRITABLE_STATUSES:
+            report.reject(
+                row.line,
+                f"{row.trust.short_name}'s {period} return is already "
+                f"{found.get_status_display().lower()}; it is not overwritten",
+            )
+    if report.errors:
+        return
+    from_status = {trust_id: r.status for trust_id, r in existing.items()}
+    if existing:
+        moved = QuarterlyReturn.objects.filter(
+            pk__in=[r.pk for r in existing.values()], status__in=OVERWRITABLE_STATUSES
+        ).update(status=ReturnStatus.ASSURED, version=F("version") + 1, updated_by=user)
+        if moved != len(existing):
+            report.reject(0, "A return changed while the file was being imported; try again.")
+            return
+        existing = {
+            r.trust_id: r
+            for r in QuarterlyReturn.objects.filter(pk__in=[r.pk for r in existing.values()])
+        }
+        # Conditional UPDATEs bypass save(): write the audit trail's rows explicitly.
+        QuarterlyReturn.history.bulk_history_create(
+            list(existing.values()), update=True, default_user=user
+        )
+    created = bulk_create_with_history(
+        [
+            QuarterlyReturn(
+                trust=row.trust,
+                framework=framework,
+                period=period,
+                status=ReturnStatus.ASSURED,
+                updated_by=user,
+            )
+            for row in report.rows
+            if row.trust.pk not in existing
+        ],
+        QuarterlyReturn,
+        default_user=user,
+    )
+    if any(r.pk is None for r in created):
+        created = list(
+            QuarterlyReturn.objects.filter(
+                trust__in=[r.trust_id for r in created], framework=framework, period=period
+            )
+        )
+    report.created, report.updated = len(created), len(existing)
+    returns = {**existing, **{r.trust_id: r for r in created}}
+    # New returns are shaped like ones started by their trust: a blank answer per requirement
+    # and a rating per section, so they can be reopened and edited like any other.
+    requirements = list(Requirement.objects.filter(section__framework=framework))
+    bulk_create_with_history(
+        [Answer(quarterly_return=r, requirement=q) for r in created for q in requirements],
+        Answer,
+        default_user=user,
+    )
+    Transition.objects.bulk_create(
+        Transition(
+            quarterly_return=returns[row.trust.pk],
+            from_status=from_status.get(row.trust.pk, ReturnStatus.DRAFT),
+            to_status=ReturnStatus.ASSURED,
+            by=user,
+            comment=comment,
+        )
+        for row in report.rows
+    )
+    current = {
+        (rating.quarterly_return_id, rating.section_id): rating
+        for rating in SectionRating.objects.filter(quarterly_return__in=list(existing.values()))
+    }
+    sections = list(framework.sections.all())
+    to_create, to_update = [], []
+    for row in report.rows:
+        quarterly_return = returns[row.trust.pk]
+        for section in sections:
+            figure = row.figures.get(section.code)
+            rating = current.get((quarterly_return.pk, section.pk))
+            if rating is None:
+                to_create.append(
+                    SectionRating(
+                        quarterly_return=quarterly_return,
+                        section=section,
+                        derived_percent=figure,
+                        agreed_percent=figure,
+                        change_reason=comment if figure is not None else "",
+                    )
+                )
+            elif figure is not None:  # not in the file: an existing rating is left as it was
+                rating.derived_percent = rating.agreed_percent = figure
+                rating.change_reason = comment
+                to_update.append(rating)
+    bulk_create_with_history(to_create, SectionRating, default_user=user)
+    if to_update:
+        bulk_update_with_history(
+            to_update,
+            SectionRating,
+            ["derived_percent", "agreed_percent", "change_reason"],
             default_user=user,
         )
-        from_status = ReturnStatus.DRAFT
-        report.created += 1
-    elif quarterly_return.status in OVERWRITABLE_STATUSES:
-        from_status = quarterly_return.status
-        advance(
-            quarterly_return,
-            from_statuses=OVERWRITABLE_STATUSES,
-            to_status=ReturnStatus.ASSURED,
-            updated_by=user,
-        )
-        # The conditional UPDATE bypasses save(): write the audit trail's row explicitly.
-        quarterly_return.refresh_from_db()
-        QuarterlyReturn.history.bulk_history_create(
-            [quarterly_return], update=True, default_user=user
-        )
-        report.updated += 1
-    else:
-        report.reject(
-            row.line,
-            f"{row.trust.short_name}'s {period} return is already "
-            f"{quarterly_return.get_status_display().lower()}; it is not overwritten",
-        )
-        return
-    Transition.objects.create(
-        quarterly_return=quarterly_return,
-        from_status=from_status,
-        to_status=ReturnStatus.ASSURED,
-        by=user,
-        comment=comment,
-    )
-    for code, section in sections.items():
-        if code in row.figures:
-            figure = row.figures[code]
-            values = {"derived_percent": figure, "agreed_percent": figure, "change_reason": comment}
-        else:
-            values = {}  # not in the file: an existing rating is left as it was
-        rating, created = SectionRating.objects.get_or_create(
-            quarterly_return=quarterly_return, section=section, defaults=values
-        )
-        if values and not created:
-            for field, value in values.items():
-                setattr(rating, field, value)
-            rating.save()

@@ -317,7 +317,7 @@ def returns_status(
             if found is None:
                 states.append(ReturnState(framework, NOT_STARTED, None, None))
                 continue
-            last_change = max(d for d in (found["last_step"], found["updated_at"]) if d)
+            last_change = found["last_step"] or found["updated_at"]
             states.append(ReturnState(framework, found["status"], last_change, found["id"]))
         result.append(TrustReturns(trust, states))
     return result

@@ -103,7 +103,8 @@ def test_the_section_is_json_serialisable_and_renders_from_the_dict_alone(
     with django_assert_num_queries(0):
         html = render_to_string("assurance/board_section.html", {"section": section})
 
-    assert "65%" in html and "▲ 12" in html and "Provisional" in html
+    assert "65%" in html and "▲ 12" in html and "&lt;75" in html
+    assert "Awaiting assurance: Submitted" in html
     assert "3rd quarter running" in html
     assert "<svg" in html and 'style="' not in html
 

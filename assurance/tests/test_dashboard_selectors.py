@@ -185,3 +185,21 @@ def test_a_new_framework_version_still_lines_up_with_last_quarter(world, framewo
     grid = selectors.compliance_grid(world.lmns, new_version, world.period)
 
     assert _cell(_row(grid, world.trust), "IEA3").change == Decimal(10)
+
+
+def test_last_change_is_the_latest_workflow_step(world, framework):
+    import datetime
+
+    from django.utils import timezone
+
+    from assurance.models import Transition
+    from assurance.tests.dashboard_factories import TransitionFactory
+
+    quarterly_return = rated_return(world.trust, world.period, {"IEA1": 90})
+    step = TransitionFactory(quarterly_return=quarterly_return)
+    when = timezone.make_aware(datetime.datetime(2022, 8, 9, 10, 0))
+    Transition.objects.filter(pk=step.pk).update(at=when)
+
+    result = selectors.returns_status(world.lmns, world.period, [framework])
+
+    assert result[0].states[0].last_change == when

@@ -82,6 +82,10 @@ def test_filters_choose_framework_and_quarter(world, figures, as_board):
     final = ockenden_interim().__class__.objects.get(short_name="Ockenden final")
     response = _dashboard(as_board, world, framework=final.pk)
     assert response.context["grid"].framework == final
+    html = response.content.decode()
+    # The quarter chosen by default is the one shown as selected.
+    shown = response.context["grid"].period
+    assert f'<option value="{shown.pk}" selected>' in html
     assert '<label for="id_framework"' in response.content.decode()
 
 
@@ -147,3 +151,18 @@ def test_trend_query_count_does_not_grow_with_data(world, django_assert_max_num_
         response = as_board.get(reverse("assurance:trust_trend", args=[trusts[0].pk]))
 
     assert all(v is not None for c in response.context["charts"] for _, v in c["trend"].points)
+
+
+def test_dashboard_has_no_inline_script_or_style(world, figures, as_team):
+    html = _dashboard(as_team, world).content.decode()
+    main = html.split("<main")[1].split("</main>")[0]
+    assert "<script" not in main and 'style="' not in html and "onclick" not in html
+    assert "<caption>" in main and 'scope="row"' in main and 'scope="col"' in main
+
+
+def test_superuser_sees_the_dashboard_of_any_lmns(world, client):
+    from lmns.tests.factories import UserFactory
+
+    admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    assert client.get(reverse("assurance:dashboard", args=[world.other_lmns.pk])).status_code == 200

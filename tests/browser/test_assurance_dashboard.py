@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from assurance.tests.dashboard_factories import rated_return
@@ -70,3 +71,29 @@ def test_team_imports_a_quarter_and_the_board_reads_the_changes(world, live_serv
     chart = page.get_by_role("img", name=re.compile("NUH IEA1 .*agreed per cent by quarter"))
     expect(chart).to_be_visible()
     expect(page.locator("table.trend-table")).to_contain_text("65%")
+
+
+def _serious_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes']][:3]})"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def test_dashboard_pages_have_no_serious_accessibility_problems(world, live_server, page):
+    framework = framework_with(sections=3, requirements=1, name="Axe actions", short_name="Axe IEA")
+    rated_return(world.trust, world.previous_period, {"IEA1": 50, "IEA2": 99}, framework=framework)
+    rated_return(world.trust, world.period, {"IEA1": 80, "IEA2": 99}, framework=framework)
+    query = f"?framework={framework.pk}&period={world.period.pk}"
+    sign_in(page, live_server, "notts-team")
+    for url in [
+        reverse("assurance:dashboard", args=[world.lmns.pk]) + query,
+        reverse("assurance:trust_trend", args=[world.trust.pk]) + query,
+        reverse("assurance:import_compliance", args=[world.lmns.pk]),
+    ]:
+        page.goto(live_server.url + url)
+        assert _serious_violations(page) == [], url
