@@ -86,6 +86,20 @@ def test_refuses_a_database_that_already_holds_data(world):
     assert Lmns.objects.count() == 2
 
 
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"keep": True, "rebuild": True}, "contradict"),
+        ({"in_place": True, "rebuild": True}, "separate benchmark database only"),
+        ({"in_place": True, "profile": "nope"}, "no page 'nope'"),
+        ({"in_place": True, "scale": 0}, "greater than 0"),
+    ],
+)
+def test_contradictory_options_are_refused_before_anything_is_built(options, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("benchmark", repeat=1, stdout=_Collect([]), **options)
+
+
 @pytest.mark.django_db
 def test_keep_without_a_benchmark_dataset_is_refused():
     with pytest.raises(CommandError, match="no benchmark dataset"):

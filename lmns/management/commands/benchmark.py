@@ -92,6 +92,8 @@ class Command(BaseCommand):
             raise CommandError(f"--profile: no page {options['profile']!r}; one of {keys}.")
         if options["keep"] and options["rebuild"]:
             raise CommandError("--keep and --rebuild contradict each other; choose one.")
+        if options["in_place"] and options["rebuild"]:
+            raise CommandError("--rebuild deletes the separate benchmark database only.")
         if not options["in_place"]:
             self._use_separate_database(options)
             call_command("migrate", verbosity=0, interactive=False)
