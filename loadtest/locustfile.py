@@ -101,6 +101,8 @@ class TrustLead(Journey):
         ) as response:
             if response.status_code not in (302, 303):
                 response.failure(f"save answered {response.status_code}, not a redirect")
+            elif "/accounts/login/" in response.headers.get("Location", ""):
+                response.failure("save sent the person to sign in")
         self._insecure_cookies()
 
 
