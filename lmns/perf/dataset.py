@@ -45,13 +45,11 @@ REGIONS = [
     "South West",
 ]
 BATCH = 2000
-PERSONAS = ("lead", "team", "board")
-"""The people the pages are measured as: a trust lead, the programme team, a board member."""
 
 
 @dataclass(frozen=True)
 class Scale:
-    """How much data to build. ``Scale.of(1)`` is the national scale the brief asks for."""
+    """How much data to build. ``Scale.of(1)`` is national scale (issue 7)."""
 
     factor: float
     lmnss: int
