@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install check-pdf lint benchmark
+.PHONY: run test install check-pdf lint benchmark loadtest
 
 run: $(VENV)/.installed check-pdf
 	$(BIN)/python manage.py migrate --noinput
@@ -32,3 +32,11 @@ check-pdf: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# National-scale page timings in a database of their own (see docs/performance.md).
+benchmark: $(VENV)/.installed
+	$(BIN)/python manage.py benchmark
+
+# 50 simulated people for 60 s against gunicorn on PostgreSQL (see docs/performance.md).
+loadtest: $(VENV)/.installed
+	BIN=$(BIN) loadtest/run.sh

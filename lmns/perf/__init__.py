@@ -1,0 +1,1 @@
+"""The national-scale benchmark: a dataset builder and page timings (``manage.py benchmark``)."""

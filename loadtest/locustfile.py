@@ -1,0 +1,131 @@
+"""Load test: the three user journeys against a running server (see loadtest/run.sh).
+
+The journeys' URLs and people come from a targets file written by ``loadtest/targets.py``
+(path in ``LOADTEST_TARGETS``), so this file needs no Django and no guessed ids:
+
+* a trust lead opens their trust's return section and saves it;
+* the programme team reviews the LMNS compliance dashboard and the plan;
+* a board member reads the board pack.
+
+The server runs in production mode over plain HTTP on loopback, so its cookies carry the
+Secure flag; a browser would refuse to send them over HTTP, and so would ``requests``. The
+client clears that flag on its own copies (the server is unchanged).
+"""
+
+import itertools
+import json
+import os
+import re
+
+from forms import form_fields
+from locust import HttpUser, between, task
+
+with open(os.environ.get("LOADTEST_TARGETS", "loadtest/targets.json")) as targets_file:
+    TARGETS = json.load(targets_file)
+PASSWORD = TARGETS["password"]
+_counters = {name: itertools.count() for name in ("lead", "team", "board")}
+
+
+class Journey(HttpUser):
+    abstract = True
+    wait_time = between(0.5, 2)
+    role = ""
+
+    def on_start(self) -> None:
+        people = TARGETS[self.role]
+        self.person = people[next(_counters[self.role]) % len(people)]
+        page = self.client.get("/accounts/login/", name="sign in (form)")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        self._insecure_cookies()
+        with self.client.post(
+            "/accounts/login/",
+            data={
+                "username": self.person["username"],
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": token,
+            },
+            name="sign in",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302 or "/accounts/login/" in response.headers["Location"]:
+                response.failure(f"could not sign in as {self.person['username']}")
+        self._insecure_cookies()
+
+    def _insecure_cookies(self) -> None:
+        for cookie in self.client.cookies:
+            cookie.secure = False
+
+    def read(self, url: str, name: str) -> None:
+        with self.client.get(url, name=name, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{url} answered {response.status_code}")
+            elif "/accounts/login/" in response.url:
+                response.failure(f"{url} sent the person to sign in")
+        self._insecure_cookies()
+
+
+class TrustLead(Journey):
+    """Opens their return section, changes the narrative and saves."""
+
+    role = "lead"
+
+    @task
+    def enter_and_save(self) -> None:
+        for page in self.person.get("pages", []):
+            self.read(page["url"], page["name"])
+        form = self.person.get("form")
+        if not form:
+            return
+        with self.client.get(form["url"], name=form["name"], catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{form['url']} answered {response.status_code}")
+                return
+            action, found = form_fields(response.text, having=form["edit"])
+            if not found:
+                response.failure(f"no form with a {form['edit']} field on {form['url']}")
+                return
+        self._insecure_cookies()
+        # Change the first field whose name ends with form["edit"] (e.g. a narrative).
+        fields, changed = [], False
+        for name, value in found:
+            if not changed and name.endswith(form["edit"]):
+                value, changed = f"Reviewed under load {next(_saves)}.", True
+            fields.append((name, value))
+        with self.client.post(
+            action or form["url"],
+            data=fields,
+            name=f"{form['name']} (save)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code not in (302, 303):
+                response.failure(f"save answered {response.status_code}, not a redirect")
+            elif "/accounts/login/" in response.headers.get("Location", ""):
+                response.failure("save sent the person to sign in")
+        self._insecure_cookies()
+
+
+_saves = itertools.count(1)
+
+
+class ProgrammeTeam(Journey):
+    """Reviews the LMNS compliance dashboard and the plan."""
+
+    role = "team"
+
+    @task
+    def review(self) -> None:
+        for page in self.person["pages"]:
+            self.read(page["url"], page["name"])
+
+
+class BoardMember(Journey):
+    """Reads the board pack."""
+
+    role = "board"
+
+    @task
+    def read_pack(self) -> None:
+        for page in self.person["pages"]:
+            self.read(page["url"], page["name"])
