@@ -1,7 +1,7 @@
 """Two people submitting the same return at the same moment leave exactly one transition.
 
-Each person runs in their own thread with their own database connection; a barrier releases
-them together. Needs PostgreSQL (SQLite serialises writers on one file and the test database
+Each person runs in their own thread with their own database connection, opens the record (as
+the page they see did), and a barrier then makes them press the button together. Needs PostgreSQL (SQLite serialises writers on one file and the test database
 is in memory); CI's PostgreSQL pass runs it.
 """
 
@@ -30,13 +30,15 @@ pytestmark = [
 ]
 
 
-def _submit(return_id: int, user_id: int) -> None:
+def _submit(return_id: int, user_id: int, ready) -> None:
     """What the Submit button does: load the return as the page showed it, then take the step."""
     quarterly_return = QuarterlyReturn.objects.select_related("trust").get(pk=return_id)
+    user = get_user_model().objects.get(pk=user_id)
+    ready()
     take_action(
         ret=quarterly_return,
         action="submit",
-        user=get_user_model().objects.get(pk=user_id),
+        user=user,
         expected_version=quarterly_return.version,
     )
 
@@ -47,11 +49,12 @@ def _race(work, people: list[int]) -> list[str]:
 
     def run(user_id: int) -> None:
         try:
-            barrier.wait(timeout=10)
-            work(user_id)
+            work(user_id, lambda: barrier.wait(timeout=30))
             outcomes.append("done")
         except StaleRecord:
             outcomes.append("refused")
+        except Exception as error:  # shown in the assertion rather than lost in the thread
+            outcomes.append(repr(error))
         finally:
             connection.close()
 
@@ -70,7 +73,7 @@ def test_two_leads_submitting_the_same_return_at_once_record_one_transition(worl
     deputy = trust_lead(world.trust, "nuh-deputy-lead")
     people = [world.users["lead"].pk, deputy.pk]
 
-    outcomes = _race(lambda user_id: _submit(quarterly_return.pk, user_id), people)
+    outcomes = _race(lambda user_id, ready: _submit(quarterly_return.pk, user_id, ready), people)
 
     assert outcomes == ["done", "refused"]
     assert Transition.objects.filter(quarterly_return=quarterly_return).count() == 1
@@ -89,14 +92,11 @@ def test_two_team_members_signing_off_a_spend_return_at_once_record_one_transiti
     colleague = lmns_member(world.lmns, Role.PROGRAMME_TEAM, "notts-team-2")
     people = [world.users["team"].pk, colleague.pk]
 
-    def sign_off(user_id: int) -> None:
+    def sign_off(user_id: int, ready) -> None:
         fresh = type(spend_return).objects.get(pk=spend_return.pk)
-        transition_return(
-            fresh,
-            "sign_off",
-            user=get_user_model().objects.get(pk=user_id),
-            expected_version=fresh.version,
-        )
+        user = get_user_model().objects.get(pk=user_id)
+        ready()
+        transition_return(fresh, "sign_off", user=user, expected_version=fresh.version)
 
     outcomes = _race(sign_off, people)
 
@@ -120,7 +120,8 @@ def test_two_leads_pressing_submit_on_the_page_at_once_record_one_transition(wor
     url = reverse("assurance:return_action", args=[quarterly_return.pk, "submit"])
     statuses = []
 
-    def press_submit(user_id: int) -> None:
+    def press_submit(user_id: int, ready) -> None:
+        ready()
         response = clients[user_id].post(url, {"version": quarterly_return.version}, follow=True)
         statuses.append(response.status_code)
 
