@@ -11,11 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-BASE = Path(settings.BASE_DIR).resolve()
+from tests.project import BASE, project_app_configs
 
 # Reviewed uses of safe-marking, as {"path": "why it cannot carry unescaped user input"}.
 REVIEWED_SAFE_MARKING: dict[str, str] = {
@@ -37,12 +36,7 @@ JS_URL = re.compile(r"href\s*=\s*[\"']\s*javascript:", re.IGNORECASE)
 
 
 def _project_dirs() -> list[Path]:
-    dirs = [BASE / "templates"]
-    for config in apps.get_app_configs():
-        path = Path(config.path).resolve()
-        if path.is_relative_to(BASE):
-            dirs.append(path)
-    return dirs
+    return [BASE / "templates"] + [Path(c.path).resolve() for c in project_app_configs()]
 
 
 def _project_files(suffix: str) -> list[Path]:

@@ -22,14 +22,14 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django import forms
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.project import project_app_configs
 
 SCRIPT = "<script>alert(1)</script>"
 SCRIPT_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -90,13 +90,8 @@ class Abstract:
     reason: str
 
 
-def _project_configs():
-    base = Path(settings.BASE_DIR).resolve()
-    return [c for c in apps.get_app_configs() if Path(c.path).resolve().is_relative_to(base)]
-
-
 def _project_modules():
-    for config in _project_configs():
+    for config in project_app_configs():
         package = importlib.import_module(config.name)
         yield package
         for info in pkgutil.walk_packages(package.__path__, prefix=f"{config.name}."):
@@ -196,7 +191,7 @@ def object_fields(form_class, target: Target) -> dict[str, forms.Field]:
 
 
 def _yardstick_tables() -> list[tuple[str, str, str]]:
-    project = {c.label for c in _project_configs()}
+    project = {c.label for c in project_app_configs()}
     return [
         (model._meta.label, model._meta.db_table, model._meta.pk.column)
         for model in apps.get_models()
