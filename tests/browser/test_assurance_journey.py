@@ -135,3 +135,13 @@ def test_return_from_draft_to_assured(world, live_server, page):
     ).to_be_visible()
     expect(page.get_by_role("button", name="Save draft")).to_have_count(0)
     expect(page.locator("textarea, select, input[type=file]")).to_have_count(0)
+
+    # The board's heatmap shows the agreed figure, new this quarter.
+    page.goto(
+        live_server.url
+        + reverse("assurance:dashboard", args=[world.lmns.pk])
+        + f"?framework={framework.pk}&period={world.period.pk}"
+    )
+    nuh_row = page.locator("table.heatmap tr", has_text="NUH")
+    expect(nuh_row.locator("td").first).to_contain_text("75%")
+    expect(nuh_row.locator("td").first).to_contain_text("new")
