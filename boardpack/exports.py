@@ -8,8 +8,9 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from lmns.exports import csv_cell
+
 KEY_MESSAGES_TABLE = "key-messages"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 # Sections send Decimals as strings ("458000.00"); in a workbook they should be numbers.
 PLAIN_NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?$")
@@ -46,29 +47,19 @@ def find_table(pack: dict, table_id: str) -> dict | None:
     return next((t for t in pack_tables(pack) if t["id"] == table_id), None)
 
 
-def _safe(value):
-    """Cell text that a spreadsheet will not run as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        try:
-            float(value)
-        except ValueError:
-            return "'" + value
-    return value
-
-
 def _cell(value):
     """A workbook cell: numbers sent as text become numbers (exact, as Decimal)."""
     if isinstance(value, str) and PLAIN_NUMBER.match(value):
         return Decimal(value)
-    return _safe(value)
+    return csv_cell(value)
 
 
 def table_csv(table: dict) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_safe(h) for h in table["headers"]])
+    writer.writerow([csv_cell(h) for h in table["headers"]])
     for row in table["rows"]:
-        writer.writerow([_safe(v) for v in row])
+        writer.writerow([csv_cell(v) for v in row])
     return out.getvalue()
 
 
@@ -107,7 +98,7 @@ def pack_xlsx(pack: dict, status: str) -> bytes:
     for table in tables:
         sheet = workbook.create_sheet(_sheet_title(table["id"], used))
         about.append([sheet.title, table["caption"]])
-        sheet.append([_safe(h) for h in table["headers"]])
+        sheet.append([csv_cell(h) for h in table["headers"]])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table["rows"]:

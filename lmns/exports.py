@@ -8,9 +8,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value):
-    """A CSV cell that a spreadsheet shows as text: a leading apostrophe disarms formulas."""
+    """A cell that a spreadsheet shows as text: a leading apostrophe disarms formulas.
+
+    Text that is simply a number ("-42000.00") is left alone so that it stays a number.
+    """
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
     return value
 
 

@@ -41,3 +41,11 @@ def test_funding_export_keeps_a_formula_like_line_title_as_text(world):
         if cell.value == FORMULA
     ]
     assert cells and all(cell.data_type == "s" for cell in cells)
+
+
+def test_a_negative_number_stays_a_number_while_a_formula_is_disarmed():
+    from lmns.exports import csv_cell
+
+    assert csv_cell("-42000.00") == "-42000.00"
+    assert csv_cell("-1+2") == "'-1+2"
+    assert csv_cell("@SUM(A1)") == "'@SUM(A1)"
