@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.template.defaultfilters import filesizeformat
 
+from lmns import text
 from lmns.models import ReportingPeriod
 
 from .models import ComplianceStatus, Framework, SectionRating
@@ -99,7 +100,8 @@ class VersionForm(forms.Form):
 class AnswerForm(forms.Form):
     """One requirement's answer. Nothing is required here: a draft may be incomplete."""
 
-    requirement = forms.CharField(
+    requirement = text.one_line_field(
+        max_length=20,
         widget=forms.HiddenInput,
         required=False,
         help_text="The requirement's code, so input never lands on another requirement.",
@@ -115,20 +117,12 @@ class AnswerForm(forms.Form):
         validators=PERCENT_VALIDATORS,
         help_text="0 to 100, if measured.",
     )
-    narrative = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text="Needed unless fully met or not applicable.",
+    narrative = text.narrative_field(
+        required=False, help_text="Needed unless fully met or not applicable."
     )
-    evidence = forms.CharField(
-        label="Evidence (text and links)", widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
-    action = forms.CharField(
-        label="Action to reach full compliance",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
-    action_owner = forms.CharField(max_length=200, required=False)
+    evidence = text.narrative_field(label="Evidence (text and links)", rows=2, required=False)
+    action = text.short_text_field(label="Action to reach full compliance", required=False)
+    action_owner = text.one_line_field(required=False)
     action_due = forms.DateField(
         label="Action due date",
         required=False,
@@ -170,7 +164,7 @@ def answer_formset(count: int):
 
 
 class ActionForm(VersionForm):
-    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    comment = text.short_text_field(rows=4, required=False)
 
     def __init__(self, *args, comment_label: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -199,10 +193,8 @@ class AssureForm(ActionForm):
                 validators=PERCENT_VALIDATORS,
                 initial=rating.derived_percent,
             )
-            self.fields[f"reason_{rating.section_id}"] = forms.CharField(
-                label=f"{rating.section.code} reason for a change",
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
+            self.fields[f"reason_{rating.section_id}"] = text.short_text_field(
+                label=f"{rating.section.code} reason for a change", required=False
             )
 
     def clean(self):

@@ -10,6 +10,15 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from lmns.models import ReportingPeriod, Trust
+from lmns.text import (
+    NARRATIVE,
+    ONE_LINE,
+    SHORT_TEXT,
+    NarrativeField,
+    OneLineTextField,
+    ShortTextField,
+    text_lengths,
+)
 
 PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -17,9 +26,9 @@ PERCENT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 class Framework(models.Model):
     """A versioned list of requirements a trust must evidence, e.g. Ockenden interim (2020)."""
 
-    name = models.CharField(max_length=200)
-    short_name = models.CharField(max_length=40, help_text="For headings, e.g. Ockenden interim.")
-    version = models.CharField(max_length=20, default="1")
+    name = OneLineTextField()
+    short_name = OneLineTextField(max_length=40, help_text="For headings, e.g. Ockenden interim.")
+    version = OneLineTextField(max_length=20, default="1")
     published = models.DateField(null=True, blank=True)
     active = models.BooleanField(
         default=True, help_text="Only active frameworks are offered for new returns."
@@ -36,6 +45,7 @@ class Framework(models.Model):
         ordering = ["name", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["name", "version"], name="framework_version_unique"),
+            text_lengths("framework", name=ONE_LINE, short_name=40, version=20),
         ]
 
     def __str__(self) -> str:
@@ -46,14 +56,15 @@ class Section(models.Model):
     """A section of a framework, e.g. IEA3 Staff training and working together."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="sections")
-    code = models.CharField(max_length=20)
-    title = models.CharField(max_length=200)
+    code = OneLineTextField(max_length=20)
+    title = OneLineTextField()
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["framework", "order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "code"], name="section_code_unique"),
+            text_lengths("section", code=20, title=ONE_LINE),
         ]
 
     def __str__(self) -> str:
@@ -64,15 +75,16 @@ class Requirement(models.Model):
     """One action or evidence item inside a section."""
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="requirements")
-    code = models.CharField(max_length=20)
-    text = models.TextField()
-    guidance = models.TextField(blank=True)
+    code = OneLineTextField(max_length=20)
+    text = NarrativeField()
+    guidance = NarrativeField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["section", "order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["section", "code"], name="requirement_code_unique"),
+            text_lengths("requirement", code=20, text=NARRATIVE, guidance=NARRATIVE),
         ]
 
     def __str__(self) -> str:
@@ -142,10 +154,10 @@ class Answer(models.Model):
         blank=True,
         validators=PERCENT_VALIDATORS,
     )
-    narrative = models.TextField(blank=True)
-    evidence = models.TextField("evidence (text and links)", blank=True)
-    action = models.TextField("action to reach full compliance", blank=True)
-    action_owner = models.CharField(max_length=200, blank=True)
+    narrative = NarrativeField(blank=True)
+    evidence = NarrativeField("evidence (text and links)", blank=True)
+    action = ShortTextField("action to reach full compliance", blank=True)
+    action_owner = OneLineTextField(blank=True)
     action_due = models.DateField("action due date", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -163,6 +175,13 @@ class Answer(models.Model):
                 condition=Q(percent__isnull=True) | Q(percent__gte=0, percent__lte=100),
                 name="answer_percent_0_100",
                 violation_error_message="A per cent must be between 0 and 100.",
+            ),
+            text_lengths(
+                "answer",
+                narrative=NARRATIVE,
+                evidence=NARRATIVE,
+                action=SHORT_TEXT,
+                action_owner=ONE_LINE,
             ),
         ]
 
@@ -188,7 +207,7 @@ class SectionRating(models.Model):
     agreed_percent = models.DecimalField(
         max_digits=5, decimal_places=1, null=True, blank=True, validators=PERCENT_VALIDATORS
     )
-    change_reason = models.TextField(blank=True)
+    change_reason = ShortTextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -202,6 +221,7 @@ class SectionRating(models.Model):
                 | Q(agreed_percent__gte=0, agreed_percent__lte=100),
                 name="rating_agreed_percent_0_100",
             ),
+            text_lengths("section_rating", change_reason=SHORT_TEXT),
         ]
 
     def __str__(self) -> str:
@@ -220,10 +240,11 @@ class Transition(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True)
-    comment = models.TextField(blank=True)
+    comment = ShortTextField(blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
+        constraints = [text_lengths("transition", comment=SHORT_TEXT)]
 
     def __str__(self) -> str:
         return f"{self.quarterly_return}: {self.from_status} → {self.to_status}"
@@ -243,7 +264,7 @@ class EvidenceFile(models.Model):
 
     answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="evidence_files")
     file = models.FileField(upload_to=evidence_storage_name, max_length=200)
-    original_name = models.CharField(max_length=255)
+    original_name = OneLineTextField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField(help_text="Bytes.")
     uploaded_at = models.DateTimeField(auto_now_add=True)
@@ -262,6 +283,7 @@ class EvidenceFile(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
+        constraints = [text_lengths("evidence_file", original_name=255)]
 
     def __str__(self) -> str:
         return self.original_name

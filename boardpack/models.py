@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from lmns.models import Lmns, ReportingPeriod
+from lmns.text import ONE_LINE, OneLineTextField, text_lengths
 
 
 class IssuedPackIsFinal(Exception):
@@ -27,8 +28,8 @@ class BoardPack(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    issued_by_name = models.CharField(
-        max_length=300, help_text="The issuer's name as it was when the pack was issued."
+    issued_by_name = OneLineTextField(
+        help_text="The issuer's name as it was when the pack was issued."
     )
     snapshot = models.JSONField(encoder=DjangoJSONEncoder)
 
@@ -39,6 +40,7 @@ class BoardPack(models.Model):
                 fields=["lmns", "period", "version"], name="board_pack_version_unique"
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="board_pack_version_1_up"),
+            text_lengths("board_pack", issued_by_name=ONE_LINE),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.forms.utils import pretty_name
 
+from lmns import text
 from lmns.models import RagStatus, ReportingPeriod
 
 from .models import Deliverable, Mitigation, Plan, Risk
@@ -39,10 +40,8 @@ class DeliverableUpdateForm(UpdateRuleMixin, forms.Form):
 
     period = PeriodField()
     status = forms.ChoiceField(choices=RagStatus.choices)
-    narrative = forms.CharField(
-        label="Progress narrative", widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    recovery_action = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    narrative = text.narrative_field(label="Progress narrative", required=False)
+    recovery_action = text.short_text_field(required=False)
     recovery_date = forms.DateField(widget=DATE_WIDGET, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -58,10 +57,8 @@ class PeriodRowForm(UpdateRuleMixin, forms.Form):
     deliverable = forms.IntegerField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(choices=RagStatus.choices)
-    narrative = forms.CharField(
-        label="Progress narrative", widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
-    recovery_action = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    narrative = text.narrative_field(label="Progress narrative", rows=2, required=False)
+    recovery_action = text.short_text_field(required=False)
     recovery_date = forms.DateField(widget=DATE_WIDGET, required=False)
 
     EDITABLE = ("status", "narrative", "recovery_action", "recovery_date")
@@ -109,7 +106,7 @@ class PeriodChoiceForm(forms.Form):
 class ActualForm(forms.Form):
     period = PeriodField()
     value = forms.DecimalField(max_digits=9, decimal_places=2, min_value=0)
-    note = forms.CharField(max_length=300, required=False)
+    note = text.one_line_field(required=False)
 
 
 class RiskForm(forms.ModelForm):
@@ -152,9 +149,7 @@ class RiskForm(forms.ModelForm):
 class RescoreForm(forms.Form):
     likelihood = forms.IntegerField(min_value=1, max_value=5, help_text="1 to 5")
     impact = forms.IntegerField(min_value=1, max_value=5, help_text="1 to 5")
-    note = forms.CharField(
-        label="Why the score changed", widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+    note = text.short_text_field(label="Why the score changed", required=False)
     review_date = forms.DateField(label="Next review date", widget=DATE_WIDGET, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -10,6 +10,15 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from lmns.models import Lmns, RagStatus, ReportingPeriod, Trust
+from lmns.text import (
+    NARRATIVE,
+    ONE_LINE,
+    SHORT_TEXT,
+    NarrativeField,
+    OneLineTextField,
+    ShortTextField,
+    text_lengths,
+)
 
 # Statuses that need a narrative and a recovery action with a date.
 EXCEPTION_STATUSES = (RagStatus.AT_RISK, RagStatus.OFF_TRACK)
@@ -27,7 +36,7 @@ class Plan(models.Model):
         related_name="plans",
         help_text="Only for a single trust's plan, such as a trust improvement plan.",
     )
-    title = models.CharField(max_length=200)
+    title = OneLineTextField()
     period_start = models.DateField()
     period_end = models.DateField()
 
@@ -39,6 +48,7 @@ class Plan(models.Model):
                 name="plan_period_ends_after_start",
                 violation_error_message="The plan's period must end after it starts.",
             ),
+            text_lengths("plan", title=ONE_LINE),
         ]
 
     def __str__(self) -> str:
@@ -52,14 +62,15 @@ class Workstream(models.Model):
     """A workstream or priority of a plan, with its senior responsible owner."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="workstreams")
-    name = models.CharField(max_length=200)
-    sro = models.CharField("senior responsible owner", max_length=200, blank=True)
+    name = OneLineTextField()
+    sro = OneLineTextField("senior responsible owner", blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["plan", "order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "name"], name="workstream_unique_in_plan"),
+            text_lengths("workstream", name=ONE_LINE, sro=ONE_LINE),
         ]
 
     def __str__(self) -> str:
@@ -90,12 +101,10 @@ class Deliverable(models.Model):
         Workstream, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliverables"
     )
     number = models.PositiveSmallIntegerField()
-    part = models.CharField(max_length=3, blank=True, help_text="A lettered part such as a.")
-    title = models.CharField(max_length=300)
-    text = models.TextField("full text", blank=True)
-    owner_name = models.CharField(
-        "owner", max_length=200, blank=True, help_text="A named person or role."
-    )
+    part = OneLineTextField(max_length=3, blank=True, help_text="A lettered part such as a.")
+    title = OneLineTextField()
+    text = NarrativeField("full text", blank=True)
+    owner_name = OneLineTextField("owner", blank=True, help_text="A named person or role.")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -133,6 +142,9 @@ class Deliverable(models.Model):
             models.UniqueConstraint(
                 fields=["plan", "number", "part"], name="deliverable_number_unique_in_plan"
             ),
+            text_lengths(
+                "deliverable", part=3, title=ONE_LINE, text=NARRATIVE, owner_name=ONE_LINE
+            ),
         ]
 
     def __str__(self) -> str:
@@ -157,8 +169,8 @@ class DeliverableUpdate(models.Model):
     deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="updates")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=RagStatus.choices)
-    narrative = models.TextField("progress narrative", blank=True)
-    recovery_action = models.TextField(blank=True)
+    narrative = NarrativeField("progress narrative", blank=True)
+    recovery_action = ShortTextField(blank=True)
     recovery_date = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -178,6 +190,7 @@ class DeliverableUpdate(models.Model):
                     "At risk and Off track need a narrative and a recovery action with a date."
                 ),
             ),
+            text_lengths("update", narrative=NARRATIVE, recovery_action=SHORT_TEXT),
         ]
 
     def __str__(self) -> str:
@@ -196,9 +209,14 @@ class Trajectory(models.Model):
     deliverable = models.OneToOneField(
         Deliverable, on_delete=models.CASCADE, related_name="trajectory"
     )
-    metric = models.CharField(max_length=200)
-    unit = models.CharField(max_length=30, default="%", help_text="For example % or women.")
-    data_source = models.CharField(max_length=200, blank=True)
+    metric = OneLineTextField()
+    unit = OneLineTextField(max_length=30, default="%", help_text="For example % or women.")
+    data_source = OneLineTextField(blank=True)
+
+    class Meta:
+        constraints = [
+            text_lengths("trajectory", metric=ONE_LINE, unit=30, data_source=ONE_LINE),
+        ]
 
     def __str__(self) -> str:
         return self.metric
@@ -211,15 +229,14 @@ class TrajectoryTarget(models.Model):
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="targets")
     due = models.DateField("by")
     value = models.DecimalField(max_digits=9, decimal_places=2)
-    qualifier = models.CharField(
+    qualifier = OneLineTextField(
         max_length=10, blank=True, help_text="For example > when the target is 'more than'."
     )
-    population = models.CharField(
-        max_length=200, blank=True, help_text="Leave empty for all women."
-    )
+    population = OneLineTextField(blank=True, help_text="Leave empty for all women.")
 
     class Meta:
         ordering = ["due", "pk"]
+        constraints = [text_lengths("trajectory_target", qualifier=10, population=ONE_LINE)]
 
     def __str__(self) -> str:
         return f"{self.qualifier}{self.value} by {self.due}"
@@ -231,7 +248,7 @@ class TrajectoryActual(models.Model):
     trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="actuals")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(max_digits=9, decimal_places=2)
-    note = models.CharField(max_length=300, blank=True)
+    note = OneLineTextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -243,6 +260,7 @@ class TrajectoryActual(models.Model):
             models.UniqueConstraint(
                 fields=["trajectory", "period"], name="trajectory_actual_once_per_period"
             ),
+            text_lengths("trajectory_actual", note=ONE_LINE),
         ]
 
     def __str__(self) -> str:
@@ -286,12 +304,12 @@ class Risk(models.Model):
     """A risk on an LMNS's register, scored likelihood × impact."""
 
     lmns = models.ForeignKey(Lmns, on_delete=models.PROTECT, related_name="risks")
-    title = models.CharField(max_length=200)
-    description = models.TextField()
-    cause = models.TextField(blank=True)
-    consequence = models.TextField(blank=True)
+    title = OneLineTextField()
+    description = NarrativeField()
+    cause = ShortTextField(blank=True)
+    consequence = ShortTextField(blank=True)
     deliverables = models.ManyToManyField(Deliverable, blank=True, related_name="risks")
-    owner_name = models.CharField("owner", max_length=200)
+    owner_name = OneLineTextField("owner")
     likelihood = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE, help_text="1 to 5")
     impact = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE, help_text="1 to 5")
     review_date = models.DateField()
@@ -313,6 +331,14 @@ class Risk(models.Model):
                 condition=Q(impact__gte=1, impact__lte=5),
                 name="risk_impact_1_5",
                 violation_error_message="Impact is from 1 to 5.",
+            ),
+            text_lengths(
+                "risk",
+                title=ONE_LINE,
+                description=NARRATIVE,
+                cause=SHORT_TEXT,
+                consequence=SHORT_TEXT,
+                owner_name=ONE_LINE,
             ),
         ]
 
@@ -342,7 +368,7 @@ class RiskScore(models.Model):
     likelihood = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE)
     impact = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE)
     scored_on = models.DateField(default=datetime.date.today)
-    note = models.TextField(blank=True)
+    note = ShortTextField(blank=True)
     scored_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -355,6 +381,7 @@ class RiskScore(models.Model):
                 condition=Q(likelihood__gte=1, likelihood__lte=5, impact__gte=1, impact__lte=5),
                 name="risk_score_1_5",
             ),
+            text_lengths("risk_score", note=SHORT_TEXT),
         ]
 
     def __str__(self) -> str:
@@ -369,13 +396,14 @@ class Mitigation(models.Model):
     """An action that reduces a risk, with its owner and status."""
 
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="mitigations")
-    action = models.TextField()
-    owner_name = models.CharField("owner", max_length=200)
+    action = ShortTextField()
+    owner_name = OneLineTextField("owner")
     status = models.CharField(max_length=20, choices=RagStatus.choices, default=RagStatus.ON_TRACK)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["risk", "pk"]
+        constraints = [text_lengths("mitigation", action=SHORT_TEXT, owner_name=ONE_LINE)]
 
     def __str__(self) -> str:
         return self.action[:80]

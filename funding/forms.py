@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from deliverables.models import Deliverable
+from lmns import text
 from lmns.models import Lmns
 
 from .models import AllocationStatus, BudgetLine, Category, FundingStream, SpendEntry
@@ -89,8 +90,8 @@ class AllocationChangeForm(forms.Form):
             (AllocationStatus.CONFIRMED, "Confirm (release a hold)"),
         ],
     )
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = text.short_text_field(
+        rows=3,
         help_text="For example the month-6 review's finding. Kept in the history.",
         error_messages={"required": "Give the reason for the change."},
     )
@@ -196,4 +197,4 @@ class SpendEntryForm(forms.ModelForm):
 
 class TransitionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = text.short_text_field(required=False)

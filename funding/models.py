@@ -13,6 +13,15 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from lmns.models import Lmns, ReportingPeriod, Trust
+from lmns.text import (
+    NARRATIVE,
+    ONE_LINE,
+    SHORT_TEXT,
+    NarrativeField,
+    OneLineTextField,
+    ShortTextField,
+    text_lengths,
+)
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"), "Amounts cannot be negative.")]
@@ -47,7 +56,7 @@ class FundingStream(models.Model):
         help_text="The calendar year the financial year starts in: 2018 for 2018/19.",
     )
     kind = models.CharField("line", max_length=10, choices=StreamKind.choices)
-    name = models.CharField(max_length=200, help_text="For example Transformation funding.")
+    name = OneLineTextField(help_text="For example Transformation funding.")
     amount = money_field("allocation")
     date_notified = models.DateField()
     status = models.CharField(
@@ -66,6 +75,7 @@ class FundingStream(models.Model):
             models.CheckConstraint(
                 condition=Q(amount__gte=0), name="funding_stream_amount_not_negative"
             ),
+            text_lengths("funding_stream", name=ONE_LINE),
         ]
 
     def __str__(self) -> str:
@@ -84,7 +94,7 @@ class AllocationChange(models.Model):
     new_amount = models.DecimalField(**MONEY)
     previous_status = models.CharField(max_length=20, choices=AllocationStatus.choices)
     new_status = models.CharField(max_length=20, choices=AllocationStatus.choices)
-    reason = models.TextField()
+    reason = ShortTextField()
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -94,6 +104,7 @@ class AllocationChange(models.Model):
         ordering = ["-changed_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="allocation_change_has_reason"),
+            text_lengths("allocation_change", reason=SHORT_TEXT),
         ]
 
     def __str__(self) -> str:
@@ -125,7 +136,7 @@ class BudgetLine(models.Model):
     """An approved line of the spending plan, serving one deliverable, held by a trust or the LMNS."""
 
     stream = models.ForeignKey(FundingStream, on_delete=models.PROTECT, related_name="lines")
-    title = models.CharField(max_length=200)
+    title = OneLineTextField()
     deliverable = models.ForeignKey(
         "deliverables.Deliverable", on_delete=models.PROTECT, related_name="budget_lines"
     )
@@ -184,6 +195,7 @@ class BudgetLine(models.Model):
                 & Q(profile_q4__gte=0),
                 name="budget_line_money_not_negative",
             ),
+            text_lengths("budget_line", title=ONE_LINE),
         ]
 
     def __str__(self) -> str:
@@ -254,10 +266,11 @@ class SpendReturnTransition(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True)
-    comment = models.TextField(blank=True)
+    comment = ShortTextField(blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
+        constraints = [text_lengths("spend_return_transition", comment=SHORT_TEXT)]
 
     def __str__(self) -> str:
         return f"{self.spend_return}: {self.from_status} → {self.to_status}"
@@ -273,7 +286,7 @@ class SpendEntry(models.Model):
     accruals = money_field("accruals", default=Decimal("0"))
     commitments = money_field("commitments", default=Decimal("0"))
     forecast_outturn = money_field("forecast outturn for the year")
-    narrative = models.TextField(
+    narrative = NarrativeField(
         blank=True, help_text="Why spend differs from profile, and what is being done."
     )
     version = models.PositiveIntegerField(default=1)
@@ -300,6 +313,7 @@ class SpendEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(quarter__gte=1, quarter__lte=4), name="spend_entry_quarter_1_4"
             ),
+            text_lengths("spend_entry", narrative=NARRATIVE),
         ]
 
     def __str__(self) -> str:

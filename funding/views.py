@@ -260,7 +260,18 @@ def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def return_detail(request: HttpRequest, pk: int, start_year: int, quarter: int) -> HttpResponse:
     access = get_access(request)
     lmns = get_readable_or_404(Lmns.objects.all(), access, "lmns:", pk=pk)
-    period = _period(start_year, quarter)
+    return _return_page(request, access, lmns, _period(start_year, quarter))
+
+
+def _return_page(
+    request: HttpRequest,
+    access: Access,
+    lmns: Lmns,
+    period: ReportingPeriod,
+    refused: TransitionForm | None = None,
+    action: str = "",
+) -> HttpResponse:
+    """The spend return page; ``refused`` is a step's form sent back with its errors."""
     spend_return = (
         lmns.spend_returns.filter(period=period)
         .select_related("period", "submitted_by", "signed_off_by")
@@ -288,6 +299,7 @@ def return_detail(request: HttpRequest, pk: int, start_year: int, quarter: int) 
         "missing": services.missing_lines(spend_return) if spend_return and wide else [],
         "history_url": history_url(spend_return) if spend_return and wide else "",
         "ReturnStatus": ReturnStatus,
+        "refused": {"action": action, "form": refused} if refused else None,
     }
     return render(request, "funding/return_detail.html", context)
 
@@ -347,15 +359,14 @@ def entry_edit(request: HttpRequest, line_pk: int, quarter: int) -> HttpResponse
 def return_transition(
     request: HttpRequest, pk: int, start_year: int, quarter: int, action: str
 ) -> HttpResponse:
-    _, lmns = _manage(request, pk)
+    access, lmns = _manage(request, pk)
     if action not in services.TRANSITIONS:
         raise Http404("No such step.")
     period = _period(start_year, quarter)
     form = TransitionForm(request.POST)
     target = reverse("funding:return_detail", args=[lmns.pk, start_year, quarter])
     if not form.is_valid():
-        messages.error(request, "The form was incomplete; reload the page and try again.")
-        return redirect(target)
+        return _return_page(request, access, lmns, period, refused=form, action=action)
     try:
         # One transaction: a refused step leaves no empty return behind.
         with transaction.atomic():

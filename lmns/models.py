@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from .text import ONE_LINE, OneLineTextField, text_lengths
+
 ods_code_validator = RegexValidator(
     regex=r"^[A-Z0-9]{3,5}$",
     message="An ODS code is 3 to 5 capital letters and digits, for example RX1.",
@@ -20,10 +22,11 @@ ods_code_validator = RegexValidator(
 class Region(models.Model):
     """An NHS England region, which holds a Regional Maternity Board."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = OneLineTextField(unique=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [text_lengths("region", name=ONE_LINE)]
 
     def __str__(self) -> str:
         return self.name
@@ -32,8 +35,8 @@ class Region(models.Model):
 class Lmns(models.Model):
     """A Local Maternity and Neonatal System: the partnership of one Integrated Care System."""
 
-    name = models.CharField(max_length=200, unique=True)
-    short_name = models.CharField(
+    name = OneLineTextField(unique=True)
+    short_name = OneLineTextField(
         max_length=30,
         unique=True,
         help_text="Used in file names, for example NottsLMNS.",
@@ -41,11 +44,12 @@ class Lmns(models.Model):
             RegexValidator(r"^[A-Za-z0-9-]+$", "Letters, digits and hyphens only, no spaces.")
         ],
     )
-    icb = models.CharField("Integrated Care Board", max_length=200)
+    icb = OneLineTextField("Integrated Care Board")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="lmnss")
 
     class Meta:
         ordering = ["name"]
+        constraints = [text_lengths("lmns", name=ONE_LINE, short_name=30, icb=ONE_LINE)]
         verbose_name = "LMNS"
         verbose_name_plural = "LMNSs"
 
@@ -59,9 +63,9 @@ class Lmns(models.Model):
 class Trust(models.Model):
     """An NHS provider trust, identified by its ODS code."""
 
-    name = models.CharField(max_length=200)
-    short_name = models.CharField(max_length=30)
-    ods_code = models.CharField(
+    name = OneLineTextField()
+    short_name = OneLineTextField(max_length=30)
+    ods_code = OneLineTextField(
         "ODS code", max_length=5, unique=True, validators=[ods_code_validator]
     )
     lmns = models.ForeignKey(Lmns, on_delete=models.PROTECT, related_name="trusts")
@@ -71,6 +75,7 @@ class Trust(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["lmns", "short_name"], name="trust_short_name_unique"),
+            text_lengths("trust", name=ONE_LINE, short_name=30, ods_code=5),
         ]
 
     def __str__(self) -> str:
@@ -100,7 +105,7 @@ class Site(models.Model):
     """A unit of a trust: a hospital's labour ward, birth centre or neonatal unit."""
 
     trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="sites")
-    name = models.CharField(max_length=200)
+    name = OneLineTextField()
     site_type = models.CharField(max_length=20, choices=SiteType.choices, blank=True)
     neonatal_level = models.CharField(max_length=10, choices=NicuLevel.choices, blank=True)
 
@@ -108,6 +113,7 @@ class Site(models.Model):
         ordering = ["trust__name", "name"]
         constraints = [
             models.UniqueConstraint(fields=["trust", "name"], name="site_name_unique_per_trust"),
+            text_lengths("site", name=ONE_LINE),
         ]
 
     def __str__(self) -> str:
