@@ -9,11 +9,12 @@ from django.utils.http import urlencode
 from lmns.access import Access, get_access, get_readable_or_404
 from lmns.menus import OrgLink, register_link
 from lmns.models import Lmns, Role, Trust
+from lmns.uploads import UploadError
 
 from . import selectors
 from .charts import trend_svg
 from .dashboard_forms import ComplianceImportForm, DashboardFilterForm, TrendFilterForm
-from .importer import ImportRejected, import_compliance
+from .importer import MAX_ROWS, import_compliance
 
 
 def register_links() -> None:
@@ -137,21 +138,22 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
         access.can_manage_lmns(lmns.pk),
         "Only the LMNS programme team can import compliance figures.",
     )
-    report = None
+    problems = []
     if request.method == "POST":
         form = ComplianceImportForm(request.POST, request.FILES)
         if form.is_valid():
             framework, period = form.cleaned_data["framework"], form.cleaned_data["period"]
             try:
                 done = import_compliance(
-                    form.cleaned_data["file"].read(),
+                    form.cleaned_data["file"],
                     lmns=lmns,
                     framework=framework,
                     period=period,
                     user=request.user,
+                    on_behalf_reason=form.cleaned_data["on_behalf_reason"],
                 )
-            except ImportRejected as rejected:
-                report = rejected.report
+            except UploadError as refused:
+                problems = refused.problems
             else:
                 trusts = len(done.rows)
                 messages.success(
@@ -167,5 +169,5 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 )
     else:
         form = ComplianceImportForm()
-    context = {"lmns": lmns, "form": form, "report": report}
+    context = {"lmns": lmns, "form": form, "problems": problems, "max_rows": MAX_ROWS}
     return render(request, "assurance/import.html", context)

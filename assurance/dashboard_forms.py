@@ -4,9 +4,11 @@ from pathlib import Path
 
 from django import forms
 
+from lmns import text
 from lmns.models import ReportingPeriod
+from lmns.uploads import UploadError, check_declared_size
 
-from .importer import MAX_BYTES
+from .importer import MAX_BYTES, ON_BEHALF_REASON_LIMIT
 from .models import Framework
 
 
@@ -58,14 +60,22 @@ class ComplianceImportForm(forms.Form):
         label="CSV file",
         help_text="A header row (trust, then section codes), then one row per trust. Up to 1 MB.",
     )
+    on_behalf_reason = text.FreeTextField(
+        max_length=ON_BEHALF_REASON_LIMIT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Only if a trust's return is still a draft: why you are entering its figures on "
+        "the trust's behalf",
+        help_text="A draft the trust has not submitted is not overwritten without a reason. "
+        "The reason is kept in the return's history.",
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in {".csv", ".txt"}:
             raise forms.ValidationError("Choose a .csv file (comma-separated values).")
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1_000_000:.1f} MB; the limit is "
-                f"{MAX_BYTES // 1_000_000} MB."
-            )
+        try:
+            check_declared_size(upload.size, MAX_BYTES)
+        except UploadError as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return upload

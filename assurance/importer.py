@@ -6,32 +6,41 @@ The file format (wide)::
     RX1,100,99,65,89,70,94,57,80
     SFH,100%,100,100,100,100,100,71,100
 
+* The file is read by the shared upload reader (``lmns.uploads``): at most 1 MB and
+  :data:`MAX_ROWS` trusts, UTF-8 (with or without a byte order mark), each cell one line of text.
 * The header row is required: the first column names the trust, every other column is a
-  section code of the chosen framework (any order, any subset; upper or lower case).
+  section code of the chosen framework (any order, any subset; upper or lower case). A file with
+  a header and no trust rows is refused: there was nothing to import.
 * A trust is given by its ODS code or its short name, and must belong to the chosen LMNS.
 * A figure is a number from 0 to 100, optionally with a % sign; an empty cell means the
   section is not rated.
 * A trust whose return for the quarter is already submitted, under review or assured is
   refused: a signed-off or in-progress return is never silently overwritten.
+* A trust whose return is a draft it has never submitted is refused too, unless the programme
+  team enters the figures on the trust's behalf and says why (``on_behalf_reason``): the import
+  must not bypass the trust's own sign-off without a record of it. A return sent back to the
+  trust (it was submitted once) and a trust with no return yet are imported as before.
 
 Every row is checked first and the whole file is rejected if any row is wrong, with the reason
 for each; otherwise everything is written in one transaction. Imported figures make the trust's
-return assured, with a transition "Imported from CSV by …", and its section ratings
-(derived = agreed = the figure).
+return assured, with a transition "Imported from CSV by …" (or, for a draft, the reason it was
+entered on the trust's behalf), and its section ratings (derived = agreed = the figure).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
+from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lmns.models import Lmns, ReportingPeriod, Trust
+from lmns.text import SHORT_TEXT
+from lmns.uploads import Table, UploadError, read_table
 
 from .models import (
     Answer,
@@ -47,14 +56,9 @@ MAX_BYTES = 1_000_000
 MAX_ROWS = 500
 PROTECTED_STATUSES = (ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW, ReturnStatus.ASSURED)
 OVERWRITABLE_STATUSES = (ReturnStatus.DRAFT, ReturnStatus.RETURNED)
-
-
-class ImportRejected(Exception):
-    """The file was refused; ``report`` lists every reason."""
-
-    def __init__(self, report: ImportReport):
-        super().__init__("; ".join(str(e) for e in report.errors))
-        self.report = report
+ON_BEHALF = "Imported from CSV on the trust's behalf: "
+# The reason is kept in the transition's comment after ON_BEHALF, within a comment's limit.
+ON_BEHALF_REASON_LIMIT = SHORT_TEXT - len(ON_BEHALF)
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"Line {self.line}: {self.message}" if self.line else self.message
+        return f"Row {self.line}: {self.message}" if self.line else self.message
 
 
 @dataclass
@@ -71,6 +75,7 @@ class ParsedRow:
     line: int
     trust: Trust
     figures: dict[str, Decimal]  # section code -> per cent
+    on_behalf: bool = False  # the trust's never-submitted draft is completed for it
 
 
 @dataclass
@@ -87,18 +92,8 @@ class ImportReport:
     def reject(self, line: int, message: str) -> None:
         self.errors.append(RowError(line, message))
 
-
-def decode(raw: bytes) -> str:
-    """The file's text; a UTF-8 byte order mark (as Excel writes) is dropped."""
-    if len(raw) > MAX_BYTES:
-        raise UnicodeError(f"The file is larger than {MAX_BYTES // 1000:,} kB.")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return raw.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise UnicodeError("The file is not text; save it as CSV (UTF-8).") from exc
+    def refusal(self) -> UploadError:
+        return UploadError(str(error) for error in self.errors)
 
 
 def parse_percent(text: str) -> Decimal:
@@ -117,30 +112,28 @@ def parse_percent(text: str) -> Decimal:
     return value
 
 
-def parse(text: str, lmns: Lmns, framework: Framework, period: ReportingPeriod) -> ImportReport:
+def parse(
+    table: Table,
+    lmns: Lmns,
+    framework: Framework,
+    period: ReportingPeriod,
+    *,
+    on_behalf_reason: str = "",
+) -> ImportReport:
     """Check every row of the file; nothing is written. Fixed queries (trusts, sections, returns)."""
     report = ImportReport()
-    lines = list(csv.reader(io.StringIO(text)))
-    numbered = [(n, row) for n, row in enumerate(lines, start=1) if any(c.strip() for c in row)]
-    if not numbered:
-        report.reject(0, "The file is empty.")
-        return report
-    if len(numbered) > MAX_ROWS + 1:
-        report.reject(0, f"The file has more than {MAX_ROWS} rows.")
-        return report
-
-    header_line, header = numbered[0]
+    header_line, header = table.header_row, table.header
     sections = {s.code.upper(): s.code for s in framework.sections.all()}
     columns: list[str | None] = []
     for cell in header[1:]:
-        code = cell.strip().upper()
+        code = cell.upper()
         if not code:
             columns.append(None)
             continue
         if code not in sections:
             report.reject(
                 header_line,
-                f"unknown section “{cell.strip()}” for {framework.short_name} "
+                f"unknown section “{cell}” for {framework.short_name} "
                 f"(expected one of {', '.join(sections.values())})",
             )
         elif sections[code] in columns:
@@ -151,7 +144,7 @@ def parse(text: str, lmns: Lmns, framework: Framework, period: ReportingPeriod) 
     if report.errors:
         return report
 
-    given = [row[0].strip() for _, row in numbered[1:] if row and row[0].strip()]
+    given = [row.get(0) for row in table.rows if row.get(0)]
     candidates = Trust.objects.filter(
         Q(lmns=lmns) | Q(ods_code__in=[g.upper() for g in given]) | Q(short_name__in=given)
     )
@@ -167,8 +160,8 @@ def parse(text: str, lmns: Lmns, framework: Framework, period: ReportingPeriod) 
     )
 
     seen: dict[int, int] = {}
-    for line, row in numbered[1:]:
-        key = row[0].strip() if row else ""
+    for row in table.rows:
+        line, key, figure_cells = row.number, row.get(0), row.cells[1:]
         if not key:
             report.reject(line, "the first column (trust) is empty")
             continue
@@ -180,9 +173,7 @@ def parse(text: str, lmns: Lmns, framework: Framework, period: ReportingPeriod) 
             report.reject(line, f"{trust.short_name} ({trust.ods_code}) is not a trust of {lmns}")
             continue
         if trust.pk in seen:
-            report.reject(
-                line, f"{trust.short_name} appears again (first on line {seen[trust.pk]})"
-            )
+            report.reject(line, f"{trust.short_name} appears again (first on row {seen[trust.pk]})")
             continue
         seen[trust.pk] = line
         status = existing.get(trust.pk)
@@ -193,13 +184,23 @@ def parse(text: str, lmns: Lmns, framework: Framework, period: ReportingPeriod) 
                 f"{ReturnStatus(status).label.lower()}; it is not overwritten",
             )
             continue
-        if len(row) - 1 > len(columns):
-            report.reject(line, f"{len(row) - 1} figures but only {len(columns)} section columns")
+        if status == ReturnStatus.DRAFT and not on_behalf_reason:
+            report.reject(
+                line,
+                f"{trust.short_name}'s {period} return is a draft the trust has not submitted; "
+                "it is not overwritten unless you enter the figures on the trust's behalf and "
+                "give the reason",
+            )
+            continue
+        if len(figure_cells) > len(columns):
+            report.reject(
+                line, f"{len(figure_cells)} figures but only {len(columns)} section columns"
+            )
             continue
         figures: dict[str, Decimal] = {}
         problems = []
-        for code, cell in zip(columns, row[1:], strict=False):
-            if code is None or not cell.strip():
+        for code, cell in zip(columns, figure_cells, strict=False):
+            if code is None or not cell:
                 continue
             try:
                 figures[code] = parse_percent(cell)
@@ -211,41 +212,52 @@ def parse(text: str, lmns: Lmns, framework: Framework, period: ReportingPeriod) 
         if not figures:
             report.reject(line, f"{trust.short_name} has no figures")
             continue
-        report.rows.append(ParsedRow(line, trust, figures))
+        report.rows.append(ParsedRow(line, trust, figures, on_behalf=status == ReturnStatus.DRAFT))
     return report
 
 
 def import_compliance(
-    raw: bytes | str,
+    source: File | Path,
     *,
     lmns: Lmns,
     framework: Framework,
     period: ReportingPeriod,
     user,
+    on_behalf_reason: str = "",
 ) -> ImportReport:
-    """Validate the whole file, then write it all in one transaction, or raise ImportRejected."""
-    try:
-        text = raw if isinstance(raw, str) else decode(raw)
-    except UnicodeError as exc:
-        report = ImportReport()
-        report.reject(0, str(exc))
-        raise ImportRejected(report) from exc
-    report = parse(text, lmns, framework, period)
+    """Validate the whole file, then write it all in one transaction, or raise UploadError.
+
+    ``on_behalf_reason`` (at most :data:`ON_BEHALF_REASON_LIMIT` characters) allows drafts the
+    trusts have not submitted to be completed on their behalf; it is kept in each such
+    return's transition.
+    """
+    on_behalf_reason = on_behalf_reason.strip()
+    if len(on_behalf_reason) > ON_BEHALF_REASON_LIMIT:
+        raise UploadError(
+            f"The reason is {len(on_behalf_reason):,} characters long; the limit is "
+            f"{ON_BEHALF_REASON_LIMIT:,}."
+        )
+    table = read_table(source, max_rows=MAX_ROWS, max_bytes=MAX_BYTES, kinds=("csv",))
+    report = parse(table, lmns, framework, period, on_behalf_reason=on_behalf_reason)
     if not report.ok:
-        raise ImportRejected(report)
+        raise report.refusal()
     who = (user.get_full_name() or user.username) if user else "the system"
+    comments = {
+        False: f"Imported from CSV by {who}",
+        True: f"{ON_BEHALF}{on_behalf_reason}",
+    }
     with transaction.atomic():
-        _write(report, framework, period, user, f"Imported from CSV by {who}")
+        _write(report, framework, period, user, comments)
         if report.errors:
             # A return moved on while the file was being checked: refuse the whole file.
             transaction.set_rollback(True)
             report.created = report.updated = 0
     if report.errors:
-        raise ImportRejected(report)
+        raise report.refusal()
     return report
 
 
-def _write(report: ImportReport, framework, period, user, comment: str) -> None:
+def _write(report: ImportReport, framework, period, user, comments: dict[bool, str]) -> None:
     """Write every checked row with bulk statements: the query count does not grow per trust.
 
     Existing returns are locked and moved to Assured with one conditional UPDATE (the shared
@@ -261,12 +273,16 @@ def _write(report: ImportReport, framework, period, user, comment: str) -> None:
     }
     for row in report.rows:
         found = existing.get(row.trust.pk)
-        if found is not None and found.status not in OVERWRITABLE_STATUSES:
+        if found is None:
+            continue
+        if found.status not in OVERWRITABLE_STATUSES:
             report.reject(
                 row.line,
                 f"{row.trust.short_name}'s {period} return is already "
                 f"{found.get_status_display().lower()}; it is not overwritten",
             )
+        elif (found.status == ReturnStatus.DRAFT) != row.on_behalf:
+            report.reject(0, "A return changed while the file was being imported; try again.")
     if report.errors:
         return
     from_status = {trust_id: r.status for trust_id, r in existing.items()}
@@ -322,7 +338,7 @@ def _write(report: ImportReport, framework, period, user, comment: str) -> None:
             from_status=from_status.get(row.trust.pk, ReturnStatus.DRAFT),
             to_status=ReturnStatus.ASSURED,
             by=user,
-            comment=comment,
+            comment=comments[row.on_behalf],
         )
         for row in report.rows
     )
@@ -333,7 +349,7 @@ def _write(report: ImportReport, framework, period, user, comment: str) -> None:
     sections = list(framework.sections.all())
     to_create, to_update = [], []
     for row in report.rows:
-        quarterly_return = returns[row.trust.pk]
+        quarterly_return, comment = returns[row.trust.pk], comments[row.on_behalf]
         for section in sections:
             figure = row.figures.get(section.code)
             rating = current.get((quarterly_return.pk, section.pk))

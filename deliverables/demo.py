@@ -167,7 +167,7 @@ def load_norfolk_and_waveney() -> int:
     september = _period(2022, 2)
     team = _user("nw-team")
     if not plan.deliverables.filter(updates__period=september).exists():
-        rows = importing.parse(SEED_001.read_bytes(), SEED_001.name)
+        rows = importing.parse(SEED_001).rows
         mapping = {importing.normalise(w): s for w, s in SEED_001_MAPPING.items()}
         importing.import_rows(plan, september, rows, mapping, team)
         nnuh = lmns.trusts.filter(short_name="NNUH").first()

@@ -1,5 +1,10 @@
 """Import a plan's deliverables and their statuses from CSV or XLSX.
 
+The file is read by the shared upload reader (``lmns.uploads``): at most 5 MB and
+:data:`MAX_ROWS` rows, UTF-8 CSV or an .xlsx workbook, each cell within the limit of the field
+it fills (:data:`COLUMN_LIMITS`) and free of control characters. Every problem is an
+:class:`lmns.uploads.UploadError`.
+
 Plans report progress in their own words. Known words map to the status vocabulary
 (:data:`KNOWN_WORDS`); any other word is asked about, never guessed. "Delayed" maps to At risk:
 a delay is a threat to delivery that the owner is recovering, not yet a failure (Off track).
@@ -7,15 +12,17 @@ a delay is a threat to delivery that the owner is recovering, not yet a failure 
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
+from django.core.files import File
 from django.db import transaction
 
-from lmns.models import RagStatus, ReportingPeriod
+from lmns.models import ImportPreview, RagStatus, ReportingPeriod
+from lmns.text import NARRATIVE, ONE_LINE, SHORT_TEXT
+from lmns.uploads import Table, UploadError, read_table, take_preview
 
 from .models import EXCEPTION_STATUSES, Deliverable, Plan, Workstream
 from .services import UpdateInput, check_update_rule, record_updates
@@ -34,10 +41,18 @@ REQUIRED_COLUMNS = ("number", "title", "text", "status", "narrative")
 OPTIONAL_COLUMNS = ("recovery_action", "recovery_date", "due_date", "workstream")
 NUMBER_RE = re.compile(r"^\s*(\d{1,4})\s*([a-zA-Z]{0,3})\s*\)?\s*$")
 MAX_ROWS = 1000
-
-
-class ImportFileError(ValueError):
-    """The file cannot be imported; the message lists every problem found."""
+# The length limit of the field each column fills; other columns are not read.
+COLUMN_LIMITS = {
+    "number": ONE_LINE,
+    "title": ONE_LINE,
+    "text": NARRATIVE,
+    "status": ONE_LINE,
+    "narrative": NARRATIVE,
+    "recovery_action": SHORT_TEXT,
+    "recovery_date": ONE_LINE,
+    "due_date": ONE_LINE,
+    "workstream": ONE_LINE,
+}
 
 
 @dataclass
@@ -75,54 +90,40 @@ def _parse_date(value: str) -> datetime.date | None:
     raise ValueError(f"“{value}” is not a date (use 2023-03-31 or 31/03/2023)")
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+def column_name(header: str) -> str:
+    """A header cell as a column name: "Recovery action" → recovery_action."""
+    return normalise(header).replace(" ", "_")
 
 
-def _table(content: bytes, filename: str) -> list[list[str]]:
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+@dataclass
+class ParsedFile:
+    """A checked file: its name and SHA-256 (kept with its preview) and its rows."""
 
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise ImportFileError(f"The Excel file could not be read: {exc}") from exc
-        sheet = workbook.worksheets[0]
-        return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252", errors="replace")
-    return [[_cell(v) for v in row] for row in csv.reader(io.StringIO(text))]
+    name: str
+    sha256: str
+    rows: list[ImportRow]
 
 
-def parse(content: bytes, filename: str) -> list[ImportRow]:
-    """Read the file into rows; raise ImportFileError listing every problem."""
-    table = [row for row in _table(content, filename) if any(cell for cell in row)]
-    if not table:
-        raise ImportFileError("The file is empty.")
-    header = [normalise(h).replace(" ", "_") for h in table[0]]
+def parse(source: File | Path) -> ParsedFile:
+    """Read the file into rows; raise UploadError listing every problem."""
+    table = read_table(
+        source, max_rows=MAX_ROWS, limit_for=lambda h: COLUMN_LIMITS.get(column_name(h))
+    )
+    return ParsedFile(table.name, table.sha256, parse_table(table))
+
+
+def parse_table(table: Table) -> list[ImportRow]:
+    header = [column_name(h) for h in table.header]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise ImportFileError(
-            f"The first row must name the columns; missing: {', '.join(missing)}."
-        )
-    if len(table) - 1 > MAX_ROWS:
-        raise ImportFileError(f"At most {MAX_ROWS} rows can be imported at once.")
+        raise UploadError(f"The first row must name the columns; missing: {', '.join(missing)}.")
     index = {
         name: header.index(name) for name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if name in header
     }
     rows, problems, seen = [], [], set()
-    for line, raw in enumerate(table[1:], start=2):
-        values = {name: (raw[i] if i < len(raw) else "") for name, i in index.items()}
+    for raw in table.rows:
+        line = raw.number
+        values = {name: raw.get(i) for name, i in index.items()}
         match = NUMBER_RE.match(values["number"])
         if not match:
             problems.append(
@@ -145,23 +146,23 @@ def parse(content: bytes, filename: str) -> list[ImportRow]:
                 line=line,
                 number=number,
                 part=part,
-                title=values["title"][:300],
+                title=values["title"],
                 text=values["text"],
                 word=" ".join(values["status"].split()),
                 narrative=values["narrative"],
                 recovery_action=values.get("recovery_action", ""),
                 recovery_date=values.get("recovery_date", ""),
                 due_date=values.get("due_date", ""),
-                workstream=values.get("workstream", "")[:200],
+                workstream=values.get("workstream", ""),
             )
         )
     if problems:
-        raise ImportFileError(" ".join(problems))
+        raise UploadError(problems)
     return rows
 
 
 def rows_to_data(rows: list[ImportRow]) -> list[dict]:
-    """JSON-serialisable rows, to keep in the session between preview and confirm."""
+    """JSON-serialisable rows, kept with the import preview between upload and confirm."""
     return [asdict(row) for row in rows]
 
 
@@ -177,11 +178,9 @@ def parse_mapping_options(options: list[str]) -> dict[str, str]:
         word, sep, status = option.rpartition("=")
         status = status.strip()
         if not sep or not word.strip():
-            raise ImportFileError(f"“{option}” should look like WORD=STATUS.")
+            raise ValueError(f"“{option}” should look like WORD=STATUS.")
         if status not in valid:
-            raise ImportFileError(
-                f"“{status}” is not a status; use one of: {', '.join(sorted(valid))}."
-            )
+            raise ValueError(f"“{status}” is not a status; use one of: {', '.join(sorted(valid))}.")
         mapping[normalise(word)] = status
     return mapping
 
@@ -245,10 +244,10 @@ def import_rows(
     """Create or update the plan's deliverables and record each row's status: all or nothing."""
     statuses, unmapped = resolve(rows, mapping)
     if unmapped:
-        raise ImportFileError("Choose a status for: " + "; ".join(f"“{w}”" for w in unmapped))
+        raise UploadError("Choose a status for: " + "; ".join(f"“{w}”" for w in unmapped))
     problems = rule_problems(rows, statuses)
     if problems:
-        raise ImportFileError(" ".join(problems))
+        raise UploadError(problems)
     existing = {(d.number, d.part): d for d in plan.deliverables.all()}
     workstreams = {w.name: w for w in plan.workstreams.all()}
     created = 0
@@ -288,3 +287,15 @@ def import_rows(
         )
     record_updates(updates, period, by)
     return {"rows": len(rows), "created": created, "updated": len(rows) - created}
+
+
+@transaction.atomic
+def import_preview(
+    preview: ImportPreview, *, plan: Plan, period: ReportingPeriod, mapping: dict[str, str], user
+) -> dict[str, int]:
+    """Import a preview's rows, once: confirming the same preview again imports nothing."""
+    if not take_preview(preview):
+        raise UploadError(
+            "This file has been imported already, or its check expired: upload it again."
+        )
+    return import_rows(plan, period, rows_from_data(preview.rows), mapping, user)

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
+from lmns import uploads
 from lmns.access import Access, get_access, get_readable_or_404
 from lmns.audit import history_url
 from lmns.exports import csv_cell, text_not_formulas
@@ -45,7 +46,10 @@ from .forms import (
 from .models import Mitigation, Plan, Risk
 from .tables import DeliverableTable
 
-IMPORT_SESSION_KEY = "deliverables-import-{}"
+
+def _import_purpose(plan: Plan) -> str:
+    """What an import preview of this plan is for (see lmns.models.ImportPreview)."""
+    return f"deliverables.plan:{plan.pk}"
 
 
 def _can_change_plan(access: Access, plan: Plan) -> bool:
@@ -373,17 +377,19 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
             try:
-                rows = importing.parse(upload.read(), upload.name)
-            except importing.ImportFileError as exc:
-                form.add_error("file", str(exc))
+                parsed = importing.parse(form.cleaned_data["file"])
+            except uploads.UploadError as exc:
+                form.add_error("file", exc.problems)
             else:
-                request.session[IMPORT_SESSION_KEY.format(plan.pk)] = {
-                    "rows": importing.rows_to_data(rows),
-                    "period": form.cleaned_data["period"].pk,
-                    "filename": upload.name,
-                }
+                uploads.keep_preview(
+                    user=request.user,
+                    purpose=_import_purpose(plan),
+                    file_name=parsed.name,
+                    sha256=parsed.sha256,
+                    rows=importing.rows_to_data(parsed.rows),
+                    options={"period": form.cleaned_data["period"].pk},
+                )
                 return redirect("deliverables:import_preview", plan.pk)
     else:
         form = ImportUploadForm(initial={"period": selectors.default_period()})
@@ -391,15 +397,22 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show how each row's word maps to a status, ask about unknown words, then import."""
+    """Show how each row's word maps to a status, ask about unknown words, then import.
+
+    The preview is the person's own (``lmns.models.ImportPreview``), kept for an hour.
+    """
     _, plan = _changeable_plan(request, pk)
-    key = IMPORT_SESSION_KEY.format(plan.pk)
-    stored = request.session.get(key)
-    if not stored:
-        messages.info(request, "Upload a file to import first.")
+    preview = uploads.owned_preview(user=request.user, purpose=_import_purpose(plan))
+    if preview is None or uploads.is_expired(preview):
+        messages.info(
+            request,
+            "Upload a file to import first."
+            if preview is None
+            else "The check of your file expired an hour after you uploaded it: upload it again.",
+        )
         return redirect("deliverables:import_upload", plan.pk)
-    rows = importing.rows_from_data(stored["rows"])
-    period = get_object_or_404(selectors.periods_for_choice(), pk=stored["period"])
+    rows = importing.rows_from_data(preview.rows)
+    period = get_object_or_404(selectors.periods_for_choice(), pk=preview.options["period"])
     _, unmapped = importing.resolve(rows, {})
     form = MappingForm(request.POST if request.method == "POST" else None, words=unmapped)
     mapping: dict[str, str] = {}
@@ -407,11 +420,12 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         mapping = {importing.normalise(w): s for w, s in form.mapping().items()}
         try:
-            result = importing.import_rows(plan, period, rows, mapping, request.user)
-        except importing.ImportFileError as exc:
+            result = importing.import_preview(
+                preview, plan=plan, period=period, mapping=mapping, user=request.user
+            )
+        except uploads.UploadError as exc:
             error = str(exc)
         else:
-            del request.session[key]
             messages.success(
                 request,
                 f"Imported {result['rows']} rows for {period}: {result['created']} new "
@@ -423,7 +437,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "words": importing.word_summary(rows, mapping),
         "plan": plan,
         "period": period,
-        "filename": stored["filename"],
+        "preview": preview,
         "rows": [(row, statuses.get(row.line)) for row in rows],
         "form": form,
         "problems": importing.rule_problems(rows, statuses),

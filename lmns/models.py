@@ -2,9 +2,11 @@
 
 import datetime
 import re
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -279,3 +281,34 @@ RAG_COLOURS = {
     RagStatus.OFF_TRACK: "red",
     RagStatus.COMPLETE: "blue",
 }
+
+
+class ImportPreview(models.Model):
+    """A checked upload waiting for its owner to confirm it: the rows as parsed, kept an hour.
+
+    Kept in the database, not in the session (which every later request of the person would
+    carry) nor the cache (which gunicorn's workers do not share). Only the person who uploaded
+    the file can confirm it; an expired preview is refused, and ``purge_import_previews`` (run
+    daily) deletes the expired ones. ``purpose`` says what the rows are for, in the importing
+    app's words (for example ``deliverables.plan:12``).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_previews"
+    )
+    purpose = models.CharField(max_length=100)
+    file_name = OneLineTextField(max_length=255)
+    file_sha256 = models.CharField("file SHA-256", max_length=64)
+    rows = models.JSONField(encoder=DjangoJSONEncoder)
+    options = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "purpose"], name="import_preview_owner")]
+        constraints = [text_lengths("import_preview", file_name=255)]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.purpose})"

@@ -56,6 +56,8 @@ NO_HISTORY = {
     "deliverables.RiskScore": APPEND_ONLY + " (each re-score of a risk)",
     "funding.AllocationChange": APPEND_ONLY + " (each hold or adjustment, with its reason)",
     "funding.SpendReturnTransition": APPEND_ONLY + " (who moved a spend return, when, why)",
+    "lmns.ImportPreview": "a checked upload kept for an hour until its owner confirms it; what "
+    "the import then writes keeps its history",
     "boardpack.BoardPack": "an issued pack is a frozen snapshot that cannot change or be "
     "deleted; a new issue is a new row",
 }
@@ -69,6 +71,8 @@ ADMIN_MAY_DELETE = {
 # Code that may call .delete(), and why it does not touch the audit trail.
 REVIEWED_DELETES = {
     "lmns/backup.py": "restore replaces migrations' reference data in an otherwise empty database",
+    "lmns/uploads.py": "import previews: replaced by a newer upload, used up by their import, "
+    "purged once expired; no record of the audit trail",
 }
 
 

@@ -100,10 +100,20 @@ def _csv(rows: str):
 
 
 def _import(w) -> Target:
+    # NUH's return is a draft it has not submitted: the figures are entered on its behalf, and
+    # the reason shows in the return's history.
+    draft = QuarterlyReturnFactory(
+        trust=w.trust, period=w.period, framework=_interim(), status=ReturnStatus.DRAFT
+    )
     return Target(
         url=reverse("assurance:import_compliance", args=[w.lmns.pk]),
-        data={"framework": _interim().pk, "period": w.period.pk, "file": _csv("RX1,100,99")},
-        show_url=reverse("assurance:dashboard", args=[w.lmns.pk]),
+        data={
+            "framework": _interim().pk,
+            "period": w.period.pk,
+            "file": _csv("RX1,100,99"),
+            "on_behalf_reason": "Figures agreed at the LMNS board",
+        },
+        show_url=reverse("assurance:return_detail", args=[draft.pk]),
         # Another LMNS's trust inside the file, and another LMNS's import page.
         foreign={"file": _csv("RGP,100,99")},
         foreign_url=reverse("assurance:import_compliance", args=[w.other_lmns.pk]),

@@ -8,21 +8,27 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from assurance.importer import ImportRejected, import_compliance
+from assurance.importer import import_compliance
 from assurance.models import QuarterlyReturn, ReturnStatus, SectionRating, Transition
 from assurance.tests.dashboard_factories import ockenden_interim, rated_return
+from lmns.uploads import UploadError
 
 HEADER = "trust,IEA1,IEA2,IEA3,IEA4,IEA5,IEA6,IEA7,WF\n"
 SEED_000 = HEADER + "RX1,100,99,65,89,70,94,57,80\nSFH,100%,100,100,100,100,100,71,100\n"
 
 
-def _import(world, text, user=None):
+def _csv(text: str | bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile("figures.csv", text.encode() if isinstance(text, str) else text)
+
+
+def _import(world, text, user=None, reason=""):
     return import_compliance(
-        text.encode(),
+        _csv(text),
         lmns=world.lmns,
         framework=ockenden_interim(),
         period=world.period,
         user=user or world.users["team"],
+        on_behalf_reason=reason,
     )
 
 
@@ -36,13 +42,13 @@ def _agreed(trust, period):
 
 
 def _errors(world, text) -> list[str]:
-    with pytest.raises(ImportRejected) as caught:
+    with pytest.raises(UploadError) as caught:
         _import(world, text)
     assert (
         QuarterlyReturn.objects.count() == 0
         or not SectionRating.objects.filter(change_reason__startswith="Imported").exists()
     )
-    return [str(e) for e in caught.value.report.errors]
+    return caught.value.problems
 
 
 def test_a_good_file_creates_assured_returns_with_its_figures(world):
@@ -61,17 +67,53 @@ def test_a_good_file_creates_assured_returns_with_its_figures(world):
     assert step.comment.startswith("Imported from CSV by")
 
 
-def test_a_draft_is_completed_and_assured(world):
+def test_a_trusts_unsubmitted_draft_is_not_overwritten_without_a_reason(world):
     draft = rated_return(world.trust, world.period, {"IEA1": 10}, status=ReturnStatus.DRAFT)
 
-    report = _import(world, HEADER + "NUH,100,99,65,89,70,94,57,80\n")
+    errors = _errors(world, HEADER + "NUH,100,99,65,89,70,94,57,80\n")
+
+    assert errors == [
+        "Row 2: NUH's 2022/23 Q1 return is a draft the trust has not submitted; it is not "
+        "overwritten unless you enter the figures on the trust's behalf and give the reason"
+    ]
+    draft.refresh_from_db()
+    assert draft.status == ReturnStatus.DRAFT and draft.version == 1
+    assert _agreed(world.trust, world.period)["IEA1"] == Decimal("10")
+
+
+def test_a_draft_is_completed_on_the_trusts_behalf_with_the_reason_recorded(world):
+    draft = rated_return(world.trust, world.period, {"IEA1": 10}, status=ReturnStatus.DRAFT)
+    reason = "Figures agreed at the LMNS board on 12 July; NUH's lead is on leave."
+
+    report = _import(world, HEADER + "NUH,100,99,65,89,70,94,57,80\n", reason=reason)
 
     draft.refresh_from_db()
     assert (report.created, report.updated) == (0, 1)
     assert draft.status == ReturnStatus.ASSURED and draft.version == 2
     assert _agreed(world.trust, world.period)["IEA1"] == Decimal("100")
-    assert draft.transitions.get().from_status == ReturnStatus.DRAFT
+    step = draft.transitions.get()
+    assert step.from_status == ReturnStatus.DRAFT and step.by == world.users["team"]
+    assert step.comment == f"Imported from CSV on the trust's behalf: {reason}"
     assert draft.history.first().status == ReturnStatus.ASSURED
+
+
+def test_a_return_sent_back_to_the_trust_was_submitted_so_it_is_completed(world):
+    returned = rated_return(world.trust, world.period, {"IEA1": 10}, status=ReturnStatus.RETURNED)
+
+    _import(world, HEADER + "NUH,100\n")
+
+    returned.refresh_from_db()
+    assert returned.status == ReturnStatus.ASSURED
+    assert returned.transitions.get().comment.startswith("Imported from CSV by")
+
+
+def test_a_header_only_file_says_there_was_nothing_to_import(world):
+    errors = _errors(world, HEADER)
+
+    assert errors == [
+        "The file has only its header row, with no rows under it: there was nothing to import."
+    ]
+    assert not QuarterlyReturn.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -92,26 +134,26 @@ def test_each_bad_row_is_reported_and_nothing_is_imported(world, row, reason):
 
     errors = _errors(world, text)
 
-    assert len(errors) == 1 and errors[0].startswith("Line 3:") and reason in errors[0]
+    assert len(errors) == 1 and errors[0].startswith("Row 3:") and reason in errors[0]
     assert not QuarterlyReturn.objects.exists()
 
 
 def test_an_unknown_section_column_is_reported(world):
     errors = _errors(world, "trust,IEA1,IEA99\nRX1,50,60\n")
     assert errors == [
-        "Line 1: unknown section “IEA99” for Ockenden interim "
+        "Row 1: unknown section “IEA99” for Ockenden interim "
         "(expected one of IEA1, IEA2, IEA3, IEA4, IEA5, IEA6, IEA7, WF)"
     ]
 
 
 def test_a_duplicate_trust_row_is_reported(world):
     errors = _errors(world, "trust,IEA1\nRX1,50\nnuh,60\n")
-    assert errors == ["Line 3: NUH appears again (first on line 2)"]
+    assert errors == ["Row 3: NUH appears again (first on row 2)"]
 
 
 def test_every_problem_is_listed_at_once(world):
     errors = _errors(world, "trust,IEA1,IEA2\nRX1,50,x\nQQQ,1,2\nRK5,101,20\n")
-    assert [e.split(":")[0] for e in errors] == ["Line 2", "Line 3", "Line 4"]
+    assert [e.split(":")[0] for e in errors] == ["Row 2", "Row 3", "Row 4"]
 
 
 def test_a_submitted_return_is_never_overwritten(world):
@@ -119,7 +161,7 @@ def test_a_submitted_return_is_never_overwritten(world):
 
     errors = _errors(world, "trust,IEA1\nRK5,90\nRX1,100\n")
 
-    assert errors == ["Line 3: NUH's 2022/23 Q1 return is already submitted; it is not overwritten"]
+    assert errors == ["Row 3: NUH's 2022/23 Q1 return is already submitted; it is not overwritten"]
     submitted.refresh_from_db()
     assert submitted.status == ReturnStatus.SUBMITTED
     assert _agreed(world.trust, world.period) == {"IEA1": Decimal("40")}
@@ -145,7 +187,7 @@ def test_nothing_is_half_imported_when_a_late_row_fails_to_write(world, monkeypa
         return report
 
     monkeypatch.setattr(importer, "parse", parse_then_someone_submits)
-    with pytest.raises(ImportRejected) as caught:
+    with pytest.raises(UploadError) as caught:
         _import(world, SEED_000)
 
     assert "SFH's 2022/23 Q1 return is already submitted" in str(caught.value)
@@ -156,20 +198,20 @@ def test_nothing_is_half_imported_when_a_late_row_fails_to_write(world, monkeypa
 def test_header_and_file_level_problems(world):
     assert _errors(world, "") == ["The file is empty."]
     assert "names no section" in _errors(world, "trust\nRX1\n")[0]
-    with pytest.raises(ImportRejected) as caught:
+    with pytest.raises(UploadError) as caught:
         import_compliance(
-            b"\xff\xfe\x00\x00binary\x00\x81\x8d",
+            _csv(b"\xff\xfe\x00\x00binary\x00\x81\x8d"),
             lmns=world.lmns,
             framework=ockenden_interim(),
             period=world.period,
             user=None,
         )
-    assert caught.value.report.errors
+    assert "not UTF-8" in caught.value.problems[0]
 
 
 def test_excel_byte_order_mark_and_blank_cells_are_accepted(world):
     report = import_compliance(
-        ("\ufeff" + "Trust,iea1,IEA7\r\nRX1,,57\r\n\r\n").encode(),
+        _csv("\ufeff" + "Trust,iea1,IEA7\r\nRX1,,57\r\n\r\n"),
         lmns=world.lmns,
         framework=ockenden_interim(),
         period=world.period,
@@ -194,13 +236,14 @@ def test_an_imported_return_can_be_opened_like_any_other(world):
 # -- the upload page ----------------------------------------------------------------------
 
 
-def _upload(client, world, content: bytes, name="figures.csv"):
+def _upload(client, world, content: bytes, name="figures.csv", reason=""):
     return client.post(
         reverse("assurance:import_compliance", args=[world.lmns.pk]),
         {
             "framework": ockenden_interim().pk,
             "period": world.period.pk,
             "file": SimpleUploadedFile(name, content, content_type="text/csv"),
+            "on_behalf_reason": reason,
         },
     )
 
@@ -230,6 +273,26 @@ def test_a_file_that_is_not_csv_is_refused_with_a_message(world, as_team):
     response = _upload(as_team, world, b"MZ\x90\x00", name="virus.exe")
     assert response.status_code == 200
     assert "Choose a .csv file" in response.content.decode()
+
+
+def test_the_page_asks_for_a_reason_before_completing_a_trusts_draft(world, as_team):
+    draft = rated_return(world.trust, world.period, {}, status=ReturnStatus.DRAFT)
+
+    refused = _upload(as_team, world, SEED_000.encode())
+
+    assert refused.status_code == 200
+    assert "is a draft the trust has not submitted" in refused.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == ReturnStatus.DRAFT
+
+    reason = "Agreed at the LMNS board; the trust's lead confirmed by email."
+    done = _upload(as_team, world, SEED_000.encode(), reason=reason)
+
+    assert done.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == ReturnStatus.ASSURED
+    page = as_team.get(reverse("assurance:return_detail", args=[draft.pk])).content.decode()
+    assert "Imported from CSV on the trust&#x27;s behalf: Agreed at the LMNS board" in page
 
 
 def test_board_members_cannot_import(world, as_board):
@@ -330,7 +393,7 @@ def test_importing_forty_trusts_takes_a_fixed_number_of_queries(
     trusts, content = _forty_trusts(world)
 
     with django_assert_max_num_queries(IMPORT_POST_QUERIES):
-        response = _upload(as_team, world, content)
+        response = _upload(as_team, world, content, reason="Agreed at the LMNS board")
 
     assert response.status_code == 302
     assert (
@@ -351,6 +414,6 @@ def test_a_rejected_forty_trust_file_takes_a_fixed_number_of_queries(
     content = content.replace(b",57\n", b",157\n")
 
     with django_assert_max_num_queries(IMPORT_REJECTED_QUERIES):
-        response = _upload(as_team, world, content)
+        response = _upload(as_team, world, content, reason="Agreed at the LMNS board")
 
     assert response.content.decode().count("WF: 157% is outside 0 to 100") == 40

@@ -270,10 +270,9 @@ CASES = {
     "deliverables.forms.RescoreForm": AttackCase(build=_rescore, persona="team"),
     "deliverables.forms.MitigationForm": AttackCase(build=_mitigation, persona="team"),
     "deliverables.forms.ImportUploadForm": AttackCase(
-        # The parsed file waits in the session for the preview: nothing is stored yet.
+        # The checked file waits, as the person's import preview, for them to confirm it.
         build=_import_upload,
         persona="team",
-        saves=False,
         unscoped=PERIOD,
     ),
     "deliverables.forms.MappingForm": AttackCase(build=_import_preview, persona="team"),

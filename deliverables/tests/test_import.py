@@ -184,3 +184,108 @@ def test_command_refuses_an_unknown_status(world, nw_plan, tmp_path: Path):
             "--map",
             "Ongoing=green",
         )
+
+
+# -- the import preview: in the database, the uploader's own, for an hour -------------------
+SMALL = b"number,title,text,status,narrative\n1,Reopen services,,Complete,\n"
+
+
+def _choices(client, preview_url) -> dict:
+    form = client.get(preview_url).context["form"]
+    return {f"word_{i}": "on_track" for i in range(len(form.words))}
+
+
+def test_the_checked_file_is_kept_in_the_database_not_the_session(world, nw_plan):
+    import hashlib
+
+    from lmns.models import ImportPreview
+
+    client = world.client_for("other_team")
+    _upload(client, nw_plan, world.period)
+
+    preview = ImportPreview.objects.get()
+    assert preview.owner == world.users["other_team"]
+    assert preview.file_name == "seed001.csv"
+    assert preview.file_sha256 == hashlib.sha256(SEED_001.read_bytes()).hexdigest()
+    assert len(preview.rows) == 24 and preview.options == {"period": world.period.pk}
+    assert 59 <= (preview.expires_at - preview.created_at).total_seconds() / 60 <= 60
+    assert not any(key.startswith("deliverables") for key in client.session.keys())
+
+
+def test_only_the_person_who_uploaded_the_file_can_confirm_it(world, nw_plan):
+    from lmns.models import Role
+    from lmns.tests.factories import lmns_member
+
+    owner = world.client_for("other_team")
+    preview_url = _upload(owner, nw_plan, world.period, content=SMALL).url
+    colleague = world.client_for("anonymous")
+    colleague.force_login(lmns_member(world.other_lmns, Role.PROGRAMME_TEAM, "nw-team-2"))
+
+    assert colleague.get(preview_url).status_code == 302
+    response = colleague.post(preview_url, {}, follow=True)
+    assert "Upload a file to import first" in response.content.decode()
+    assert not nw_plan.deliverables.exists()
+
+    assert owner.post(preview_url, {}).status_code == 302
+    assert nw_plan.deliverables.count() == 1
+
+
+def test_an_expired_preview_cannot_be_confirmed(world, nw_plan):
+    import datetime
+
+    from lmns.models import ImportPreview
+
+    client = world.client_for("other_team")
+    preview_url = _upload(client, nw_plan, world.period, content=SMALL).url
+    ImportPreview.objects.update(expires_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+
+    response = client.post(preview_url, {}, follow=True)
+
+    assert "expired an hour after you uploaded it" in response.content.decode()
+    assert not nw_plan.deliverables.exists()
+
+
+def test_confirming_the_same_preview_twice_imports_it_once(world, nw_plan):
+    from deliverables import importing
+    from lmns.models import ImportPreview
+
+    client = world.client_for("other_team")
+    _upload(client, nw_plan, world.period, content=SMALL)
+    preview = ImportPreview.objects.get()
+
+    importing.import_preview(
+        preview, plan=nw_plan, period=world.period, mapping={}, user=preview.owner
+    )
+    with pytest.raises(importing.UploadError, match="imported already"):
+        importing.import_preview(
+            preview, plan=nw_plan, period=world.period, mapping={}, user=preview.owner
+        )
+    assert DeliverableUpdate.objects.count() == 1
+
+
+def test_a_new_upload_replaces_the_persons_earlier_preview(world, nw_plan):
+    from lmns.models import ImportPreview
+
+    client = world.client_for("other_team")
+    _upload(client, nw_plan, world.period)
+    _upload(client, nw_plan, world.period, content=SMALL)
+    assert [len(p.rows) for p in ImportPreview.objects.all()] == [1]
+
+
+def test_expired_previews_are_purged_by_the_daily_command(world, nw_plan):
+    import datetime
+
+    from lmns.models import ImportPreview
+
+    client = world.client_for("other_team")
+    _upload(client, nw_plan, world.period, content=SMALL)
+    _upload(world.client_for("team"), PlanFactory(lmns=world.lmns), world.period, content=SMALL)
+    ImportPreview.objects.filter(owner=world.users["team"]).update(
+        expires_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    )
+    out = io.StringIO()
+
+    call_command("purge_import_previews", stdout=out)
+
+    assert out.getvalue().strip() == "Deleted 1 expired import preview."
+    assert [p.owner for p in ImportPreview.objects.all()] == [world.users["other_team"]]

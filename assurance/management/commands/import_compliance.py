@@ -1,8 +1,9 @@
 """python manage.py import_compliance FILE --lmns NottsLMNS --framework "Ockenden interim"
---period 2022/23-Q1 [--user notts-team]
+--period 2022/23-Q1 [--user notts-team] [--on-behalf-reason "…"]
 
 Imports a trust × section CSV of agreed per cents (format in assurance/importer.py). All rows or
-none: any problem is listed and nothing is written.
+none: any problem is listed and nothing is written. A trust's draft that it has not submitted is
+completed only with --on-behalf-reason, which is kept in the return's history.
 """
 
 import re
@@ -11,9 +12,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from assurance.importer import ImportRejected, import_compliance
+from assurance.importer import import_compliance
 from assurance.models import Framework
 from lmns.models import Lmns, ReportingPeriod
+from lmns.uploads import UploadError
 
 PERIOD_RE = re.compile(r"^(\d{4})[/-](\d{2})[- ]?Q([1-4])$", re.IGNORECASE)
 
@@ -52,8 +54,15 @@ class Command(BaseCommand):
         parser.add_argument("--framework", required=True, help='e.g. "Ockenden interim"')
         parser.add_argument("--period", required=True, help="e.g. 2022/23-Q1")
         parser.add_argument("--user", help="Username recorded as the importer")
+        parser.add_argument(
+            "--on-behalf-reason",
+            default="",
+            help="Why trusts' unsubmitted drafts are completed on their behalf",
+        )
 
-    def handle(self, *args, file, lmns, framework, period, user=None, **options):
+    def handle(
+        self, *args, file, lmns, framework, period, user=None, on_behalf_reason="", **options
+    ):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
@@ -67,17 +76,18 @@ class Command(BaseCommand):
                 raise CommandError(f"No user “{user}”.")
         try:
             report = import_compliance(
-                path.read_bytes(),
+                path,
                 lmns=found_lmns,
                 framework=find_framework(framework),
                 period=parse_period(period),
                 user=importer,
+                on_behalf_reason=on_behalf_reason,
             )
-        except ImportRejected as rejected:
-            for error in rejected.report.errors:
-                self.stderr.write(str(error))
+        except UploadError as refused:
+            for problem in refused.problems:
+                self.stderr.write(problem)
             raise CommandError(
-                f"Nothing imported: {len(rejected.report.errors)} problem(s) listed above."
+                f"Nothing imported: {len(refused.problems)} problem(s) listed above."
             ) from None
         self.stdout.write(
             self.style.SUCCESS(

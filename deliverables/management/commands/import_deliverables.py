@@ -6,6 +6,7 @@ from deliverables import importing
 from deliverables.models import Plan
 from deliverables.selectors import default_period
 from lmns.models import ReportingPeriod
+from lmns.uploads import UploadError
 
 
 class Command(BaseCommand):
@@ -40,9 +41,9 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"No such file: {file}")
         try:
-            rows = importing.parse(path.read_bytes(), path.name)
+            rows = importing.parse(path).rows
             mapping = importing.parse_mapping_options(map)
-        except importing.ImportFileError as exc:
+        except (UploadError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         statuses, unmapped = importing.resolve(rows, mapping)
         if unmapped:
@@ -53,7 +54,7 @@ class Command(BaseCommand):
             )
         try:
             result = importing.import_rows(plan_obj, period_obj, rows, mapping, None)
-        except importing.ImportFileError as exc:
+        except UploadError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             self.style.SUCCESS(
