@@ -53,3 +53,32 @@ class BoardPack(models.Model):
 
     def delete(self, *args, **kwargs):
         raise IssuedPackIsFinal("An issued board pack cannot be deleted.")
+
+
+class IssuedPackPdf(models.Model):
+    """An issued pack's PDF, rendered once and kept with its SHA-256.
+
+    Rendered when the pack is issued (or, for a pack issued before PDFs were kept, at its first
+    download), so later downloads send these bytes and never render again. Never changed.
+    """
+
+    pack = models.OneToOneField(
+        BoardPack, on_delete=models.PROTECT, primary_key=True, related_name="pdf"
+    )
+    content = models.BinaryField()
+    sha256 = models.CharField("SHA-256", max_length=64)
+    rendered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "issued pack PDF"
+
+    def __str__(self) -> str:
+        return f"PDF of {self.pack}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise IssuedPackIsFinal("An issued pack's PDF cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise IssuedPackIsFinal("An issued pack's PDF cannot be deleted.")

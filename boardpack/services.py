@@ -1,5 +1,6 @@
 """Building a quarter's board pack from the sections, and issuing it to the board."""
 
+import hashlib
 import json
 import logging
 
@@ -11,8 +12,9 @@ from django.utils import timezone
 
 from lmns.board import BoardSection
 from lmns.models import Lmns, ReportingPeriod
+from lmns.text import ONE_LINE
 
-from .models import BoardPack
+from .models import BoardPack, IssuedPackPdf
 from .sections import discover_sections
 
 logger = logging.getLogger(__name__)
@@ -140,7 +142,7 @@ def issue_pack(lmns: Lmns, period: ReportingPeriod, user, *, expected_version: i
         )
     issued_at = timezone.now()
     snapshot["produced_at"] = issued_at.isoformat()
-    name = user.get_full_name() or user.get_username()
+    name = (user.get_full_name() or user.get_username())[:ONE_LINE]
     try:
         with transaction.atomic():
             return BoardPack.objects.create(
@@ -156,3 +158,20 @@ def issue_pack(lmns: Lmns, period: ReportingPeriod, user, *, expected_version: i
         raise ValidationError(
             "Someone issued this quarter's pack at the same moment. Reload to see it."
         ) from exc
+
+
+def keep_pdf(*, pack: BoardPack, content: bytes) -> IssuedPackPdf:
+    """Keep an issued pack's PDF with its SHA-256, once: if another request kept it first (two
+    downloads of a pack issued before PDFs were kept), that one is the pack's PDF."""
+    try:
+        with transaction.atomic():
+            return IssuedPackPdf.objects.create(
+                pack=pack, content=content, sha256=hashlib.sha256(content).hexdigest()
+            )
+    except IntegrityError:
+        return IssuedPackPdf.objects.get(pack=pack)
+
+
+def is_intact(kept: IssuedPackPdf) -> bool:
+    """Whether the kept PDF still has the SHA-256 it was stored with."""
+    return hashlib.sha256(bytes(kept.content)).hexdigest() == kept.sha256

@@ -1,5 +1,12 @@
-"""Board pack pages: the pack (draft or issued), the list of issued packs, issuing, downloads."""
+"""Board pack pages: the pack (draft or issued), the list of issued packs, issuing, downloads.
 
+An issued pack's PDF is rendered once, when it is issued, and kept with its SHA-256
+(``IssuedPackPdf``); every later download sends those bytes. A pack issued before PDFs were kept
+gets its PDF at its first download, rendered from its frozen snapshot exactly as it would have
+been at issue (see docs/boardpack.md). The team's draft is rendered at each download.
+"""
+
+import logging
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -18,7 +25,7 @@ from lmns.models import Lmns, ReportingPeriod
 
 from . import exports, pdf
 from .forms import IssueForm
-from .models import BoardPack
+from .models import BoardPack, IssuedPackPdf
 from .selectors import (
     draft_periods,
     issued_packs,
@@ -26,8 +33,10 @@ from .selectors import (
     issued_versions,
     latest_issued,
 )
-from .services import build_pack, issue_pack, latest_version
+from .services import build_pack, is_intact, issue_pack, keep_pdf, latest_version
 from .styles import section_stylesheets
+
+logger = logging.getLogger(__name__)
 
 READERS_ONLY = "The board pack is for the LMNS programme team and board members."
 TEAM_ONLY = "Only the LMNS programme team can issue a board pack."
@@ -200,6 +209,7 @@ def issue(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            _keep_issued_pdf(request, access, lmns, period, issued)
             messages.success(
                 request,
                 f"The {period} board pack was issued to the board (version {issued.version}). "
@@ -231,17 +241,55 @@ def _attachment(body, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
+def _rendered_pdf(
+    request: HttpRequest, access: Access, lmns: Lmns, period: ReportingPeriod, chosen: ChosenPack
+) -> bytes:
+    context = _pack_context(request, access, lmns, period, chosen, pdf_mode=True)
+    html = render_to_string("boardpack/pack.html", context, request=request)
+    return pdf.render_pdf(html, extra_stylesheets=context["section_css"])
+
+
+def _keep_issued_pdf(
+    request: HttpRequest, access: Access, lmns: Lmns, period: ReportingPeriod, issued: BoardPack
+) -> None:
+    """Render a newly issued pack's PDF and keep it. The pack is issued whatever happens here:
+    without Pango, or if rendering fails, its first download renders and keeps it instead."""
+    if pdf.unavailable_reason():
+        return
+    try:
+        body = _rendered_pdf(request, access, lmns, period, ChosenPack(issued.snapshot, issued))
+    except Exception:
+        logger.exception("The PDF of %s could not be rendered at issue", issued)
+        return
+    keep_pdf(pack=issued, content=body)
+
+
+def _kept_pdf(issued: BoardPack) -> IssuedPackPdf | None:
+    kept = IssuedPackPdf.objects.filter(pack=issued).first()
+    if kept is not None and not is_intact(kept):
+        logger.error("The kept PDF of %s does not match its SHA-256; rendering it again", issued)
+        return None
+    return kept
+
+
 @require_GET
 def pack_pdf(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
     access, lmns, period, chosen = _chosen_or_404(request, pk, period_pk)
-    problem = pdf.unavailable_reason()
-    if problem:
-        context = {"lmns": lmns, "period": period, "problem": problem, "query": request.GET}
-        return render(request, "boardpack/pdf_unavailable.html", context, status=503)
-    context = _pack_context(request, access, lmns, period, chosen, pdf_mode=True)
-    html = render_to_string("boardpack/pack.html", context, request=request)
-    body = pdf.render_pdf(html, extra_stylesheets=context["section_css"])
-    return _attachment(body, "application/pdf", _filename(chosen, "pdf"))
+    kept = _kept_pdf(chosen.issued) if chosen.issued else None
+    if kept is None:
+        problem = pdf.unavailable_reason()
+        if problem:
+            context = {"lmns": lmns, "period": period, "problem": problem, "query": request.GET}
+            return render(request, "boardpack/pdf_unavailable.html", context, status=503)
+        body = _rendered_pdf(request, access, lmns, period, chosen)
+        if chosen.issued and not IssuedPackPdf.objects.filter(pack=chosen.issued).exists():
+            kept = keep_pdf(pack=chosen.issued, content=body)
+    response = _attachment(
+        bytes(kept.content) if kept else body, "application/pdf", _filename(chosen, "pdf")
+    )
+    if kept:
+        response["ETag"] = f'"{kept.sha256}"'
+    return response
 
 
 @require_GET

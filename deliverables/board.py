@@ -1,4 +1,9 @@
-"""Board pack sections: deliverables by RAG with their exceptions, and the top risks."""
+"""Board pack sections: deliverables by RAG with their exceptions, and the top risks.
+
+Narratives, recovery actions and mitigations show at most :data:`lmns.text.EXCERPT` (600)
+characters, with a link to the record that holds the whole text: a pack stays readable, and
+its PDF quick to render, whatever the length of what was written.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from django.urls import reverse
 
 from lmns.board import BoardSection
 from lmns.models import Lmns, RagStatus, ReportingPeriod
+from lmns.text import excerpt
 
 from .models import EXCEPTION_STATUSES, Deliverable, DeliverableUpdate, Plan, risk_rating
 from .selectors import movement, risks_of
@@ -84,6 +90,8 @@ def build_deliverables(lmns: Lmns, period: ReportingPeriod) -> dict:
     for d in exceptions:
         status = d.period_status or RagStatus.NOT_STARTED
         is_overdue = bool(d.due_date and d.due_date < as_of and status != RagStatus.COMPLETE)
+        narrative, narrative_cut = excerpt(d.period_narrative or "")
+        recovery, recovery_cut = excerpt(d.period_recovery or "")
         rows.append(
             {
                 "reference": d.reference,
@@ -93,8 +101,9 @@ def build_deliverables(lmns: Lmns, period: ReportingPeriod) -> dict:
                 "status_label": RagStatus(status).label,
                 "overdue": is_overdue,
                 "due": d.due_date.isoformat() if d.due_date else "",
-                "narrative": d.period_narrative or "",
-                "recovery_action": d.period_recovery or "",
+                "narrative": narrative,
+                "recovery_action": recovery,
+                "cut": narrative_cut or recovery_cut,
                 "recovery_date": d.period_recovery_date.isoformat()
                 if d.period_recovery_date
                 else "",
@@ -168,7 +177,12 @@ def build_risks(lmns: Lmns, period: ReportingPeriod) -> dict:
                 "movement": moved["text"] if moved["previous"] is not None else "New this quarter",
                 "review_date": risk.review_date.isoformat(),
                 "mitigations": [
-                    {"action": m.action, "owner": m.owner_name, "status": RagStatus(m.status).label}
+                    {
+                        "action": excerpt(m.action)[0],
+                        "cut": excerpt(m.action)[1],
+                        "owner": m.owner_name,
+                        "status": RagStatus(m.status).label,
+                    }
                     for m in risk.mitigations.all()
                 ],
                 "url": reverse("deliverables:risk_detail", args=[risk.pk]),

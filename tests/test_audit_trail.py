@@ -58,6 +58,8 @@ NO_HISTORY = {
     "funding.SpendReturnTransition": APPEND_ONLY + " (who moved a spend return, when, why)",
     "lmns.ImportPreview": "a checked upload kept for an hour until its owner confirms it; what "
     "the import then writes keeps its history",
+    "boardpack.IssuedPackPdf": "an issued pack's PDF, rendered once from its frozen snapshot; "
+    "it cannot be changed or deleted",
     "boardpack.BoardPack": "an issued pack is a frozen snapshot that cannot change or be "
     "deleted; a new issue is a new row",
 }
