@@ -84,6 +84,39 @@ def test_report_has_every_page_and_query_counts_do_not_grow_with_the_data(tmp_pa
 
 
 @pytest.mark.django_db
+def test_the_pack_pdf_is_timed_with_every_text_at_its_limit_and_nothing_is_kept(tmp_path):
+    from lmns.perf.pdf import fill_texts_at_limits, largest_lmns
+
+    report_file = tmp_path / "pdf.json"
+    out = []
+    with transaction.atomic():
+        call_command(
+            "benchmark",
+            scale=0.02,
+            repeat=1,
+            in_place=True,
+            pdf=True,
+            json=str(report_file),
+            stdout=_Collect(out),
+        )
+        lmns = largest_lmns()
+        assert not lmns.plans.filter(title__startswith="Continuity of carer").exists()
+        packs = lmns.board_packs.count()
+        assert packs == 1, "the pack issued to time it is rolled back"
+        filled = fill_texts_at_limits(lmns)
+        risk = lmns.risks.first()
+        assert len(risk.title) == 300 and len(risk.description) == 10_000
+        transaction.set_rollback(True)
+    pack_pdf = json.loads(report_file.read_text())["pack_pdf"]
+    assert pack_pdf["texts_filled"] == filled
+    assert pack_pdf["pages"] >= 4 and pack_pdf["size_bytes"] > 0
+    assert len(pack_pdf["draft_ms"]) == 1 and pack_pdf["issue_ms"] > 0
+    assert pack_pdf["kept_ms"] < pack_pdf["median_ms"], "the kept PDF is not rendered again"
+    assert pack_pdf["status"] in {"ok", "over budget"}
+    assert "every text at its limit" in "".join(out)
+
+
+@pytest.mark.django_db
 def test_refuses_a_database_that_already_holds_data(world):
     with pytest.raises(CommandError, match="already holds data"):
         call_command("benchmark", scale=0.02, repeat=1, in_place=True, stdout=_Collect([]))

@@ -27,6 +27,7 @@ from django.test.utils import override_settings
 from lmns.models import Lmns, Trust
 from lmns.perf.dataset import Scale, build, find_world
 from lmns.perf.pages import PAGES, Measurement, PageError, measure, profile
+from lmns.perf.pdf import BUDGET_MS, PdfMeasurement, measure_pack_pdf
 
 DEFAULT_SQLITE = Path(tempfile.gettempdir()) / "lmns_benchmark.sqlite3"
 
@@ -69,6 +70,12 @@ class Command(BaseCommand):
             help="The PostgreSQL database to build (default: the configured name + _benchmark).",
         )
         parser.add_argument("--json", default="", help="Also write the report to this file.")
+        parser.add_argument(
+            "--pdf",
+            action="store_true",
+            help="Also time the largest LMNS's board pack PDF with every text at its limit "
+            "(in a transaction rolled back afterwards).",
+        )
         parser.add_argument(
             "--profile",
             default="",
@@ -138,10 +145,14 @@ class Command(BaseCommand):
                     raise CommandError(f"{page.label}: {exc}") from exc
             if chosen:
                 profiled = profile(chosen[0], world)
+            pdf_repeat = min(options["repeat"], 3)
+            pack_pdf = measure_pack_pdf(world, pdf_repeat) if options["pdf"] else None
         load = (load_before, os.getloadavg()[0])
         if profiled:
             self.stdout.write(profiled)
         self._print_table(results)
+        if pack_pdf:
+            self._print_pdf(pack_pdf)
         self.stdout.write(
             f"Machine load average (1 min) {load[0]:.1f} before measuring, {load[1]:.1f} after; "
             f"above {os.cpu_count()} the wall-clock times include waiting for a CPU."
@@ -163,6 +174,7 @@ class Command(BaseCommand):
             "load_average": load,
             "total_seconds": total,
             "pages": [r.as_dict() for r in results],
+            "pack_pdf": pack_pdf.as_dict() if pack_pdf else None,
         }
         if options["json"]:
             Path(options["json"]).write_text(json.dumps(report, indent=2))
@@ -208,6 +220,20 @@ class Command(BaseCommand):
             cursor.execute("ANALYZE")
 
     # -- the report --------------------------------------------------------------------------
+    def _print_pdf(self, m: PdfMeasurement) -> None:
+        if not m.draft_ms:
+            self.stdout.write(f"Board pack PDF: {m.status}.")
+            return
+        runs = ", ".join(f"{ms / 1000:.1f}" for ms in m.draft_ms)
+        self.stdout.write(
+            f"Board pack PDF of {m.lmns} ({m.trusts} trusts), {m.period}, every text at its "
+            f"limit ({m.texts_filled:,} texts): {m.pages or '–'} pages, {m.size_bytes / 1000:,.0f} kB. "
+            f"Draft rendered in {runs} s (median {m.median_ms / 1000:.1f} s, CPU "
+            f"{m.median_cpu_ms / 1000:.1f} s); issued (built, "
+            f"rendered and kept) in {m.issue_ms / 1000:.1f} s; the kept PDF sent in "
+            f"{m.kept_ms:.0f} ms. Budget {BUDGET_MS / 1000:.0f} s: {m.status}."
+        )
+
     def _print_table(self, results: list[Measurement]) -> None:
         def ms(value: float | None) -> str:
             return "–" if value is None else f"{value:.1f}"
