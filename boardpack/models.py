@@ -13,7 +13,24 @@ class IssuedPackIsFinal(Exception):
     """An issued pack is never changed or deleted; issue a new version instead."""
 
 
-class BoardPack(models.Model):
+class Final(models.Model):
+    """A row written once, then never changed or deleted (``what`` names it in the refusal)."""
+
+    what = "an issued board pack"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise IssuedPackIsFinal(f"{self.what.capitalize()} cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise IssuedPackIsFinal(f"{self.what.capitalize()} cannot be deleted.")
+
+
+class BoardPack(Final):
     """One issued version of a quarter's board pack.
 
     The snapshot holds everything the pack page needs (the section dicts, the key messages,
@@ -46,16 +63,8 @@ class BoardPack(models.Model):
     def __str__(self) -> str:
         return f"{self.lmns.short_name} {self.period} board pack (version {self.version})"
 
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise IssuedPackIsFinal("An issued board pack cannot be changed.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise IssuedPackIsFinal("An issued board pack cannot be deleted.")
-
-
-class IssuedPackPdf(models.Model):
+class IssuedPackPdf(Final):
     """An issued pack's PDF, rendered once and kept with its SHA-256.
 
     Rendered when the pack is issued (or, for a pack issued before PDFs were kept, at its first
@@ -72,13 +81,7 @@ class IssuedPackPdf(models.Model):
     class Meta:
         verbose_name = "issued pack PDF"
 
+    what = "an issued pack's PDF"
+
     def __str__(self) -> str:
         return f"PDF of {self.pack}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise IssuedPackIsFinal("An issued pack's PDF cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise IssuedPackIsFinal("An issued pack's PDF cannot be deleted.")

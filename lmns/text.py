@@ -37,7 +37,6 @@ from django.utils.deconstruct import deconstructible
 ONE_LINE = 300
 SHORT_TEXT = 2_000
 NARRATIVE = 10_000
-LENGTH_CLASSES = {"one line": ONE_LINE, "short text": SHORT_TEXT, "narrative": NARRATIVE}
 
 # Board sections show at most this much of a text, with a link to the full record.
 EXCERPT = 600
@@ -63,8 +62,10 @@ def clean_pasted_text(value: str, line_break: str = "\n") -> str:
     return CONTROL_RE.sub("", PASTED_BREAK_RE.sub(line_break, value))
 
 
-def _codes(found: list[str]) -> str:
-    return ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in found))
+def _control_characters(value: str) -> tuple[bool, str]:
+    """Whether the text holds a pasted line break, and the codes of its other controls."""
+    others = dict.fromkeys(f"U+{ord(c):04X}" for c in CONTROL_RE.findall(value))
+    return bool(PASTED_BREAK_RE.search(value)), ", ".join(others)
 
 
 @deconstructible
@@ -74,15 +75,13 @@ class FreeTextValidator:
     def __call__(self, value) -> None:
         if not isinstance(value, str):
             return
+        pasted, others = _control_characters(value)
         errors = []
-        if PASTED_BREAK_RE.search(value):
+        if pasted:
             errors.append(ValidationError(PASTED_LINE_BREAK, code="pasted_line_break"))
-        others = CONTROL_RE.findall(value)
         if others:
             errors.append(
-                ValidationError(
-                    CONTROL_CHARACTER.format(codes=_codes(others)), code="control_character"
-                )
+                ValidationError(CONTROL_CHARACTER.format(codes=others), code="control_character")
             )
         if errors:
             raise ValidationError(errors)
@@ -116,17 +115,15 @@ def cell_problem(value: str, limit: int) -> str | None:
     The file's row and column are named by the caller; a file cannot show the cleaned text
     back, so a pasted line break is described rather than removed.
     """
+    pasted, others = _control_characters(value)
     problems = []
-    if PASTED_BREAK_RE.search(value):
+    if pasted:
         problems.append(
             "it holds an invisible line break pasted from Word or Excel (a vertical tab or form "
             "feed); retype the line break, or remove it, and import again"
         )
-    others = CONTROL_RE.findall(value)
     if others:
-        problems.append(
-            f"it holds an invisible control character ({_codes(others)}) that cannot be saved"
-        )
+        problems.append(f"it holds an invisible control character ({others}) that cannot be saved")
     if len(value) > limit:
         problems.append(f"it is {len(value):,} characters long; the limit is {limit:,}")
     return "; ".join(problems) or None

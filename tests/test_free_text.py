@@ -26,6 +26,7 @@ NOT_FREE_TEXT = {
     "assurance.EvidenceFile.content_type": "set by the server from the file's kind, never typed",
     "lmns.ImportPreview.purpose": "set by the importer (which upload the rows are for)",
     "lmns.ImportPreview.file_sha256": "computed from the file",
+    "boardpack.IssuedPackPdf.sha256": "computed from the rendered PDF",
 }
 
 
