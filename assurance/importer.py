@@ -32,6 +32,7 @@ from django.db.models import F, Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lmns.models import Lmns, ReportingPeriod, Trust
+from lmns.people import full_name
 
 from .models import (
     Answer,
@@ -233,7 +234,7 @@ def import_compliance(
     report = parse(text, lmns, framework, period)
     if not report.ok:
         raise ImportRejected(report)
-    who = (user.get_full_name() or user.username) if user else "the system"
+    who = full_name(user) or "the system"
     with transaction.atomic():
         _write(report, framework, period, user, f"Imported from CSV by {who}")
         if report.errors:

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from conftest import PERSONAS
 from lmns import audit
+from lmns.admin_site import DELETABLE_IN_ADMIN
 from lmns.audit import history_url
 from tests.project import BASE, project_app_configs
 
@@ -58,12 +59,6 @@ NO_HISTORY = {
     "funding.SpendReturnTransition": APPEND_ONLY + " (who moved a spend return, when, why)",
     "boardpack.BoardPack": "an issued pack is a frozen snapshot that cannot change or be "
     "deleted; a new issue is a new row",
-}
-
-# Audited models the admin site may still delete, and why that is safe.
-ADMIN_MAY_DELETE = {
-    "lmns.Trust": "organisation set-up; refused (PROTECT) once the trust has any returns, "
-    "plans or budget lines, and the deletion itself is kept in the trust's history",
 }
 
 # Code that may call .delete(), and why it does not touch the audit trail.
@@ -275,26 +270,6 @@ def test_no_url_deletes_anything():
     assert not routes, routes
 
 
-def _reaches_unguarded_audited(model, site, seen=None) -> list[str]:
-    """Audited models that deleting ``model`` would cascade to without the admin refusing."""
-    seen = seen or set()
-    reached = []
-    for relation in model._meta.related_objects:
-        target = relation.related_model
-        if relation.on_delete is not models.CASCADE or target in seen:
-            continue
-        seen.add(target)
-        guarded = target in site._registry and not site._registry[target].has_delete_permission(
-            _superuser_request()
-        )
-        if guarded:
-            continue
-        if audit.audited(target._meta.label_lower):
-            reached.append(target._meta.label)
-        reached += _reaches_unguarded_audited(target, site, seen)
-    return reached
-
-
 def _superuser_request():
     from django.contrib.auth import get_user_model
 
@@ -303,24 +278,39 @@ def _superuser_request():
     return request
 
 
-def test_the_admin_site_cannot_delete_audited_records():
+def test_the_admin_site_deletes_nothing_but_the_reviewed_exceptions():
+    """People, organisations and records alike: corrected in the admin site, never deleted."""
     request = _superuser_request()
-    deletable = [
-        model._meta.label
-        for model, model_admin in admin.site._registry.items()
-        if audit.audited(model._meta.label_lower)
-        and model._meta.label not in ADMIN_MAY_DELETE
-        and model_admin.has_delete_permission(request)
-    ]
-    assert not deletable, f"The admin site may delete audited records: {deletable}"
-    cascading = {
-        model._meta.label: found
+    deletable = sorted(
+        model._meta.label_lower
         for model, model_admin in admin.site._registry.items()
         if model_admin.has_delete_permission(request)
-        and model._meta.label not in ADMIN_MAY_DELETE
-        and (found := _reaches_unguarded_audited(model, admin.site))
-    }
-    assert not cascading, f"Deleting these in the admin would delete audited records: {cascading}"
+    )
+    assert deletable == sorted(DELETABLE_IN_ADMIN)
+    for label in ("auth.user", "lmns.trust", "lmns.lmns", "lmns.site", "lmns.region"):
+        assert label not in deletable
+    inline_deletes = [
+        f"{model._meta.label}: {inline.model._meta.label}"
+        for model, model_admin in admin.site._registry.items()
+        for inline in model_admin.get_inline_instances(request)
+        if inline.get_formset(request).can_delete
+    ]
+    assert not inline_deletes, inline_deletes
+
+
+def test_whatever_the_admin_may_delete_is_referred_to_by_nothing():
+    """So deleting it can never cascade into, or leave a gap in, the audit trail."""
+    from django.apps import apps
+
+    project = {config.label for config in project_app_configs()}
+    for label in DELETABLE_IN_ADMIN:
+        referring = [
+            relation.related_model._meta.label
+            for relation in apps.get_model(label)._meta.related_objects
+            if relation.related_model._meta.app_label in project
+            or _has_history(relation.related_model)
+        ]
+        assert not referring, (label, referring)
 
 
 def test_the_history_page_uses_the_same_queries_however_long_the_history(
