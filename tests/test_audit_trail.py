@@ -100,6 +100,18 @@ def test_the_records_the_issue_names_keep_history():
     assert MUST_KEEP_HISTORY <= keeping, sorted(MUST_KEEP_HISTORY - keeping)
 
 
+def test_every_link_between_records_is_kept_in_history():
+    """Which trusts a deliverable concerns, which deliverables a risk serves: every
+    many-to-many field of a project model is part of its history."""
+    untracked = [
+        f"{m._meta.label}.{field.name}"
+        for m in _project_models()
+        for field in m._meta.local_many_to_many
+        if field.name not in {f.name for f in getattr(m.history.model, "_history_m2m_fields", [])}
+    ]
+    assert not untracked, f"Add the field to HistoricalRecords(m2m_fields=[...]): {untracked}"
+
+
 def test_every_model_with_history_has_a_history_page():
     missing = [
         m._meta.label
@@ -242,6 +254,80 @@ def test_a_workflow_step_is_in_the_returns_history_with_who_did_it(world):
     assert (lead.get_full_name() or lead.username) in page
 
 
+@pytest.mark.parametrize(
+    "builder, links, cleared",
+    [
+        ("_deliverable_edit", "trusts", "Trusts"),
+        ("_risk_edit", "deliverables", "Deliverables"),
+    ],
+)
+def test_changing_links_is_one_change_in_the_history_with_who_did_it(
+    world, builder, links, cleared
+):
+    from django.urls import resolve
+
+    from deliverables.models import Deliverable, Risk
+    from deliverables.tests import attack_cases
+
+    target = getattr(attack_cases, builder)(world)
+    model = Deliverable if links == "trusts" else Risk
+    record = model.objects.get(pk=resolve(target.url).kwargs["pk"])
+    client = world.client_for("team")
+    assert client.post(target.url, target.data).status_code == 302
+    linked = [str(obj) for obj in getattr(record, links).all()]
+    assert linked
+    saves = record.history.count()
+
+    data = {**target.data, links: [], "version": model.objects.get(pk=record.pk).version}
+    assert client.post(target.url, data).status_code == 302
+
+    assert not getattr(record, links).exists()
+    assert record.history.count() == saves + 1
+    rows = [row for row in audit.history_rows(record) if row["field"] == cleared]
+    team = world.users["team"]
+    assert rows[0]["old"] == "\n".join(linked) and rows[0]["new"] == "–"
+    assert rows[0]["who"] == (team.get_full_name() or team.username)
+    page = client.get(history_url(record)).content.decode()
+    assert f"<td>{cleared}</td>" in page and linked[0] in page
+
+
+def test_every_step_of_a_return_is_in_its_history_with_who_took_it(world):
+    from assurance.models import ReturnStatus
+    from assurance.services import STEPS, take_action
+    from assurance.tests.factories import fill_answers
+
+    ret = _return(world)
+    fill_answers(ret)
+    lead, team = world.users["lead"], world.users["team"]
+    steps = [
+        ("submit", lead, ""),
+        ("start_review", team, ""),
+        ("send_back", team, "Add the audit for IEA3."),
+        ("submit", lead, ""),
+        ("start_review", team, ""),
+        ("assure", team, ""),
+        ("reopen", team, "The figure for IEA7 was revised."),
+    ]
+    for action, user, comment in steps:
+        ret.refresh_from_db()
+        take_action(
+            ret=ret, action=action, user=user, expected_version=ret.version, comment=comment
+        )
+
+    statuses = [
+        (row["old"], row["new"], row["who"])
+        for row in reversed(audit.history_rows(ret))
+        if row["field"] == "Status"
+    ]
+    label = dict(ReturnStatus.choices)
+    expected, status = [], ReturnStatus.DRAFT
+    for action, user, _ in steps:
+        new = STEPS[action].to_status
+        expected.append((label[status], label[new], user.get_full_name() or user.username))
+        status = new
+    assert statuses == expected
+
+
 # -- nothing hard-deletes the audit trail -----------------------------------------------------
 def test_no_product_code_deletes_rows_outside_reviewed_places():
     calls = []
@@ -313,26 +399,49 @@ def test_whatever_the_admin_may_delete_is_referred_to_by_nothing():
         assert not referring, (label, referring)
 
 
+def _revise_answer(w):
+    answer = _return(w).answers.first()
+
+    def revise(i: int) -> None:
+        answer.narrative = f"Revision {i}"
+        answer.save()
+
+    return answer, revise
+
+
+def _relink_deliverable(w):
+    from lmns.audit import save_with_links
+
+    deliverable = _deliverable(w)
+    choices = [[w.trust], [w.sibling_trust], [w.trust, w.sibling_trust]]
+
+    def revise(i: int) -> None:
+        deliverable.title = f"Revision {i}"
+        save_with_links(deliverable, trusts=choices[i % 3])
+
+    return deliverable, revise
+
+
+@pytest.mark.parametrize("subject", [_revise_answer, _relink_deliverable])
 def test_the_history_page_uses_the_same_queries_however_long_the_history(
-    world, django_assert_max_num_queries
+    world, subject, django_assert_max_num_queries
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    answer = _return(world).answers.first()
+    record, revise = subject(world)
     client = world.client_for("team")
     counts = []
     for saves in (5, 60):
         for i in range(saves):
-            answer.narrative = f"Revision {i}"
-            answer.save()
+            revise(i)
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(history_url(answer))
+            response = client.get(history_url(record))
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
     with django_assert_max_num_queries(counts[1]):
-        client.get(history_url(answer))
+        client.get(history_url(record))
 
 
 def test_a_long_allocation_change_reason_is_kept_in_full_and_fits_the_history(world):
