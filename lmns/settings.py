@@ -175,12 +175,23 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# Login throttling: five failed attempts for one username from one address locks it for
-# 30 minutes; a successful sign-in resets the count.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# The client's address (lmns.security.client_address): behind TRUSTED_PROXY_COUNT proxies, each
+# appending to X-Forwarded-For, it is read that many entries from the right. Production runs
+# behind one TLS proxy (see SECURE_PROXY_SSL_HEADER) with gunicorn bound to 127.0.0.1.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0" if DEBUG else "1"))
+
+# Sign-in lockout (lmns.security): an account from one address after 5 failures there; an
+# address for every account after 20 failures across accounts; for 30 minutes from the last
+# failure. A successful sign-in clears that account's failures from that address.
+SIGN_IN_LOCKOUT_PER_ACCOUNT_AND_ADDRESS = int(
+    os.environ.get("SIGN_IN_LOCKOUT_PER_ACCOUNT_AND_ADDRESS", "5")
+)
+SIGN_IN_LOCKOUT_PER_ADDRESS = int(os.environ.get("SIGN_IN_LOCKOUT_PER_ADDRESS", "20"))
+AXES_FAILURE_LIMIT = "lmns.security.sign_in_failure_limit"
+AXES_CLIENT_IP_CALLABLE = "lmns.security.client_address"
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = False  # lmns.security.clear_failures_on_sign_in clears the pair's
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 

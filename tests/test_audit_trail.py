@@ -64,6 +64,7 @@ NO_HISTORY = {
 # Code that may call .delete(), and why it does not touch the audit trail.
 REVIEWED_DELETES = {
     "lmns/backup.py": "restore replaces migrations' reference data in an otherwise empty database",
+    "lmns/security.py": "a successful sign-in clears that account's lockout counters (axes)",
 }
 
 
