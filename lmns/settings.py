@@ -104,6 +104,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite (the zero-set-up default) lets one writer in at a time. Every transaction takes the
+# write lock when it begins (IMMEDIATE), so two people saving at once queue for up to
+# SQLITE_BUSY_SECONDS instead of one of them failing with "database is locked" halfway through;
+# WAL lets pages keep reading while someone writes.
+SQLITE_BUSY_SECONDS = 20
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": SQLITE_BUSY_SECONDS,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
