@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lmns.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -236,4 +237,16 @@ FUNDING_VARIANCE_THRESHOLD_POUNDS = int(os.environ.get("FUNDING_VARIANCE_THRESHO
 
 # Evidence uploads.
 EVIDENCE_MAX_UPLOAD_BYTES = int(os.environ.get("EVIDENCE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+
+# The request-size cap (lmns.middleware), and the production proxy's limit: the largest
+# legitimate post is a return section with an evidence file at its limit for every requirement.
+# The largest section of the frameworks data has 5 requirements (a test keeps this true); the
+# margin carries the typed answers. 5 x 10 MiB + 2 MiB = 52 MiB.
+LARGEST_SECTION_REQUIREMENTS = 5
+REQUEST_MAX_BYTES = LARGEST_SECTION_REQUIREMENTS * EVIDENCE_MAX_UPLOAD_BYTES + 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "lmns.middleware.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 EVIDENCE_ALLOWED_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt", "png", "jpg", "jpeg"]
