@@ -47,27 +47,41 @@ def _submit(return_id: int, user_id: int, ready) -> None:
     )
 
 
-def _race(work, people: list[int]) -> list[str]:
-    barrier = threading.Barrier(len(people))
+def _in_threads(*work) -> list[str]:
+    """Run each job in its own thread with its own connection; their outcomes, sorted."""
     outcomes: list[str] = []
 
-    def run(user_id: int) -> None:
+    def run(job) -> None:
         try:
-            work(user_id, lambda: barrier.wait(timeout=30))
-            outcomes.append("done")
-        except StaleRecord:
-            outcomes.append("refused")
+            outcomes.append(job())
         except Exception as error:  # shown in the assertion rather than lost in the thread
             outcomes.append(repr(error))
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(person,)) for person in people]
+    threads = [threading.Thread(target=run, args=(job,)) for job in work]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
     return sorted(outcomes)
+
+
+def _race(work, people: list[int]) -> list[str]:
+    """Each person does ``work(user_id, ready)``; ``ready()`` makes them press together."""
+    barrier = threading.Barrier(len(people))
+
+    def job(user_id: int):
+        def run() -> str:
+            try:
+                work(user_id, lambda: barrier.wait(timeout=30))
+            except StaleRecord:
+                return "refused"
+            return "done"
+
+        return run
+
+    return _in_threads(*(job(person) for person in people))
 
 
 @pytest.mark.parametrize("attempt", range(3))
@@ -159,25 +173,6 @@ def _importing(world, user_id: int):
         return "done"
 
     return run
-
-
-def _in_threads(*work) -> list[str]:
-    outcomes: list[str] = []
-
-    def run(job) -> None:
-        try:
-            outcomes.append(job())
-        except Exception as error:  # shown in the assertion rather than lost in the thread
-            outcomes.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in work]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return sorted(outcomes)
 
 
 def test_two_imports_of_the_same_quarter_at_once_import_once_and_say_why_not_twice(
