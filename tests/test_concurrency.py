@@ -17,7 +17,7 @@ from django.db import connection
 
 from assurance.models import QuarterlyReturn, ReturnStatus, Transition
 from assurance.services import take_action
-from assurance.tests.factories import QuarterlyReturnFactory, fill_answers
+from assurance.tests.factories import QuarterlyReturnFactory, fill_answers, framework_with
 from funding.models import SpendReturnTransition
 from funding.services import transition_return
 from funding.tests.factories import SpendEntryFactory, SpendReturnFactory
@@ -152,19 +152,18 @@ def test_two_leads_pressing_submit_on_the_page_at_once_record_one_transition(wor
 
 
 # -- imports racing each other, or a lead starting the return ----------------------------------
-SEED_000 = "trust,IEA1,IEA2,IEA3,IEA4,IEA5,IEA6,IEA7,WF\nRX1,100,99,65,89,70,94,57,80\n"
+FIGURES = "trust,IEA1,IEA2\nRX1,100,65\n"
 
 
-def _importing(world, user_id: int):
+def _importing(world, framework, user_id: int):
     from assurance.importer import ImportRejected, import_compliance
-    from assurance.tests.dashboard_factories import ockenden_interim
 
     def run() -> str:
         try:
             import_compliance(
-                SEED_000,
+                FIGURES,
                 lmns=world.lmns,
-                framework=ockenden_interim(),
+                framework=framework,
                 period=world.period,
                 user=get_user_model().objects.get(pk=user_id),
             )
@@ -190,8 +189,10 @@ def test_two_imports_of_the_same_quarter_at_once_import_once_and_say_why_not_twi
     monkeypatch.setattr(importer, "_write", write_together)
     colleague = lmns_member(world.lmns, Role.PROGRAMME_TEAM, "notts-team-2")
 
+    framework = framework_with(sections=2, requirements=2)
     outcomes = _in_threads(
-        _importing(world, world.users["team"].pk), _importing(world, colleague.pk)
+        _importing(world, framework, world.users["team"].pk),
+        _importing(world, framework, colleague.pk),
     )
 
     assert outcomes == ["done", f"rejected: {importer.CREATED_MEANWHILE}"]
@@ -203,8 +204,8 @@ def test_two_imports_of_the_same_quarter_at_once_import_once_and_say_why_not_twi
 def test_an_import_racing_a_lead_starting_the_return_is_refused_with_a_reason(world, monkeypatch):
     from assurance import importer
     from assurance.services import start_return
-    from assurance.tests.dashboard_factories import ockenden_interim
 
+    framework = framework_with(sections=2, requirements=2)
     import_has_checked = threading.Event()
     lead_has_started = threading.Event()
     bulk_create = importer.bulk_create_with_history
@@ -222,7 +223,7 @@ def test_an_import_racing_a_lead_starting_the_return_is_refused_with_a_reason(wo
         try:
             start_return(
                 trust=world.trust,
-                framework=ockenden_interim(),
+                framework=framework,
                 period=world.period,
                 user=get_user_model().objects.get(pk=world.users["lead"].pk),
             )
@@ -230,7 +231,7 @@ def test_an_import_racing_a_lead_starting_the_return_is_refused_with_a_reason(wo
             lead_has_started.set()
         return "started"
 
-    outcomes = _in_threads(_importing(world, world.users["team"].pk), lead_starts)
+    outcomes = _in_threads(_importing(world, framework, world.users["team"].pk), lead_starts)
 
     assert outcomes == [f"rejected: {importer.CREATED_MEANWHILE}", "started"]
     draft = QuarterlyReturn.objects.get(trust=world.trust, period=world.period)
