@@ -34,11 +34,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lmns.models import Lmns, ReportingPeriod, Trust
+from lmns.people import full_name
 from lmns.text import SHORT_TEXT
 from lmns.uploads import Table, UploadError, read_table
 
@@ -59,6 +60,11 @@ OVERWRITABLE_STATUSES = (ReturnStatus.DRAFT, ReturnStatus.RETURNED)
 ON_BEHALF = "Imported from CSV on the trust's behalf: "
 # The reason is kept in the transition's comment after ON_BEHALF, within a comment's limit.
 ON_BEHALF_REASON_LIMIT = SHORT_TEXT - len(ON_BEHALF)
+CREATED_MEANWHILE = (
+    "Nothing was imported: a return for this quarter was started while the file was being "
+    "imported (by another import, or by a trust lead). Import the file again to see where "
+    "each trust stands."
+)
 
 
 @dataclass(frozen=True)
@@ -241,18 +247,22 @@ def import_compliance(
     report = parse(table, lmns, framework, period, on_behalf_reason=on_behalf_reason)
     if not report.ok:
         raise report.refusal()
-    who = (user.get_full_name() or user.username) if user else "the system"
+    who = full_name(user) or "the system"
     comments = {
         False: f"Imported from CSV by {who}",
         True: f"{ON_BEHALF}{on_behalf_reason}",
     }
-    with transaction.atomic():
-        _write(report, framework, period, user, comments)
-        if report.errors:
-            # A return moved on while the file was being checked: refuse the whole file.
-            transaction.set_rollback(True)
-            report.created = report.updated = 0
+    try:
+        with transaction.atomic():
+            _write(report, framework, period, user, comments)
+            if report.errors:
+                # A return moved on while the file was being checked: refuse the whole file.
+                transaction.set_rollback(True)
+    except IntegrityError:
+        # A return was started meanwhile, by another import of the quarter or by its trust.
+        report.reject(0, CREATED_MEANWHILE)
     if report.errors:
+        report.created = report.updated = 0
         raise report.refusal()
     return report
 

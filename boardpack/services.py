@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from lmns.board import BoardSection
 from lmns.models import Lmns, ReportingPeriod
+from lmns.people import full_name
 from lmns.text import ONE_LINE
 
 from .models import BoardPack, IssuedPackPdf
@@ -142,7 +143,7 @@ def issue_pack(lmns: Lmns, period: ReportingPeriod, user, *, expected_version: i
         )
     issued_at = timezone.now()
     snapshot["produced_at"] = issued_at.isoformat()
-    name = (user.get_full_name() or user.get_username())[:ONE_LINE]
+    name = full_name(user)[:ONE_LINE]
     try:
         with transaction.atomic():
             return BoardPack.objects.create(

@@ -18,11 +18,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from lmns.models import ImportPreview, RagStatus, ReportingPeriod
 from lmns.text import NARRATIVE, ONE_LINE, SHORT_TEXT
 from lmns.uploads import Table, UploadError, read_table, take_preview
+from lmns.workflow import StaleRecord
 
 from .models import EXCEPTION_STATUSES, Deliverable, Plan, Workstream
 from .services import UpdateInput, check_update_rule, record_updates
@@ -237,17 +238,37 @@ def rule_problems(rows: list[ImportRow], statuses: dict) -> list[str]:
     return problems
 
 
-@transaction.atomic
+CHANGED_MEANWHILE = (
+    "Nothing was imported: someone changed this plan's deliverables while the file was being "
+    "imported (another import, or an update saved at the same moment). Open the plan to see "
+    "where it stands, then import the file again."
+)
+
+
 def import_rows(
     plan: Plan, period: ReportingPeriod, rows: list[ImportRow], mapping: dict[str, str], by
 ) -> dict[str, int]:
-    """Create or update the plan's deliverables and record each row's status: all or nothing."""
+    """Create or update the plan's deliverables and record each row's status: all or nothing.
+
+    Refused with :class:`UploadError` when another import or an update to the same
+    deliverables won a race with it; nothing is written then.
+    """
     statuses, unmapped = resolve(rows, mapping)
     if unmapped:
         raise UploadError("Choose a status for: " + "; ".join(f"“{w}”" for w in unmapped))
     problems = rule_problems(rows, statuses)
     if problems:
         raise UploadError(problems)
+    try:
+        with transaction.atomic():
+            return _write(plan, period, rows, statuses, by)
+    except (IntegrityError, StaleRecord) as race:
+        raise UploadError(CHANGED_MEANWHILE) from race
+
+
+def _write(
+    plan: Plan, period: ReportingPeriod, rows: list[ImportRow], statuses: dict, by
+) -> dict[str, int]:
     existing = {(d.number, d.part): d for d in plan.deliverables.all()}
     workstreams = {w.name: w for w in plan.workstreams.all()}
     created = 0

@@ -10,6 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from lmns.models import Lmns, RagStatus, ReportingPeriod, Trust
+from lmns.people import person_name
 from lmns.text import (
     NARRATIVE,
     ONE_LINE,
@@ -132,7 +133,7 @@ class Deliverable(models.Model):
         editable=False,
     )
     version = models.PositiveIntegerField(default=1, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "latest_update"])
+    history = HistoricalRecords(excluded_fields=["version", "latest_update"], m2m_fields=[trusts])
 
     objects = DeliverableQuerySet.as_manager()
 
@@ -200,7 +201,7 @@ class DeliverableUpdate(models.Model):
     def recorded_by(self) -> str:
         if self.created_by is None:
             return "an import or the system"
-        return self.created_by.get_full_name() or self.created_by.username
+        return person_name(self.created_by)
 
 
 class Trajectory(models.Model):
@@ -315,7 +316,7 @@ class Risk(models.Model):
     review_date = models.DateField()
     status = models.CharField(max_length=10, choices=RiskStatus.choices, default=RiskStatus.OPEN)
     version = models.PositiveIntegerField(default=1, editable=False)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[deliverables])
 
     objects = RiskQuerySet.as_manager()
 

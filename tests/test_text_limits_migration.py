@@ -13,8 +13,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from lmns.text import NARRATIVE, LongerTextFound
 
-BEFORE = ("deliverables", "0002_status_updates_trajectories_risks")
-LIMITS = ("deliverables", "0003_text_limits")
+BEFORE = ("deliverables", "0003_link_history")
+LIMITS = ("deliverables", "0004_text_limits")
 
 
 def _migrate(target) -> MigrationExecutor:

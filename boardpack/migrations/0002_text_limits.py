@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('boardpack', '0001_initial'),
-        ('lmns', '0003_text_limits'),
+        ('lmns', '0004_text_limits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,9 +8,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deliverables', '0003_text_limits'),
+        ('deliverables', '0004_text_limits'),
         ('funding', '0001_initial'),
-        ('lmns', '0003_text_limits'),
+        ('lmns', '0004_text_limits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

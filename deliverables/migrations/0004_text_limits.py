@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deliverables', '0002_status_updates_trajectories_risks'),
-        ('lmns', '0003_text_limits'),
+        ('deliverables', '0003_link_history'),
+        ('lmns', '0004_text_limits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lmns', '0002_trust_history'),
+        ('lmns', '0003_repair_history_of_deleted_people'),
     ]
 
     operations = [
