@@ -294,8 +294,9 @@ class ImportPreview(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # People are never deleted (lmns.people): nothing needs to follow them.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_previews"
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="import_previews"
     )
     purpose = models.CharField(max_length=100)
     file_name = OneLineTextField(max_length=255)

@@ -28,7 +28,8 @@ def _latest():
     executor.migrate(executor.loader.graph.leaf_nodes())
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialised rollback: the data that migrations ship comes back for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_limits_migration_lists_longer_text_and_stops_without_cutting_it():
     try:
         executor = _migrate(BEFORE)

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('options', models.JSONField(default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('expires_at', models.DateTimeField(db_index=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_previews', to=settings.AUTH_USER_MODEL)),
+                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.DO_NOTHING, related_name="import_previews", to=settings.AUTH_USER_MODEL)),
             ],
             options={
                 'ordering': ['-created_at'],
