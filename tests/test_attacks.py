@@ -1,10 +1,12 @@
-"""The common attacks against every form the project defines (forms are discovered).
+"""The common attacks against every form and filter the project defines (they are discovered).
 
 For every form: another organisation's ids in the POST or the URL (IDOR), the form posted by
 every persona who may not use it (forged workflow steps included), a post without the CSRF
-token, over-long strings, script in text fields, and non-numeric or extreme numbers. Each attack must be refused without a server
-error, without changing any stored row and without revealing another organisation's data.
-Each case first proves that its valid payload is accepted, so a refusal means something.
+token, over-long strings, script in text fields, non-numeric or extreme numbers, and ids no
+record can have (beyond the key's range, negative, not numeric) in every choice field, single or
+multiple. Each attack must be refused without a server error, without changing any stored row
+and without revealing another organisation's data. Each case first proves that its valid
+payload is accepted, so a refusal means something.
 """
 
 import pytest
@@ -14,6 +16,7 @@ from django.urls import reverse
 
 from conftest import PERSONAS
 from tests.attacks import (
+    BAD_IDS,
     BAD_NUMBERS,
     ERROR_MARKERS,
     SCRIPT,
@@ -22,7 +25,9 @@ from tests.attacks import (
     all_cases,
     attacked_fields,
     changed_tables,
+    choice_fields,
     discover_forms,
+    is_multiple,
     numeric_fields,
     object_fields,
     stored_data,
@@ -243,3 +248,26 @@ def test_non_numeric_and_extreme_numbers_change_nothing(world, name):
             if response.status_code == 200 and typed:
                 assert _has_error_message(response), f"no message for {field_name}={value}"
             armed.assert_unchanged(f"{field_name}={value}")
+
+
+@pytest.mark.parametrize("name", ATTACKED)
+def test_impossible_ids_in_choice_fields_get_a_clear_message(world, name):
+    armed = Armed(world, name)
+    fields = attacked_fields(choice_fields(armed.form_class, armed.target), armed.case)
+    if not fields:
+        pytest.skip("no choice fields")
+    for field_name, field in fields.items():
+        typed = not isinstance(field.widget, forms.HiddenInput)
+        valid = armed.target.data.get(armed.case.key(field_name))
+        for value in BAD_IDS:
+            if not isinstance(field, forms.ModelChoiceField) and field.valid_value(value):
+                continue
+            attempts = [value]
+            if is_multiple(field):
+                # Alone, and beside the valid choices (which must not hide it).
+                attempts = [[value], [*(valid or []), value]]
+            for sent in attempts:
+                response = armed.post(armed.data(**{field_name: sent}))
+                if response.status_code == 200 and typed:
+                    assert _has_error_message(response), f"no message for {field_name}={sent}"
+                armed.assert_unchanged(f"{field_name}={sent}")

@@ -9,6 +9,7 @@ from deliverables.tests.factories import (
     PlanFactory,
     RiskFactory,
     TrajectoryFactory,
+    WorkstreamFactory,
 )
 from tests.attacks import AttackCase, Target
 
@@ -183,7 +184,6 @@ def _plan_create(w) -> Target:
 
 def _deliverable_edit(w) -> Target:
     from deliverables.forms import DeliverableForm
-    from deliverables.tests.factories import WorkstreamFactory
 
     plan, other_plan = _plans(w)
     workstream = WorkstreamFactory(plan=plan)
@@ -249,7 +249,33 @@ def _import_preview(w) -> Target:
     )
 
 
+def _plan_filter(w) -> Target:
+    """The plan page's filters, read from the query string."""
+    from deliverables.filters import DeliverableFilter
+    from deliverables.models import Deliverable
+
+    plan, other_plan = _plans(w)
+    workstream = WorkstreamFactory(plan=plan)
+    DeliverableFactory(plan=plan, workstream=workstream)
+    return Target(
+        url=reverse("deliverables:plan_detail", args=[plan.pk]),
+        data={"workstream": workstream.pk, "status": ["on_track"], "overdue": "no"},
+        foreign={
+            "workstream": WorkstreamFactory(plan=other_plan).pk,
+            "trust": w.other_trust.pk,
+        },
+        form=DeliverableFilter(queryset=Deliverable.objects.none(), plan=plan).form,
+    )
+
+
 CASES = {
+    "deliverables.filters.DeliverableFilter": AttackCase(
+        build=_plan_filter,
+        persona="team",
+        method="get",
+        saves=False,
+        refused=("anonymous", "other_team"),
+    ),
     "deliverables.forms.PlanForm": AttackCase(build=_plan_create, persona="team"),
     "deliverables.forms.DeliverableForm": AttackCase(build=_deliverable_edit, persona="team"),
     "deliverables.forms.DeliverableUpdateForm": AttackCase(

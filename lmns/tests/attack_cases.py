@@ -2,11 +2,13 @@
 
 from django.urls import reverse
 
-from tests.attacks import AttackCase, Target
+from tests.attacks import Abstract, AttackCase, Target
 
 NEW_PASSWORD = "Maternity-safety-2026!"
 
 CASES = {
+    "lmns.forms.ModelForm": Abstract("the base of every model form"),
+    "lmns.forms.FilterSet": Abstract("the base of every filter"),
     "django.contrib.auth.forms.AuthenticationForm": AttackCase(
         build=lambda w: Target(
             url=reverse("login"),

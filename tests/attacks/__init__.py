@@ -1,9 +1,9 @@
 """The attack harness: every form the project defines, attacked the same common ways.
 
 Forms are discovered, not listed: every module of every project app is imported and each
-``django.forms.BaseForm`` subclass defined there is collected, together with the forms that the
-project's class-based views post to (sign-in, password change). Each app describes how to use its
-forms in ``<app>/tests/attack_cases.py``::
+``django.forms.BaseForm`` and ``django_filters.FilterSet`` subclass defined there is collected,
+together with the forms that the project's class-based views post to (sign-in, password change).
+Each app describes how to use its forms in ``<app>/tests/attack_cases.py``::
 
     CASES = {"assurance.forms.AnswerForm": AttackCase(build=..., persona="lead", prefix="form-0")}
 
@@ -23,6 +23,7 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import django_filters
 from django import forms
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -34,6 +35,8 @@ from tests.project import project_app_configs
 SCRIPT = "<script>alert(1)</script>"
 SCRIPT_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 BAD_NUMBERS = ["abc", "1e309", "-1", str(10**20), "NaN", "Infinity"]
+# Ids no record can have: beyond any primary key's range, negative, zero, not a whole number.
+BAD_IDS = ["9" * 40, str(2**63), "-1", "0", "abc", "1.5", "1e3", "\u0661"]
 ERROR_MARKERS = ("invalid-feedback", "errorlist", "alert-danger", "alert-warning", 'role="alert"')
 SKIPPED_MODULE_PARTS = {"tests", "migrations", "settings", "wsgi", "asgi", "management"}
 
@@ -50,7 +53,8 @@ class Target:
     foreign: dict = field(default_factory=dict)
     # The same form's URL for an object of another trust or LMNS (IDOR in the URL).
     foreign_url: str | None = None
-    # The form as the view builds it, when its fields depend on the object (dynamic fields).
+    # The form as the view builds it, when its fields depend on the object (dynamic fields);
+    # for a filter, its ``.form``.
     form: forms.BaseForm | None = None
     # Steps each persona's client takes first (e.g. uploading the file a preview form confirms).
     prepare: Callable | None = None
@@ -119,12 +123,16 @@ def label(form_class: type) -> str:
     return f"{form_class.__module__}.{form_class.__qualname__}"
 
 
-def discover_forms() -> dict[str, type[forms.BaseForm]]:
-    """Every form class defined in a project module, and every form a project URL posts to."""
-    found: dict[str, type[forms.BaseForm]] = {}
+FORM_KINDS = (forms.BaseForm, django_filters.FilterSet)
+
+
+def discover_forms() -> dict[str, type]:
+    """Every form and filter class defined in a project module, and every form a project URL
+    posts to."""
+    found: dict[str, type] = {}
     for module in _project_modules():
         for _, obj in inspect.getmembers(module, inspect.isclass):
-            if issubclass(obj, forms.BaseForm) and obj.__module__ == module.__name__:
+            if issubclass(obj, FORM_KINDS) and obj.__module__ == module.__name__:
                 found[label(obj)] = obj
     for form_class in _view_forms(get_resolver().url_patterns):
         found[label(form_class)] = form_class
@@ -145,11 +153,13 @@ def all_cases() -> dict[str, AttackCase | list[AttackCase] | Abstract]:
     return cases
 
 
-def form_fields(form_class: type[forms.BaseForm], target: Target | None = None) -> dict:
+def form_fields(form_class: type, target: Target | None = None) -> dict:
     """The form's fields: as the view built it, else as instantiated without arguments (limits
     set in ``__init__``), else as declared."""
     if target is not None and target.form is not None:
         return dict(target.form.fields)
+    if issubclass(form_class, django_filters.FilterSet):
+        return dict(form_class().form.fields)
     try:
         return dict(form_class().fields)
     except Exception:
@@ -180,6 +190,19 @@ def numeric_fields(form_class, target: Target) -> dict[str, forms.Field]:
 
 def attacked_fields(fields: dict, case: AttackCase) -> dict:
     return {name: f for name, f in fields.items() if name not in case.unused}
+
+
+def choice_fields(form_class, target: Target) -> dict[str, forms.ChoiceField]:
+    """Every field that offers choices, of records or of values, single or multiple."""
+    return {
+        name: f
+        for name, f in form_fields(form_class, target).items()
+        if isinstance(f, forms.ChoiceField)
+    }
+
+
+def is_multiple(field: forms.Field) -> bool:
+    return isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
 
 
 def object_fields(form_class, target: Target) -> dict[str, forms.Field]:
