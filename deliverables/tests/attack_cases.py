@@ -11,7 +11,7 @@ from deliverables.tests.factories import (
     TrajectoryFactory,
     WorkstreamFactory,
 )
-from tests.attacks import AttackCase, Target
+from tests.attacks import AttackCase, Resave, Target
 
 PERIOD = frozenset({"period"})
 
@@ -121,8 +121,8 @@ def _risk_edit(w) -> Target:
         data={
             "title": "Midwifery vacancies",
             "description": "Vacancies delay continuity of carer.",
-            "cause": "",
-            "consequence": "",
+            "cause": "Recruitment lag",
+            "consequence": "Fewer women on a continuity pathway",
             "owner_name": "Director of Midwifery",
             "review_date": "2022-09-30",
             "status": "open",
@@ -161,6 +161,22 @@ def _mitigation(w) -> Target:
         data={"action": "International recruitment", "owner_name": "HR lead", "status": "on_track"},
         show_url=reverse("deliverables:risk_detail", args=[risk.pk]),
         foreign_url=reverse("deliverables:mitigation_create", args=[other.pk]),
+    )
+
+
+def _mitigation_edit(w) -> Target:
+    from deliverables.models import Mitigation
+
+    risk = RiskFactory(lmns=w.lmns)
+    mitigation = Mitigation.objects.create(risk=risk, action="Agency cover", owner_name="HR")
+    other = Mitigation.objects.create(
+        risk=RiskFactory(lmns=w.other_lmns), action="Agency cover", owner_name="HR"
+    )
+    return Target(
+        url=reverse("deliverables:mitigation_edit", args=[mitigation.pk]),
+        data={"action": "International recruitment", "owner_name": "HR lead", "status": "at_risk"},
+        show_url=reverse("deliverables:risk_detail", args=[risk.pk]),
+        foreign_url=reverse("deliverables:mitigation_edit", args=[other.pk]),
     )
 
 
@@ -276,31 +292,51 @@ CASES = {
         saves=False,
         refused=("anonymous", "other_team"),
     ),
-    "deliverables.forms.PlanForm": AttackCase(build=_plan_create, persona="team"),
-    "deliverables.forms.DeliverableForm": AttackCase(build=_deliverable_edit, persona="team"),
+    "deliverables.forms.PlanForm": AttackCase(
+        build=_plan_create, persona="team", resave=Resave.ADD
+    ),
+    "deliverables.forms.DeliverableForm": AttackCase(
+        build=_deliverable_edit, persona="team", resave=Resave.EDIT
+    ),
+    # A status update is a new record; the page starts from the deliverable's current status.
     "deliverables.forms.DeliverableUpdateForm": AttackCase(
-        build=_deliverable_update, persona="team", unscoped=PERIOD
+        build=_deliverable_update, persona="team", unscoped=PERIOD, resave=Resave.ADD
     ),
     "deliverables.forms.PeriodRowForm": AttackCase(
-        build=_period_update, persona="team", prefix="form-0"
+        build=_period_update, persona="team", prefix="form-0", resave=Resave.ADD
     ),
     "deliverables.forms.PeriodChoiceForm": AttackCase(
-        build=_period_choice, persona="team", prefix="p", unscoped=PERIOD
+        build=_period_choice, persona="team", prefix="p", unscoped=PERIOD, resave=Resave.ADD
     ),
-    "deliverables.forms.ActualForm": AttackCase(build=_actual, persona="team", unscoped=PERIOD),
+    "deliverables.forms.ActualForm": AttackCase(
+        build=_actual, persona="team", unscoped=PERIOD, resave=Resave.ADD
+    ),
     "deliverables.forms.RiskForm": [
         # A new risk: its version field is not used yet, so any number there is ignored.
-        AttackCase(build=_risk_create, persona="team", unused=frozenset({"version"})),
-        AttackCase(build=_risk_edit, persona="team"),
+        AttackCase(
+            build=_risk_create,
+            persona="team",
+            unused=frozenset({"version"}),
+            resave=Resave.ADD,
+        ),
+        AttackCase(build=_risk_edit, persona="team", resave=Resave.EDIT),
     ],
-    "deliverables.forms.RescoreForm": AttackCase(build=_rescore, persona="team"),
-    "deliverables.forms.MitigationForm": AttackCase(build=_mitigation, persona="team"),
+    # A re-score is a new score in the risk's history; the page starts from the current one.
+    "deliverables.forms.RescoreForm": AttackCase(build=_rescore, persona="team", resave=Resave.ADD),
+    "deliverables.forms.MitigationForm": [
+        AttackCase(build=_mitigation, persona="team", resave=Resave.ADD),
+        AttackCase(build=_mitigation_edit, persona="team", resave=Resave.EDIT),
+    ],
     "deliverables.forms.ImportUploadForm": AttackCase(
         # The parsed file waits in the session for the preview: nothing is stored yet.
         build=_import_upload,
         persona="team",
         saves=False,
         unscoped=PERIOD,
+        resave=Resave.ADD,
     ),
-    "deliverables.forms.MappingForm": AttackCase(build=_import_preview, persona="team"),
+    # Confirming the preview is the import itself.
+    "deliverables.forms.MappingForm": AttackCase(
+        build=_import_preview, persona="team", resave=Resave.STEP
+    ),
 }

@@ -22,6 +22,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import django_filters
 from django import forms
@@ -30,6 +31,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from conftest import PERSONAS
 from tests.project import project_app_configs
 
 SCRIPT = "<script>alert(1)</script>"
@@ -60,6 +62,20 @@ class Target:
     prepare: Callable | None = None
 
 
+class Resave(StrEnum):
+    """What posting a form's page back unchanged means (``tests/test_resave.py``)."""
+
+    # The page shows a saved record: every field holds a value, and posted back unchanged the
+    # save is accepted and changes nothing.
+    EDIT = "edit"
+    # The page adds a record, starting blank or from defaults: posted back unchanged it adds
+    # nothing.
+    ADD = "add"
+    # Pressing the button is itself the change (a workflow step, a confirmation): the page is
+    # not posted back.
+    STEP = "step"
+
+
 @dataclass
 class AttackCase:
     """How the ``persona`` allowed to use a form uses it validly."""
@@ -82,6 +98,8 @@ class AttackCase:
     unused: frozenset[str] = frozenset()
     # "get" for filter forms: attacked through the query string; they never change data.
     method: str = "post"
+    # What posting the page back unchanged means; every posted form must say.
+    resave: Resave | None = None
 
     def key(self, name: str) -> str:
         return f"{self.prefix}-{name}" if self.prefix else name
@@ -240,3 +258,65 @@ def stored_data() -> dict[str, list[tuple]]:
 
 def changed_tables(before: dict, after: dict) -> list[str]:
     return sorted(label for label in before if before[label] != after.get(label))
+
+
+def has_error_message(response) -> bool:
+    content = response.content.decode()
+    return any(marker in content for marker in ERROR_MARKERS)
+
+
+FORMS = discover_forms()
+CASES = all_cases()
+# One entry per use of a form: "app.forms.Form" or, for a form's further uses, "…Form#2".
+USES = {
+    name if i == 0 else f"{name}#{i + 1}": case
+    for name in sorted(set(FORMS) & set(CASES))
+    if not isinstance(CASES[name], Abstract)
+    for i, case in enumerate(CASES[name] if isinstance(CASES[name], list) else [CASES[name]])
+}
+
+
+class Armed:
+    """A case made ready in the test world: its target, a client per persona, the stored data."""
+
+    def __init__(self, world, name: str):
+        self.world = world
+        self.case = USES[name]
+        self.form_class = FORMS[name.partition("#")[0]]
+        self.target = self.case.build(world)
+        self.clients = {persona: world.client_for(persona) for persona in PERSONAS}
+        if self.target.prepare:
+            for client in self.clients.values():
+                self.target.prepare(client)
+        self.before = stored_data()
+
+    def data(self, **overrides) -> dict:
+        """The valid payload with ``overrides``; callables (fresh uploaded files) are called."""
+        data = dict(self.target.data)
+        data.update({self.case.key(name): value for name, value in overrides.items()})
+        return {key: value() if callable(value) else value for key, value in data.items()}
+
+    def post(self, data: dict, persona: str | None = None, url: str | None = None, follow=False):
+        persona = persona or self.case.persona
+        client = self.clients[persona]
+        send = client.get if self.case.method == "get" else client.post
+        response = send(url or self.target.url, data, follow=follow)
+        assert response.status_code < 500
+        self.assert_no_leak(response, persona)
+        return response
+
+    def assert_unchanged(self, what: str) -> None:
+        changed = changed_tables(self.before, stored_data())
+        assert not changed, f"{what} changed {changed}"
+
+    def assert_no_leak(self, response, persona: str) -> None:
+        w = self.world
+        if persona == "other_team":
+            hidden = [w.lmns.name, w.trust.name, w.sibling_trust.name]
+        elif persona == "anonymous":
+            hidden = [w.other_lmns.name, w.other_trust.name, w.lmns.name, w.trust.name]
+        else:
+            hidden = [w.other_lmns.name, w.other_trust.name]
+        content = response.content.decode(errors="replace")
+        leaked = [name for name in hidden if name in content]
+        assert not leaked, f"{persona} was shown {leaked}"
