@@ -20,11 +20,15 @@ whose button is itself the change, is not posted back.
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django import forms as django_forms
 from django.apps import apps
+from django.db import transaction
+from django.urls import resolve, reverse
 
+from conftest import PERSONAS
 from lmns.forms import (
     DateInput,
     FilterModelChoiceField,
@@ -203,3 +207,47 @@ def test_dates_and_record_choices_have_one_way_in_the_code():
             if re.search(pattern, text):
                 found.append(f"{path.relative_to(BASE)}: use {instead}")
     assert not found, found
+
+
+# Pages post to these without a form class (nothing typed is posted), so no attack case names
+# them; each is covered by its own tests.
+FORMLESS_ACTIONS = {
+    "logout": "signing out posts only the CSRF token",
+}
+
+
+def _unattacked_forms(world, url_name: str, page_case, targets: set[str]) -> set[str]:
+    url = reverse(url_name, kwargs=page_case.kwargs(world)) + page_case.query
+    escaped = set()
+    for persona in PERSONAS:
+        if page_case.expected(persona) != 200:
+            continue
+        response = world.client_for(persona).get(url)
+        if not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        for form in page_forms(response.content.decode(), f"http://testserver{url}"):
+            if form.method != "post":
+                continue
+            action = resolve(urlsplit(form.action()).path).view_name
+            if action not in targets and action not in FORMLESS_ACTIONS:
+                escaped.add(f"{action} (a form on {url_name}, as {persona})")
+    return escaped
+
+
+def test_every_form_on_every_page_has_an_attack_case(world):
+    """A form posted from a page that no attack case uses would escape the attacks and the
+    re-save: every form found on the pages of the access matrix must post to a case's URL."""
+    from tests.test_access_matrix import CASES as PAGES
+
+    targets = set()
+    for name in USES:
+        # Each case builds its own records: build them one at a time and roll them back.
+        with transaction.atomic():
+            targets.add(resolve(urlsplit(USES[name].build(world).url).path).view_name)
+            transaction.set_rollback(True)
+    escaped = set()
+    for url_name, page_case in sorted(PAGES.items()):
+        with transaction.atomic():
+            escaped |= _unattacked_forms(world, url_name, page_case, targets)
+            transaction.set_rollback(True)
+    assert not escaped, f"Forms without an attack case for that use: {sorted(escaped)}"
