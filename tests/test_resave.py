@@ -213,6 +213,7 @@ def test_dates_and_record_choices_have_one_way_in_the_code():
 # them; each is covered by its own tests.
 FORMLESS_ACTIONS = {
     "logout": "signing out posts only the CSRF token",
+    "session_keep_alive": "staying signed in posts only the CSRF token",
 }
 
 
