@@ -49,7 +49,7 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, attrs: dict | None = None, format: str | None = None) -> None:
+    def __init__(self, attrs: dict | None = None) -> None:
         super().__init__(attrs=attrs, format=DATE_FORMAT)
 
 

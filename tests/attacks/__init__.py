@@ -305,6 +305,16 @@ class Armed:
         self.assert_no_leak(response, persona)
         return response
 
+    def assert_refused(self, field: forms.Field, overrides: dict, what: str) -> None:
+        """Posting ``overrides`` changes nothing, and a field a person types in gets a message.
+
+        A hidden field (a record's version) only changes by tampering: refusing is enough.
+        """
+        response = self.post(self.data(**overrides))
+        if response.status_code == 200 and not isinstance(field.widget, forms.HiddenInput):
+            assert has_error_message(response), f"no message for {what}"
+        self.assert_unchanged(what)
+
     def assert_unchanged(self, what: str) -> None:
         changed = changed_tables(self.before, stored_data())
         assert not changed, f"{what} changed {changed}"
