@@ -279,7 +279,7 @@ def deliverable_update(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid() and not form.has_changed():
             messages.info(request, "Nothing changed, so no update was recorded.")
             return redirect(deliverable.get_absolute_url())
-        if form.is_valid():
+        elif form.is_valid():
             data = form.cleaned_data
             item = services.UpdateInput(
                 deliverable=deliverable,
