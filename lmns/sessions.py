@@ -30,9 +30,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.auth import middleware as auth_middleware
-from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
-from django.dispatch import receiver
 from django.http import HttpRequest
 from django.shortcuts import resolve_url
 from django.utils import timezone
@@ -126,8 +124,8 @@ class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
         return redirect_to_login(page, self.get_login_url(view_func))
 
 
-@receiver(user_logged_in)
 def drop_input_kept_for_someone_else(sender, request, user, **kwargs) -> None:
+    """On signing in (connected in ``lmns.apps``): input kept for another person is dropped."""
     kept = request.session.get(KEPT_INPUT) if request is not None else None
     if kept and kept["owner"] != user.pk:
         del request.session[KEPT_INPUT]
