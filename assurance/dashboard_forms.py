@@ -5,6 +5,7 @@ from pathlib import Path
 from django import forms
 
 from lmns import text
+from lmns.forms import ModelChoiceField
 from lmns.models import ReportingPeriod
 from lmns.uploads import UploadError, check_declared_size
 
@@ -12,12 +13,12 @@ from .importer import MAX_BYTES, ON_BEHALF_REASON_LIMIT
 from .models import Framework
 
 
-class PeriodChoiceField(forms.ModelChoiceField):
+class PeriodChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: ReportingPeriod) -> str:
         return str(obj)
 
 
-class FrameworkChoiceField(forms.ModelChoiceField):
+class FrameworkChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Framework) -> str:
         return f"{obj.short_name} (v{obj.version})"
 

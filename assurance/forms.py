@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.template.defaultfilters import filesizeformat
 
 from lmns import text
+from lmns.forms import DateField, ModelChoiceField
 from lmns.models import ReportingPeriod
 
 from .models import ComplianceStatus, Framework, SectionRating
@@ -81,10 +82,8 @@ def check_evidence_file(upload: UploadedFile) -> str:
 
 
 class StartReturnForm(forms.Form):
-    framework = forms.ModelChoiceField(
-        queryset=Framework.objects.filter(active=True), empty_label=None
-    )
-    period = forms.ModelChoiceField(
+    framework = ModelChoiceField(queryset=Framework.objects.filter(active=True), empty_label=None)
+    period = ModelChoiceField(
         queryset=ReportingPeriod.objects.filter(is_open=True).order_by("-start_date"),
         empty_label=None,
         label="Reporting period",
@@ -123,12 +122,7 @@ class AnswerForm(forms.Form):
     evidence = text.narrative_field(label="Evidence (text and links)", rows=2, required=False)
     action = text.short_text_field(label="Action to reach full compliance", required=False)
     action_owner = text.one_line_field(required=False)
-    action_due = forms.DateField(
-        label="Action due date",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="For example 2022-09-30.",
-    )
+    action_due = DateField(label="Action due date", required=False)
     new_file = forms.FileField(label="Add an evidence file", required=False)
 
     def __init__(self, *args, reports_percent: bool = True, **kwargs):

@@ -8,6 +8,7 @@ from django import forms
 
 from deliverables.models import Deliverable
 from lmns import text
+from lmns.forms import ModelForm
 from lmns.models import Lmns
 
 from .models import AllocationStatus, BudgetLine, Category, FundingStream, SpendEntry
@@ -56,11 +57,10 @@ def _money_fields(form: forms.Form, names: list[str]) -> None:
         )
 
 
-class StreamForm(forms.ModelForm):
+class StreamForm(ModelForm):
     class Meta:
         model = FundingStream
         fields = ["kind", "name", "amount", "date_notified"]
-        widgets = {"date_notified": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, lmns: Lmns, start_year: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,7 +97,7 @@ class AllocationChangeForm(forms.Form):
     )
 
 
-class BudgetLineForm(forms.ModelForm):
+class BudgetLineForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -163,7 +163,7 @@ class BudgetLineForm(forms.ModelForm):
         return data
 
 
-class SpendEntryForm(forms.ModelForm):
+class SpendEntryForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     class Meta:
