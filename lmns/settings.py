@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "assurance.apps.AssuranceConfig",
     "deliverables.apps.DeliverablesConfig",
     "funding.apps.FundingConfig",
+    "quality.apps.QualityConfig",
     "boardpack.apps.BoardpackConfig",
 ]
 
@@ -214,3 +215,7 @@ FUNDING_VARIANCE_THRESHOLD_POUNDS = int(os.environ.get("FUNDING_VARIANCE_THRESHO
 # Evidence uploads.
 EVIDENCE_MAX_UPLOAD_BYTES = int(os.environ.get("EVIDENCE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 EVIDENCE_ALLOWED_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt", "png", "jpg", "jpeg"]
+
+# Perinatal quality surveillance: counts below this are shown as "fewer than N" in board packs,
+# which are often published as public papers.
+QUALITY_SUPPRESS_BELOW = int(os.environ.get("QUALITY_SUPPRESS_BELOW", "5"))
