@@ -89,7 +89,7 @@ class MonthEntryForm(forms.Form):
                 self.fields[f"den_{m.pk}"] = _number_field("Denominator")
             self.fields[f"na_{m.pk}"] = forms.BooleanField(label="Not available", required=False)
             self.fields[f"v_{m.pk}"] = forms.IntegerField(
-                widget=forms.HiddenInput, required=False, min_value=0
+                widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1
             )
             if figure is not None:
                 self.initial.update(

@@ -131,13 +131,13 @@ def save_month(
         figure = existing.get(row.measure.pk)
         empty = row.numerator is None and row.denominator is None and not row.not_available
         if figure is None:
-            if empty:
-                continue
             if row.version:
                 raise StaleRecord(
                     f"{row.measure.short_name}: the figures were removed since you opened the "
                     "form. Your input is still below: check it and save again."
                 )
+            if empty:
+                continue
             try:
                 with transaction.atomic():
                     figure = MonthlyFigure(
