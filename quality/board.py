@@ -15,7 +15,7 @@ from lmns.models import Lmns, ReportingPeriod
 
 from .charts import spc_svg
 from .models import Unit
-from .selectors import MeasureSeries, last_complete_month, month_start, surveillance, suppressed
+from .selectors import MeasureSeries, last_complete_month, month_start, suppressed, surveillance
 
 MAX_CHARTS = 8
 

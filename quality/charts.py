@@ -9,6 +9,7 @@ table of the figures beside it.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from .selectors import MeasureSeries, format_value
@@ -46,6 +47,7 @@ def _attr(text: str) -> str:
     return escape(text, {'"': "&quot;", "'": "&apos;"})
 
 
+@lru_cache(maxsize=64)
 def icon(kind: str, value: Variation | Assurance | None, size: int = 22) -> str:
     """A round icon with a letter, its label as its accessible name."""
     if value is None or value == "":
@@ -155,7 +157,7 @@ def spc_svg(series: MeasureSeries, chart_id: str, *, small: bool = False, suppre
                 parts.append(
                     f'<rect x="{x(i) - 2.5}" y="{round(bottom - h, 1)}" width="5" '
                     f'height="{round(h, 1)}" fill="#768692"><title>{p.month:%b %Y}: '
-                    f"{escape(suppress(p.numerator) if suppress and suppress(p.numerator) else format_value(m, p.numerator))}"
+                    f"{escape((suppress(p.numerator) if suppress else None) or f'{p.numerator:.0f}')}"
                     f"</title></rect>"
                 )
         rates = [(i, p.rolling) for i, p in enumerate(series.points) if p.rolling is not None]

@@ -55,8 +55,13 @@ LEVELS = {
 # (ODS, code): (change in the last 8 months, or a level of its own)
 SHIFTS = {("RVV", "BOOKING-10WK"): 12, ("RM1", "SMOKE-DELIVERY"): -3, ("RN7", "FILL-MW-NIGHT"): -9}
 OWN_LEVEL = {("RCX", "TRAIN-FETAL"): (78, 2.0)}
-REBASE = ("RWF", "COC-BAME", 12, 14, "Continuity of carer team for Black, Asian and mixed "
-          "ethnicity women launched (illustrative).")
+REBASE = (
+    "RWF",
+    "COC-BAME",
+    12,
+    14,
+    "Continuity of carer team for Black, Asian and mixed ethnicity women launched (illustrative).",
+)
 # Rare events: (events per 1,000 births) cycled so that counts stay small and plausible.
 RARE = {"STILLBIRTH": [0, 1, 0, 2, 1, 0, 1, 0, 0, 1, 2, 0], "NEONATAL-DEATH": [0, 0, 1, 0, 1, 0],
         "MNSI-REFERRALS": [0, 0, 0, 1, 0, 0, 0, 0, 1, 0]}  # fmt: skip

@@ -135,7 +135,10 @@ class ImportForm(forms.Form):
         label="The file is",
         choices=[
             (MSDS, "NHS England's monthly MSDS measures file (msds-…-exp-data.csv)"),
-            (TEMPLATE, "This product's template (month, ods_code, measure_id, numerator, denominator)"),
+            (
+                TEMPLATE,
+                "This product's template (month, ods_code, measure_id, numerator, denominator)",
+            ),
         ],
         widget=forms.RadioSelect,
     )

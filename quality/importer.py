@@ -285,10 +285,14 @@ def parse(raw: bytes, *, lmns: Lmns, kind: str) -> Parsed:
         trust = trusts.get(ods.upper())
         measure = by_code.get(code.upper())
         if trust is None:
-            collector.problems.append(f"Row {line}: “{ods}” is not the ODS code of a trust of {lmns}.")
+            collector.problems.append(
+                f"Row {line}: “{ods}” is not the ODS code of a trust of {lmns}."
+            )
             continue
         if measure is None:
-            collector.problems.append(f"Row {line}: “{code}” is not the id of a measure collected here.")
+            collector.problems.append(
+                f"Row {line}: “{code}” is not the id of a measure collected here."
+            )
             continue
         try:
             month = _date(month_text)
@@ -299,7 +303,9 @@ def parse(raw: bytes, *, lmns: Lmns, kind: str) -> Parsed:
             collector.problems.append(f"Row {line}: {exc}.")
             continue
         if not na and numerator is None:
-            collector.problems.append(f"Row {line}: the numerator is empty (use * when not available).")
+            collector.problems.append(
+                f"Row {line}: the numerator is empty (use * when not available)."
+            )
             continue
         collector.add(line, trust, measure, month, numerator, denominator, na)
     return collector.parsed(skipped)

@@ -252,7 +252,9 @@ class MonthlyFigure(models.Model):
 
     @property
     def value(self) -> Decimal | None:
-        return None if self.not_available else self.measure.value_of(self.numerator, self.denominator)
+        return (
+            None if self.not_available else self.measure.value_of(self.numerator, self.denominator)
+        )
 
 
 class Rebase(models.Model):

@@ -1,8 +1,9 @@
 """Reads of the quality measures: each trust × measure series with its SPC result, the LMNS
 surveillance matrix (exceptions first) and the trust overview, each in a fixed number of queries.
 
-A chart covers the :data:`CHART_MONTHS` months ending with the chosen month (three years, the
-span a board reads), so a page costs the same whatever the length of the history.
+A chart covers the :data:`CHART_MONTHS` months ending with the chosen month (two years: more than
+the 15 points limits need and the 20 Making Data Count advises), so a page costs the same
+whatever the length of the history.
 """
 
 from __future__ import annotations
@@ -10,8 +11,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.conf import settings
+from django.db import connection
+from django.db.models import FloatField
+from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
 
 from lmns.models import Lmns, Trust
@@ -19,7 +25,7 @@ from lmns.models import Lmns, Trust
 from . import spc
 from .models import FigureSource, FigureStatus, Measure, MonthlyFigure, Rebase, Unit, month_start
 
-CHART_MONTHS = 36
+CHART_MONTHS = 24
 ROLLING_MONTHS = 12
 
 
@@ -49,11 +55,12 @@ def parse_month(text: str | None) -> datetime.date | None:
 def format_value(measure: Measure, value: float | Decimal | None) -> str:
     if value is None:
         return ""
+    value = Decimal(str(value))  # a float's shortest form: 93.45 rounds to 93.5
     if measure.unit == Unit.COUNT:
-        return f"{Decimal(value).quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}"
+        return f"{value.quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}"
     if measure.unit == Unit.PERCENT:
-        return f"{Decimal(value).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
-    return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)} per 1,000"
+        return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)} per 1,000"
 
 
 def suppressed(value: float | Decimal | None, threshold: int | None = None) -> str | None:
@@ -64,11 +71,11 @@ def suppressed(value: float | Decimal | None, threshold: int | None = None) -> s
     return f"fewer than {threshold}"
 
 
-@dataclass
+@dataclass(slots=True)
 class SeriesPoint:
     month: datetime.date
-    numerator: Decimal | None = None
-    denominator: Decimal | None = None
+    numerator: float | None = None
+    denominator: float | None = None
     not_available: bool = False
     status: str = ""
     value: float | None = None
@@ -88,6 +95,7 @@ class MeasureSeries:
     points: list[SeriesPoint]
     result: spc.SpcResult | None
     rebases: list[Rebase] = field(default_factory=list)
+    url: str = ""  # the chart page for the series' month
 
     @property
     def current(self) -> SeriesPoint:
@@ -97,13 +105,13 @@ class MeasureSeries:
     def month(self) -> datetime.date:
         return self.current.month
 
-    @property
+    @cached_property
     def variation(self) -> spc.Variation | None:
         if self.result is None or self.current.value is None:
             return None
         return self.result.variation
 
-    @property
+    @cached_property
     def assurance(self) -> spc.Assurance | None:
         if self.result is None or self.current.value is None:
             return None
@@ -113,29 +121,31 @@ class MeasureSeries:
     def limits(self) -> spc.Limits | None:
         return self.result.latest_limits if self.result is not None else None
 
-    @property
+    @cached_property
     def concerning(self) -> bool:
         return self.variation is spc.Variation.CONCERNING
 
-    @property
+    @cached_property
     def failing(self) -> bool:
         return self.assurance is spc.Assurance.FAILING
 
-    @property
+    @cached_property
     def is_exception(self) -> bool:
         return self.concerning or self.failing
 
-    @property
+    @cached_property
     def exception_text(self) -> str:
         parts = []
         if self.concerning:
             rule = self.current.spc.rule.label if self.current.spc else ""
-            parts.append(f"special cause concerning ({rule})" if rule else "special cause concerning")
+            parts.append(
+                f"special cause concerning ({rule})" if rule else "special cause concerning"
+            )
         if self.failing:
             parts.append("consistently failing the target")
         return " and ".join(parts)
 
-    @property
+    @cached_property
     def value_text(self) -> str:
         point = self.current
         if point.not_available:
@@ -153,19 +163,16 @@ class MeasureSeries:
     def provisional(self) -> bool:
         return self.current.status == FigureStatus.PROVISIONAL
 
-    @property
+    @cached_property
     def illustrative(self) -> bool:
         return any(p.illustrative for p in self.points)
 
 
-def _float_value(measure: Measure, numerator, denominator) -> float | None:
-    if numerator is None:
-        return None
-    if measure.unit == Unit.COUNT:
-        return float(numerator)
-    if not denominator:
-        return None
-    return float(numerator) / float(denominator) * (100 if measure.unit == Unit.PERCENT else 1000)
+SCALES = {Unit.COUNT: None, Unit.PERCENT: 100, Unit.PER_1000: 1000}
+ILLUSTRATIVE = FigureSource.ILLUSTRATIVE.value
+
+
+NO_FIGURES = (None, None, False, "", "")
 
 
 def build_series(
@@ -177,23 +184,22 @@ def build_series(
 ) -> MeasureSeries:
     """One trust × measure over ``months`` from its figures (month → numerator, denominator,
     not available, status, source), with the SPC result or, for a rare event, the rolling rate."""
+    scale = SCALES[measure.unit]
     points = []
     for month in months:
-        numerator, denominator, not_available, status, source = figures.get(
-            month, (None, None, False, "", "")
-        )
-        value = None if not_available else _float_value(measure, numerator, denominator)
+        numerator, denominator, not_available, status, source = figures.get(month, NO_FIGURES)
+        if not_available or numerator is None:
+            value = None
+        elif scale is None:
+            value = numerator
+        else:
+            value = numerator / denominator * scale if denominator else None
         points.append(
             SeriesPoint(
-                month,
-                numerator,
-                denominator,
-                not_available,
-                status,
-                value=value,
-                illustrative=source == FigureSource.ILLUSTRATIVE,
+                month, numerator, denominator, not_available, status, value, None, None,
+                source == ILLUSTRATIVE,
             )
-        )
+        )  # fmt: skip
     result = None
     if measure.rare_event:
         counts = [None if p.not_available else p.numerator for p in points]
@@ -201,7 +207,7 @@ def build_series(
         for point, rate in zip(points, spc.rolling_rate(counts, births), strict=True):
             point.rolling = rate
     else:
-        index = {month: i for i, month in enumerate(months)}
+        index = {month: i for i, month in enumerate(months)} if rebases else {}
         target = float(measure.target) if measure.target is not None else None
         result = spc.xmr(
             [p.value for p in points],
@@ -217,22 +223,37 @@ def build_series(
 def figures_by_series(
     trusts: list[Trust], measures: list[Measure], months: list[datetime.date]
 ) -> dict[tuple[int, int], dict[datetime.date, tuple]]:
-    """One query: every figure of the trusts and measures in the months."""
-    rows = MonthlyFigure.objects.filter(
+    """One query: every figure of the trusts and measures in the months.
+
+    The SQL is the ORM's; its rows are read without Django's per-row conversions, which for the
+    thousands of figures of a surveillance page would cost more than all its other steps. Figures
+    come as floats (the charts compute in floating point) and months are converted once each.
+    """
+    query = MonthlyFigure.objects.filter(
         trust__in=trusts, measure__in=measures, month__gte=months[0], month__lte=months[-1]
     ).values_list(
         "trust_id",
         "measure_id",
         "month",
-        "numerator",
-        "denominator",
+        Cast("numerator", FloatField()),
+        Cast("denominator", FloatField()),
         "not_available",
         "status",
         "source",
     )
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    dates: dict = {}
     out: dict[tuple[int, int], dict[datetime.date, tuple]] = {}
     for trust_id, measure_id, month, num, den, na, status, source in rows:
-        out.setdefault((trust_id, measure_id), {})[month] = (num, den, na, status, source)
+        day = dates.get(month)
+        if day is None:
+            day = dates[month] = (
+                month if isinstance(month, datetime.date) else datetime.date.fromisoformat(month)
+            )
+        out.setdefault((trust_id, measure_id), {})[day] = (num, den, bool(na), status, source)
     return out
 
 
@@ -285,18 +306,21 @@ def surveillance(
     months = months_ending(month)
     figures = figures_by_series(trusts, measures, months)
     rebases = rebases_by_series(trusts, measures)
+    # One reverse per trust, not per cell: the page has a link in each of its cells.
+    chart_urls = {t.pk: reverse("quality:chart", args=[t.pk, "-"])[:-2] for t in trusts}
     rows = []
     for measure in measures:
-        cells = [
-            build_series(
+        cells = []
+        for trust in trusts:
+            series = build_series(
                 trust,
                 measure,
                 months,
                 figures.get((trust.pk, measure.pk), {}),
                 rebases.get((trust.pk, measure.pk), []),
             )
-            for trust in trusts
-        ]
+            series.url = f"{chart_urls[trust.pk]}{measure.code}/?month={month:%Y-%m}"
+            cells.append(series)
         rows.append(
             {"measure": measure, "cells": cells, "exceptions": sum(c.is_exception for c in cells)}
         )
@@ -327,8 +351,7 @@ def trust_overview(trust: Trust, month: datetime.date) -> list[MeasureSeries]:
 
 def month_figures(trust: Trust, month: datetime.date) -> dict[int, MonthlyFigure]:
     return {
-        f.measure_id: f
-        for f in MonthlyFigure.objects.filter(trust=trust, month=month_start(month))
+        f.measure_id: f for f in MonthlyFigure.objects.filter(trust=trust, month=month_start(month))
     }
 
 

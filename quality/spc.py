@@ -47,6 +47,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 LIMIT = 2.66
 NEAR_LIMIT = 2 * LIMIT / 3
@@ -142,7 +143,7 @@ class Limits:
         return self.upper is not None
 
 
-@dataclass
+@dataclass(slots=True)
 class SpcPoint:
     index: int
     value: float | None
@@ -164,22 +165,22 @@ class SpcResult:
     run_chart_reason: str = ""
     groups: list[tuple[int, int]] = field(default_factory=list)  # (first index, last index)
 
-    @property
+    @cached_property
     def latest(self) -> SpcPoint | None:
         return next((p for p in reversed(self.points) if p.value is not None), None)
 
-    @property
+    @cached_property
     def has_limits(self) -> bool:
         latest = self.latest
         return bool(latest and latest.limits and latest.limits.drawn)
 
-    @property
+    @cached_property
     def variation(self) -> Variation | None:
         """The variation icon: the latest point's, when its group has limits."""
         latest = self.latest
         return latest.variation if latest is not None and self.has_limits else None
 
-    @property
+    @cached_property
     def assurance(self) -> Assurance | None:
         latest = self.latest
         if self.target is None or self.direction is Direction.NONE or not self.has_limits:
@@ -237,22 +238,23 @@ def _extend_back(ends: list[int], length: int) -> list[bool]:
 
 def run_ends(relative: Sequence[int], length: int = RUN_LENGTH) -> list[int]:
     """1 where a point ends ``length`` in a row on one side of the mean (0 on the mean)."""
-    out = []
-    for i, side in enumerate(relative):
-        window = relative[max(0, i - length + 1) : i + 1]
-        out.append(int(len(window) == length and side != 0 and all(s == side for s in window)))
+    out, count, side = [], 0, 0
+    for s in relative:
+        count = count + 1 if s != 0 and s == side else (1 if s != 0 else 0)
+        side = s
+        out.append(int(count >= length))
     return out
 
 
 def trend_ends(values: Sequence[float], length: int = TREND_LENGTH) -> list[int]:
     """+1 / -1 where a point ends ``length`` points each strictly above / below the one before."""
-    out = []
-    for i in range(len(values)):
-        if i < length - 1:
-            out.append(0)
-            continue
-        steps = [_sign(values[j] - values[j - 1]) for j in range(i - length + 2, i + 1)]
-        out.append(1 if all(s == 1 for s in steps) else -1 if all(s == -1 for s in steps) else 0)
+    out, steps, direction = [0] * len(values), 0, 0
+    for i in range(1, len(values)):
+        step = _sign(values[i] - values[i - 1])
+        steps = steps + 1 if step != 0 and step == direction else (1 if step != 0 else 0)
+        direction = step
+        if steps >= length - 1:
+            out[i] = step
     return out
 
 

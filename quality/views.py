@@ -62,7 +62,9 @@ def register_links() -> None:
 def _wide_lmns(request: HttpRequest, pk: int) -> tuple[Access, Lmns]:
     """The LMNS, for its programme team and board; trust leads and others 404."""
     access = get_access(request)
-    lmns = get_object_or_404(access.scope_by_lmns(Lmns.objects.all(), path="", wide_only=True), pk=pk)
+    lmns = get_object_or_404(
+        access.scope_by_lmns(Lmns.objects.all(), path="", wide_only=True), pk=pk
+    )
     return access, lmns
 
 
@@ -209,7 +211,10 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             saved = importer.import_figures(
-                parsed, lmns=lmns, status=stored["status"], filename=stored["filename"],
+                parsed,
+                lmns=lmns,
+                status=stored["status"],
+                filename=stored["filename"],
                 user=request.user,
             )
         except importer.ImportRefused as refused:
@@ -233,5 +238,7 @@ def import_template(request: HttpRequest, pk: int) -> HttpResponse:
     """The product's CSV template, with a row per trust and measure MSDS does not publish."""
     lmns = _managed_lmns(request, pk)
     response = HttpResponse(template_csv(lmns), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{lmns.short_name}-quality-template.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{lmns.short_name}-quality-template.csv"'
+    )
     return response

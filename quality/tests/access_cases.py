@@ -18,7 +18,9 @@ CASES = {
     "quality:import_preview": Case(
         **LMNS, expect=everyone(FORBIDDEN, team=302, other_team=NOT_FOUND)
     ),
-    "quality:trust": Case(**TRUST, expect=everyone(OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND)),
+    "quality:trust": Case(
+        **TRUST, expect=everyone(OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND)
+    ),
     "quality:chart": Case(
         kwargs=lambda w: {"pk": w.trust.pk, "code": "TRAIN-PROMPT"},
         expect=everyone(OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND),
@@ -26,8 +28,6 @@ CASES = {
     # Figures are entered by the trust's own leads; the LMNS reads them.
     "quality:entry": Case(
         **TRUST,
-        expect=everyone(
-            FORBIDDEN, lead=OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND
-        ),
+        expect=everyone(FORBIDDEN, lead=OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND),
     ),
 }

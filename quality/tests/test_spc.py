@@ -104,7 +104,7 @@ def test_ae_attendances_match_the_reference():
 
 
 def test_ae_attendances_rebased_in_april_2017_match_the_reference():
-    """"ae_all attendances spc with rebase": new limits from April 2017 (the 13th month).
+    """ "ae_all attendances spc with rebase": new limits from April 2017 (the 13th month).
 
     The reference draws limits from 12 points; this product asks for 15, so the comparison
     lowers the minimum.
@@ -126,7 +126,7 @@ def test_ae_attendances_rebased_in_april_2017_match_the_reference():
 
 
 def test_ae_performance_with_a_fixed_baseline_matches_the_reference_point_by_point():
-    """"ae_all performance spc" with fix_after_n_points = 12: every point's type."""
+    """ "ae_all performance spc" with fix_after_n_points = 12: every point's type."""
     result = xmr(AE_PERFORMANCE, direction="higher", fix_after_n_points=12)
     limits = result.latest_limits
     assert limits.mean == pytest.approx(0.8908915564349236, **EXACT)
@@ -224,7 +224,10 @@ def test_fewer_than_fifteen_points_make_a_run_chart_that_says_why():
     result = xmr(_flat(14), direction="higher", target=10)
     assert not result.has_limits
     assert result.variation is None and result.assurance is None
-    assert "at least 15 months" in result.run_chart_reason and "there are 14" in result.run_chart_reason
+    assert (
+        "at least 15 months" in result.run_chart_reason
+        and "there are 14" in result.run_chart_reason
+    )
     assert xmr(_flat(15)).has_limits and not xmr(_flat(15)).run_chart_reason
 
 
