@@ -51,7 +51,7 @@ def build_quality(world: BenchWorld) -> None:
 
 
 def _surveillance_sql(w: BenchWorld) -> RawSql:
-    """Every figure of the LMNS's trusts in the 36 months its charts cover."""
+    """Every figure of the LMNS's trusts in the months its charts cover."""
     from .selectors import CHART_MONTHS, last_complete_month, months_ending
 
     months = months_ending(last_complete_month(), CHART_MONTHS)
