@@ -7,8 +7,15 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import Measure, MonthlyFigure, Rebase
 
 
+class NoDeletion:
+    """Measures are retired, figures corrected, rebases superseded: never deleted."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(NoDeletion, admin.ModelAdmin):
     list_display = ["code", "short_name", "theme", "unit", "better_direction", "target", "active"]
     list_filter = ["active", "theme", "unit", "kind", "rare_event"]
     search_fields = ["code", "short_name", "msds_measure_id"]
@@ -24,7 +31,7 @@ class MeasureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MonthlyFigure)
-class MonthlyFigureAdmin(SimpleHistoryAdmin):
+class MonthlyFigureAdmin(NoDeletion, SimpleHistoryAdmin):
     list_display = ["trust", "measure", "month", "numerator", "denominator", "status", "source"]
     list_filter = ["status", "source", "measure"]
     search_fields = ["trust__short_name", "trust__ods_code", "measure__code"]
@@ -32,7 +39,7 @@ class MonthlyFigureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Rebase)
-class RebaseAdmin(SimpleHistoryAdmin):
+class RebaseAdmin(NoDeletion, SimpleHistoryAdmin):
     list_display = ["trust", "measure", "month", "reason", "created_by", "created_at"]
     list_filter = ["measure"]
     readonly_fields = ["created_by", "created_at"]

@@ -8,8 +8,9 @@ class QualityConfig(AppConfig):
     def ready(self) -> None:
         from lmns.audit import register_history
 
-        from .models import MonthlyFigure
+        from .models import MonthlyFigure, Rebase
         from .views import register_links
 
         register_history(MonthlyFigure, "trust:trust")
+        register_history(Rebase, "trust:trust")
         register_links()

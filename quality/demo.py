@@ -13,7 +13,8 @@ process measures (staffing, training), never on mortality:
 * a target consistently failed: fetal monitoring training at QEH (about 78% against 90%);
 * limits rebased: continuity of carer at MTW, from the month its new team started.
 
-Idempotent: the illustrative figures of these trusts are replaced, nothing else is touched.
+Idempotent: loaded again, the figures of these trusts' last 30 months are updated in place and
+nothing is created twice or deleted.
 """
 
 from __future__ import annotations
@@ -134,24 +135,40 @@ def load() -> str:
         for trust in trusts
         for m in trust.memberships.select_related("user").filter(role="trust_lead")
     }
-    MonthlyFigure.objects.filter(trust__in=trusts, source=FigureSource.ILLUSTRATIVE).delete()
     figures = [
         figure
         for trust in trusts
         for measure in measures
         for figure in _figures(trust, TRUSTS[trust.ods_code], measure, months, leads.get(trust.pk))
     ]
-    MonthlyFigure.objects.bulk_create(figures, batch_size=2000)
+    # Loaded again later, the window has moved on: figures already there are updated in place.
+    existing = {
+        (f.trust_id, f.measure_id, f.month): f
+        for f in MonthlyFigure.objects.filter(trust__in=trusts, month__gte=months[0])
+    }
+    fields = ["numerator", "denominator", "not_available", "status", "source", "entered_by"]
+    changed = []
+    for figure in figures:
+        found = existing.get((figure.trust_id, figure.measure_id, figure.month))
+        if found is not None:
+            for name in fields:
+                setattr(found, name, getattr(figure, name))
+            changed.append(found)
+    MonthlyFigure.objects.bulk_update(changed, fields, batch_size=2000)
+    MonthlyFigure.objects.bulk_create(
+        [f for f in figures if (f.trust_id, f.measure_id, f.month) not in existing],
+        batch_size=2000,
+    )
     ods, code, back, _, reason = REBASE
     trust = next((t for t in trusts if t.ods_code == ods), None)
-    if trust is not None:
-        measure = Measure.objects.get(code=code)
-        Rebase.objects.filter(trust=trust, measure=measure, reason=reason).delete()
-        Rebase.objects.create(
-            trust=trust,
-            measure=measure,
-            month=add_months(months[-1], -(back - 1)),
-            reason=reason,
-            created_by=get_user_model().objects.filter(username="admin").first(),
-        )
+    measure = Measure.objects.filter(code=code).first()
+    if trust is not None and measure is not None:
+        if not Rebase.objects.filter(trust=trust, measure=measure, reason=reason).exists():
+            Rebase.objects.create(
+                trust=trust,
+                measure=measure,
+                month=add_months(months[-1], -(back - 1)),
+                reason=reason,
+                created_by=get_user_model().objects.filter(username="admin").first(),
+            )
     return f"{len(figures)} illustrative monthly figures for {len(trusts)} trusts"

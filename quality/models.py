@@ -146,7 +146,6 @@ class Measure(models.Model):
     )
     retired_on = models.DateField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
 
     objects = MeasureQuerySet.as_manager()
 
@@ -260,8 +259,8 @@ class MonthlyFigure(models.Model):
 class Rebase(models.Model):
     """New SPC limits for a trust's measure from a month on, with the reason (administrators)."""
 
-    trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="quality_rebases")
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="rebases")
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="quality_rebases")
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="rebases")
     month = models.DateField(help_text="The first month of the new limits (the 1st of a month).")
     reason = models.TextField(
         max_length=1000, help_text="What changed in the process, for example a new service model."

@@ -34,6 +34,7 @@ MUST_KEEP_HISTORY = {
     "funding.BudgetLine",
     "funding.SpendReturn",
     "funding.SpendEntry",
+    "quality.MonthlyFigure",
 }
 
 # Models without their own history, and why that is enough.
@@ -56,6 +57,8 @@ NO_HISTORY = {
     "deliverables.RiskScore": APPEND_ONLY + " (each re-score of a risk)",
     "funding.AllocationChange": APPEND_ONLY + " (each hold or adjustment, with its reason)",
     "funding.SpendReturnTransition": APPEND_ONLY + " (who moved a spend return, when, why)",
+    "quality.Measure": "reference data shipped in migrations; administrators add and retire "
+    "measures in the admin site, whose log records who changed what and when",
     "boardpack.BoardPack": "an issued pack is a frozen snapshot that cannot change or be "
     "deleted; a new issue is a new row",
 }
@@ -182,6 +185,12 @@ def _entry(w):
     return SpendEntryFactory(budget_line=_line(w), spend_return=_spend_return(w))
 
 
+def _quality(factory: str, w):
+    from quality.tests import factories
+
+    return getattr(factories, factory)(trust=w.trust)
+
+
 SUBJECTS = {
     "lmns.trust": lambda w: w.trust,
     "assurance.quarterlyreturn": _return,
@@ -197,6 +206,8 @@ SUBJECTS = {
     "funding.budgetline": _line,
     "funding.spendreturn": _spend_return,
     "funding.spendentry": _entry,
+    "quality.monthlyfigure": lambda w: _quality("MonthlyFigureFactory", w),
+    "quality.rebase": lambda w: _quality("RebaseFactory", w),
 }
 
 # Who may read a record, by the kind of scope it is registered with (see lmns.access).
