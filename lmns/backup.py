@@ -28,7 +28,12 @@ EXCLUDED_MODELS = ("contenttypes.contenttype", "auth.permission", "sessions.sess
 # Models that ``migrate`` fills on an otherwise empty database. A restore replaces their rows;
 # any other model holding a row makes the database "not empty". A test checks that this list
 # matches what the migrations actually create.
-REFERENCE_DATA_MODELS = ("assurance.framework", "assurance.section", "assurance.requirement")
+REFERENCE_DATA_MODELS = (
+    "assurance.framework",
+    "assurance.section",
+    "assurance.requirement",
+    "quality.measure",
+)
 
 
 def backed_up_models() -> list[type[models.Model]]:

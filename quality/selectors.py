@@ -229,6 +229,8 @@ def figures_by_series(
     thousands of figures of a surveillance page would cost more than all its other steps. Figures
     come as floats (the charts compute in floating point) and months are converted once each.
     """
+    if not trusts or not measures:
+        return {}
     query = MonthlyFigure.objects.filter(
         trust__in=trusts, measure__in=measures, month__gte=months[0], month__lte=months[-1]
     ).values_list(
