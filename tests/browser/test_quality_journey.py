@@ -23,7 +23,12 @@ SERIOUS = {"serious", "critical"}
 
 @pytest.fixture
 def demo():
-    """Earlier browser tests flush the database, removing the measures the migration ships."""
+    """Earlier browser tests flush the database, removing the reference data migrations ship
+    (the frameworks the demo returns need, and the measures)."""
+    from assurance.models import Framework
+
+    if not Framework.objects.exists():
+        importlib.import_module("assurance.migrations.0002_load_frameworks").load(django_apps, None)
     if not Measure.objects.exists():
         importlib.import_module("quality.migrations.0002_starter_library").load(django_apps, None)
     call_command("load_demo", force=True, stdout=io.StringIO())
