@@ -3,8 +3,6 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from lmns.admin import KeepRecordsMixin
-
 from .models import (
     Answer,
     EvidenceFile,
@@ -67,7 +65,7 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(QuarterlyReturn)
-class QuarterlyReturnAdmin(KeepRecordsMixin, SimpleHistoryAdmin):
+class QuarterlyReturnAdmin(SimpleHistoryAdmin):
     list_display = ["trust", "framework", "period", "status", "updated_at"]
     list_filter = ["status", "framework", "period", "trust__lmns"]
     search_fields = ["trust__name", "trust__short_name", "trust__ods_code", "framework__name"]
@@ -77,7 +75,7 @@ class QuarterlyReturnAdmin(KeepRecordsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(KeepRecordsMixin, SimpleHistoryAdmin):
+class AnswerAdmin(SimpleHistoryAdmin):
     list_display = ["quarterly_return", "requirement", "status", "percent"]
     list_filter = ["status", "quarterly_return__framework"]
     search_fields = ["quarterly_return__trust__name", "requirement__code"]

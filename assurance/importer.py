@@ -27,11 +27,12 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lmns.models import Lmns, ReportingPeriod, Trust
+from lmns.people import full_name
 
 from .models import (
     Answer,
@@ -47,6 +48,11 @@ MAX_BYTES = 1_000_000
 MAX_ROWS = 500
 PROTECTED_STATUSES = (ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW, ReturnStatus.ASSURED)
 OVERWRITABLE_STATUSES = (ReturnStatus.DRAFT, ReturnStatus.RETURNED)
+CREATED_MEANWHILE = (
+    "Nothing was imported: a return for this quarter was started while the file was being "
+    "imported (by another import, or by a trust lead). Import the file again to see where "
+    "each trust stands."
+)
 
 
 class ImportRejected(Exception):
@@ -233,14 +239,18 @@ def import_compliance(
     report = parse(text, lmns, framework, period)
     if not report.ok:
         raise ImportRejected(report)
-    who = (user.get_full_name() or user.username) if user else "the system"
-    with transaction.atomic():
-        _write(report, framework, period, user, f"Imported from CSV by {who}")
-        if report.errors:
-            # A return moved on while the file was being checked: refuse the whole file.
-            transaction.set_rollback(True)
-            report.created = report.updated = 0
+    who = full_name(user) or "the system"
+    try:
+        with transaction.atomic():
+            _write(report, framework, period, user, f"Imported from CSV by {who}")
+            if report.errors:
+                # A return moved on while the file was being checked: refuse the whole file.
+                transaction.set_rollback(True)
+    except IntegrityError:
+        # A return was started meanwhile, by another import of the quarter or by its trust.
+        report.reject(0, CREATED_MEANWHILE)
     if report.errors:
+        report.created = report.updated = 0
         raise ImportRejected(report)
     return report
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from lmns.board import BoardSection
 from lmns.models import Lmns, ReportingPeriod
+from lmns.people import full_name
 
 from .models import BoardPack
 from .sections import discover_sections
@@ -140,7 +141,7 @@ def issue_pack(lmns: Lmns, period: ReportingPeriod, user, *, expected_version: i
         )
     issued_at = timezone.now()
     snapshot["produced_at"] = issued_at.isoformat()
-    name = user.get_full_name() or user.get_username()
+    name = full_name(user)
     try:
         with transaction.atomic():
             return BoardPack.objects.create(

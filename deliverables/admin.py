@@ -1,8 +1,6 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from lmns.admin import KeepRecordsMixin
-
 from .models import Deliverable, Plan, Risk, Trajectory, TrajectoryTarget, Workstream
 
 
@@ -19,7 +17,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Deliverable)
-class DeliverableAdmin(KeepRecordsMixin, SimpleHistoryAdmin):
+class DeliverableAdmin(SimpleHistoryAdmin):
     list_display = ["reference", "title", "plan", "status", "due_date"]
     list_filter = ["plan__lmns", "plan"]
     readonly_fields = ["status"]
@@ -32,12 +30,12 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Trajectory)
-class TrajectoryAdmin(KeepRecordsMixin, admin.ModelAdmin):
+class TrajectoryAdmin(admin.ModelAdmin):
     list_display = ["metric", "deliverable", "unit"]
     inlines = [TargetInline]
 
 
 @admin.register(Risk)
-class RiskAdmin(KeepRecordsMixin, SimpleHistoryAdmin):
+class RiskAdmin(SimpleHistoryAdmin):
     list_display = ["title", "lmns", "likelihood", "impact", "review_date", "status"]
     list_filter = ["lmns"]

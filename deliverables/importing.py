@@ -13,9 +13,10 @@ import io
 import re
 from dataclasses import asdict, dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from lmns.models import RagStatus, ReportingPeriod
+from lmns.workflow import StaleRecord
 
 from .models import EXCEPTION_STATUSES, Deliverable, Plan, Workstream
 from .services import UpdateInput, check_update_rule, record_updates
@@ -238,17 +239,37 @@ def rule_problems(rows: list[ImportRow], statuses: dict) -> list[str]:
     return problems
 
 
-@transaction.atomic
+CHANGED_MEANWHILE = (
+    "Nothing was imported: someone changed this plan's deliverables while the file was being "
+    "imported (another import, or an update saved at the same moment). Open the plan to see "
+    "where it stands, then import the file again."
+)
+
+
 def import_rows(
     plan: Plan, period: ReportingPeriod, rows: list[ImportRow], mapping: dict[str, str], by
 ) -> dict[str, int]:
-    """Create or update the plan's deliverables and record each row's status: all or nothing."""
+    """Create or update the plan's deliverables and record each row's status: all or nothing.
+
+    Refused with :class:`ImportFileError` when another import or an update to the same
+    deliverables won a race with it; nothing is written then.
+    """
     statuses, unmapped = resolve(rows, mapping)
     if unmapped:
         raise ImportFileError("Choose a status for: " + "; ".join(f"“{w}”" for w in unmapped))
     problems = rule_problems(rows, statuses)
     if problems:
         raise ImportFileError(" ".join(problems))
+    try:
+        with transaction.atomic():
+            return _write(plan, period, rows, statuses, by)
+    except (IntegrityError, StaleRecord) as race:
+        raise ImportFileError(CHANGED_MEANWHILE) from race
+
+
+def _write(
+    plan: Plan, period: ReportingPeriod, rows: list[ImportRow], statuses: dict, by
+) -> dict[str, int]:
     existing = {(d.number, d.part): d for d in plan.deliverables.all()}
     workstreams = {w.name: w for w in plan.workstreams.all()}
     created = 0

@@ -10,6 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from lmns.models import Lmns, RagStatus, ReportingPeriod, Trust
+from lmns.people import person_name
 
 # Statuses that need a narrative and a recovery action with a date.
 EXCEPTION_STATUSES = (RagStatus.AT_RISK, RagStatus.OFF_TRACK)
@@ -123,7 +124,7 @@ class Deliverable(models.Model):
         editable=False,
     )
     version = models.PositiveIntegerField(default=1, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "latest_update"])
+    history = HistoricalRecords(excluded_fields=["version", "latest_update"], m2m_fields=[trusts])
 
     objects = DeliverableQuerySet.as_manager()
 
@@ -187,7 +188,7 @@ class DeliverableUpdate(models.Model):
     def recorded_by(self) -> str:
         if self.created_by is None:
             return "an import or the system"
-        return self.created_by.get_full_name() or self.created_by.username
+        return person_name(self.created_by)
 
 
 class Trajectory(models.Model):
@@ -297,7 +298,7 @@ class Risk(models.Model):
     review_date = models.DateField()
     status = models.CharField(max_length=10, choices=RiskStatus.choices, default=RiskStatus.OPEN)
     version = models.PositiveIntegerField(default=1, editable=False)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[deliverables])
 
     objects = RiskQuerySet.as_manager()
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from lmns.audit import save_with_links
 from lmns.models import RagStatus, ReportingPeriod
 from lmns.workflow import bump_version
 
@@ -104,8 +105,7 @@ def record_actual(
 def create_risk(risk: Risk, deliverables, by) -> Risk:
     """Save a new risk and record its first score."""
     risk.full_clean()
-    risk.save()
-    risk.deliverables.set(deliverables)
+    save_with_links(risk, deliverables=deliverables)
     RiskScore.objects.create(
         risk=risk,
         likelihood=risk.likelihood,
@@ -122,8 +122,7 @@ def edit_risk(risk: Risk, expected_version: int, changes: dict, deliverables) ->
     """Change a risk's description and details (not its score: that is a re-score)."""
     changes = {k: v for k, v in changes.items() if k not in {"likelihood", "impact"}}
     bump_version(risk, expected_version, **changes)
-    risk.save()
-    risk.deliverables.set(deliverables)
+    save_with_links(risk, deliverables=deliverables)
     return risk
 
 
@@ -167,6 +166,5 @@ def edit_deliverable(
     """Change a deliverable's details (never its status: that is an update)."""
     changes = {k: v for k, v in changes.items() if k not in {"status", "latest_update"}}
     bump_version(deliverable, expected_version, **changes)
-    deliverable.save()
-    deliverable.trusts.set(trusts)
+    save_with_links(deliverable, trusts=trusts)
     return deliverable

@@ -3,13 +3,11 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from lmns.admin import KeepRecordsMixin
-
 from .models import AllocationChange, BudgetLine, FundingStream, SpendEntry, SpendReturn
 
 
 @admin.register(FundingStream)
-class FundingStreamAdmin(KeepRecordsMixin, SimpleHistoryAdmin):
+class FundingStreamAdmin(SimpleHistoryAdmin):
     list_display = ["name", "lmns", "start_year", "kind", "amount", "status"]
     list_filter = ["start_year", "kind", "status", "lmns"]
 
@@ -28,7 +26,7 @@ class AllocationChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(KeepRecordsMixin, SimpleHistoryAdmin):
+class BudgetLineAdmin(SimpleHistoryAdmin):
     list_display = ["title", "stream", "holder_trust", "category", "approved_amount"]
     list_filter = ["stream__start_year", "category", "stream__lmns"]
     search_fields = ["title"]
@@ -36,14 +34,14 @@ class BudgetLineAdmin(KeepRecordsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SpendReturn)
-class SpendReturnAdmin(KeepRecordsMixin, SimpleHistoryAdmin):
+class SpendReturnAdmin(SimpleHistoryAdmin):
     list_display = ["lmns", "period", "status"]
     list_filter = ["status", "lmns"]
     readonly_fields = ["status", "version"]
 
 
 @admin.register(SpendEntry)
-class SpendEntryAdmin(KeepRecordsMixin, SimpleHistoryAdmin):
+class SpendEntryAdmin(SimpleHistoryAdmin):
     list_display = ["budget_line", "quarter", "actual", "forecast_outturn"]
     list_filter = ["quarter", "spend_return__lmns"]
     raw_id_fields = ["budget_line", "spend_return"]

@@ -1,16 +1,32 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
 from .models import Lmns, Membership, Region, ReportingPeriod, Site, Trust
 
+# Deletion is refused for every model by the site itself: see lmns.admin_site.
+User = get_user_model()
+admin.site.unregister(User)
 
-class KeepRecordsMixin:
-    """For records in the audit trail: administrators may correct them, never delete them.
 
-    Django's admin also refuses to delete anything whose deletion would cascade to them.
-    """
+@admin.register(User)
+class PersonAdmin(UserAdmin):
+    """People are deactivated when they leave, never deleted: their records keep their name."""
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+    list_display = ["username", "email", "first_name", "last_name", "is_active", "is_staff"]
+    actions = ["mark_as_left"]
+
+    @admin.action(
+        description="Mark the selected people as left (they can no longer sign in)",
+        permissions=["change"],
+    )
+    def mark_as_left(self, request, queryset) -> None:
+        count = queryset.filter(is_active=True).update(is_active=False)
+        self.message_user(
+            request,
+            f"{count} {'person' if count == 1 else 'people'} marked as left.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Region)

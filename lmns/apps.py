@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 
 
 class LmnsConfig(AppConfig):
@@ -6,7 +7,23 @@ class LmnsConfig(AppConfig):
     verbose_name = "Organisations and people"
 
     def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import pre_delete
+
         from .audit import register_history
         from .models import Trust
+        from .people import refuse_deleting_people
+        from .security import clear_failures_on_sign_in
 
         register_history(Trust, "trust:")
+        pre_delete.connect(
+            refuse_deleting_people, sender=get_user_model(), dispatch_uid="refuse_deleting_people"
+        )
+        user_logged_in.connect(clear_failures_on_sign_in, dispatch_uid="clear_failures_on_sign_in")
+
+
+class LmnsAdminConfig(AdminConfig):
+    """Django's admin with the project's site, which never deletes records."""
+
+    default_site = "lmns.admin_site.LmnsAdminSite"

@@ -39,7 +39,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "lmns.apps.LmnsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lmns.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -105,6 +106,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite (the zero-set-up default) lets one writer in at a time. Every transaction takes the
+# write lock when it begins (IMMEDIATE), so two people saving at once queue for up to
+# SQLITE_BUSY_SECONDS instead of one of them failing with "database is locked" halfway through;
+# WAL lets pages keep reading while someone writes.
+SQLITE_BUSY_SECONDS = 20
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": SQLITE_BUSY_SECONDS,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -115,7 +128,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "lmns.people.ActivePeopleBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -176,12 +189,23 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# Login throttling: five failed attempts for one username from one address locks it for
-# 30 minutes; a successful sign-in resets the count.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# The client's address (lmns.security.client_address): behind TRUSTED_PROXY_COUNT proxies, each
+# appending to X-Forwarded-For, it is read that many entries from the right. Production runs
+# behind one TLS proxy (see SECURE_PROXY_SSL_HEADER) with gunicorn bound to 127.0.0.1.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0" if DEBUG else "1"))
+
+# Sign-in lockout (lmns.security): an account from one address after 5 failures there; an
+# address for every account after 20 failures across accounts; for 30 minutes from the last
+# failure. A successful sign-in clears that account's failures from that address.
+SIGN_IN_LOCKOUT_PER_ACCOUNT_AND_ADDRESS = int(
+    os.environ.get("SIGN_IN_LOCKOUT_PER_ACCOUNT_AND_ADDRESS", "5")
+)
+SIGN_IN_LOCKOUT_PER_ADDRESS = int(os.environ.get("SIGN_IN_LOCKOUT_PER_ADDRESS", "20"))
+AXES_FAILURE_LIMIT = "lmns.security.sign_in_failure_limit"
+AXES_CLIENT_IP_CALLABLE = "lmns.security.client_address"
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = False  # lmns.security.clear_failures_on_sign_in clears the pair's
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
@@ -214,6 +238,18 @@ FUNDING_VARIANCE_THRESHOLD_POUNDS = int(os.environ.get("FUNDING_VARIANCE_THRESHO
 
 # Evidence uploads.
 EVIDENCE_MAX_UPLOAD_BYTES = int(os.environ.get("EVIDENCE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+
+# The request-size cap (lmns.middleware), and the production proxy's limit: the largest
+# legitimate post is a return section with an evidence file at its limit for every requirement.
+# The largest section of the frameworks data has 5 requirements (a test keeps this true); the
+# margin carries the typed answers. 5 x 10 MiB + 2 MiB = 52 MiB.
+LARGEST_SECTION_REQUIREMENTS = 5
+REQUEST_MAX_BYTES = LARGEST_SECTION_REQUIREMENTS * EVIDENCE_MAX_UPLOAD_BYTES + 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "lmns.middleware.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 EVIDENCE_ALLOWED_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt", "png", "jpg", "jpeg"]
 
 # Perinatal quality surveillance: counts below this are shown as "fewer than N" in board packs,

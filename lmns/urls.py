@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from . import views
 
+handler400 = "lmns.views.bad_request"
 handler403 = "lmns.views.permission_denied"
 handler404 = "lmns.views.not_found"
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from conftest import PERSONAS
 from lmns import audit
+from lmns.admin_site import DELETABLE_IN_ADMIN
 from lmns.audit import history_url
 from tests.project import BASE, project_app_configs
 
@@ -63,15 +64,10 @@ NO_HISTORY = {
     "deleted; a new issue is a new row",
 }
 
-# Audited models the admin site may still delete, and why that is safe.
-ADMIN_MAY_DELETE = {
-    "lmns.Trust": "organisation set-up; refused (PROTECT) once the trust has any returns, "
-    "plans or budget lines, and the deletion itself is kept in the trust's history",
-}
-
 # Code that may call .delete(), and why it does not touch the audit trail.
 REVIEWED_DELETES = {
     "lmns/backup.py": "restore replaces migrations' reference data in an otherwise empty database",
+    "lmns/security.py": "a successful sign-in clears that account's lockout counters (axes)",
 }
 
 
@@ -106,6 +102,18 @@ def test_every_model_keeps_history_or_says_why_not():
 def test_the_records_the_issue_names_keep_history():
     keeping = {m._meta.label for m in _project_models() if _has_history(m)}
     assert MUST_KEEP_HISTORY <= keeping, sorted(MUST_KEEP_HISTORY - keeping)
+
+
+def test_every_link_between_records_is_kept_in_history():
+    """Which trusts a deliverable concerns, which deliverables a risk serves: every
+    many-to-many field of a project model is part of its history."""
+    untracked = [
+        f"{m._meta.label}.{field.name}"
+        for m in _project_models()
+        for field in m._meta.local_many_to_many
+        if field.name not in {f.name for f in getattr(m.history.model, "_history_m2m_fields", [])}
+    ]
+    assert not untracked, f"Add the field to HistoricalRecords(m2m_fields=[...]): {untracked}"
 
 
 def test_every_model_with_history_has_a_history_page():
@@ -258,6 +266,80 @@ def test_a_workflow_step_is_in_the_returns_history_with_who_did_it(world):
     assert (lead.get_full_name() or lead.username) in page
 
 
+@pytest.mark.parametrize(
+    "builder, links, cleared",
+    [
+        ("_deliverable_edit", "trusts", "Trusts"),
+        ("_risk_edit", "deliverables", "Deliverables"),
+    ],
+)
+def test_changing_links_is_one_change_in_the_history_with_who_did_it(
+    world, builder, links, cleared
+):
+    from django.urls import resolve
+
+    from deliverables.models import Deliverable, Risk
+    from deliverables.tests import attack_cases
+
+    target = getattr(attack_cases, builder)(world)
+    model = Deliverable if links == "trusts" else Risk
+    record = model.objects.get(pk=resolve(target.url).kwargs["pk"])
+    client = world.client_for("team")
+    assert client.post(target.url, target.data).status_code == 302
+    linked = [str(obj) for obj in getattr(record, links).all()]
+    assert linked
+    saves = record.history.count()
+
+    data = {**target.data, links: [], "version": model.objects.get(pk=record.pk).version}
+    assert client.post(target.url, data).status_code == 302
+
+    assert not getattr(record, links).exists()
+    assert record.history.count() == saves + 1
+    rows = [row for row in audit.history_rows(record) if row["field"] == cleared]
+    team = world.users["team"]
+    assert rows[0]["old"] == "\n".join(linked) and rows[0]["new"] == "–"
+    assert rows[0]["who"] == (team.get_full_name() or team.username)
+    page = client.get(history_url(record)).content.decode()
+    assert f"<td>{cleared}</td>" in page and linked[0] in page
+
+
+def test_every_step_of_a_return_is_in_its_history_with_who_took_it(world):
+    from assurance.models import ReturnStatus
+    from assurance.services import STEPS, take_action
+    from assurance.tests.factories import fill_answers
+
+    ret = _return(world)
+    fill_answers(ret)
+    lead, team = world.users["lead"], world.users["team"]
+    steps = [
+        ("submit", lead, ""),
+        ("start_review", team, ""),
+        ("send_back", team, "Add the audit for IEA3."),
+        ("submit", lead, ""),
+        ("start_review", team, ""),
+        ("assure", team, ""),
+        ("reopen", team, "The figure for IEA7 was revised."),
+    ]
+    for action, user, comment in steps:
+        ret.refresh_from_db()
+        take_action(
+            ret=ret, action=action, user=user, expected_version=ret.version, comment=comment
+        )
+
+    statuses = [
+        (row["old"], row["new"], row["who"])
+        for row in reversed(audit.history_rows(ret))
+        if row["field"] == "Status"
+    ]
+    label = dict(ReturnStatus.choices)
+    expected, status = [], ReturnStatus.DRAFT
+    for action, user, _ in steps:
+        new = STEPS[action].to_status
+        expected.append((label[status], label[new], user.get_full_name() or user.username))
+        status = new
+    assert statuses == expected
+
+
 # -- nothing hard-deletes the audit trail -----------------------------------------------------
 def test_no_product_code_deletes_rows_outside_reviewed_places():
     calls = []
@@ -286,26 +368,6 @@ def test_no_url_deletes_anything():
     assert not routes, routes
 
 
-def _reaches_unguarded_audited(model, site, seen=None) -> list[str]:
-    """Audited models that deleting ``model`` would cascade to without the admin refusing."""
-    seen = seen or set()
-    reached = []
-    for relation in model._meta.related_objects:
-        target = relation.related_model
-        if relation.on_delete is not models.CASCADE or target in seen:
-            continue
-        seen.add(target)
-        guarded = target in site._registry and not site._registry[target].has_delete_permission(
-            _superuser_request()
-        )
-        if guarded:
-            continue
-        if audit.audited(target._meta.label_lower):
-            reached.append(target._meta.label)
-        reached += _reaches_unguarded_audited(target, site, seen)
-    return reached
-
-
 def _superuser_request():
     from django.contrib.auth import get_user_model
 
@@ -314,46 +376,84 @@ def _superuser_request():
     return request
 
 
-def test_the_admin_site_cannot_delete_audited_records():
+def test_the_admin_site_deletes_nothing_but_the_reviewed_exceptions():
+    """People, organisations and records alike: corrected in the admin site, never deleted."""
     request = _superuser_request()
-    deletable = [
-        model._meta.label
-        for model, model_admin in admin.site._registry.items()
-        if audit.audited(model._meta.label_lower)
-        and model._meta.label not in ADMIN_MAY_DELETE
-        and model_admin.has_delete_permission(request)
-    ]
-    assert not deletable, f"The admin site may delete audited records: {deletable}"
-    cascading = {
-        model._meta.label: found
+    deletable = sorted(
+        model._meta.label_lower
         for model, model_admin in admin.site._registry.items()
         if model_admin.has_delete_permission(request)
-        and model._meta.label not in ADMIN_MAY_DELETE
-        and (found := _reaches_unguarded_audited(model, admin.site))
-    }
-    assert not cascading, f"Deleting these in the admin would delete audited records: {cascading}"
+    )
+    assert deletable == sorted(DELETABLE_IN_ADMIN)
+    for label in ("auth.user", "lmns.trust", "lmns.lmns", "lmns.site", "lmns.region"):
+        assert label not in deletable
+    inline_deletes = [
+        f"{model._meta.label}: {inline.model._meta.label}"
+        for model, model_admin in admin.site._registry.items()
+        for inline in model_admin.get_inline_instances(request)
+        if inline.get_formset(request).can_delete
+    ]
+    assert not inline_deletes, inline_deletes
 
 
+def test_whatever_the_admin_may_delete_is_referred_to_by_nothing():
+    """So deleting it can never cascade into, or leave a gap in, the audit trail."""
+    from django.apps import apps
+
+    project = {config.label for config in project_app_configs()}
+    for label in DELETABLE_IN_ADMIN:
+        referring = [
+            relation.related_model._meta.label
+            for relation in apps.get_model(label)._meta.related_objects
+            if relation.related_model._meta.app_label in project
+            or _has_history(relation.related_model)
+        ]
+        assert not referring, (label, referring)
+
+
+def _revise_answer(w):
+    answer = _return(w).answers.first()
+
+    def revise(i: int) -> None:
+        answer.narrative = f"Revision {i}"
+        answer.save()
+
+    return answer, revise
+
+
+def _relink_deliverable(w):
+    from lmns.audit import save_with_links
+
+    deliverable = _deliverable(w)
+    choices = [[w.trust], [w.sibling_trust], [w.trust, w.sibling_trust]]
+
+    def revise(i: int) -> None:
+        deliverable.title = f"Revision {i}"
+        save_with_links(deliverable, trusts=choices[i % 3])
+
+    return deliverable, revise
+
+
+@pytest.mark.parametrize("subject", [_revise_answer, _relink_deliverable])
 def test_the_history_page_uses_the_same_queries_however_long_the_history(
-    world, django_assert_max_num_queries
+    world, subject, django_assert_max_num_queries
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    answer = _return(world).answers.first()
+    record, revise = subject(world)
     client = world.client_for("team")
     counts = []
     for saves in (5, 60):
         for i in range(saves):
-            answer.narrative = f"Revision {i}"
-            answer.save()
+            revise(i)
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(history_url(answer))
+            response = client.get(history_url(record))
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
     with django_assert_max_num_queries(counts[1]):
-        client.get(history_url(answer))
+        client.get(history_url(record))
 
 
 def test_a_long_allocation_change_reason_is_kept_in_full_and_fits_the_history(world):

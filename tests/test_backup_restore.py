@@ -60,10 +60,62 @@ def test_restore_reports_a_missing_file(tmp_path):
         call_command("restore", str(tmp_path / "missing.json"))
 
 
+def _delete_what_the_admin_allows() -> dict[str, int]:
+    """As a superuser, press Delete on a row of every model in the admin site, and try the
+    "delete selected" action on it too; returns how many rows of each model went."""
+    from axes.models import AccessFailureLog
+    from django.contrib import admin
+    from django.contrib.auth.models import Group
+    from django.test import Client
+    from django.urls import reverse
+
+    from assurance.models import Answer
+    from assurance.tests.factories import EvidenceFileFactory
+    from funding.models import AllocationChange, FundingStream
+    from lmns.admin_site import DELETABLE_IN_ADMIN
+
+    Group.objects.create(name="Analysts")
+    AccessFailureLog.objects.create(username="nuh-lead", ip_address="192.0.2.1", user_agent="")
+    EvidenceFileFactory(answer=Answer.objects.order_by("pk").first())
+    stream = FundingStream.objects.order_by("pk").first()
+    AllocationChange.objects.create(
+        stream=stream,
+        previous_amount=stream.amount,
+        new_amount=stream.amount,
+        previous_status=stream.status,
+        new_status=stream.status,
+        reason="Month-6 review: confirmed as planned.",
+    )
+    client = Client()
+    client.post(reverse("login"), {"username": "nuh-lead", "password": "wrong"})  # a lockout row
+    client.post(reverse("login"), {"username": "admin", "password": "lmns-demo-2026"})
+    gone = {}
+    for model in admin.site._registry:
+        label = model._meta.label_lower
+        row = model._base_manager.order_by("pk").first()
+        assert row is not None, f"the demo holds no {label} to try deleting"
+        before = model._base_manager.count()
+        opts = f"{model._meta.app_label}_{model._meta.model_name}"
+        pressed = client.post(reverse(f"admin:{opts}_delete", args=[row.pk]), {"post": "yes"})
+        client.post(
+            reverse(f"admin:{opts}_changelist"),
+            {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"},
+        )
+        gone[label] = before - model._base_manager.count()
+        if label in DELETABLE_IN_ADMIN:
+            assert pressed.status_code == 302 and gone[label] >= 1, label
+        else:
+            assert pressed.status_code == 403 and gone[label] == 0, label
+    return gone
+
+
 @pytest.mark.django_db
 def test_demo_data_round_trips_into_a_fresh_database(settings, tmp_path):
+    """After an administrator deleted all the admin site lets them, a backup still restores."""
     settings.DEBUG = True
     call_command("load_demo")
+    gone = _delete_what_the_admin_allows()
+    assert gone["lmns.membership"] >= 1 and gone["auth.user"] == 0
     source = summary()
     # The demo is rich enough to prove something: organisations, people, their audit trail.
     assert source["counts"]["lmns.Lmns"] == Lmns.objects.count() >= 4

@@ -8,7 +8,7 @@ from django.urls import reverse
 @pytest.mark.django_db
 def test_repeated_failed_sign_ins_lock_the_account_with_a_message(world, client):
     url = reverse("login")
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.SIGN_IN_LOCKOUT_PER_ACCOUNT_AND_ADDRESS):
         client.post(url, {"username": "nuh-lead", "password": "wrong"})
     response = client.post(url, {"username": "nuh-lead", "password": "test-password-123"})
     assert response.status_code == 429

@@ -1,4 +1,4 @@
-"""Presentation helpers shared by every app: money, per cents and RAG badges."""
+"""Presentation helpers shared by every app: money, per cents, RAG badges and people's names."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import format_html
 
 from lmns.models import RAG_COLOURS, RagStatus
+from lmns.people import person_name
 
 register = template.Library()
 
@@ -53,6 +54,12 @@ def signed(value) -> str:
     if amount < 0:
         return f"▼ {abs(amount)}"
     return "no change"
+
+
+@register.filter
+def person(user) -> str:
+    """A person's name, with "(left)" after it once they have left: ``{{ t.by|person }}``."""
+    return person_name(user)
 
 
 @register.simple_tag

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from lmns.backup import clear_reference_data, models_holding_data, summary
 
@@ -27,7 +28,9 @@ class Command(BaseCommand):
                 f"{examples}. Restore only into a new database: create it, run "
                 "`manage.py migrate`, then `manage.py restore FILE`."
             )
-        with transaction.atomic():
+        # The backup holds the audit trail itself: loading a record's links must not add history
+        # rows of its own (simple-history records link changes even when loading fixtures).
+        with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
             clear_reference_data()
             call_command("loaddata", file, verbosity=0)
         counts = summary()["counts"]
