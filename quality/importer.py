@@ -46,6 +46,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from lmns.models import Lmns, Trust
+from lmns.people import full_name
 
 from .models import FigureSource, Measure, MonthlyFigure, month_start
 from .services import FigureInput, figure_problem, month_has_ended, save_month
@@ -362,7 +363,7 @@ def import_figures(parsed: Parsed, *, lmns: Lmns, status: str, filename: str, us
     rows = preview(parsed, lmns)
     if len(rows) != len(parsed.figures):
         raise ImportRefused(["A trust of the file is no longer a trust of this LMNS."])
-    who = user.get_full_name() or user.username
+    who = full_name(user)
     groups: dict[tuple[int, datetime.date], list[FigureInput]] = {}
     trusts = {}
     for row in rows:

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lmns.models import Lmns, Trust
+from lmns.people import person_name
 
 from . import spc
 from .models import FigureSource, FigureStatus, Measure, MonthlyFigure, Rebase, Unit, month_start
@@ -367,9 +368,7 @@ def month_changes(trust: Trust, month: datetime.date, limit: int = 100) -> list[
     return [
         {
             "when": r.history_date,
-            "who": (r.history_user.get_full_name() or r.history_user.username)
-            if r.history_user
-            else "System",
+            "who": person_name(r.history_user) if r.history_user else "System",
             "measure": r.measure.short_name,
             "what": "Recorded" if r.history_type == "+" else "Corrected",
             "figures": "not available"
