@@ -4,18 +4,19 @@ from pathlib import Path
 
 from django import forms
 
+from lmns.forms import ModelChoiceField
 from lmns.models import ReportingPeriod
 
 from .importer import MAX_BYTES
 from .models import Framework
 
 
-class PeriodChoiceField(forms.ModelChoiceField):
+class PeriodChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: ReportingPeriod) -> str:
         return str(obj)
 
 
-class FrameworkChoiceField(forms.ModelChoiceField):
+class FrameworkChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Framework) -> str:
         return f"{obj.short_name} (v{obj.version})"
 

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.template.defaultfilters import filesizeformat
 
+from lmns.forms import DateField, ModelChoiceField
 from lmns.models import ReportingPeriod
 
 from .models import ComplianceStatus, Framework, SectionRating
@@ -80,10 +81,8 @@ def check_evidence_file(upload: UploadedFile) -> str:
 
 
 class StartReturnForm(forms.Form):
-    framework = forms.ModelChoiceField(
-        queryset=Framework.objects.filter(active=True), empty_label=None
-    )
-    period = forms.ModelChoiceField(
+    framework = ModelChoiceField(queryset=Framework.objects.filter(active=True), empty_label=None)
+    period = ModelChoiceField(
         queryset=ReportingPeriod.objects.filter(is_open=True).order_by("-start_date"),
         empty_label=None,
         label="Reporting period",
@@ -129,12 +128,7 @@ class AnswerForm(forms.Form):
         required=False,
     )
     action_owner = forms.CharField(max_length=200, required=False)
-    action_due = forms.DateField(
-        label="Action due date",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="For example 2022-09-30.",
-    )
+    action_due = DateField(label="Action due date", required=False)
     new_file = forms.FileField(label="Add an evidence file", required=False)
 
     def __init__(self, *args, reports_percent: bool = True, **kwargs):

@@ -12,7 +12,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from lmns.access import Access
 from lmns.models import ReportingPeriod, Trust
-from lmns.workflow import advance, bump_version
+from lmns.workflow import advance, bump_version, changed_values
 
 from .models import (
     Answer,
@@ -215,28 +215,35 @@ def save_section(
     uploads: list[UploadedEvidence],
     user,
     expected_version: int,
-) -> None:
+) -> bool:
     """Save a section's answers as a draft, however incomplete, and refresh derived figures.
 
     ``values`` holds one dict of entered fields per answer; a field left out keeps its value.
-    Refused with :class:`lmns.workflow.StaleRecord` if the return was saved or moved on since
-    the person opened the page (their ``expected_version``); nothing is written then.
+    Returns whether anything was written: a section saved unchanged, with no new file, writes
+    nothing (no new version, no history). Refused with :class:`lmns.workflow.StaleRecord` if
+    the return was saved or moved on since the person opened the page (their
+    ``expected_version``); nothing is written then.
     """
     if ret.status not in EDITABLE_STATUSES:
         raise ReturnError(
             f"This return is {ret.get_status_display().lower()}; it cannot be edited."
         )
+    entered_values = [
+        (answer, {f: entered.get(f, getattr(answer, f)) for f in ANSWER_FIELDS})
+        for answer, entered in zip(answers, values, strict=True)
+    ]
+    pending = [(answer, data) for answer, data in entered_values if changed_values(answer, data)]
+    if not pending and not uploads:
+        return False
     with transaction.atomic():
         bump_version(ret, expected_version, updated_by=user, updated_at=timezone.now())
         changed = []
-        for answer, entered in zip(answers, values, strict=True):
-            data = {f: entered.get(f, getattr(answer, f)) for f in ANSWER_FIELDS}
-            if any(getattr(answer, f) != data[f] for f in ANSWER_FIELDS):
-                for field_name in ANSWER_FIELDS:
-                    setattr(answer, field_name, data[field_name])
-                answer.updated_by = user
-                answer.updated_at = timezone.now()
-                changed.append(answer)
+        for answer, data in pending:
+            for field_name, value in data.items():
+                setattr(answer, field_name, value)
+            answer.updated_by = user
+            answer.updated_at = timezone.now()
+            changed.append(answer)
         if changed:
             bulk_update_with_history(
                 changed, Answer, [*ANSWER_FIELDS, "updated_by", "updated_at"], default_user=user
@@ -252,6 +259,7 @@ def save_section(
             )
         _record_history(ret, user)
         recompute_ratings(ret)
+    return True
 
 
 def withdraw_evidence(evidence: EvidenceFile, user) -> None:

@@ -255,7 +255,7 @@ def _post_section(request: HttpRequest, ret: QuarterlyReturn, context: dict) -> 
         )
         return _refused_as_stale(entry, ret)
     try:
-        save_section(
+        saved = save_section(
             ret=ret,
             answers=answers,
             values=[form.values() for form in formset],
@@ -270,7 +270,12 @@ def _post_section(request: HttpRequest, ret: QuarterlyReturn, context: dict) -> 
     except StaleRecord as error:
         messages.error(request, f"{error} Attach any files again.")
         return _refused_as_stale(entry, ret)
-    messages.success(request, f"{context['section'].code} saved as a draft.")
+    if saved:
+        messages.success(request, f"{context['section'].code} saved as a draft.")
+    else:
+        messages.info(
+            request, f"Nothing had changed in {context['section'].code}: nothing to save."
+        )
     if "save_next" not in request.POST:
         entry.done = redirect("assurance:section_edit", pk=ret.pk, section_pk=context["section"].pk)
     elif context["next_section"]:

@@ -4,13 +4,14 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from lmns.forms import FilterSet, ModelChoiceFilter
 from lmns.models import RagStatus
 
 from .models import Deliverable, Plan
 
 
-class DeliverableFilter(django_filters.FilterSet):
-    workstream = django_filters.ModelChoiceFilter(queryset=None, empty_label="All workstreams")
+class DeliverableFilter(FilterSet):
+    workstream = ModelChoiceFilter(queryset=None, empty_label="All workstreams")
     status = django_filters.MultipleChoiceFilter(
         choices=RagStatus.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -22,7 +23,7 @@ class DeliverableFilter(django_filters.FilterSet):
         method="filter_overdue",
         label="Overdue",
     )
-    trust = django_filters.ModelChoiceFilter(
+    trust = ModelChoiceFilter(
         queryset=None,
         empty_label="Any trust",
         method="filter_trust",

@@ -5,15 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.forms.utils import pretty_name
 
+from lmns.forms import DateField, ModelChoiceField, ModelForm
 from lmns.models import RagStatus, ReportingPeriod
 
 from .models import Deliverable, Mitigation, Plan, Risk
 from .services import check_update_rule
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-
-class PeriodField(forms.ModelChoiceField):
+class PeriodField(ModelChoiceField):
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", ReportingPeriod.objects.order_by("-start_date"))
         kwargs.setdefault("label", "Reporting period")
@@ -43,7 +42,7 @@ class DeliverableUpdateForm(UpdateRuleMixin, forms.Form):
         label="Progress narrative", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     recovery_action = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    recovery_date = forms.DateField(widget=DATE_WIDGET, required=False)
+    recovery_date = DateField(required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean(self) -> dict:
@@ -62,7 +61,7 @@ class PeriodRowForm(UpdateRuleMixin, forms.Form):
         label="Progress narrative", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     recovery_action = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    recovery_date = forms.DateField(widget=DATE_WIDGET, required=False)
+    recovery_date = DateField(required=False)
 
     EDITABLE = ("status", "narrative", "recovery_action", "recovery_date")
 
@@ -112,7 +111,7 @@ class ActualForm(forms.Form):
     note = forms.CharField(max_length=300, required=False)
 
 
-class RiskForm(forms.ModelForm):
+class RiskForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -133,7 +132,6 @@ class RiskForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "cause": forms.Textarea(attrs={"rows": 2}),
             "consequence": forms.Textarea(attrs={"rows": 2}),
-            "review_date": DATE_WIDGET,
             "deliverables": forms.CheckboxSelectMultiple,
         }
 
@@ -155,11 +153,11 @@ class RescoreForm(forms.Form):
     note = forms.CharField(
         label="Why the score changed", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    review_date = forms.DateField(label="Next review date", widget=DATE_WIDGET, required=False)
+    review_date = DateField(label="Next review date", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class MitigationForm(forms.ModelForm):
+class MitigationForm(ModelForm):
     class Meta:
         model = Mitigation
         fields = ["action", "owner_name", "status"]
@@ -198,12 +196,11 @@ class MappingForm(forms.Form):
         return {word: self.cleaned_data[f"word_{i}"] for i, word in enumerate(self.words)}
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(ModelForm):
     class Meta:
         model = Plan
         fields = ["title", "trust", "period_start", "period_end"]
         labels = {"trust": "Whose plan", "period_start": "Covers from", "period_end": "Covers to"}
-        widgets = {"period_start": DATE_WIDGET, "period_end": DATE_WIDGET}
 
     def __init__(self, *args, trusts=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -212,7 +209,7 @@ class PlanForm(forms.ModelForm):
         self.fields["trust"].help_text = "Choose a trust only for that trust's own plan."
 
 
-class DeliverableForm(forms.ModelForm):
+class DeliverableForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -229,7 +226,6 @@ class DeliverableForm(forms.ModelForm):
         ]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 4}),
-            "due_date": DATE_WIDGET,
             "trusts": forms.CheckboxSelectMultiple,
         }
 

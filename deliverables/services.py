@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from lmns.audit import save_with_links
 from lmns.models import RagStatus, ReportingPeriod
-from lmns.workflow import bump_version
+from lmns.workflow import bump_version, changed_values, unsaved_fields
 
 from .models import (
     EXCEPTION_STATUSES,
@@ -119,8 +119,15 @@ def create_risk(risk: Risk, deliverables, by) -> Risk:
 
 @transaction.atomic
 def edit_risk(risk: Risk, expected_version: int, changes: dict, deliverables) -> Risk:
-    """Change a risk's description and details (not its score: that is a re-score)."""
+    """Change a risk's description and details (not its score: that is a re-score).
+
+    Nothing is written when nothing changed.
+    """
     changes = {k: v for k, v in changes.items() if k not in {"likelihood", "impact"}}
+    if not unsaved_fields(risk, list(changes)) and not changed_values(
+        risk, {"deliverables": deliverables}
+    ):
+        return risk
     bump_version(risk, expected_version, **changes)
     save_with_links(risk, deliverables=deliverables)
     return risk
@@ -136,11 +143,17 @@ def rescore_risk(
     by,
     review_date: datetime.date | None = None,
     scored_on: datetime.date | None = None,
-) -> RiskScore:
-    """Re-score a risk: the new score is kept in its score history so movement shows."""
+) -> RiskScore | None:
+    """Re-score a risk: the new score is kept in its score history so movement shows.
+
+    The same score and review date with no note is no new score: nothing is recorded and
+    None is returned.
+    """
     changes = {"likelihood": likelihood, "impact": impact}
     if review_date:
         changes["review_date"] = review_date
+    if not changed_values(risk, changes) and not note.strip():
+        return None
     bump_version(risk, expected_version, **changes)
     risk.save()
     return RiskScore.objects.create(
@@ -154,7 +167,10 @@ def rescore_risk(
 
 
 def save_mitigation(mitigation: Mitigation) -> Mitigation:
+    """Add a mitigation, or save a changed one (an unchanged one writes nothing)."""
     mitigation.full_clean()
+    if mitigation.pk and not unsaved_fields(mitigation, ["action", "owner_name", "status"]):
+        return mitigation
     mitigation.save()
     return mitigation
 
@@ -163,8 +179,15 @@ def save_mitigation(mitigation: Mitigation) -> Mitigation:
 def edit_deliverable(
     deliverable: Deliverable, expected_version: int, changes: dict, trusts
 ) -> Deliverable:
-    """Change a deliverable's details (never its status: that is an update)."""
+    """Change a deliverable's details (never its status: that is an update).
+
+    Nothing is written when nothing changed.
+    """
     changes = {k: v for k, v in changes.items() if k not in {"status", "latest_update"}}
+    if not unsaved_fields(deliverable, list(changes)) and not changed_values(
+        deliverable, {"trusts": trusts}
+    ):
+        return deliverable
     bump_version(deliverable, expected_version, **changes)
     save_with_links(deliverable, trusts=trusts)
     return deliverable

@@ -269,9 +269,17 @@ def deliverable_update(request: HttpRequest, pk: int) -> HttpResponse:
         _can_change_plan(access, deliverable.plan),
         "Only the LMNS programme team (or, for a trust's own plan, its lead) can update this.",
     )
+    initial = {
+        "period": selectors.default_period(),
+        "status": deliverable.status,
+        "version": deliverable.version,
+    }
     if request.method == "POST":
-        form = DeliverableUpdateForm(request.POST)
-        if form.is_valid():
+        form = DeliverableUpdateForm(request.POST, initial=initial)
+        if form.is_valid() and not form.has_changed():
+            messages.info(request, "Nothing changed, so no update was recorded.")
+            return redirect(deliverable.get_absolute_url())
+        elif form.is_valid():
             data = form.cleaned_data
             item = services.UpdateInput(
                 deliverable=deliverable,
@@ -292,13 +300,7 @@ def deliverable_update(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"Update recorded for {deliverable.reference}.")
                 return redirect(deliverable.get_absolute_url())
     else:
-        form = DeliverableUpdateForm(
-            initial={
-                "period": selectors.default_period(),
-                "status": deliverable.status,
-                "version": deliverable.version,
-            }
-        )
+        form = DeliverableUpdateForm(initial=initial)
     context = {"deliverable": deliverable, "plan": deliverable.plan, "form": form}
     return render(request, "deliverables/deliverable_update.html", context)
 
@@ -545,7 +547,7 @@ def risk_rescore(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.rescore_risk(
+                score = services.rescore_risk(
                     risk,
                     data["version"],
                     data["likelihood"],
@@ -557,11 +559,21 @@ def risk_rescore(request: HttpRequest, pk: int) -> HttpResponse:
             except StaleRecord as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"Risk re-scored: {risk.score} ({risk.rating.label}).")
+                if score is None:
+                    messages.info(request, "Nothing changed, so no new score was recorded.")
+                else:
+                    messages.success(
+                        request, f"Risk re-scored: {risk.score} ({risk.rating.label})."
+                    )
                 return redirect(risk.get_absolute_url())
     else:
         form = RescoreForm(
-            initial={"likelihood": risk.likelihood, "impact": risk.impact, "version": risk.version}
+            initial={
+                "likelihood": risk.likelihood,
+                "impact": risk.impact,
+                "review_date": risk.review_date,
+                "version": risk.version,
+            }
         )
     return render(request, "deliverables/risk_rescore.html", {"risk": risk, "form": form})
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from deliverables.models import Deliverable
+from lmns.forms import ModelForm
 from lmns.models import Lmns
 
 from .models import AllocationStatus, BudgetLine, Category, FundingStream, SpendEntry
@@ -55,11 +56,10 @@ def _money_fields(form: forms.Form, names: list[str]) -> None:
         )
 
 
-class StreamForm(forms.ModelForm):
+class StreamForm(ModelForm):
     class Meta:
         model = FundingStream
         fields = ["kind", "name", "amount", "date_notified"]
-        widgets = {"date_notified": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, lmns: Lmns, start_year: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,7 +96,7 @@ class AllocationChangeForm(forms.Form):
     )
 
 
-class BudgetLineForm(forms.ModelForm):
+class BudgetLineForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -162,7 +162,7 @@ class BudgetLineForm(forms.ModelForm):
         return data
 
 
-class SpendEntryForm(forms.ModelForm):
+class SpendEntryForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     class Meta:

@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 
 from lmns.models import Lmns, ReportingPeriod
 from lmns.templatetags.lmns_tags import money
-from lmns.workflow import StaleRecord, advance, bump_version
+from lmns.workflow import StaleRecord, advance, bump_version, changed_values, unsaved_fields
 
 from .models import (
     AllocationChange,
@@ -66,9 +66,18 @@ def narrative_required(actual: Decimal, profile: Decimal) -> bool:
     return exceeds_threshold(actual - profile, profile)
 
 
+# Set by saving a line, not typed: a line saved unchanged keeps them as they were.
+LINE_APPROVAL = ("approved_by", "approved_at", "version")
+
+
 @transaction.atomic
 def save_budget_line(line: BudgetLine, user, expected_version: int | None = None) -> BudgetLine:
-    """Save a line approved by ``user``; with ``expected_version`` refuse a stale edit."""
+    """Save a line approved by ``user``; with ``expected_version`` refuse a stale edit.
+
+    A line saved unchanged keeps its approval as it was and writes nothing.
+    """
+    if line.pk and not unsaved_fields(line, ignore=LINE_APPROVAL):
+        return line
     line.approved_by = user
     line.approved_at = timezone.now()
     if line.pk:
@@ -166,6 +175,8 @@ def save_spend_entry(
             "Someone else entered figures for this line since you opened the form. "
             "Your input is still below: check it against theirs and save again."
         )
+    if not changed_values(entry, figures):
+        return entry
     bump_version(entry, expected_version)
     for name, value in figures.items():
         setattr(entry, name, value)

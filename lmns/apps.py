@@ -15,12 +15,16 @@ class LmnsConfig(AppConfig):
         from .models import Trust
         from .people import refuse_deleting_people
         from .security import clear_failures_on_sign_in
+        from .sessions import drop_input_kept_for_someone_else
 
         register_history(Trust, "trust:")
         pre_delete.connect(
             refuse_deleting_people, sender=get_user_model(), dispatch_uid="refuse_deleting_people"
         )
         user_logged_in.connect(clear_failures_on_sign_in, dispatch_uid="clear_failures_on_sign_in")
+        user_logged_in.connect(
+            drop_input_kept_for_someone_else, dispatch_uid="drop_input_kept_for_someone_else"
+        )
 
 
 class LmnsAdminConfig(AdminConfig):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("history/<str:label>/<int:pk>/", views.record_history, name="record_history"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/session/keep-alive/", views.keep_alive, name="session_keep_alive"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(),

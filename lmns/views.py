@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views import defaults
+from django.views.decorators.http import require_POST
 
 from .access import get_access, get_readable_or_404
 from .audit import audited, history_rows
@@ -76,3 +77,17 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 @login_not_required
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
+
+
+@login_not_required
+@require_POST
+def keep_alive(request: HttpRequest) -> JsonResponse:
+    """ "Stay signed in" from the timeout warning: touches the session, nothing else.
+
+    The session's expiry moves on with every request; an ended session answers 401 so the page
+    can say so instead of showing the sign-in page.
+    """
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    request.session.modified = True
+    return JsonResponse({"signed_in": True, "seconds": request.session.get_expiry_age()})

@@ -1,10 +1,12 @@
-"""The common attacks against every form the project defines (forms are discovered).
+"""The common attacks against every form and filter the project defines (they are discovered).
 
 For every form: another organisation's ids in the POST or the URL (IDOR), the form posted by
 every persona who may not use it (forged workflow steps included), a post without the CSRF
-token, over-long strings, script in text fields, and non-numeric or extreme numbers. Each attack must be refused without a server
-error, without changing any stored row and without revealing another organisation's data.
-Each case first proves that its valid payload is accepted, so a refusal means something.
+token, over-long strings, script in text fields, non-numeric or extreme numbers, and ids no
+record can have (beyond the key's range, negative, not numeric) in every choice field, single or
+multiple. Each attack must be refused without a server error, without changing any stored row
+and without revealing another organisation's data. Each case first proves that its valid
+payload is accepted, so a refusal means something.
 """
 
 import pytest
@@ -14,84 +16,29 @@ from django.urls import reverse
 
 from conftest import PERSONAS
 from tests.attacks import (
+    BAD_IDS,
     BAD_NUMBERS,
-    ERROR_MARKERS,
+    CASES,
+    FORMS,
     SCRIPT,
     SCRIPT_ESCAPED,
+    USES,
     Abstract,
-    all_cases,
+    Armed,
     attacked_fields,
     changed_tables,
-    discover_forms,
+    choice_fields,
+    has_error_message,
+    is_multiple,
     numeric_fields,
     object_fields,
     stored_data,
     text_fields,
 )
 
-FORMS = discover_forms()
-CASES = all_cases()
-# One entry per use of a form: "app.forms.Form" or, for a form's further uses, "…Form#2".
-USES = {
-    name if i == 0 else f"{name}#{i + 1}": case
-    for name in sorted(set(FORMS) & set(CASES))
-    if not isinstance(CASES[name], Abstract)
-    for i, case in enumerate(CASES[name] if isinstance(CASES[name], list) else [CASES[name]])
-}
 ATTACKED = sorted(USES)
 POSTED = [name for name in ATTACKED if USES[name].method == "post"]
 OVER_LONG_UNBOUNDED = 20_000
-
-
-class Armed:
-    """A case made ready in the test world: its target, a client per persona, the stored data."""
-
-    def __init__(self, world, name: str):
-        self.world = world
-        self.case = USES[name]
-        self.form_class = FORMS[name.partition("#")[0]]
-        self.target = self.case.build(world)
-        self.clients = {persona: world.client_for(persona) for persona in PERSONAS}
-        if self.target.prepare:
-            for client in self.clients.values():
-                self.target.prepare(client)
-        self.before = stored_data()
-
-    def data(self, **overrides) -> dict:
-        """The valid payload with ``overrides``; callables (fresh uploaded files) are called."""
-        data = dict(self.target.data)
-        data.update({self.case.key(name): value for name, value in overrides.items()})
-        return {key: value() if callable(value) else value for key, value in data.items()}
-
-    def post(self, data: dict, persona: str | None = None, url: str | None = None, follow=False):
-        persona = persona or self.case.persona
-        client = self.clients[persona]
-        send = client.get if self.case.method == "get" else client.post
-        response = send(url or self.target.url, data, follow=follow)
-        assert response.status_code < 500
-        self.assert_no_leak(response, persona)
-        return response
-
-    def assert_unchanged(self, what: str) -> None:
-        changed = changed_tables(self.before, stored_data())
-        assert not changed, f"{what} changed {changed}"
-
-    def assert_no_leak(self, response, persona: str) -> None:
-        w = self.world
-        if persona == "other_team":
-            hidden = [w.lmns.name, w.trust.name, w.sibling_trust.name]
-        elif persona == "anonymous":
-            hidden = [w.other_lmns.name, w.other_trust.name, w.lmns.name, w.trust.name]
-        else:
-            hidden = [w.other_lmns.name, w.other_trust.name]
-        content = response.content.decode(errors="replace")
-        leaked = [name for name in hidden if name in content]
-        assert not leaked, f"{persona} was shown {leaked}"
-
-
-def _has_error_message(response) -> bool:
-    content = response.content.decode()
-    return any(marker in content for marker in ERROR_MARKERS)
 
 
 def _refused(response, persona: str) -> bool:
@@ -178,7 +125,7 @@ def test_another_organisations_ids_change_nothing(world, name):
         # Refused, or sent back with a message ("the page was out of date"), or a form error.
         assert response.status_code in (200, 302, 403, 404), field_name
         if response.status_code == 200:
-            assert _has_error_message(response), f"no error shown for {field_name}"
+            assert has_error_message(response), f"no error shown for {field_name}"
         armed.assert_unchanged(f"another organisation's id in {field_name}")
     if armed.target.foreign_url:
         response = armed.post(armed.data(), url=armed.target.foreign_url)
@@ -201,7 +148,7 @@ def test_over_long_strings_get_a_clear_message(world, name):
             continue
         response = armed.post(armed.data(**{field_name: "A" * (field.max_length + 1)}))
         assert response.status_code == 200, field_name
-        assert _has_error_message(response), f"no message for an over-long {field_name}"
+        assert has_error_message(response), f"no message for an over-long {field_name}"
         armed.assert_unchanged(f"an over-long {field_name}")
 
 
@@ -234,12 +181,26 @@ def test_non_numeric_and_extreme_numbers_change_nothing(world, name):
     if not fields:
         pytest.skip("no numeric fields")
     for field_name, field in fields.items():
-        # A hidden field (a record's version) only changes by tampering: refusing is enough.
-        typed = not isinstance(field.widget, forms.HiddenInput)
         for value in BAD_NUMBERS:
             if value == "-1" and field_name in armed.case.allow_negative:
                 continue
-            response = armed.post(armed.data(**{field_name: value}))
-            if response.status_code == 200 and typed:
-                assert _has_error_message(response), f"no message for {field_name}={value}"
-            armed.assert_unchanged(f"{field_name}={value}")
+            armed.assert_refused(field, {field_name: value}, f"{field_name}={value}")
+
+
+@pytest.mark.parametrize("name", ATTACKED)
+def test_impossible_ids_in_choice_fields_get_a_clear_message(world, name):
+    armed = Armed(world, name)
+    fields = attacked_fields(choice_fields(armed.form_class, armed.target), armed.case)
+    if not fields:
+        pytest.skip("no choice fields")
+    for field_name, field in fields.items():
+        valid = armed.target.data.get(armed.case.key(field_name))
+        for value in BAD_IDS:
+            if not isinstance(field, forms.ModelChoiceField) and field.valid_value(value):
+                continue
+            attempts = [value]
+            if is_multiple(field):
+                # Alone, and beside the valid choices (which must not hide it).
+                attempts = [[value], [*(valid or []), value]]
+            for sent in attempts:
+                armed.assert_refused(field, {field_name: sent}, f"{field_name}={sent}")

@@ -30,7 +30,7 @@ HOSTILE = {
     )
     for value in [SCRIPT]
 }
-NUMBERS = ["abc", "1e309", "-1", str(10**20), "NaN"]
+NUMBERS = ["abc", "1e309", "-1", str(10**20), "9" * 40, "NaN"]
 SORT = ["-" + SCRIPT, "title;drop table x", "__class__"]
 
 

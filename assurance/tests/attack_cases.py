@@ -8,7 +8,7 @@ from django.urls import reverse
 from assurance.forms import AssureForm
 from assurance.models import Framework, ReturnStatus, SectionRating
 from assurance.tests.factories import QuarterlyReturnFactory, fill_answers, framework_with
-from tests.attacks import Abstract, AttackCase, Target
+from tests.attacks import Abstract, AttackCase, Resave, Target
 
 TEAM_ONLY = ("anonymous", "lead", "sibling_lead", "board", "other_team")
 
@@ -24,6 +24,10 @@ def _start(w) -> Target:
         show_url=reverse("assurance:trust_returns", args=[w.trust.pk]),
         foreign_url=reverse("assurance:return_start", args=[w.sibling_trust.pk]),
     )
+
+
+def _evidence(name: str):
+    return lambda: SimpleUploadedFile(name, b"%PDF-1.4 audit", content_type="application/pdf")
 
 
 def _section(w) -> Target:
@@ -48,6 +52,7 @@ def _section(w) -> Target:
                 f"answers-{i}-action": "Train the remaining staff",
                 f"answers-{i}-action_owner": "Practice development midwife",
                 f"answers-{i}-action_due": "2022-09-30",
+                f"answers-{i}-new_file": _evidence(f"training-audit-{i}.pdf"),
             }
         )
     url = reverse("assurance:section_edit", args=[ret.pk, section.pk])
@@ -127,13 +132,18 @@ def _trend(w) -> Target:
 REFERENCE = frozenset({"framework", "period"})
 
 CASES = {
-    "assurance.forms.StartReturnForm": AttackCase(build=_start, persona="lead", unscoped=REFERENCE),
-    "assurance.forms.AnswerForm": AttackCase(build=_section, persona="lead", prefix="answers-0"),
-    "assurance.forms.VersionForm": AttackCase(build=_section, persona="lead"),
-    "assurance.forms.ActionForm": AttackCase(build=_send_back, persona="team"),
-    "assurance.forms.AssureForm": AttackCase(build=_assure, persona="team"),
+    # Starting a return is the step itself: its page only chooses the framework and quarter.
+    "assurance.forms.StartReturnForm": AttackCase(
+        build=_start, persona="lead", unscoped=REFERENCE, resave=Resave.STEP
+    ),
+    "assurance.forms.AnswerForm": AttackCase(
+        build=_section, persona="lead", prefix="answers-0", resave=Resave.EDIT
+    ),
+    "assurance.forms.VersionForm": AttackCase(build=_section, persona="lead", resave=Resave.EDIT),
+    "assurance.forms.ActionForm": AttackCase(build=_send_back, persona="team", resave=Resave.STEP),
+    "assurance.forms.AssureForm": AttackCase(build=_assure, persona="team", resave=Resave.STEP),
     "assurance.dashboard_forms.ComplianceImportForm": AttackCase(
-        build=_import, persona="team", unscoped=REFERENCE
+        build=_import, persona="team", unscoped=REFERENCE, resave=Resave.ADD
     ),
     "assurance.dashboard_forms.DashboardFilterForm": AttackCase(
         build=_dashboard,

@@ -17,5 +17,7 @@ def _issue(w) -> attacks.Target:
 
 CASES = {
     # Only the LMNS programme team may issue; everyone else is refused (403, or 404 elsewhere).
-    "boardpack.forms.IssueForm": attacks.AttackCase(build=_issue, persona="team"),
+    "boardpack.forms.IssueForm": attacks.AttackCase(
+        build=_issue, persona="team", resave=attacks.Resave.STEP
+    ),
 }

@@ -9,8 +9,9 @@ from deliverables.tests.factories import (
     PlanFactory,
     RiskFactory,
     TrajectoryFactory,
+    WorkstreamFactory,
 )
-from tests.attacks import AttackCase, Target
+from tests.attacks import AttackCase, Resave, Target
 
 PERIOD = frozenset({"period"})
 
@@ -120,8 +121,8 @@ def _risk_edit(w) -> Target:
         data={
             "title": "Midwifery vacancies",
             "description": "Vacancies delay continuity of carer.",
-            "cause": "",
-            "consequence": "",
+            "cause": "Recruitment lag",
+            "consequence": "Fewer women on a continuity pathway",
             "owner_name": "Director of Midwifery",
             "review_date": "2022-09-30",
             "status": "open",
@@ -163,6 +164,22 @@ def _mitigation(w) -> Target:
     )
 
 
+def _mitigation_edit(w) -> Target:
+    from deliverables.models import Mitigation
+
+    risk = RiskFactory(lmns=w.lmns)
+    mitigation = Mitigation.objects.create(risk=risk, action="Agency cover", owner_name="HR")
+    other = Mitigation.objects.create(
+        risk=RiskFactory(lmns=w.other_lmns), action="Agency cover", owner_name="HR"
+    )
+    return Target(
+        url=reverse("deliverables:mitigation_edit", args=[mitigation.pk]),
+        data={"action": "International recruitment", "owner_name": "HR lead", "status": "at_risk"},
+        show_url=reverse("deliverables:risk_detail", args=[risk.pk]),
+        foreign_url=reverse("deliverables:mitigation_edit", args=[other.pk]),
+    )
+
+
 def _plan_create(w) -> Target:
     from deliverables.forms import PlanForm
 
@@ -183,7 +200,6 @@ def _plan_create(w) -> Target:
 
 def _deliverable_edit(w) -> Target:
     from deliverables.forms import DeliverableForm
-    from deliverables.tests.factories import WorkstreamFactory
 
     plan, other_plan = _plans(w)
     workstream = WorkstreamFactory(plan=plan)
@@ -249,32 +265,78 @@ def _import_preview(w) -> Target:
     )
 
 
+def _plan_filter(w) -> Target:
+    """The plan page's filters, read from the query string."""
+    from deliverables.filters import DeliverableFilter
+    from deliverables.models import Deliverable
+
+    plan, other_plan = _plans(w)
+    workstream = WorkstreamFactory(plan=plan)
+    DeliverableFactory(plan=plan, workstream=workstream)
+    return Target(
+        url=reverse("deliverables:plan_detail", args=[plan.pk]),
+        data={"workstream": workstream.pk, "status": ["on_track"], "overdue": "no"},
+        foreign={
+            "workstream": WorkstreamFactory(plan=other_plan).pk,
+            "trust": w.other_trust.pk,
+        },
+        form=DeliverableFilter(queryset=Deliverable.objects.none(), plan=plan).form,
+    )
+
+
 CASES = {
-    "deliverables.forms.PlanForm": AttackCase(build=_plan_create, persona="team"),
-    "deliverables.forms.DeliverableForm": AttackCase(build=_deliverable_edit, persona="team"),
+    "deliverables.filters.DeliverableFilter": AttackCase(
+        build=_plan_filter,
+        persona="team",
+        method="get",
+        saves=False,
+        refused=("anonymous", "other_team"),
+    ),
+    "deliverables.forms.PlanForm": AttackCase(
+        build=_plan_create, persona="team", resave=Resave.ADD
+    ),
+    "deliverables.forms.DeliverableForm": AttackCase(
+        build=_deliverable_edit, persona="team", resave=Resave.EDIT
+    ),
+    # A status update is a new record; the page starts from the deliverable's current status.
     "deliverables.forms.DeliverableUpdateForm": AttackCase(
-        build=_deliverable_update, persona="team", unscoped=PERIOD
+        build=_deliverable_update, persona="team", unscoped=PERIOD, resave=Resave.ADD
     ),
     "deliverables.forms.PeriodRowForm": AttackCase(
-        build=_period_update, persona="team", prefix="form-0"
+        build=_period_update, persona="team", prefix="form-0", resave=Resave.ADD
     ),
     "deliverables.forms.PeriodChoiceForm": AttackCase(
-        build=_period_choice, persona="team", prefix="p", unscoped=PERIOD
+        build=_period_choice, persona="team", prefix="p", unscoped=PERIOD, resave=Resave.ADD
     ),
-    "deliverables.forms.ActualForm": AttackCase(build=_actual, persona="team", unscoped=PERIOD),
+    "deliverables.forms.ActualForm": AttackCase(
+        build=_actual, persona="team", unscoped=PERIOD, resave=Resave.ADD
+    ),
     "deliverables.forms.RiskForm": [
         # A new risk: its version field is not used yet, so any number there is ignored.
-        AttackCase(build=_risk_create, persona="team", unused=frozenset({"version"})),
-        AttackCase(build=_risk_edit, persona="team"),
+        AttackCase(
+            build=_risk_create,
+            persona="team",
+            unused=frozenset({"version"}),
+            resave=Resave.ADD,
+        ),
+        AttackCase(build=_risk_edit, persona="team", resave=Resave.EDIT),
     ],
-    "deliverables.forms.RescoreForm": AttackCase(build=_rescore, persona="team"),
-    "deliverables.forms.MitigationForm": AttackCase(build=_mitigation, persona="team"),
+    # A re-score is a new score in the risk's history; the page starts from the current one.
+    "deliverables.forms.RescoreForm": AttackCase(build=_rescore, persona="team", resave=Resave.ADD),
+    "deliverables.forms.MitigationForm": [
+        AttackCase(build=_mitigation, persona="team", resave=Resave.ADD),
+        AttackCase(build=_mitigation_edit, persona="team", resave=Resave.EDIT),
+    ],
     "deliverables.forms.ImportUploadForm": AttackCase(
         # The parsed file waits in the session for the preview: nothing is stored yet.
         build=_import_upload,
         persona="team",
         saves=False,
         unscoped=PERIOD,
+        resave=Resave.ADD,
     ),
-    "deliverables.forms.MappingForm": AttackCase(build=_import_preview, persona="team"),
+    # Confirming the preview is the import itself.
+    "deliverables.forms.MappingForm": AttackCase(
+        build=_import_preview, persona="team", resave=Resave.STEP
+    ),
 }

@@ -13,7 +13,7 @@ from funding.tests.factories import (
     SpendEntryFactory,
     SpendReturnFactory,
 )
-from tests.attacks import AttackCase, Target
+from tests.attacks import AttackCase, Resave, Target
 
 YEAR = 2022
 
@@ -54,9 +54,9 @@ def _line_data(w, stream, deliverable, version="") -> dict:
         "title": "Band 7 project manager",
         "deliverable": deliverable.pk,
         "holder_trust": w.trust.pk,
-        "category": "non_pay",
-        "wte": "",
-        "band": "",
+        "category": "pay",
+        "wte": "0.5",
+        "band": "7",
         "approved_amount": "10000",
         "profile_q1": "2500",
         "profile_q2": "2500",
@@ -157,16 +157,21 @@ def _first_submit(w) -> Target:
 
 
 CASES = {
-    "funding.forms.StreamForm": AttackCase(build=_stream_add, persona="team"),
-    "funding.forms.AllocationChangeForm": AttackCase(build=_stream_change, persona="team"),
+    "funding.forms.StreamForm": AttackCase(build=_stream_add, persona="team", resave=Resave.ADD),
+    # An allocation change is a new record with its reason; the page starts from the current one.
+    "funding.forms.AllocationChangeForm": AttackCase(
+        build=_stream_change, persona="team", resave=Resave.ADD
+    ),
     "funding.forms.BudgetLineForm": [
-        AttackCase(build=_line_add, persona="team", unused=frozenset({"version"})),
-        AttackCase(build=_line_edit, persona="team"),
+        AttackCase(
+            build=_line_add, persona="team", unused=frozenset({"version"}), resave=Resave.ADD
+        ),
+        AttackCase(build=_line_edit, persona="team", resave=Resave.EDIT),
     ],
     # The trust lead enters the lines their trust holds; the programme team may not.
-    "funding.forms.SpendEntryForm": AttackCase(build=_entry, persona="lead"),
+    "funding.forms.SpendEntryForm": AttackCase(build=_entry, persona="lead", resave=Resave.EDIT),
     "funding.forms.TransitionForm": [
-        AttackCase(build=_submit, persona="team"),
-        AttackCase(build=_first_submit, persona="team"),
+        AttackCase(build=_submit, persona="team", resave=Resave.STEP),
+        AttackCase(build=_first_submit, persona="team", resave=Resave.STEP),
     ],
 }

@@ -4,6 +4,7 @@ CASES = {
     "home": Case(expect=everyone(OK)),
     "login": Case(expect=everyone(OK, anonymous=OK)),
     "logout": Case(expect=everyone(NOT_ALLOWED)),
+    "session_keep_alive": Case(expect=everyone(NOT_ALLOWED, anonymous=NOT_ALLOWED)),
     "password_change": Case(expect=everyone(OK)),
     "password_change_done": Case(expect=everyone(OK)),
     "lmns_detail": Case(

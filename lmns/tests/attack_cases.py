@@ -2,11 +2,13 @@
 
 from django.urls import reverse
 
-from tests.attacks import AttackCase, Target
+from tests.attacks import Abstract, AttackCase, Resave, Target
 
 NEW_PASSWORD = "Maternity-safety-2026!"
 
 CASES = {
+    "lmns.forms.ModelForm": Abstract("the base of every model form"),
+    "lmns.forms.FilterSet": Abstract("the base of every filter"),
     "django.contrib.auth.forms.AuthenticationForm": AttackCase(
         build=lambda w: Target(
             url=reverse("login"),
@@ -15,6 +17,7 @@ CASES = {
         persona="anonymous",
         # Anyone may post the sign-in form; a correct sign-in records the user's last login.
         refused=(),
+        resave=Resave.ADD,
     ),
     "django.contrib.auth.forms.PasswordChangeForm": AttackCase(
         build=lambda w: Target(
@@ -28,5 +31,6 @@ CASES = {
         persona="lead",
         # Every signed-in person may change their own password; strangers must sign in first.
         refused=("anonymous",),
+        resave=Resave.ADD,
     ),
 }

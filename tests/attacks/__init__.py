@@ -1,9 +1,9 @@
 """The attack harness: every form the project defines, attacked the same common ways.
 
 Forms are discovered, not listed: every module of every project app is imported and each
-``django.forms.BaseForm`` subclass defined there is collected, together with the forms that the
-project's class-based views post to (sign-in, password change). Each app describes how to use its
-forms in ``<app>/tests/attack_cases.py``::
+``django.forms.BaseForm`` and ``django_filters.FilterSet`` subclass defined there is collected,
+together with the forms that the project's class-based views post to (sign-in, password change).
+Each app describes how to use its forms in ``<app>/tests/attack_cases.py``::
 
     CASES = {"assurance.forms.AnswerForm": AttackCase(build=..., persona="lead", prefix="form-0")}
 
@@ -22,18 +22,23 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
+import django_filters
 from django import forms
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from conftest import PERSONAS
 from tests.project import project_app_configs
 
 SCRIPT = "<script>alert(1)</script>"
 SCRIPT_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 BAD_NUMBERS = ["abc", "1e309", "-1", str(10**20), "NaN", "Infinity"]
+# Ids no record can have: beyond any primary key's range, negative, zero, not a whole number.
+BAD_IDS = ["9" * 40, str(2**63), "-1", "0", "abc", "1.5", "1e3", "\u0661"]
 ERROR_MARKERS = ("invalid-feedback", "errorlist", "alert-danger", "alert-warning", 'role="alert"')
 SKIPPED_MODULE_PARTS = {"tests", "migrations", "settings", "wsgi", "asgi", "management"}
 
@@ -50,10 +55,25 @@ class Target:
     foreign: dict = field(default_factory=dict)
     # The same form's URL for an object of another trust or LMNS (IDOR in the URL).
     foreign_url: str | None = None
-    # The form as the view builds it, when its fields depend on the object (dynamic fields).
+    # The form as the view builds it, when its fields depend on the object (dynamic fields);
+    # for a filter, its ``.form``.
     form: forms.BaseForm | None = None
     # Steps each persona's client takes first (e.g. uploading the file a preview form confirms).
     prepare: Callable | None = None
+
+
+class Resave(StrEnum):
+    """What posting a form's page back unchanged means (``tests/test_resave.py``)."""
+
+    # The page shows a saved record: every field holds a value, and posted back unchanged the
+    # save is accepted and changes nothing.
+    EDIT = "edit"
+    # The page adds a record, starting blank or from defaults: posted back unchanged it adds
+    # nothing.
+    ADD = "add"
+    # Pressing the button is itself the change (a workflow step, a confirmation): the page is
+    # not posted back.
+    STEP = "step"
 
 
 @dataclass
@@ -78,6 +98,8 @@ class AttackCase:
     unused: frozenset[str] = frozenset()
     # "get" for filter forms: attacked through the query string; they never change data.
     method: str = "post"
+    # What posting the page back unchanged means; every posted form must say.
+    resave: Resave | None = None
 
     def key(self, name: str) -> str:
         return f"{self.prefix}-{name}" if self.prefix else name
@@ -119,12 +141,16 @@ def label(form_class: type) -> str:
     return f"{form_class.__module__}.{form_class.__qualname__}"
 
 
-def discover_forms() -> dict[str, type[forms.BaseForm]]:
-    """Every form class defined in a project module, and every form a project URL posts to."""
-    found: dict[str, type[forms.BaseForm]] = {}
+FORM_KINDS = (forms.BaseForm, django_filters.FilterSet)
+
+
+def discover_forms() -> dict[str, type]:
+    """Every form and filter class defined in a project module, and every form a project URL
+    posts to."""
+    found: dict[str, type] = {}
     for module in _project_modules():
         for _, obj in inspect.getmembers(module, inspect.isclass):
-            if issubclass(obj, forms.BaseForm) and obj.__module__ == module.__name__:
+            if issubclass(obj, FORM_KINDS) and obj.__module__ == module.__name__:
                 found[label(obj)] = obj
     for form_class in _view_forms(get_resolver().url_patterns):
         found[label(form_class)] = form_class
@@ -145,11 +171,13 @@ def all_cases() -> dict[str, AttackCase | list[AttackCase] | Abstract]:
     return cases
 
 
-def form_fields(form_class: type[forms.BaseForm], target: Target | None = None) -> dict:
+def form_fields(form_class: type, target: Target | None = None) -> dict:
     """The form's fields: as the view built it, else as instantiated without arguments (limits
     set in ``__init__``), else as declared."""
     if target is not None and target.form is not None:
         return dict(target.form.fields)
+    if issubclass(form_class, django_filters.FilterSet):
+        return dict(form_class().form.fields)
     try:
         return dict(form_class().fields)
     except Exception:
@@ -180,6 +208,19 @@ def numeric_fields(form_class, target: Target) -> dict[str, forms.Field]:
 
 def attacked_fields(fields: dict, case: AttackCase) -> dict:
     return {name: f for name, f in fields.items() if name not in case.unused}
+
+
+def choice_fields(form_class, target: Target) -> dict[str, forms.ChoiceField]:
+    """Every field that offers choices, of records or of values, single or multiple."""
+    return {
+        name: f
+        for name, f in form_fields(form_class, target).items()
+        if isinstance(f, forms.ChoiceField)
+    }
+
+
+def is_multiple(field: forms.Field) -> bool:
+    return isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
 
 
 def object_fields(form_class, target: Target) -> dict[str, forms.Field]:
@@ -217,3 +258,75 @@ def stored_data() -> dict[str, list[tuple]]:
 
 def changed_tables(before: dict, after: dict) -> list[str]:
     return sorted(label for label in before if before[label] != after.get(label))
+
+
+def has_error_message(response) -> bool:
+    content = response.content.decode()
+    return any(marker in content for marker in ERROR_MARKERS)
+
+
+FORMS = discover_forms()
+CASES = all_cases()
+# One entry per use of a form: "app.forms.Form" or, for a form's further uses, "…Form#2".
+USES = {
+    name if i == 0 else f"{name}#{i + 1}": case
+    for name in sorted(set(FORMS) & set(CASES))
+    if not isinstance(CASES[name], Abstract)
+    for i, case in enumerate(CASES[name] if isinstance(CASES[name], list) else [CASES[name]])
+}
+
+
+class Armed:
+    """A case made ready in the test world: its target, a client per persona, the stored data."""
+
+    def __init__(self, world, name: str):
+        self.world = world
+        self.case = USES[name]
+        self.form_class = FORMS[name.partition("#")[0]]
+        self.target = self.case.build(world)
+        self.clients = {persona: world.client_for(persona) for persona in PERSONAS}
+        if self.target.prepare:
+            for client in self.clients.values():
+                self.target.prepare(client)
+        self.before = stored_data()
+
+    def data(self, **overrides) -> dict:
+        """The valid payload with ``overrides``; callables (fresh uploaded files) are called."""
+        data = dict(self.target.data)
+        data.update({self.case.key(name): value for name, value in overrides.items()})
+        return {key: value() if callable(value) else value for key, value in data.items()}
+
+    def post(self, data: dict, persona: str | None = None, url: str | None = None, follow=False):
+        persona = persona or self.case.persona
+        client = self.clients[persona]
+        send = client.get if self.case.method == "get" else client.post
+        response = send(url or self.target.url, data, follow=follow)
+        assert response.status_code < 500
+        self.assert_no_leak(response, persona)
+        return response
+
+    def assert_refused(self, field: forms.Field, overrides: dict, what: str) -> None:
+        """Posting ``overrides`` changes nothing, and a field a person types in gets a message.
+
+        A hidden field (a record's version) only changes by tampering: refusing is enough.
+        """
+        response = self.post(self.data(**overrides))
+        if response.status_code == 200 and not isinstance(field.widget, forms.HiddenInput):
+            assert has_error_message(response), f"no message for {what}"
+        self.assert_unchanged(what)
+
+    def assert_unchanged(self, what: str) -> None:
+        changed = changed_tables(self.before, stored_data())
+        assert not changed, f"{what} changed {changed}"
+
+    def assert_no_leak(self, response, persona: str) -> None:
+        w = self.world
+        if persona == "other_team":
+            hidden = [w.lmns.name, w.trust.name, w.sibling_trust.name]
+        elif persona == "anonymous":
+            hidden = [w.other_lmns.name, w.other_trust.name, w.lmns.name, w.trust.name]
+        else:
+            hidden = [w.other_lmns.name, w.other_trust.name]
+        content = response.content.decode(errors="replace")
+        leaked = [name for name in hidden if name in content]
+        assert not leaked, f"{persona} was shown {leaked}"
