@@ -84,34 +84,34 @@ class MonthEntryForm(forms.Form):
             self.fields["status"].initial = statuses.pop()
         for m in measures:
             figure = figures.get(m.pk)
-            self.fields[f"num_{m.pk}"] = _number_field("Count" if m.is_count else "Numerator")
+            self.fields[f"num_{m.code}"] = _number_field("Count" if m.is_count else "Numerator")
             if not m.is_count:
-                self.fields[f"den_{m.pk}"] = _number_field("Denominator")
-            self.fields[f"na_{m.pk}"] = forms.BooleanField(label="Not available", required=False)
-            self.fields[f"v_{m.pk}"] = forms.IntegerField(
+                self.fields[f"den_{m.code}"] = _number_field("Denominator")
+            self.fields[f"na_{m.code}"] = forms.BooleanField(label="Not available", required=False)
+            self.fields[f"v_{m.code}"] = forms.IntegerField(
                 widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1
             )
             if figure is not None:
                 self.initial.update(
                     {
-                        f"num_{m.pk}": figure.numerator,
-                        f"den_{m.pk}": figure.denominator,
-                        f"na_{m.pk}": figure.not_available,
-                        f"v_{m.pk}": figure.version,
+                        f"num_{m.code}": figure.numerator,
+                        f"den_{m.code}": figure.denominator,
+                        f"na_{m.code}": figure.not_available,
+                        f"v_{m.code}": figure.version,
                     }
                 )
             else:
-                self.initial[f"v_{m.pk}"] = 0
+                self.initial[f"v_{m.code}"] = 0
 
     def rows(self) -> list[FigureInput]:
         data = self.cleaned_data
         return [
             FigureInput(
                 measure=m,
-                numerator=None if data.get(f"na_{m.pk}") else data.get(f"num_{m.pk}"),
-                denominator=None if data.get(f"na_{m.pk}") else data.get(f"den_{m.pk}"),
-                not_available=bool(data.get(f"na_{m.pk}")),
-                version=data.get(f"v_{m.pk}") or 0,
+                numerator=None if data.get(f"na_{m.code}") else data.get(f"num_{m.code}"),
+                denominator=None if data.get(f"na_{m.code}") else data.get(f"den_{m.code}"),
+                not_available=bool(data.get(f"na_{m.code}")),
+                version=data.get(f"v_{m.code}") or 0,
             )
             for m in self.measures
         ]
@@ -121,10 +121,10 @@ class MonthEntryForm(forms.Form):
         return [
             {
                 "measure": m,
-                "num": self[f"num_{m.pk}"],
-                "den": None if m.is_count else self[f"den_{m.pk}"],
-                "na": self[f"na_{m.pk}"],
-                "version": self[f"v_{m.pk}"],
+                "num": self[f"num_{m.code}"],
+                "den": None if m.is_count else self[f"den_{m.code}"],
+                "na": self[f"na_{m.code}"],
+                "version": self[f"v_{m.code}"],
             }
             for m in self.measures
         ]

@@ -36,9 +36,9 @@ def _post_month(client, trust, month, figures: dict, reason="", status="provisio
             data[name] = "" if value is None else str(value)
     for code, (num, den) in figures.items():
         m = measure(code)
-        data[f"num_{m.pk}"] = num
+        data[f"num_{m.code}"] = num
         if den is not None:
-            data[f"den_{m.pk}"] = den
+            data[f"den_{m.code}"] = den
     return client.post(_entry_url(trust, month), data)
 
 
@@ -63,6 +63,14 @@ def test_a_lead_enters_a_month_then_corrects_it_with_a_reason(world, as_lead, as
     assert "Late e-learning" in page and "Corrected" in page
     chart = as_team.get(reverse("quality:chart", args=[world.trust.pk, "TRAIN-PROMPT"]))
     assert "90.00" in chart.content.decode()
+
+
+def test_an_over_long_reason_is_refused_with_a_message(world, as_lead):
+    response = _post_month(
+        as_lead, world.trust, past_month(1), {"TRAIN-PROMPT": ("4", "5")}, reason="A" * 501
+    )
+    assert response.status_code == 200 and "at most 500 characters" in response.content.decode()
+    assert not MonthlyFigure.objects.exists()
 
 
 def test_impossible_figures_are_refused_naming_the_measure(world, as_lead):
