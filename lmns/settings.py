@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "assurance.apps.AssuranceConfig",
     "deliverables.apps.DeliverablesConfig",
     "funding.apps.FundingConfig",
+    "quality.apps.QualityConfig",
     "boardpack.apps.BoardpackConfig",
 ]
 
@@ -254,3 +255,7 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 EVIDENCE_ALLOWED_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt", "png", "jpg", "jpeg"]
+
+# Perinatal quality surveillance: counts below this are shown as "fewer than N" in board packs,
+# which are often published as public papers.
+QUALITY_SUPPRESS_BELOW = int(os.environ.get("QUALITY_SUPPRESS_BELOW", "5"))

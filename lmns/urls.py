@@ -29,6 +29,7 @@ urlpatterns = [
     path("assurance/", include("assurance.urls")),
     path("deliverables/", include("deliverables.urls")),
     path("funding/", include("funding.urls")),
+    path("quality/", include("quality.urls")),
     path("board/", include("boardpack.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -35,6 +35,7 @@ MUST_KEEP_HISTORY = {
     "funding.BudgetLine",
     "funding.SpendReturn",
     "funding.SpendEntry",
+    "quality.MonthlyFigure",
 }
 
 # Models without their own history, and why that is enough.
@@ -61,6 +62,8 @@ NO_HISTORY = {
     "the import then writes keeps its history",
     "boardpack.IssuedPackPdf": "an issued pack's PDF, rendered once from its frozen snapshot; "
     "it cannot be changed or deleted",
+    "quality.Measure": "reference data shipped in migrations; administrators add and retire "
+    "measures in the admin site, whose log records who changed what and when",
     "boardpack.BoardPack": "an issued pack is a frozen snapshot that cannot change or be "
     "deleted; a new issue is a new row",
 }
@@ -196,6 +199,12 @@ def _entry(w):
     return SpendEntryFactory(budget_line=_line(w), spend_return=_spend_return(w))
 
 
+def _quality(factory: str, w):
+    from quality.tests import factories
+
+    return getattr(factories, factory)(trust=w.trust)
+
+
 SUBJECTS = {
     "lmns.trust": lambda w: w.trust,
     "assurance.quarterlyreturn": _return,
@@ -211,6 +220,8 @@ SUBJECTS = {
     "funding.budgetline": _line,
     "funding.spendreturn": _spend_return,
     "funding.spendentry": _entry,
+    "quality.monthlyfigure": lambda w: _quality("MonthlyFigureFactory", w),
+    "quality.rebase": lambda w: _quality("RebaseFactory", w),
 }
 
 # Who may read a record, by the kind of scope it is registered with (see lmns.access).

@@ -25,6 +25,17 @@ REVIEWED_SAFE_MARKING: dict[str, str] = {
     "assurance/templates/assurance/board_section.html": (
         "trust.trend_svg is assurance.charts.trend_svg, escaped as above"
     ),
+    "quality/templatetags/quality_tags.py": (
+        "spc_icon marks quality.charts.icon safe: fixed markup, a letter from a fixed table and "
+        "the enum's label, xml-escaped"
+    ),
+    "quality/templates/quality/chart.html": (
+        "svg is quality.charts.spc_svg: numbers, and text (measure, trust, months, the "
+        "description) escaped with xml escape, the id escaped for its attribute"
+    ),
+    "quality/templates/quality/board_section.html": (
+        "e.chart_svg is quality.charts.spc_svg, escaped as above"
+    ),
 }
 
 SAFE_MARKING_PY = {"mark_safe", "SafeString", "SafeText"}

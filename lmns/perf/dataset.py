@@ -11,6 +11,8 @@ Figures are drawn from a seeded random generator, so two builds at one scale are
 from __future__ import annotations
 
 import datetime
+import importlib
+import importlib.util
 import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -295,6 +297,24 @@ APP_BUILDERS: list[AppBuilder] = []
 """Run in order after the core."""
 
 
+def benchmark_modules() -> list:
+    """Every installed app's ``<app>/benchmark.py``, found like ``<app>/demo.py``."""
+    modules = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.benchmark"
+        if importlib.util.find_spec(name) is not None:
+            modules.append(importlib.import_module(name))
+    return modules
+
+
+def app_builders() -> list[AppBuilder]:
+    """The builders listed here, then each app's ``BUILDERS`` from its ``benchmark.py``; the
+    board pack is issued last, once every app's data is there."""
+    listed = [b for b in APP_BUILDERS if b.app_label != "boardpack"]
+    found = [b for module in benchmark_modules() for b in getattr(module, "BUILDERS", ())]
+    return [*listed, *found, *(b for b in APP_BUILDERS if b.app_label == "boardpack")]
+
+
 def rng_for(name: str) -> random.Random:
     return random.Random(f"lmns-benchmark-{name}")
 
@@ -308,7 +328,7 @@ def build(scale: Scale, today: datetime.date | None = None, log=print) -> BenchW
     with transaction.atomic():
         world = build_core(scale, today)
     log(f"  core: {world.counts}")
-    for builder in APP_BUILDERS:
+    for builder in app_builders():
         if missing := builder.missing():
             log(f"  {builder.app_label}: skipped, not there yet: {', '.join(missing)}")
             continue

@@ -220,6 +220,13 @@ PAGES: list[Page] = [
 ]
 
 
+def all_pages() -> list[Page]:
+    """The pages listed here, then each app's ``PAGES`` from its ``benchmark.py``."""
+    from .dataset import benchmark_modules
+
+    return [*PAGES, *(p for module in benchmark_modules() for p in getattr(module, "PAGES", ()))]
+
+
 @dataclass
 class Measurement:
     key: str

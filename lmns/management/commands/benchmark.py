@@ -26,7 +26,7 @@ from django.test.utils import override_settings
 
 from lmns.models import Lmns, Trust
 from lmns.perf.dataset import Scale, build, find_world
-from lmns.perf.pages import PAGES, Measurement, PageError, measure, profile
+from lmns.perf.pages import Measurement, PageError, all_pages, measure, profile
 from lmns.perf.pdf import BUDGET_MS, PdfMeasurement, measure_pack_pdf
 
 DEFAULT_SQLITE = Path(tempfile.gettempdir()) / "lmns_benchmark.sqlite3"
@@ -93,9 +93,10 @@ class Command(BaseCommand):
             scale = Scale.of(options["scale"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        chosen = [p for p in PAGES if p.key == options["profile"]]
+        pages = all_pages()
+        chosen = [p for p in pages if p.key == options["profile"]]
         if options["profile"] and not chosen:
-            keys = ", ".join(p.key for p in PAGES)
+            keys = ", ".join(p.key for p in pages)
             raise CommandError(f"--profile: no page {options['profile']!r}; one of {keys}.")
         if options["keep"] and options["rebuild"]:
             raise CommandError("--keep and --rebuild contradict each other; choose one.")
@@ -131,14 +132,14 @@ class Command(BaseCommand):
 
         hosts = [*settings.ALLOWED_HOSTS, "testserver"]
         self.stdout.write(
-            f"Measuring {len(PAGES)} pages, {options['repeat']} requests each, at "
+            f"Measuring {len(pages)} pages, {options['repeat']} requests each, at "
             f"{world.lmns} / {world.trust.short_name} / {world.period}."
         )
         load_before = os.getloadavg()[0]
         results: list[Measurement] = []
         profiled = ""
         with override_settings(DEBUG=False, ALLOWED_HOSTS=hosts):
-            for page in PAGES:
+            for page in pages:
                 try:
                     results.append(measure(page, world, options["repeat"]))
                 except PageError as exc:

@@ -1,0 +1,112 @@
+"""The board pack's "Quality and safety measures" section (contract: docs/board-sections.md).
+
+The quarter's last month is shown: its exceptions (special cause concerning, targets
+consistently failed) with small SPC charts, and every measure's value per trust. Packs are often
+published as public papers, so counts below ``QUALITY_SUPPRESS_BELOW`` read "fewer than N", and
+count measures get no chart in the pack (a chart would show the small numbers).
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from lmns.board import BoardSection
+from lmns.models import Lmns, ReportingPeriod
+
+from .charts import spc_svg
+from .models import Unit
+from .selectors import MeasureSeries, last_complete_month, month_start, suppressed, surveillance
+
+MAX_CHARTS = 8
+
+
+def _shown(series: MeasureSeries) -> str:
+    """The month's value as a public paper may show it."""
+    point = series.current
+    if series.measure.unit == Unit.COUNT or series.measure.rare_event:
+        count = point.numerator if not point.not_available else None
+        small = suppressed(count)
+        if small:
+            return small
+    if series.measure.rare_event and point.numerator is not None:
+        text = f"{point.numerator:.0f}"
+        return f"{text} ({series.rolling_text})" if series.rolling_text else text
+    return series.value_text
+
+
+def section_month(period: ReportingPeriod):
+    """The quarter's last month, or the last complete month while the quarter runs."""
+    return min(month_start(period.end_date), last_complete_month())
+
+
+def build_quality(lmns: Lmns, period: ReportingPeriod) -> dict:
+    month = section_month(period)
+    data = surveillance(lmns, month)
+    exceptions = []
+    for n, series in enumerate(data.exceptions):
+        chart = ""
+        if n < MAX_CHARTS and series.measure.unit != Unit.COUNT:
+            chart = spc_svg(series, f"board-quality-{n}", small=True, suppress=None)
+        exceptions.append(
+            {
+                "trust": series.trust.short_name,
+                "measure": series.measure.short_name,
+                "value": _shown(series),
+                "why": series.exception_text,
+                "variation": series.variation.value if series.variation else "",
+                "assurance": series.assurance.value if series.assurance else "",
+                "chart_svg": chart,
+                "url": reverse("quality:chart", args=[series.trust.pk, series.measure.code])
+                + f"?month={month:%Y-%m}",
+            }
+        )
+    messages = []
+    for row in exceptions[:5]:
+        messages.append(
+            {"text": f"{row['measure']} at {row['trust']}: {row['why']}", "priority": 65}
+        )
+    headers = ["Measure", *(t.short_name for t in data.trusts)]
+    table_rows = [
+        [row["measure"].short_name, *(_shown(cell) for cell in row["cells"])] for row in data.rows
+    ]
+    return {
+        "has_data": data.has_figures,
+        "provisional": data.provisional,
+        "illustrative": data.illustrative,
+        "month": f"{month:%B %Y}",
+        "exceptions": exceptions,
+        "trusts": [t.short_name for t in data.trusts],
+        "rows": table_rows,
+        "messages": messages,
+        "tables": [
+            {
+                "key": "quality_exceptions",
+                "caption": f"Quality and safety exceptions, {month:%B %Y}",
+                "headers": ["Trust", "Measure", "Value", "Why"],
+                "rows": [[e["trust"], e["measure"], e["value"], e["why"]] for e in exceptions],
+            },
+            {
+                "key": "quality_measures",
+                "caption": f"Quality and safety measures by trust, {month:%B %Y}",
+                "headers": headers,
+                "rows": table_rows,
+            },
+        ],
+        "links": [
+            {
+                "label": f"Perinatal quality surveillance, {month:%B %Y}",
+                "url": reverse("quality:surveillance", args=[lmns.pk]) + f"?month={month:%Y-%m}",
+            }
+        ],
+    }
+
+
+SECTIONS = [
+    BoardSection(
+        key="quality",
+        title="Quality and safety measures",
+        order=25,
+        template="quality/board_section.html",
+        build=build_quality,
+    )
+]

@@ -1,0 +1,287 @@
+"""Perinatal quality measures (as data), each trust's monthly figures, and rebased SPC limits.
+
+The measure schema follows the three-year delivery plan's technical guidance: an id and short
+name, theme, description, numerator and denominator definitions (or a count), unit, the
+direction that is better (or none), frequency, source, outcome or progress measure, exclusions,
+standardisation, organisation levels and a publication link, plus whether the ratio may exceed
+100% and the population group its values and targets are for.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from lmns.models import Trust
+
+HUNDRED = Decimal("100")
+THOUSAND = Decimal("1000")
+FIGURE_DIGITS = {"max_digits": 12, "decimal_places": 2}
+
+
+class Theme(models.TextChoices):
+    STAFFING = "staffing", "Safe staffing"
+    TRAINING = "training", "A well-trained workforce"
+    LEARNING = "learning", "Learning from incidents and deaths"
+    LISTENING = "listening", "Listening to women, families and staff"
+    OUTCOMES = "outcomes", "Outcomes"
+    PREVENTION = "prevention", "Prevention and public health"
+    PERSONALISED = "personalised", "Personalised and equitable care"
+
+
+class Unit(models.TextChoices):
+    PERCENT = "percent", "Per cent"
+    PER_1000 = "per_1000", "Per 1,000 births"
+    COUNT = "count", "Count"
+
+
+class BetterDirection(models.TextChoices):
+    """The values are those of :class:`quality.spc.Direction`."""
+
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+    NONE = "none", "Neither (no better direction)"
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+
+
+class MeasureKind(models.TextChoices):
+    OUTCOME = "outcome", "Outcome measure"
+    PROGRESS = "progress", "Progress (process) measure"
+
+
+class PopulationGroup(models.TextChoices):
+    ALL = "all", "All women"
+    BLACK_ASIAN_MIXED = "black_asian_mixed", "Black, Asian and mixed ethnicity women"
+    MOST_DEPRIVED = "most_deprived", "Women from the most deprived 10% of areas"
+
+
+class OrganisationLevels(models.TextChoices):
+    TRUST = "trust", "Trust"
+    TRUST_LMNS = "trust_lmns", "Trust and LMNS"
+    TRUST_LMNS_NATIONAL = "trust_lmns_national", "Trust, LMNS and national"
+
+
+class MeasureQuerySet(models.QuerySet):
+    def active(self) -> MeasureQuerySet:
+        return self.filter(active=True)
+
+
+class Measure(models.Model):
+    """One perinatal quality measure a trust reports, monthly or quarterly."""
+
+    code = models.CharField(
+        "id",
+        max_length=30,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z0-9-]+$", "Capital letters, digits and hyphens only.")],
+        help_text="A short permanent id, for example SMOKE-DELIVERY; used in CSV files.",
+    )
+    short_name = models.CharField(max_length=80, unique=True)
+    theme = models.CharField(max_length=20, choices=Theme.choices)
+    description = models.TextField(max_length=2000)
+    numerator = models.TextField(
+        "numerator definition", max_length=1000, help_text="What is counted."
+    )
+    denominator = models.TextField(
+        "denominator definition",
+        max_length=1000,
+        blank=True,
+        help_text="Leave empty for a count (a measure without a denominator).",
+    )
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    better_direction = models.CharField(max_length=10, choices=BetterDirection.choices)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default="monthly")
+    source = models.CharField(max_length=200)
+    kind = models.CharField(
+        "outcome or progress", max_length=10, choices=MeasureKind.choices, default="progress"
+    )
+    exclusions = models.TextField(max_length=1000, blank=True)
+    standardisation = models.TextField(max_length=1000, blank=True)
+    organisation_levels = models.CharField(
+        max_length=30, choices=OrganisationLevels.choices, default="trust_lmns"
+    )
+    publication_url = models.URLField("publication link", max_length=300, blank=True)
+    may_exceed_100 = models.BooleanField(
+        "ratio may exceed 100%",
+        default=False,
+        help_text="Staffing fill rates may (more hours worked than planned); most ratios cannot.",
+    )
+    population_group = models.CharField(
+        max_length=20, choices=PopulationGroup.choices, default="all"
+    )
+    rare_event = models.BooleanField(
+        default=False,
+        help_text="A handful of events a month per trust: charted as monthly counts and a "
+        "rolling 12-month rate per 1,000 births, never as an XmR chart of a monthly rate.",
+    )
+    msds_measure_id = models.CharField(
+        "MSDS measure id",
+        max_length=60,
+        blank=True,
+        help_text="The measure's name in NHS England's monthly MSDS file (its Dimension "
+        "column), for example CQIMSmokingDelivery; empty when MSDS does not publish it.",
+    )
+    target = models.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Optional: the value to reach, in the measure's unit (for the assurance icon).",
+    )
+    target_source = models.CharField(
+        max_length=200, blank=True, help_text="Where the target comes from."
+    )
+    active = models.BooleanField(
+        default=True, help_text="Retired measures keep their figures but are no longer collected."
+    )
+    retired_on = models.DateField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "short_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["msds_measure_id", "population_group"],
+                condition=~Q(msds_measure_id=""),
+                name="measure_msds_id_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    @property
+    def is_count(self) -> bool:
+        return self.unit == Unit.COUNT
+
+    @property
+    def direction(self) -> str:
+        return self.better_direction
+
+    def value_of(self, numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+        """The measure's value for a month: computed, never typed. None without figures."""
+        if numerator is None:
+            return None
+        if self.is_count:
+            return numerator
+        if not denominator:
+            return None
+        scale = HUNDRED if self.unit == Unit.PERCENT else THOUSAND
+        return numerator * scale / denominator
+
+
+class FigureStatus(models.TextChoices):
+    PROVISIONAL = "provisional", "Provisional"
+    FINAL = "final", "Final"
+
+
+class FigureSource(models.TextChoices):
+    ENTERED = "entered", "Entered"
+    IMPORTED = "imported", "Imported from CSV"
+    ILLUSTRATIVE = "illustrative", "Illustrative (demonstration figures)"
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+class MonthlyFigure(models.Model):
+    """A trust's numerator and denominator for one measure and month (first day of the month).
+
+    ``not_available`` records a month the source suppressed or could not give: no figures, and
+    never read as 0.
+    """
+
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="quality_figures")
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="figures")
+    month = models.DateField(help_text="The first day of the month.")
+    numerator = models.DecimalField(
+        **FIGURE_DIGITS, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    denominator = models.DecimalField(
+        **FIGURE_DIGITS, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    not_available = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=12, choices=FigureStatus.choices, default=FigureStatus.PROVISIONAL
+    )
+    source = models.CharField(max_length=12, choices=FigureSource.choices, default="entered")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["trust", "measure", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trust", "measure", "month"], name="quality_figure_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True) | Q(numerator__gte=0),
+                name="quality_numerator_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(denominator__gte=0),
+                name="quality_denominator_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(not_available=False) | Q(numerator__isnull=True),
+                name="quality_not_available_has_no_figures",
+            ),
+        ]
+        indexes = [models.Index(fields=["measure", "month"], name="quality_figure_month")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} – {self.trust.short_name} – {self.month:%b %Y}"
+
+    @property
+    def value(self) -> Decimal | None:
+        return (
+            None if self.not_available else self.measure.value_of(self.numerator, self.denominator)
+        )
+
+
+class Rebase(models.Model):
+    """New SPC limits for a trust's measure from a month on, with the reason (administrators)."""
+
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="quality_rebases")
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="rebases")
+    month = models.DateField(help_text="The first month of the new limits (the 1st of a month).")
+    reason = models.TextField(
+        max_length=1000, help_text="What changed in the process, for example a new service model."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["trust", "measure", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trust", "measure", "month"], name="quality_rebase_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} at {self.trust.short_name} rebased from {self.month:%b %Y}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.month = month_start(self.month)
+        super().save(*args, **kwargs)

@@ -1,0 +1,382 @@
+"""Reads of the quality measures: each trust × measure series with its SPC result, the LMNS
+surveillance matrix (exceptions first) and the trust overview, each in a fixed number of queries.
+
+A chart covers the :data:`CHART_MONTHS` months ending with the chosen month (two years: more than
+the 15 points limits need and the 20 Making Data Count advises), so a page costs the same
+whatever the length of the history.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import FloatField
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils import timezone
+
+from lmns.models import Lmns, Trust
+from lmns.people import person_name
+
+from . import spc
+from .models import FigureSource, FigureStatus, Measure, MonthlyFigure, Rebase, Unit, month_start
+
+CHART_MONTHS = 24
+ROLLING_MONTHS = 12
+
+
+def add_months(month: datetime.date, n: int) -> datetime.date:
+    index = month.year * 12 + month.month - 1 + n
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def months_ending(month: datetime.date, n: int = CHART_MONTHS) -> list[datetime.date]:
+    return [add_months(month, -i) for i in range(n - 1, -1, -1)]
+
+
+def last_complete_month(today: datetime.date | None = None) -> datetime.date:
+    return add_months(month_start(today or timezone.localdate()), -1)
+
+
+def parse_month(text: str | None) -> datetime.date | None:
+    """'2024-03' → 1 March 2024; None for anything else (including months not yet ended)."""
+    try:
+        year, month = (int(part) for part in (text or "").split("-"))
+        value = datetime.date(year, month, 1)
+    except ValueError:
+        return None
+    return value if 2000 <= year and value <= last_complete_month() else None
+
+
+def format_value(measure: Measure, value: float | Decimal | None) -> str:
+    if value is None:
+        return ""
+    value = Decimal(str(value))  # a float's shortest form: 93.45 rounds to 93.5
+    if measure.unit == Unit.COUNT:
+        return f"{value.quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}"
+    if measure.unit == Unit.PERCENT:
+        return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)} per 1,000"
+
+
+def suppressed(value: float | Decimal | None, threshold: int | None = None) -> str | None:
+    """'fewer than N' for a count below the threshold (board packs are public papers)."""
+    threshold = settings.QUALITY_SUPPRESS_BELOW if threshold is None else threshold
+    if value is None or value >= threshold:
+        return None
+    return f"fewer than {threshold}"
+
+
+@dataclass(slots=True)
+class SeriesPoint:
+    month: datetime.date
+    numerator: float | None = None
+    denominator: float | None = None
+    not_available: bool = False
+    status: str = ""
+    value: float | None = None
+    spc: spc.SpcPoint | None = None
+    rolling: float | None = None
+    illustrative: bool = False
+
+    @property
+    def recorded(self) -> bool:
+        return self.not_available or self.numerator is not None
+
+
+@dataclass
+class MeasureSeries:
+    trust: Trust
+    measure: Measure
+    points: list[SeriesPoint]
+    result: spc.SpcResult | None
+    rebases: list[Rebase] = field(default_factory=list)
+    url: str = ""  # the chart page for the series' month
+
+    @property
+    def current(self) -> SeriesPoint:
+        return self.points[-1]
+
+    @property
+    def month(self) -> datetime.date:
+        return self.current.month
+
+    @cached_property
+    def variation(self) -> spc.Variation | None:
+        if self.result is None or self.current.value is None:
+            return None
+        return self.result.variation
+
+    @cached_property
+    def assurance(self) -> spc.Assurance | None:
+        if self.result is None or self.current.value is None:
+            return None
+        return self.result.assurance
+
+    @property
+    def limits(self) -> spc.Limits | None:
+        return self.result.latest_limits if self.result is not None else None
+
+    @cached_property
+    def concerning(self) -> bool:
+        return self.variation is spc.Variation.CONCERNING
+
+    @cached_property
+    def failing(self) -> bool:
+        return self.assurance is spc.Assurance.FAILING
+
+    @cached_property
+    def is_exception(self) -> bool:
+        return self.concerning or self.failing
+
+    @cached_property
+    def exception_text(self) -> str:
+        parts = []
+        if self.concerning:
+            rule = self.current.spc.rule.label if self.current.spc else ""
+            parts.append(
+                f"special cause concerning ({rule})" if rule else "special cause concerning"
+            )
+        if self.failing:
+            parts.append("consistently failing the target")
+        return " and ".join(parts)
+
+    @cached_property
+    def value_text(self) -> str:
+        point = self.current
+        if point.not_available:
+            return "not available"
+        if point.value is None:
+            return "not entered"
+        return format_value(self.measure, point.value)
+
+    @property
+    def rolling_text(self) -> str:
+        rate = self.current.rolling
+        return "" if rate is None else f"{rate:.2f} per 1,000 (12 months)"
+
+    @property
+    def provisional(self) -> bool:
+        return self.current.status == FigureStatus.PROVISIONAL
+
+    @cached_property
+    def illustrative(self) -> bool:
+        return any(p.illustrative for p in self.points)
+
+
+SCALES = {Unit.COUNT: None, Unit.PERCENT: 100, Unit.PER_1000: 1000}
+ILLUSTRATIVE = FigureSource.ILLUSTRATIVE.value
+
+
+NO_FIGURES = (None, None, False, "", "")
+
+
+def build_series(
+    trust: Trust,
+    measure: Measure,
+    months: list[datetime.date],
+    figures: dict[datetime.date, tuple],
+    rebases: list[Rebase] = (),
+) -> MeasureSeries:
+    """One trust × measure over ``months`` from its figures (month → numerator, denominator,
+    not available, status, source), with the SPC result or, for a rare event, the rolling rate."""
+    scale = SCALES[measure.unit]
+    points = []
+    for month in months:
+        numerator, denominator, not_available, status, source = figures.get(month, NO_FIGURES)
+        if not_available or numerator is None:
+            value = None
+        elif scale is None:
+            value = numerator
+        else:
+            value = numerator / denominator * scale if denominator else None
+        points.append(
+            SeriesPoint(
+                month, numerator, denominator, not_available, status, value, None, None,
+                source == ILLUSTRATIVE,
+            )
+        )  # fmt: skip
+    result = None
+    if measure.rare_event:
+        counts = [None if p.not_available else p.numerator for p in points]
+        births = [None if p.not_available else p.denominator for p in points]
+        for point, rate in zip(points, spc.rolling_rate(counts, births), strict=True):
+            point.rolling = rate
+    else:
+        index = {month: i for i, month in enumerate(months)} if rebases else {}
+        target = float(measure.target) if measure.target is not None else None
+        result = spc.xmr(
+            [p.value for p in points],
+            direction=measure.better_direction,
+            target=target,
+            rebase_at=[index[r.month] for r in rebases if r.month in index],
+        )
+        for point, spc_point in zip(points, result.points, strict=True):
+            point.spc = spc_point
+    return MeasureSeries(trust, measure, points, result, list(rebases))
+
+
+def figures_by_series(
+    trusts: list[Trust], measures: list[Measure], months: list[datetime.date]
+) -> dict[tuple[int, int], dict[datetime.date, tuple]]:
+    """One query: every figure of the trusts and measures in the months.
+
+    The SQL is the ORM's; its rows are read without Django's per-row conversions, which for the
+    thousands of figures of a surveillance page would cost more than all its other steps. Figures
+    come as floats (the charts compute in floating point) and months are converted once each.
+    """
+    if not trusts or not measures:
+        return {}
+    query = MonthlyFigure.objects.filter(
+        trust__in=trusts, measure__in=measures, month__gte=months[0], month__lte=months[-1]
+    ).values_list(
+        "trust_id",
+        "measure_id",
+        "month",
+        Cast("numerator", FloatField()),
+        Cast("denominator", FloatField()),
+        "not_available",
+        "status",
+        "source",
+    )
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    dates: dict = {}
+    out: dict[tuple[int, int], dict[datetime.date, tuple]] = {}
+    for trust_id, measure_id, month, num, den, na, status, source in rows:
+        day = dates.get(month)
+        if day is None:
+            day = dates[month] = (
+                month if isinstance(month, datetime.date) else datetime.date.fromisoformat(month)
+            )
+        out.setdefault((trust_id, measure_id), {})[day] = (num, den, bool(na), status, source)
+    return out
+
+
+def rebases_by_series(trusts: list[Trust], measures: list[Measure]) -> dict[tuple, list[Rebase]]:
+    out: dict[tuple[int, int], list[Rebase]] = {}
+    for rebase in Rebase.objects.filter(trust__in=trusts, measure__in=measures).order_by("month"):
+        out.setdefault((rebase.trust_id, rebase.measure_id), []).append(rebase)
+    return out
+
+
+def active_measures() -> list[Measure]:
+    return list(Measure.objects.active().order_by("order", "short_name"))
+
+
+def series_for(trust: Trust, measure: Measure, month: datetime.date) -> MeasureSeries:
+    months = months_ending(month)
+    figures = figures_by_series([trust], [measure], months).get((trust.pk, measure.pk), {})
+    rebases = rebases_by_series([trust], [measure]).get((trust.pk, measure.pk), [])
+    return build_series(trust, measure, months, figures, rebases)
+
+
+@dataclass
+class Surveillance:
+    lmns: Lmns
+    month: datetime.date
+    trusts: list[Trust]
+    measures: list[Measure]
+    rows: list[dict]  # {"measure", "cells": [MeasureSeries per trust], "exceptions": int}
+    exceptions: list[MeasureSeries]
+
+    @property
+    def has_figures(self) -> bool:
+        return any(cell.current.recorded for row in self.rows for cell in row["cells"])
+
+    @property
+    def provisional(self) -> bool:
+        return any(cell.provisional for row in self.rows for cell in row["cells"])
+
+    @property
+    def illustrative(self) -> bool:
+        return any(cell.illustrative for row in self.rows for cell in row["cells"])
+
+
+def surveillance(
+    lmns: Lmns, month: datetime.date, measures: list[Measure] | None = None
+) -> Surveillance:
+    """The LMNS's trusts × measures for a month: four queries whatever the data."""
+    trusts = list(lmns.trusts.order_by("short_name"))
+    measures = active_measures() if measures is None else measures
+    months = months_ending(month)
+    figures = figures_by_series(trusts, measures, months)
+    rebases = rebases_by_series(trusts, measures)
+    # One reverse per trust, not per cell: the page has a link in each of its cells.
+    chart_urls = {t.pk: reverse("quality:chart", args=[t.pk, "-"])[:-2] for t in trusts}
+    rows = []
+    for measure in measures:
+        cells = []
+        for trust in trusts:
+            series = build_series(
+                trust,
+                measure,
+                months,
+                figures.get((trust.pk, measure.pk), {}),
+                rebases.get((trust.pk, measure.pk), []),
+            )
+            series.url = f"{chart_urls[trust.pk]}{measure.code}/?month={month:%Y-%m}"
+            cells.append(series)
+        rows.append(
+            {"measure": measure, "cells": cells, "exceptions": sum(c.is_exception for c in cells)}
+        )
+    rows.sort(key=lambda row: (-row["exceptions"], row["measure"].order))
+    exceptions = [cell for row in rows for cell in row["cells"] if cell.is_exception]
+    exceptions.sort(key=lambda cell: (-cell.concerning - cell.failing, cell.measure.order))
+    return Surveillance(lmns, month, trusts, measures, rows, exceptions)
+
+
+def trust_overview(trust: Trust, month: datetime.date) -> list[MeasureSeries]:
+    """Every active measure of one trust for the month, exceptions first."""
+    measures = active_measures()
+    months = months_ending(month)
+    figures = figures_by_series([trust], measures, months)
+    rebases = rebases_by_series([trust], measures)
+    series = [
+        build_series(
+            trust,
+            m,
+            months,
+            figures.get((trust.pk, m.pk), {}),
+            rebases.get((trust.pk, m.pk), []),
+        )
+        for m in measures
+    ]
+    return sorted(series, key=lambda s: (not s.is_exception, s.measure.order))
+
+
+def month_figures(trust: Trust, month: datetime.date) -> dict[int, MonthlyFigure]:
+    return {
+        f.measure_id: f for f in MonthlyFigure.objects.filter(trust=trust, month=month_start(month))
+    }
+
+
+def month_changes(trust: Trust, month: datetime.date, limit: int = 100) -> list[dict]:
+    """Who recorded or corrected the month's figures, when, and why; newest first."""
+    records = (
+        MonthlyFigure.history.filter(trust_id=trust.pk, month=month_start(month))
+        .select_related("history_user", "measure")
+        .order_by("-history_date")[:limit]
+    )
+    return [
+        {
+            "when": r.history_date,
+            "who": person_name(r.history_user) if r.history_user else "System",
+            "measure": r.measure.short_name,
+            "what": "Recorded" if r.history_type == "+" else "Corrected",
+            "figures": "not available"
+            if r.not_available
+            else " / ".join(f"{v:f}" for v in (r.numerator, r.denominator) if v is not None),
+            "status": FigureStatus(r.status).label,
+            "reason": r.history_change_reason or "",
+            "figure_id": r.id,
+        }
+        for r in records
+    ]

@@ -1,0 +1,244 @@
+"""Quality pages: check access, call one selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from lmns.access import Access, get_access, get_readable_or_404
+from lmns.menus import OrgLink, register_link
+from lmns.models import Lmns, Role, Trust
+from lmns.workflow import StaleRecord
+
+from . import importer, selectors, services
+from .charts import spc_svg
+from .exports import surveillance_workbook, template_csv
+from .forms import ConfirmImportForm, ImportForm, MonthEntryForm, MonthForm
+from .models import Measure
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_SESSION_KEY = "quality-import-{}"
+WIDE = frozenset({Role.PROGRAMME_TEAM, Role.BOARD_MEMBER})
+
+
+def register_links() -> None:
+    """Entry points on the home and organisation pages (called from the app's ready())."""
+    register_link(
+        OrgLink(
+            "Perinatal quality surveillance",
+            "quality:surveillance",
+            org="lmns",
+            roles=WIDE,
+            description="Each trust's monthly quality and safety measures as SPC charts, "
+            "exceptions first",
+            order=15,
+        )
+    )
+    register_link(
+        OrgLink(
+            "Quality measures",
+            "quality:trust",
+            org="trust",
+            roles=frozenset({Role.TRUST_LEAD, *WIDE}),
+            description="This trust's monthly measures and charts; trust leads enter the figures",
+            order=15,
+        )
+    )
+    register_link(
+        OrgLink(
+            "Import quality figures (CSV)",
+            "quality:import",
+            org="lmns",
+            roles=frozenset({Role.PROGRAMME_TEAM}),
+            description="NHS England's monthly MSDS file or this product's template",
+            order=85,
+        )
+    )
+
+
+def _wide_lmns(request: HttpRequest, pk: int) -> tuple[Access, Lmns]:
+    """The LMNS, for its programme team and board; trust leads and others 404."""
+    access = get_access(request)
+    lmns = get_object_or_404(
+        access.scope_by_lmns(Lmns.objects.all(), path="", wide_only=True), pk=pk
+    )
+    return access, lmns
+
+
+def _managed_lmns(request: HttpRequest, pk: int) -> Lmns:
+    access = get_access(request)
+    lmns = get_object_or_404(access.lmnss(), pk=pk)
+    access.require(
+        access.can_manage_lmns(lmns.pk), "Only the LMNS programme team can import quality figures."
+    )
+    return lmns
+
+
+def _trust(request: HttpRequest, pk: int) -> tuple[Access, Trust]:
+    access = get_access(request)
+    return access, get_readable_or_404(
+        Trust.objects.select_related("lmns"), access, "trust:", pk=pk
+    )
+
+
+def surveillance(request: HttpRequest, pk: int) -> HttpResponse:
+    """One LMNS page per month: trusts × measures with the latest value and icons."""
+    _, lmns = _wide_lmns(request, pk)
+    form = MonthForm(request.GET or None)
+    month = form.chosen()
+    context = {
+        "lmns": lmns,
+        "form": form if form.is_bound else MonthForm(initial={"month": f"{month:%Y-%m}"}),
+        "data": selectors.surveillance(lmns, month),
+        "month": month,
+    }
+    return render(request, "quality/surveillance.html", context)
+
+
+def surveillance_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    _, lmns = _wide_lmns(request, pk)
+    month = MonthForm(request.GET or None).chosen()
+    response = HttpResponse(surveillance_workbook(selectors.surveillance(lmns, month)), XLSX)
+    name = f"{lmns.short_name}-quality-{month:%Y-%m}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def trust_measures(request: HttpRequest, pk: int) -> HttpResponse:
+    access, trust = _trust(request, pk)
+    form = MonthForm(request.GET or None)
+    month = form.chosen()
+    context = {
+        "trust": trust,
+        "month": month,
+        "form": form if form.is_bound else MonthForm(initial={"month": f"{month:%Y-%m}"}),
+        "series": selectors.trust_overview(trust, month),
+        "can_enter": access.can_edit_trust(trust),
+        "can_read_lmns": access.can_read_lmns_wide(trust.lmns_id),
+    }
+    return render(request, "quality/trust.html", context)
+
+
+def chart(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """One trust × measure: the SPC chart, its icons, the table of figures and the rebases."""
+    access, trust = _trust(request, pk)
+    measure = get_object_or_404(Measure, code=code.upper())
+    form = MonthForm(request.GET or None)
+    series = selectors.series_for(trust, measure, form.chosen())
+    context = {
+        "trust": trust,
+        "measure": measure,
+        "series": series,
+        "svg": spc_svg(series, f"chart-{measure.code.lower()}"),
+        "form": form if form.is_bound else MonthForm(initial={"month": f"{series.month:%Y-%m}"}),
+        "can_enter": access.can_edit_trust(trust),
+    }
+    return render(request, "quality/chart.html", context)
+
+
+def entry(request: HttpRequest, pk: int) -> HttpResponse:
+    """A trust lead's figures for one month (``?month=2024-03``), with corrections' history."""
+    access, trust = _trust(request, pk)
+    access.require(access.can_edit_trust(trust), "Only the trust's leads enter its figures.")
+    month = MonthForm(request.GET or None).chosen()
+    measures = selectors.active_measures()
+    figures = selectors.month_figures(trust, month)
+    form = MonthEntryForm(request.POST or None, measures=measures, figures=figures)
+    if request.method == "POST" and form.is_valid():
+        try:
+            counts = services.save_month(
+                trust=trust,
+                month=month,
+                rows=form.rows(),
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except (ValidationError, StaleRecord) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(
+                request,
+                f"{trust.short_name} {month:%B %Y}: {counts['created']} new and "
+                f"{counts['corrected']} corrected figures saved.",
+            )
+            return redirect(f"{reverse('quality:entry', args=[trust.pk])}?month={month:%Y-%m}")
+    context = {
+        "trust": trust,
+        "month": month,
+        "form": form,
+        "months": MonthForm(initial={"month": f"{month:%Y-%m}"}),
+        "changes": selectors.month_changes(trust, month),
+    }
+    return render(request, "quality/entry.html", context)
+
+
+def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    lmns = _managed_lmns(request, pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            parsed = importer.parse(upload.read(), lmns=lmns, kind=form.cleaned_data["kind"])
+        except importer.ImportRefused as refused:
+            problems = refused.problems
+        else:
+            request.session[IMPORT_SESSION_KEY.format(lmns.pk)] = {
+                "parsed": parsed.as_data(),
+                "status": form.cleaned_data["status"],
+                "filename": upload.name[:100],
+            }
+            return redirect("quality:import_preview", lmns.pk)
+    context = {"lmns": lmns, "form": form, "problems": problems}
+    return render(request, "quality/import.html", context)
+
+
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the checked file would change; nothing is saved until the person confirms."""
+    lmns = _managed_lmns(request, pk)
+    key = IMPORT_SESSION_KEY.format(lmns.pk)
+    stored = request.session.get(key)
+    if not stored:
+        messages.info(request, "Upload a file to import first.")
+        return redirect("quality:import", lmns.pk)
+    parsed = importer.Parsed.from_data(stored["parsed"])
+    form = ConfirmImportForm(request.POST or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = importer.import_figures(
+                parsed,
+                lmns=lmns,
+                status=stored["status"],
+                filename=stored["filename"],
+                user=request.user,
+            )
+        except importer.ImportRefused as refused:
+            problems = refused.problems
+        else:
+            del request.session[key]
+            messages.success(request, f"Imported {saved} figures from {stored['filename']}.")
+            return redirect("quality:surveillance", lmns.pk)
+    context = {
+        "lmns": lmns,
+        "form": form,
+        "rows": importer.preview(parsed, lmns),
+        "stored": stored,
+        "skipped": parsed.skipped,
+        "problems": problems,
+    }
+    return render(request, "quality/import_preview.html", context)
+
+
+def import_template(request: HttpRequest, pk: int) -> HttpResponse:
+    """The product's CSV template, with a row per trust and measure MSDS does not publish."""
+    lmns = _managed_lmns(request, pk)
+    response = HttpResponse(template_csv(lmns), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{lmns.short_name}-quality-template.csv"'
+    )
+    return response
