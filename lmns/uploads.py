@@ -315,14 +315,17 @@ def is_expired(preview: ImportPreview) -> bool:
     return preview.expires_at <= timezone.now()
 
 
-def take_preview(preview: ImportPreview) -> bool:
+def take_preview(preview: ImportPreview) -> None:
     """Use the preview up for its import (call inside the import's transaction).
 
-    False when it is gone or has expired meanwhile, for example when the same page was
+    Refused when it is gone or has expired meanwhile, for example when the same page was
     confirmed twice: the second confirmation then imports nothing.
     """
     taken, _ = ImportPreview.objects.filter(pk=preview.pk, expires_at__gt=timezone.now()).delete()
-    return bool(taken)
+    if not taken:
+        raise UploadError(
+            "This file has been imported already, or its check expired: upload it again."
+        )
 
 
 def purge_expired_previews() -> int:

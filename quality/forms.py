@@ -8,6 +8,9 @@ from pathlib import Path
 
 from django import forms
 
+from lmns import text
+from lmns.uploads import UploadError, check_declared_size
+
 from .importer import MAX_BYTES, MSDS, TEMPLATE
 from .models import FigureStatus, Measure, MonthlyFigure
 from .selectors import last_complete_month, months_ending
@@ -67,7 +70,7 @@ class MonthEntryForm(forms.Form):
         initial=FigureStatus.PROVISIONAL,
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
+    reason = text.FreeTextField(
         label="Reason for a correction",
         required=False,
         max_length=500,
@@ -154,11 +157,10 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in {".csv", ".txt"}:
             raise forms.ValidationError("Choose a .csv file (comma-separated values).")
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1_000_000:.1f} MB; the limit is "
-                f"{MAX_BYTES // 1_000_000} MB."
-            )
+        try:
+            check_declared_size(upload.size, MAX_BYTES)
+        except UploadError as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return upload
 
 

@@ -27,6 +27,11 @@ The product's template
     measure's id (for example TRAIN-PROMPT); an empty denominator for a count; ``*`` for a
     figure that is not available. Every row must name a trust of the LMNS and a measure.
 
+The file is read by the shared upload reader (``lmns.uploads``): at most 5 MB and
+:data:`MAX_ROWS` rows, UTF-8 (with or without a byte order mark), each cell at most
+:data:`MAX_CELL` characters without control characters. The checked figures wait for the
+person's confirmation as their import preview (``lmns.models.ImportPreview``), for an hour.
+
 Either way the whole file is checked first; impossible figures (negative, a numerator above a
 denominator where the measure cannot exceed 100%, a month not yet ended) are refused with a
 message naming the row, and nothing is imported unless every row is right. After the preview the
@@ -36,17 +41,18 @@ of every figure that changed.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 
-from lmns.models import Lmns, Trust
+from lmns.models import ImportPreview, Lmns, Trust
 from lmns.people import full_name
+from lmns.uploads import UploadError, read_table, take_preview
 
 from .models import FigureSource, Measure, MonthlyFigure, month_start
 from .services import FigureInput, figure_problem, month_has_ended, save_month
@@ -70,14 +76,6 @@ MSDS_COLUMNS = {
 TEMPLATE_COLUMNS = ("month", "ods_code", "measure_id", "numerator", "denominator")
 
 
-class ImportRefused(Exception):
-    """The file cannot be imported; ``problems`` lists every reason, each naming its row."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
-
-
 @dataclass
 class ParsedFigure:
     line: int
@@ -93,6 +91,8 @@ class ParsedFigure:
 class Parsed:
     figures: list[ParsedFigure] = field(default_factory=list)
     skipped: int = 0
+    name: str = ""  # the file's name and SHA-256, kept with its preview
+    sha256: str = ""
 
     def as_data(self) -> dict:
         return {"figures": [asdict(f) for f in self.figures], "skipped": self.skipped}
@@ -102,34 +102,15 @@ class Parsed:
         return cls([ParsedFigure(**f) for f in data["figures"]], data["skipped"])
 
 
-def read_rows(raw: bytes) -> list[tuple[int, list[str]]]:
-    """The file's non-empty rows with their line numbers; limits on size, rows and cells."""
-    if len(raw) > MAX_BYTES:
-        raise ImportRefused([f"The file is larger than {MAX_BYTES // 1_000_000} MB."])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise ImportRefused(["The file is not text: save it as CSV (UTF-8)."]) from exc
-    if "\x00" in text:
-        raise ImportRefused(["The file is not text: save it as CSV (UTF-8)."])
-    rows = []
-    try:
-        for line, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(rows) > MAX_ROWS:
-                raise ImportRefused([f"The file has more than {MAX_ROWS:,} rows."])
-            if any(len(cell) > MAX_CELL for cell in row):
-                raise ImportRefused([f"Row {line}: a cell is longer than {MAX_CELL} characters."])
-            rows.append((line, [cell.strip() for cell in row]))
-    except csv.Error as exc:
-        raise ImportRefused([f"The file is not a readable CSV file: {exc}."]) from exc
-    if not rows:
-        raise ImportRefused(["The file is empty."])
-    return rows
+def read_rows(source: File | Path) -> tuple[str, str, list[tuple[int, list[str]]]]:
+    """The file's name, SHA-256 and non-empty rows (with their numbers), read by the shared
+    upload reader with its limits."""
+    table = read_table(
+        source, max_rows=MAX_ROWS, max_bytes=MAX_BYTES, kinds=("csv",), limit_for=lambda _: MAX_CELL
+    )
+    rows = [(table.header_row, list(table.header))]
+    rows += [(row.number, list(row.cells)) for row in table.rows]
+    return table.name, table.sha256, rows
 
 
 def _number(text: str, what: str) -> Decimal:
@@ -188,8 +169,8 @@ class _Collector:
             entry[name] = value
         entry["na"] = entry["na"] or not_available
 
-    def parsed(self, skipped: int) -> Parsed:
-        out = Parsed(skipped=skipped)
+    def parsed(self, skipped: int, name: str, sha256: str) -> Parsed:
+        out = Parsed(skipped=skipped, name=name, sha256=sha256)
         for entry in self.figures.values():
             trust, measure, month = entry["trust"], entry["measure"], entry["month"]
             where = f"Row {entry['line']} ({trust.short_name}, {measure.short_name}, {month:%B %Y})"
@@ -218,14 +199,14 @@ class _Collector:
                 )
             )
         if self.problems:
-            raise ImportRefused(self.problems)
+            raise UploadError(self.problems)
         out.figures.sort(key=lambda f: f.line)
         return out
 
 
-def parse(raw: bytes, *, lmns: Lmns, kind: str) -> Parsed:
+def parse(source: File | Path, *, lmns: Lmns, kind: str) -> Parsed:
     """Check the whole file; nothing is written. A fixed number of queries."""
-    rows = read_rows(raw)
+    name, sha256, rows = read_rows(source)
     (_, header), body = rows[0], rows[1:]
     trusts = {t.ods_code.upper(): t for t in Trust.objects.filter(lmns=lmns)}
     measures = list(Measure.objects.active())
@@ -234,7 +215,7 @@ def parse(raw: bytes, *, lmns: Lmns, kind: str) -> Parsed:
     if kind == MSDS:
         columns = _header(header, MSDS_COLUMNS)
         if columns is None:
-            raise ImportRefused(
+            raise UploadError(
                 [
                     "Row 1: this is not NHS England's MSDS measures file: its header must name "
                     "ReportingPeriodStartDate, Dimension, Org_Level, Org_Code, Measure, Count_Of "
@@ -272,14 +253,14 @@ def parse(raw: bytes, *, lmns: Lmns, kind: str) -> Parsed:
                 value is None,
             )
         if not collector.figures and not collector.problems:
-            raise ImportRefused(
+            raise UploadError(
                 ["No row of the file is for a trust of this LMNS and a measure collected here."]
             )
-        return collector.parsed(skipped)
+        return collector.parsed(skipped, name, sha256)
 
     names = [h.lower() for h in header]
     if tuple(names[: len(TEMPLATE_COLUMNS)]) != TEMPLATE_COLUMNS:
-        raise ImportRefused([f"Row 1: the header must be {','.join(TEMPLATE_COLUMNS)}."])
+        raise UploadError([f"Row 1: the header must be {','.join(TEMPLATE_COLUMNS)}."])
     by_code = {m.code: m for m in measures}
     for line, row in body:
         month_text, ods, code, num, den = (row + [""] * 5)[:5]
@@ -309,7 +290,7 @@ def parse(raw: bytes, *, lmns: Lmns, kind: str) -> Parsed:
             )
             continue
         collector.add(line, trust, measure, month, numerator, denominator, na)
-    return collector.parsed(skipped)
+    return collector.parsed(skipped, name, sha256)
 
 
 @dataclass
@@ -362,7 +343,7 @@ def import_figures(parsed: Parsed, *, lmns: Lmns, status: str, filename: str, us
     """Write every figure of the checked file in one transaction; refuse all on any problem."""
     rows = preview(parsed, lmns)
     if len(rows) != len(parsed.figures):
-        raise ImportRefused(["A trust of the file is no longer a trust of this LMNS."])
+        raise UploadError(["A trust of the file is no longer a trust of this LMNS."])
     who = full_name(user)
     groups: dict[tuple[int, datetime.date], list[FigureInput]] = {}
     trusts = {}
@@ -391,5 +372,18 @@ def import_figures(parsed: Parsed, *, lmns: Lmns, status: str, filename: str, us
             )
             saved += counts["created"] + counts["corrected"]
     except ValidationError as error:
-        raise ImportRefused(error.messages) from error
+        raise UploadError(error.messages) from error
     return saved
+
+
+@transaction.atomic
+def import_preview(preview: ImportPreview, *, lmns: Lmns, user) -> int:
+    """Import a preview's figures, once: confirming the same preview again imports nothing."""
+    take_preview(preview)
+    return import_figures(
+        Parsed.from_data(preview.rows),
+        lmns=lmns,
+        status=preview.options["status"],
+        filename=preview.file_name,
+        user=user,
+    )

@@ -19,6 +19,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from lmns.models import Trust
+from lmns.text import OneLineTextField, ShortTextField, text_lengths
 
 HUNDRED = Decimal("100")
 THOUSAND = Decimal("1000")
@@ -79,20 +80,20 @@ class MeasureQuerySet(models.QuerySet):
 class Measure(models.Model):
     """One perinatal quality measure a trust reports, monthly or quarterly."""
 
-    code = models.CharField(
+    code = OneLineTextField(
         "id",
         max_length=30,
         unique=True,
         validators=[RegexValidator(r"^[A-Z0-9-]+$", "Capital letters, digits and hyphens only.")],
         help_text="A short permanent id, for example SMOKE-DELIVERY; used in CSV files.",
     )
-    short_name = models.CharField(max_length=80, unique=True)
+    short_name = OneLineTextField(max_length=80, unique=True)
     theme = models.CharField(max_length=20, choices=Theme.choices)
-    description = models.TextField(max_length=2000)
-    numerator = models.TextField(
+    description = ShortTextField()
+    numerator = ShortTextField(
         "numerator definition", max_length=1000, help_text="What is counted."
     )
-    denominator = models.TextField(
+    denominator = ShortTextField(
         "denominator definition",
         max_length=1000,
         blank=True,
@@ -101,12 +102,12 @@ class Measure(models.Model):
     unit = models.CharField(max_length=10, choices=Unit.choices)
     better_direction = models.CharField(max_length=10, choices=BetterDirection.choices)
     frequency = models.CharField(max_length=10, choices=Frequency.choices, default="monthly")
-    source = models.CharField(max_length=200)
+    source = OneLineTextField(max_length=200)
     kind = models.CharField(
         "outcome or progress", max_length=10, choices=MeasureKind.choices, default="progress"
     )
-    exclusions = models.TextField(max_length=1000, blank=True)
-    standardisation = models.TextField(max_length=1000, blank=True)
+    exclusions = ShortTextField(max_length=1000, blank=True)
+    standardisation = ShortTextField(max_length=1000, blank=True)
     organisation_levels = models.CharField(
         max_length=30, choices=OrganisationLevels.choices, default="trust_lmns"
     )
@@ -124,7 +125,7 @@ class Measure(models.Model):
         help_text="A handful of events a month per trust: charted as monthly counts and a "
         "rolling 12-month rate per 1,000 births, never as an XmR chart of a monthly rate.",
     )
-    msds_measure_id = models.CharField(
+    msds_measure_id = OneLineTextField(
         "MSDS measure id",
         max_length=60,
         blank=True,
@@ -138,7 +139,7 @@ class Measure(models.Model):
         blank=True,
         help_text="Optional: the value to reach, in the measure's unit (for the assurance icon).",
     )
-    target_source = models.CharField(
+    target_source = OneLineTextField(
         max_length=200, blank=True, help_text="Where the target comes from."
     )
     active = models.BooleanField(
@@ -156,6 +157,19 @@ class Measure(models.Model):
                 fields=["msds_measure_id", "population_group"],
                 condition=~Q(msds_measure_id=""),
                 name="measure_msds_id_unique",
+            ),
+            text_lengths(
+                "measure",
+                code=30,
+                short_name=80,
+                description=2000,
+                numerator=1000,
+                denominator=1000,
+                source=200,
+                exclusions=1000,
+                standardisation=1000,
+                msds_measure_id=60,
+                target_source=200,
             ),
         ]
 
@@ -262,7 +276,7 @@ class Rebase(models.Model):
     trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="quality_rebases")
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="rebases")
     month = models.DateField(help_text="The first month of the new limits (the 1st of a month).")
-    reason = models.TextField(
+    reason = ShortTextField(
         max_length=1000, help_text="What changed in the process, for example a new service model."
     )
     created_by = models.ForeignKey(
@@ -277,6 +291,7 @@ class Rebase(models.Model):
             models.UniqueConstraint(
                 fields=["trust", "measure", "month"], name="quality_rebase_unique"
             ),
+            text_lengths("rebase", reason=1000),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from lmns.access import Access, get_access, get_readable_or_404
 from lmns.menus import OrgLink, register_link
 from lmns.models import Lmns, Role, Trust
+from lmns.uploads import UploadError, is_expired, keep_preview, owned_preview
 from lmns.workflow import StaleRecord
 
 from . import importer, selectors, services
@@ -20,7 +21,6 @@ from .forms import ConfirmImportForm, ImportForm, MonthEntryForm, MonthForm
 from .models import Measure
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-IMPORT_SESSION_KEY = "quality-import-{}"
 WIDE = frozenset({Role.PROGRAMME_TEAM, Role.BOARD_MEMBER})
 
 
@@ -176,52 +176,61 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "quality/entry.html", context)
 
 
+def _import_purpose(lmns: Lmns) -> str:
+    """What an import preview of this LMNS's figures is for (see lmns.models.ImportPreview)."""
+    return f"quality.lmns:{lmns.pk}"
+
+
 def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     lmns = _managed_lmns(request, pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            parsed = importer.parse(upload.read(), lmns=lmns, kind=form.cleaned_data["kind"])
-        except importer.ImportRefused as refused:
+            parsed = importer.parse(
+                form.cleaned_data["file"], lmns=lmns, kind=form.cleaned_data["kind"]
+            )
+        except UploadError as refused:
             problems = refused.problems
         else:
-            request.session[IMPORT_SESSION_KEY.format(lmns.pk)] = {
-                "parsed": parsed.as_data(),
-                "status": form.cleaned_data["status"],
-                "filename": upload.name[:100],
-            }
+            keep_preview(
+                user=request.user,
+                purpose=_import_purpose(lmns),
+                file_name=parsed.name,
+                sha256=parsed.sha256,
+                rows=parsed.as_data(),
+                options={"status": form.cleaned_data["status"]},
+            )
             return redirect("quality:import_preview", lmns.pk)
     context = {"lmns": lmns, "form": form, "problems": problems}
     return render(request, "quality/import.html", context)
 
 
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """What the checked file would change; nothing is saved until the person confirms."""
+    """What the checked file would change; nothing is saved until the person confirms.
+
+    The checked file is the person's own import preview (``lmns.models.ImportPreview``).
+    """
     lmns = _managed_lmns(request, pk)
-    key = IMPORT_SESSION_KEY.format(lmns.pk)
-    stored = request.session.get(key)
-    if not stored:
-        messages.info(request, "Upload a file to import first.")
+    stored = owned_preview(user=request.user, purpose=_import_purpose(lmns))
+    if stored is None or is_expired(stored):
+        messages.info(
+            request,
+            "Upload a file to import first."
+            if stored is None
+            else "The check of your file expired an hour after you uploaded it: upload it again.",
+        )
         return redirect("quality:import", lmns.pk)
-    parsed = importer.Parsed.from_data(stored["parsed"])
+    parsed = importer.Parsed.from_data(stored.rows)
     form = ConfirmImportForm(request.POST or None)
     problems = []
     if request.method == "POST" and form.is_valid():
         try:
-            saved = importer.import_figures(
-                parsed,
-                lmns=lmns,
-                status=stored["status"],
-                filename=stored["filename"],
-                user=request.user,
-            )
-        except importer.ImportRefused as refused:
+            saved = importer.import_preview(stored, lmns=lmns, user=request.user)
+        except UploadError as refused:
             problems = refused.problems
         else:
-            del request.session[key]
-            messages.success(request, f"Imported {saved} figures from {stored['filename']}.")
+            messages.success(request, f"Imported {saved} figures from {stored.file_name}.")
             return redirect("quality:surveillance", lmns.pk)
     context = {
         "lmns": lmns,

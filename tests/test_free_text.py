@@ -29,6 +29,7 @@ NOT_FREE_TEXT = {
     "lmns.ImportPreview.purpose": "set by the importer (which upload the rows are for)",
     "lmns.ImportPreview.file_sha256": "computed from the file",
     "boardpack.IssuedPackPdf.sha256": "computed from the rendered PDF",
+    "quality.Measure.publication_url": "a link, which the URL validator holds to a URL's form",
 }
 
 

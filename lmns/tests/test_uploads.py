@@ -1,6 +1,6 @@
 """The upload reader (``lmns/uploads.py``): every limit is checked before the work it bounds.
 
-Both importers read through it, so each hostile file below is also sent to both upload pages:
+Every importer reads through it, so each hostile file below is also sent to their upload pages:
 each must be refused with a message on the page, never a server error.
 """
 
@@ -217,7 +217,7 @@ def test_the_table_keeps_the_files_name_and_sha256():
     assert table.rows[0].number == 2
 
 
-# -- both importers ---------------------------------------------------------------------------
+# -- every importer ---------------------------------------------------------------------------
 HOSTILE = [
     ("big.csv", HEADER + '1,Title,"' + "A" * 200_000 + '",On track,\n', "131,072 characters"),
     ("bad.csv", "title\nCarbon monoxide – testing\n".encode("cp1252"), "not UTF-8"),
@@ -249,9 +249,16 @@ def _post_deliverables(world, name, content):
     )
 
 
-@pytest.mark.parametrize("post", [_post_compliance, _post_deliverables])
+def _post_quality(world, name, content):
+    return world.client_for("team").post(
+        reverse("quality:import", args=[world.lmns.pk]),
+        {"kind": "template", "status": "final", "file": _csv(content, name)},
+    )
+
+
+@pytest.mark.parametrize("post", [_post_compliance, _post_deliverables, _post_quality])
 @pytest.mark.parametrize(("name", "content", "message"), HOSTILE)
-def test_both_importers_refuse_a_hostile_file_on_the_page(world, post, name, content, message):
+def test_every_importer_refuses_a_hostile_file_on_the_page(world, post, name, content, message):
     response = post(world, name, content)
     assert response.status_code == 200
     assert message in response.content.decode()

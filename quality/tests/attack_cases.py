@@ -110,10 +110,9 @@ CASES = {
         ),
     ],
     "quality.forms.ImportForm": AttackCase(
-        # The checked file waits in the session for the preview: nothing is stored yet.
+        # The checked file waits, as the person's import preview, for them to confirm it.
         build=_import,
         persona="team",
-        saves=False,
         resave=Resave.ADD,
     ),
     "quality.forms.ConfirmImportForm": AttackCase(

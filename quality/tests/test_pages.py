@@ -69,7 +69,7 @@ def test_an_over_long_reason_is_refused_with_a_message(world, as_lead):
     response = _post_month(
         as_lead, world.trust, past_month(1), {"TRAIN-PROMPT": ("4", "5")}, reason="A" * 501
     )
-    assert response.status_code == 200 and "at most 500 characters" in response.content.decode()
+    assert response.status_code == 200 and "the limit is 500" in response.content.decode()
     assert not MonthlyFigure.objects.exists()
 
 
@@ -107,6 +107,9 @@ def test_the_template_import_previews_then_imports_everything(world, as_team):
     )
     assert response.status_code == 302
     assert not MonthlyFigure.objects.exists()  # nothing before the confirmation
+    from lmns.models import ImportPreview
+
+    assert ImportPreview.objects.get().owner == world.users["team"]  # not in the session
     preview = as_team.get(response.url).content.decode()
     assert "Multi-professional emergencies training" in preview and "not available" in preview
     as_team.post(response.url, {"confirm": "on"})
