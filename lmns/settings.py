@@ -259,3 +259,9 @@ EVIDENCE_ALLOWED_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt", "png
 # Perinatal quality surveillance: counts below this are shown as "fewer than N" in board packs,
 # which are often published as public papers.
 QUALITY_SUPPRESS_BELOW = int(os.environ.get("QUALITY_SUPPRESS_BELOW", "5"))
+
+# Backups (lmns.backup): encrypted with AES-256-GCM under this key, 32 random bytes in URL-safe
+# base64 (`python -c "import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())"`).
+# Kept in the secrets store, never beside the backups. Without it `backup` is refused when DEBUG
+# is off; with DEBUG on it writes an unencrypted backup that leaves secret fields out.
+BACKUP_KEY = os.environ.get("LMNS_BACKUP_KEY", "")
