@@ -9,10 +9,12 @@ class QualityConfig(AppConfig):
         from django.db.models import Q
 
         from lmns.audit import register_history
+        from lmns.backup import register_reference_data
 
         from .models import AccreditationStep, AmbitionActual, MonthlyFigure, Rebase
         from .views import register_links
 
+        register_reference_data("quality.measure")
         register_history(MonthlyFigure, "trust:trust")
         register_history(Rebase, "trust:trust")
         register_history(

@@ -15,7 +15,7 @@ from lmns.models import Lmns, Trust
 from lmns.perf.dataset import Scale, app_builders, recent_quarters
 from lmns.perf.pages import all_pages, percentile
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_in_place(tmp_path: Path, scale: float) -> tuple[dict, str]:
@@ -85,7 +85,7 @@ def test_report_has_every_page_and_query_counts_do_not_grow_with_the_data(tmp_pa
 
 @pytest.mark.django_db
 def test_the_pack_pdf_is_timed_with_every_text_at_its_limit_and_nothing_is_kept(tmp_path):
-    from lmns.perf.pdf import fill_texts_at_limits, largest_lmns
+    from lmns.perf.texts import fill_texts_at_limits, largest_lmns
 
     report_file = tmp_path / "pdf.json"
     out = []
