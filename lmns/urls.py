@@ -10,6 +10,7 @@ handler404 = "lmns.views.not_found"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("help/", views.help_page, name="help"),
     path("lmns/<int:pk>/", views.lmns_detail, name="lmns_detail"),
     path("trusts/<int:pk>/", views.trust_detail, name="trust_detail"),
     path("history/<str:label>/<int:pk>/", views.record_history, name="record_history"),

@@ -28,6 +28,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "lmns/home.html", context)
 
 
+def help_page(request: HttpRequest) -> HttpResponse:
+    """How the service works, the same for everyone: the layout and navigation, nothing else.
+
+    The benchmark's floor: every page pays at least what this one costs.
+    """
+    return render(request, "lmns/help.html")
+
+
 def lmns_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
     lmns = get_object_or_404(access.lmnss().select_related("region"), pk=pk)

@@ -70,7 +70,27 @@ def period_before(period):
     ) or period
 
 
+def _floor_sql(w: BenchWorld) -> RawSql:
+    """What every signed-in page reads: the person and their memberships."""
+    return (
+        f"SELECT u.username, m.role FROM {table('auth.User')} u "
+        f"LEFT JOIN {table('lmns.Membership')} m ON m.user_id = u.id WHERE u.id = %s",
+        [w.users["lead"].pk],
+    )
+
+
+FLOOR = "floor"
+FLOOR_LIMIT = 5
+"""Every main page should cost at most this many times the floor page's CPU."""
+
 PAGES: list[Page] = [
+    Page(
+        key=FLOOR,
+        label="Floor: help page (layout and navigation only)",
+        persona="lead",
+        url=lambda w: reverse("help"),
+        raw_sql=_floor_sql,
+    ),
     Page(
         key="home",
         label="Home",
@@ -106,6 +126,14 @@ class Measurement:
     queries: int | None = None
     raw_ms: float | None = None
     budget_ms: int = 150
+    floor_cpu_ms: float | None = None
+
+    @property
+    def x_floor(self) -> float | None:
+        """This page's CPU time as a multiple of the floor page's."""
+        if self.cpu_ms is None or not self.floor_cpu_ms:
+            return None
+        return self.cpu_ms / self.floor_cpu_ms
 
     @property
     def ratio(self) -> float | None:
@@ -127,12 +155,20 @@ class Measurement:
             "median_ms": self.median_ms,
             "p95_ms": self.p95_ms,
             "cpu_ms": self.cpu_ms,
+            "x_floor": self.x_floor,
             "queries": self.queries,
             "raw_ms": self.raw_ms,
             "ratio": self.ratio,
             "budget_ms": self.budget_ms,
             "within_budget": self.within_budget,
         }
+
+
+def against_floor(results: list[Measurement]) -> None:
+    """Give every measurement the floor page's CPU time, so each reports its multiple."""
+    floor = next((r for r in results if r.key == FLOOR), None)
+    for result in results:
+        result.floor_cpu_ms = floor.cpu_ms if floor else None
 
 
 def percentile(samples: list[float], fraction: float) -> float:

@@ -2,6 +2,7 @@ from .matrix import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Case, every
 
 CASES = {
     "home": Case(expect=everyone(OK)),
+    "help": Case(expect=everyone(OK)),
     "login": Case(expect=everyone(OK, anonymous=OK)),
     "accessibility": Case(expect=everyone(OK, anonymous=OK)),
     "privacy": Case(expect=everyone(OK, anonymous=OK)),

@@ -26,7 +26,16 @@ from django.test.utils import override_settings
 
 from lmns.models import Lmns, Trust
 from lmns.perf.dataset import Scale, build, find_world
-from lmns.perf.pages import Measurement, PageError, all_pages, measure, pdf_measures, profile
+from lmns.perf.pages import (
+    FLOOR_LIMIT,
+    Measurement,
+    PageError,
+    against_floor,
+    all_pages,
+    measure,
+    pdf_measures,
+    profile,
+)
 
 DEFAULT_SQLITE = Path(tempfile.gettempdir()) / "lmns_benchmark.sqlite3"
 
@@ -147,6 +156,7 @@ class Command(BaseCommand):
                 profiled = profile(chosen[0], world)
             pdf_repeat = min(options["repeat"], 3)
             pdfs = [m(world, pdf_repeat) for m in pdf_measures()] if options["pdf"] else []
+        against_floor(results)
         load = (load_before, os.getloadavg()[0])
         if profiled:
             self.stdout.write(profiled)
@@ -224,7 +234,7 @@ class Command(BaseCommand):
         def ms(value: float | None) -> str:
             return "–" if value is None else f"{value:.1f}"
 
-        headers = ["Page", "As", "Median ms", "p95 ms", "CPU ms", "Budget", "Queries"]
+        headers = ["Page", "As", "Median ms", "p95 ms", "CPU ms", "× floor", "Budget", "Queries"]
         headers += ["Raw SQL ms"]
         headers += ["Page/raw", "Result"]
         rows = [
@@ -234,6 +244,7 @@ class Command(BaseCommand):
                 ms(r.median_ms),
                 ms(r.p95_ms),
                 ms(r.cpu_ms),
+                "–" if r.x_floor is None else f"{r.x_floor:.1f}×",
                 f"<{r.budget_ms}",
                 "–" if r.queries is None else str(r.queries),
                 "–" if r.raw_ms is None else f"{r.raw_ms:.2f}",
@@ -250,6 +261,14 @@ class Command(BaseCommand):
         for row in rows:
             self.stdout.write(line.format(*row))
         self.stdout.write("")
+        floor = next((r.floor_cpu_ms for r in results if r.floor_cpu_ms), None)
+        if floor:
+            over = [r.label for r in results if r.x_floor and r.x_floor > FLOOR_LIMIT]
+            self.stdout.write(
+                f"× floor: the page's CPU time as a multiple of the floor page's ({floor:.1f} ms), "
+                f"which renders only the layout and navigation. At most {FLOOR_LIMIT}×: "
+                + ("every page." if not over else f"not {', '.join(over)}.")
+            )
         self.stdout.write(
             f"Python {platform.python_version()} on {platform.machine()}, "
             f"{os.cpu_count()} CPUs, {sys.platform}."
