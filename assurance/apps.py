@@ -16,7 +16,13 @@ class AssuranceConfig(AppConfig):
         from .return_selectors import history_parts, history_steps
 
         register_reference_data("assurance.framework", "assurance.section", "assurance.requirement")
-        register_history(QuarterlyReturn, "trust:trust", parts=history_parts, steps=history_steps)
+        register_history(
+            QuarterlyReturn,
+            "trust:trust",
+            readable=lambda access: QuarterlyReturn.with_discarded.all(),
+            parts=history_parts,
+            steps=history_steps,
+        )
         register_history(Answer, "trust:quarterly_return__trust")
         register_history(SectionRating, "trust:quarterly_return__trust")
         register_history(EvidenceFile, "trust:answer__quarterly_return__trust")

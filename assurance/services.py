@@ -291,6 +291,7 @@ class Action(models.TextChoices):
     ASSURE = "assure", "Assure"
     SEND_BACK = "send_back", "Return to the trust"
     REOPEN = "reopen", "Reopen"
+    DISCARD = "discard", "Discard this draft"
 
 
 @dataclass(frozen=True)
@@ -317,7 +318,13 @@ STEPS = {
         "lmns",
         comment_label="Why the assured return is being reopened",
     ),
+    # Only a draft never submitted (see :func:`never_submitted`); kept, with its history.
+    Action.DISCARD: Step((ReturnStatus.DRAFT,), ReturnStatus.DISCARDED, "trust"),
 }
+
+
+def never_submitted(ret: QuarterlyReturn) -> bool:
+    return not ret.transitions.exists()
 
 
 def may_take(access: Access, ret: QuarterlyReturn, action: str) -> bool:
@@ -332,7 +339,9 @@ def available_actions(access: Access, ret: QuarterlyReturn) -> list[Action]:
     return [
         action
         for action, step in STEPS.items()
-        if ret.status in step.from_statuses and may_take(access, ret, action)
+        if ret.status in step.from_statuses
+        and may_take(access, ret, action)
+        and (action != Action.DISCARD or never_submitted(ret))
     ]
 
 
@@ -365,6 +374,8 @@ def take_action(
     comment = comment.strip()
     if step.comment_label and not comment:
         raise ReturnError(f"{step.comment_label}: a comment is required.")
+    if action == Action.DISCARD and not never_submitted(ret):
+        raise ReturnError("This return has been submitted before, so it cannot be discarded.")
     if action == Action.SUBMIT:
         missing = missing_items(answers_for_return(ret))
         if missing:
