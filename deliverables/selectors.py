@@ -57,7 +57,7 @@ def plan_rows(plan: Plan, access: Access) -> QuerySet[Deliverable]:
     return (
         visible_deliverables(access)
         .filter(plan=plan)
-        .select_related("workstream", "latest_update__created_by")
+        .select_related("workstream", "latest_update__created_by", "latest_update__period")
         .with_overdue()
         .order_by("number", "part")
     )
