@@ -9,7 +9,9 @@ from django.views.decorators.http import require_POST
 
 from lmns.access import Access, get_access, get_readable_or_404
 from lmns.audit import history_url
+from lmns.downloads import record_download
 from lmns.models import Trust
+from lmns.purges import may_request_purge, removed_for_governance
 from lmns.workflow import StaleRecord
 
 from . import return_selectors as selectors
@@ -206,6 +208,7 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
         version_form=entry.version_form,
         editable=editable,
         can_withdraw=editable,
+        can_report_patient_data=may_request_purge(access, ret.trust.lmns_id, ret.trust),
         stale=entry.stale,
     )
     return render(request, "assurance/section_edit.html", context)
@@ -366,10 +369,20 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_readable_or_404(
         selectors.evidence_readable(), access, "trust:answer__quarterly_return__trust", pk=pk
     )
+    if evidence.is_purged:
+        return removed_for_governance(request, evidence)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as error:
         raise Http404("The stored file is missing; ask an administrator to restore it.") from error
+    ret = evidence.answer.quarterly_return
+    record_download(
+        request,
+        kind="Evidence file",
+        name=evidence.original_name,
+        lmns=ret.trust.lmns_id,
+        trust=ret.trust,
+    )
     response = FileResponse(
         handle,
         as_attachment=True,

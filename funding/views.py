@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from lmns.access import Access, get_access, get_readable_or_404
 from lmns.audit import history_url
+from lmns.downloads import record_download
 from lmns.models import Lmns, ReportingPeriod, Trust
 from lmns.workflow import StaleRecord
 
@@ -144,7 +145,9 @@ def export(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
     content = year_workbook(lmns, start_year, _quarter_param(request))
     response = HttpResponse(content, content_type=XLSX)
     fy = f"{start_year}-{(start_year + 1) % 100:02d}"
-    response["Content-Disposition"] = f'attachment; filename="{lmns.short_name}-funding-{fy}.xlsx"'
+    name = f"{lmns.short_name}-funding-{fy}.xlsx"
+    record_download(request, kind="Funding year export", name=name, lmns=lmns)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
