@@ -7,6 +7,7 @@ class AssuranceConfig(AppConfig):
 
     def ready(self) -> None:
         from lmns.audit import register_history
+        from lmns.backup import register_reference_data
         from lmns.menus import OrgLink, register_link
         from lmns.models import Role
         from lmns.purges import register_purgeable
@@ -16,6 +17,7 @@ class AssuranceConfig(AppConfig):
         from .models import Answer, EvidenceFile, QuarterlyReturn, SectionRating
         from .selectors import describe_answer, describe_evidence
 
+        register_reference_data("assurance.framework", "assurance.section", "assurance.requirement")
         register_history(QuarterlyReturn, "trust:trust")
         register_history(Answer, "trust:quarterly_return__trust")
         register_history(SectionRating, "trust:quarterly_return__trust")

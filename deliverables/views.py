@@ -27,6 +27,7 @@ from lmns.audit import history_url
 from lmns.downloads import record_download
 from lmns.exports import csv_cell, text_not_formulas
 from lmns.workflow import StaleRecord
+from quality import services as quality_services
 
 from . import importing, selectors, services
 from .charts import trajectory_chart
@@ -126,6 +127,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "filter": plan_filter,
         "table": table,
         "workstreams": list(plan.workstreams.all()),
+        "ambitions": selectors.plan_ambitions(plan, access),
+        "kpis": selectors.plan_kpis(plan),
+        "governance": selectors.governance_route(plan),
         "query": request.GET.urlencode(),
         "can_change": _can_change_plan(access, plan),
     }
@@ -359,8 +363,12 @@ def deliverable_actual(request: HttpRequest, pk: int) -> HttpResponse:
         form = ActualForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            services.record_actual(
-                trajectory, data["period"], data["value"], data["note"], request.user
+            quality_services.record_ambition_actual(
+                ambition=trajectory,
+                period=data["period"],
+                value=data["value"],
+                note=data["note"],
+                user=request.user,
             )
             messages.success(request, f"Actual recorded for {data['period']}.")
             return redirect(deliverable.get_absolute_url())

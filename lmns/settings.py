@@ -169,7 +169,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/lmns.html"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

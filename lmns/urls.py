@@ -10,6 +10,7 @@ handler404 = "lmns.views.not_found"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("help/", views.help_page, name="help"),
     path("lmns/<int:pk>/", views.lmns_detail, name="lmns_detail"),
     path("trusts/<int:pk>/", views.trust_detail, name="trust_detail"),
     path("history/<str:label>/<int:pk>/", views.record_history, name="record_history"),
@@ -18,7 +19,8 @@ urlpatterns = [
     path("governance/purge/<str:label>/<int:pk>/", views.purge_request, name="purge_request"),
     path("governance/purges/<int:pk>/approve/", views.purge_approve, name="purge_approve"),
     path("governance/purges/<int:pk>/reject/", views.purge_reject, name="purge_reject"),
-    path("privacy/", views.privacy_notice, name="privacy_notice"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/session/keep-alive/", views.keep_alive, name="session_keep_alive"),

@@ -45,12 +45,20 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "lmns/home.html", context)
 
 
+def help_page(request: HttpRequest) -> HttpResponse:
+    """How the service works, the same for everyone: the layout and navigation, nothing else.
+
+    The benchmark's floor: every page pays at least what this one costs.
+    """
+    return render(request, "lmns/help.html")
+
+
 def lmns_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
     lmns = get_object_or_404(access.lmnss().select_related("region"), pk=pk)
     context = {
         "lmns": lmns,
-        "trusts": lmns_with_trusts(lmns),
+        "trusts": lmns_with_trusts(lmns, access),
         "links": links_for("lmns", roles_at_lmns(access, lmns.pk), lmns.pk),
     }
     return render(request, "lmns/lmns_detail.html", context)
@@ -185,5 +193,13 @@ def _decide_purge(request: HttpRequest, pk: int, decide, done: str) -> HttpRespo
 
 
 @login_not_required
-def privacy_notice(request: HttpRequest) -> HttpResponse:
-    return render(request, "lmns/privacy_notice.html", {"retention": retention_schedule()})
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement, readable before signing in (it is linked from every footer)."""
+    return render(request, "lmns/accessibility.html")
+
+
+@login_not_required
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy notice for staff users, readable before signing in; its text is
+    docs/privacy-notice.md's, and the retention schedule comes from the settings."""
+    return render(request, "lmns/privacy.html", {"retention": retention_schedule()})

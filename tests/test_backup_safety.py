@@ -114,11 +114,11 @@ def test_a_backup_with_one_evidence_file_altered_is_refused_before_anything_load
 def _empty_database():
     from django.apps import apps
 
-    from lmns.backup import REFERENCE_DATA_MODELS, backed_up_models
+    from lmns.backup import backed_up_models, reference_data_models
 
     with _settings_override():
         for model in reversed(backed_up_models()):
-            if model._meta.label_lower not in REFERENCE_DATA_MODELS:
+            if model._meta.label_lower not in reference_data_models():
                 model._base_manager.all()._raw_delete(model._base_manager.db)
     assert not apps.get_model("auth.user")._base_manager.exists()
 

@@ -312,10 +312,10 @@ def test_the_privacy_notice_page_keeps_in_step_with_docs(client, settings):
 
     notice = (Path(settings.BASE_DIR) / "docs" / "privacy-notice.md").read_text()
     headings = [line[3:] for line in notice.splitlines() if line.startswith("## ")]
-    page = client.get(reverse("privacy_notice")).content.decode()
+    page = client.get(reverse("privacy")).content.decode()
     assert len(headings) >= 7
     for heading in headings:
         assert f"<h2>{heading}</h2>" in page
     assert "6 years" in page and "20 years" in page  # the schedule, from the settings
     home = client.get(reverse("login")).content.decode()
-    assert reverse("privacy_notice") in home
+    assert reverse("privacy") in home
