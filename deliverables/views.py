@@ -172,7 +172,7 @@ def _row_initial(deliverable) -> dict:
     return {
         "deliverable": deliverable.pk,
         "version": deliverable.version,
-        "status": deliverable.status,
+        **selectors.carried_forward(deliverable),
     }
 
 
@@ -281,8 +281,8 @@ def deliverable_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
     initial = {
         "period": selectors.default_period(),
-        "status": deliverable.status,
         "version": deliverable.version,
+        **selectors.carried_forward(deliverable),
     }
     if request.method == "POST":
         form = DeliverableUpdateForm(request.POST, initial=initial)

@@ -18,6 +18,7 @@ from lmns.access import Access, get_access, get_readable_or_404
 from lmns.audit import history_url
 from lmns.downloads import record_download
 from lmns.models import Lmns, ReportingPeriod, Trust
+from lmns.templatetags.lmns_tags import money
 from lmns.workflow import StaleRecord
 
 from . import selectors, services
@@ -296,6 +297,7 @@ def _return_page(
         "spend_return": spend_return,
         "status": spend_return.get_status_display() if spend_return else "Not started",
         "rows": rows,
+        "trusts_reported": selectors.trusts_reported_text(rows, period.quarter) if wide else "",
         "wide": wide,
         "can_manage": access.can_manage_lmns(lmns.pk),
         "transitions": list(spend_return.transitions.select_related("by")) if spend_return else [],
@@ -353,8 +355,24 @@ def entry_edit(request: HttpRequest, line_pk: int, quarter: int) -> HttpResponse
             form.add_error(None, error)
         else:
             messages.success(request, f"{line.title}: {period} figures saved.")
+            if figures["forecast_outturn"] > line.approved_amount:
+                messages.warning(
+                    request,
+                    f"Warning: {line.title}'s forecast outturn of "
+                    f"{money(figures['forecast_outturn'])} is above its approved amount of "
+                    f"{money(line.approved_amount)}.",
+                )
             return redirect("funding:return_detail", lmns.pk, period.start_year, period.quarter)
-    context = {"line": line, "period": period, "form": form, "profile": profile, "lmns": lmns}
+    context = {
+        "line": line,
+        "period": period,
+        "form": form,
+        "profile": profile,
+        "lmns": lmns,
+        "entry": entry,
+        "threshold_percent": settings.FUNDING_VARIANCE_THRESHOLD_PERCENT,
+        "threshold_pounds": settings.FUNDING_VARIANCE_THRESHOLD_POUNDS,
+    }
     return render(request, "funding/entry_form.html", context)
 
 
