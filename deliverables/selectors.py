@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from lmns.access import Access
-from lmns.models import Lmns, ReportingPeriod
+from lmns.models import Lmns, RagStatus, ReportingPeriod
 from quality import selectors as ambition_selectors
 from quality.models import Ambition
 
@@ -130,6 +130,16 @@ def governance_route(plan: Plan) -> list[dict]:
 
 def periods_for_choice() -> QuerySet[ReportingPeriod]:
     return ReportingPeriod.objects.order_by("-start_date")
+
+
+def carried_forward(deliverable: Deliverable) -> dict:
+    """What a new update starts from: the status, and while the deliverable is still at risk or
+    off track, the last update's recovery action and its date (they stay until it recovers)."""
+    initial = {"status": deliverable.status}
+    last = deliverable.latest_update
+    if last and deliverable.status in (RagStatus.AT_RISK, RagStatus.OFF_TRACK):
+        initial.update(recovery_action=last.recovery_action, recovery_date=last.recovery_date)
+    return initial
 
 
 def default_period() -> ReportingPeriod | None:

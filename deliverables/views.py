@@ -21,6 +21,7 @@ from django_tables2 import RequestConfig
 from lmns import uploads
 from lmns.access import Access, get_access, get_readable_or_404
 from lmns.audit import history_url
+from lmns.downloads import record_download
 from lmns.exports import Sheet, csv_response, xlsx_response
 from lmns.workflow import StaleRecord
 from quality import services as quality_services
@@ -141,6 +142,7 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     _, table = _filtered_table(request, access, plan)
     headers, rows = export_rows(table)
     filename = f"{plan.lmns.short_name}-plan-{plan.pk}-deliverables.{fmt}"
+    record_download(request, kind="Plan export", name=filename, lmns=plan.lmns_id)
     if fmt == "csv":
         return csv_response(headers, rows, filename)
     return xlsx_response([Sheet("Deliverables", headers, rows)], filename)
@@ -150,7 +152,7 @@ def _row_initial(deliverable) -> dict:
     return {
         "deliverable": deliverable.pk,
         "version": deliverable.version,
-        "status": deliverable.status,
+        **selectors.carried_forward(deliverable),
     }
 
 
@@ -259,8 +261,8 @@ def deliverable_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
     initial = {
         "period": selectors.default_period(),
-        "status": deliverable.status,
         "version": deliverable.version,
+        **selectors.carried_forward(deliverable),
     }
     if request.method == "POST":
         form = DeliverableUpdateForm(request.POST, initial=initial)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from lmns.access import Access, get_access, get_readable_or_404
 from lmns.audit import history_url
+from lmns.downloads import record_download
 from lmns.exports import XLSX_TYPE, attachment
 from lmns.models import Lmns, ReportingPeriod, Trust
 from lmns.templatetags.lmns_tags import money
@@ -143,7 +144,9 @@ def export(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
     _, lmns = _lmns_wide(request, pk)
     content = year_workbook(lmns, start_year, _quarter_param(request))
     fy = f"{start_year}-{(start_year + 1) % 100:02d}"
-    return attachment(content, XLSX_TYPE, f"{lmns.short_name}-funding-{fy}.xlsx")
+    name = f"{lmns.short_name}-funding-{fy}.xlsx"
+    record_download(request, kind="Funding year export", name=name, lmns=lmns)
+    return attachment(content, XLSX_TYPE, name)
 
 
 def stream_add(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
