@@ -6,6 +6,7 @@ class AssuranceConfig(AppConfig):
     verbose_name = "Assurance"
 
     def ready(self) -> None:
+        from lmns.access import Scope
         from lmns.audit import register_history
         from lmns.menus import OrgLink, register_link
         from lmns.models import Role
@@ -13,10 +14,10 @@ class AssuranceConfig(AppConfig):
         from .dashboard import register_links
         from .models import Answer, EvidenceFile, QuarterlyReturn, SectionRating
 
-        register_history(QuarterlyReturn, "trust:trust")
-        register_history(Answer, "trust:quarterly_return__trust")
-        register_history(SectionRating, "trust:quarterly_return__trust")
-        register_history(EvidenceFile, "trust:answer__quarterly_return__trust")
+        register_history(QuarterlyReturn, Scope.trust("trust"))
+        register_history(Answer, Scope.trust("quarterly_return__trust"))
+        register_history(SectionRating, Scope.trust("quarterly_return__trust"))
+        register_history(EvidenceFile, Scope.trust("answer__quarterly_return__trust"))
         register_link(
             OrgLink(
                 "Quarterly returns",

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from lmns import uploads
-from lmns.access import Access, get_access, get_readable_or_404
+from lmns.access import Access, Scope, get_access
 from lmns.audit import history_url
 from lmns.exports import csv_cell, text_not_formulas
 from lmns.workflow import StaleRecord
@@ -52,15 +52,9 @@ def _import_purpose(plan: Plan) -> str:
     return f"deliverables.plan:{plan.pk}"
 
 
-def _can_change_plan(access: Access, plan: Plan) -> bool:
-    if access.can_manage_lmns(plan.lmns_id):
-        return True
-    return plan.trust is not None and access.can_edit_trust(plan.trust)
-
-
 def _plan_or_404(access: Access, pk: int) -> Plan:
-    return get_object_or_404(
-        selectors.readable_plans(access).select_related("lmns", "trust"), pk=pk
+    return access.get_or_404(
+        selectors.readable_plans(access).select_related("lmns", "trust"), Scope.lmns(), pk=pk
     )
 
 
@@ -68,7 +62,7 @@ def _changeable_plan(request: HttpRequest, pk: int) -> tuple[Access, Plan]:
     access = get_access(request)
     plan = _plan_or_404(access, pk)
     access.require(
-        _can_change_plan(access, plan),
+        services.may_change_plan(access, plan),
         "Only the LMNS programme team (or, for a trust's own plan, its lead) can change this plan.",
     )
     return access, plan
@@ -77,7 +71,7 @@ def _changeable_plan(request: HttpRequest, pk: int) -> tuple[Access, Plan]:
 # -- plans ------------------------------------------------------------------------------------
 def plan_list(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    lmns = get_object_or_404(access.lmnss(), pk=pk)
+    lmns = access.lmns_page(pk)
     plans = selectors.plans_of(access, lmns).annotate(
         deliverable_count=Count(
             "deliverables",
@@ -94,7 +88,7 @@ def plan_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    lmns = get_object_or_404(access.lmnss(), pk=pk)
+    lmns = access.lmns_page(pk)
     access.require(access.can_manage_lmns(lmns.pk), "Only the programme team can add plans.")
     form = PlanForm(
         request.POST if request.method == "POST" else None,
@@ -126,7 +120,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "table": table,
         "workstreams": list(plan.workstreams.all()),
         "query": request.GET.urlencode(),
-        "can_change": _can_change_plan(access, plan),
+        "can_change": services.may_change_plan(access, plan),
     }
     return render(request, "deliverables/plan_detail.html", context)
 
@@ -219,7 +213,7 @@ def period_update(request: HttpRequest, pk: int) -> HttpResponse:
                 ]
                 period = period_form.cleaned_data["period"]
                 try:
-                    services.record_updates(items, period, request.user)
+                    services.record_updates(items=items, period=period, user=request.user)
                 except (StaleRecord, ValidationError) as exc:
                     messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
                 else:
@@ -250,7 +244,7 @@ def period_update(request: HttpRequest, pk: int) -> HttpResponse:
 def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
     deliverable = selectors.deliverable_for_page(access, pk)
-    can_change = _can_change_plan(access, deliverable.plan)
+    can_change = services.may_change_plan(access, deliverable.plan)
     trajectory = selectors.trajectory_of(deliverable)
     context = {
         "deliverable": deliverable,
@@ -270,7 +264,7 @@ def deliverable_update(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
     deliverable = selectors.deliverable_for_page(access, pk)
     access.require(
-        _can_change_plan(access, deliverable.plan),
+        services.may_change_plan(access, deliverable.plan),
         "Only the LMNS programme team (or, for a trust's own plan, its lead) can update this.",
     )
     initial = {
@@ -294,7 +288,7 @@ def deliverable_update(request: HttpRequest, pk: int) -> HttpResponse:
                 recovery_date=data["recovery_date"],
             )
             try:
-                services.record_update(item, data["period"], request.user)
+                services.record_update(item=item, period=data["period"], user=request.user)
             except StaleRecord as exc:
                 form.add_error(None, str(exc))
             except ValidationError as exc:
@@ -314,7 +308,7 @@ def deliverable_edit(request: HttpRequest, pk: int) -> HttpResponse:
     deliverable = selectors.deliverable_for_page(access, pk)
     plan = deliverable.plan
     access.require(
-        _can_change_plan(access, plan),
+        services.may_change_plan(access, plan),
         "Only the LMNS programme team (or, for a trust's own plan, its lead) can edit this.",
     )
     options = {"workstreams": plan.workstreams.all(), "trusts": plan.lmns.trusts.order_by("name")}
@@ -328,7 +322,11 @@ def deliverable_edit(request: HttpRequest, pk: int) -> HttpResponse:
             }
             try:
                 services.edit_deliverable(
-                    deliverable, form.cleaned_data["version"], changes, form.cleaned_data["trusts"]
+                    deliverable=deliverable,
+                    expected_version=form.cleaned_data["version"],
+                    changes=changes,
+                    trusts=form.cleaned_data["trusts"],
+                    user=request.user,
                 )
             except StaleRecord as exc:
                 form.add_error(None, str(exc))
@@ -347,7 +345,7 @@ def deliverable_actual(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
     deliverable = selectors.deliverable_for_page(access, pk)
     access.require(
-        _can_change_plan(access, deliverable.plan),
+        services.may_change_plan(access, deliverable.plan),
         "Only the LMNS programme team can record actuals for this plan.",
     )
     trajectory = selectors.trajectory_of(deliverable)
@@ -358,7 +356,11 @@ def deliverable_actual(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             services.record_actual(
-                trajectory, data["period"], data["value"], data["note"], request.user
+                trajectory=trajectory,
+                period=data["period"],
+                value=data["value"],
+                note=data["note"],
+                user=request.user,
             )
             messages.success(request, f"Actual recorded for {data['period']}.")
             return redirect(deliverable.get_absolute_url())
@@ -463,7 +465,7 @@ def _risk_rows(risks) -> list[dict]:
 
 def risk_register(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    lmns = get_object_or_404(access.lmnss(), pk=pk)
+    lmns = access.lmns_page(pk)
     context = {
         "lmns": lmns,
         "rows": _risk_rows(selectors.risks_of(lmns)),
@@ -483,14 +485,16 @@ def _risk_deliverables(access: Access, lmns_id: int):
 
 def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    lmns = get_object_or_404(access.lmnss(), pk=pk)
+    lmns = access.lmns_page(pk)
     access.require(access.can_manage_lmns(lmns.pk), "Only the programme team can add risks.")
     choices = _risk_deliverables(access, lmns.pk)
     form = RiskForm(request.POST if request.method == "POST" else None, deliverables=choices)
     if request.method == "POST" and form.is_valid():
         risk = form.save(commit=False)
         risk.lmns = lmns
-        services.create_risk(risk, form.cleaned_data["deliverables"], request.user)
+        services.create_risk(
+            risk=risk, deliverables=form.cleaned_data["deliverables"], user=request.user
+        )
         messages.success(request, f"Risk “{risk.title}” added.")
         return redirect(risk.get_absolute_url())
     return render(
@@ -499,7 +503,7 @@ def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _risk_or_404(access: Access, pk: int) -> Risk:
-    return get_readable_or_404(Risk.objects.select_related("lmns"), access, "lmns:lmns", pk=pk)
+    return access.get_or_404(Risk.objects.select_related("lmns"), Scope.lmns(), pk=pk)
 
 
 def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -533,10 +537,11 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
             }
             try:
                 services.edit_risk(
-                    risk,
-                    form.cleaned_data["version"] or 0,
-                    changes,
-                    form.cleaned_data["deliverables"],
+                    risk=risk,
+                    expected_version=form.cleaned_data["version"] or 0,
+                    changes=changes,
+                    deliverables=form.cleaned_data["deliverables"],
+                    user=request.user,
                 )
             except StaleRecord as exc:
                 form.add_error(None, str(exc))
@@ -562,12 +567,12 @@ def risk_rescore(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 score = services.rescore_risk(
-                    risk,
-                    data["version"],
-                    data["likelihood"],
-                    data["impact"],
-                    data["note"],
-                    request.user,
+                    risk=risk,
+                    expected_version=data["version"],
+                    likelihood=data["likelihood"],
+                    impact=data["impact"],
+                    note=data["note"],
+                    user=request.user,
                     review_date=data["review_date"],
                 )
             except StaleRecord as exc:
@@ -602,7 +607,7 @@ def mitigation_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         mitigation = form.save(commit=False)
         mitigation.risk = risk
-        services.save_mitigation(mitigation)
+        services.save_mitigation(mitigation=mitigation, user=request.user)
         messages.success(request, "Mitigation added.")
         return redirect(risk.get_absolute_url())
     return render(
@@ -614,8 +619,8 @@ def mitigation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def mitigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    mitigation = get_readable_or_404(
-        Mitigation.objects.select_related("risk__lmns"), access, "lmns:risk__lmns", pk=pk
+    mitigation = access.get_or_404(
+        Mitigation.objects.select_related("risk__lmns"), Scope.lmns("risk__lmns"), pk=pk
     )
     risk = mitigation.risk
     access.require(
@@ -623,7 +628,7 @@ def mitigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = MitigationForm(request.POST if request.method == "POST" else None, instance=mitigation)
     if request.method == "POST" and form.is_valid():
-        services.save_mitigation(form.save(commit=False))
+        services.save_mitigation(mitigation=form.save(commit=False), user=request.user)
         messages.success(request, "Mitigation saved.")
         return redirect(risk.get_absolute_url())
     context = {"risk": risk, "form": form, "mitigation": mitigation}

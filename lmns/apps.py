@@ -11,13 +11,14 @@ class LmnsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import pre_delete
 
+        from .access import Scope
         from .audit import register_history
         from .models import Trust
         from .people import refuse_deleting_people
         from .security import clear_failures_on_sign_in
         from .sessions import drop_input_kept_for_someone_else
 
-        register_history(Trust, "trust:")
+        register_history(Trust, Scope.trust(""))
         pre_delete.connect(
             refuse_deleting_people, sender=get_user_model(), dispatch_uid="refuse_deleting_people"
         )

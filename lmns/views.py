@@ -1,10 +1,10 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.http import require_POST
 
-from .access import get_access, get_readable_or_404
+from .access import get_access
 from .audit import audited, history_rows
 from .menus import links_for
 from .middleware import RequestTooLarge, too_large
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def lmns_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    lmns = get_object_or_404(access.lmnss().select_related("region"), pk=pk)
+    lmns = access.lmns_page(pk)
     context = {
         "lmns": lmns,
         "trusts": lmns_with_trusts(lmns),
@@ -41,7 +41,7 @@ def lmns_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def trust_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    trust = get_object_or_404(access.trusts().select_related("lmns__region"), pk=pk)
+    trust = access.trust_page(pk)
     context = {
         "trust": trust,
         "sites": list(trust.sites.order_by("name")),
@@ -56,7 +56,7 @@ def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     if entry is None:
         raise Http404("No history is kept for this kind of record.")
     access = get_access(request)
-    obj = get_readable_or_404(entry.readable_queryset(access), access, entry.scope, pk=pk)
+    obj = access.get_or_404(entry.readable_queryset(access), entry.scope, pk=pk)
     context = {"record": obj, "kind": entry.model._meta.verbose_name, "rows": history_rows(obj)}
     return render(request, "lmns/history.html", context)
 

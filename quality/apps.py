@@ -6,11 +6,12 @@ class QualityConfig(AppConfig):
     verbose_name = "Perinatal quality surveillance"
 
     def ready(self) -> None:
+        from lmns.access import Scope
         from lmns.audit import register_history
 
         from .models import MonthlyFigure, Rebase
         from .views import register_links
 
-        register_history(MonthlyFigure, "trust:trust")
-        register_history(Rebase, "trust:trust")
+        register_history(MonthlyFigure, Scope.trust("trust"))
+        register_history(Rebase, Scope.trust("trust"))
         register_links()

@@ -311,7 +311,7 @@ def test_changing_links_is_one_change_in_the_history_with_who_did_it(
 
 def test_every_step_of_a_return_is_in_its_history_with_who_took_it(world):
     from assurance.models import ReturnStatus
-    from assurance.services import STEPS, take_action
+    from assurance.services import RETURN_WORKFLOW, take_action
     from assurance.tests.factories import fill_answers
 
     ret = _return(world)
@@ -340,7 +340,7 @@ def test_every_step_of_a_return_is_in_its_history_with_who_took_it(world):
     label = dict(ReturnStatus.choices)
     expected, status = [], ReturnStatus.DRAFT
     for action, user, _ in steps:
-        new = STEPS[action].to_status
+        new = RETURN_WORKFLOW.step(action).to_status
         expected.append((label[status], label[new], user.get_full_name() or user.username))
         status = new
     assert statuses == expected
