@@ -156,88 +156,47 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
-def _row_initial(deliverable) -> dict:
-    return {
-        "deliverable": deliverable.pk,
-        "version": deliverable.version,
-        "status": deliverable.status,
-    }
-
-
 def period_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Update many deliverables on one page: nothing is saved until every changed row is valid,
     and only rows that changed get a new update."""
     access, plan = _changeable_plan(request, pk)
-    plan_filter = DeliverableFilter(
-        request.GET or None, queryset=selectors.plan_rows(plan, access), plan=plan
-    )
-    if request.method == "POST":
+    rows = selectors.plan_rows(plan, access)
+    plan_filter = DeliverableFilter(request.GET or None, queryset=rows, plan=plan)
+    if request.method != "POST":
+        period_form = PeriodChoiceForm(prefix="p", initial={"period": selectors.default_period()})
+        formset = PeriodFormSet(deliverables=list(plan_filter.qs))
+    else:
         period_form = PeriodChoiceForm(request.POST, prefix="p")
-        try:
-            total = min(int(request.POST.get("form-TOTAL_FORMS", 0)), 1000)
-            ids = [int(request.POST.get(f"form-{i}-deliverable", "")) for i in range(total)]
-            if any(not 0 < i < 2**31 for i in ids):
-                raise ValueError("not a deliverable id")
-        except ValueError:
-            ids = None
-        found = selectors.plan_rows(plan, access).in_bulk(ids or [])
-        if ids is None or any(i not in found for i in ids):
+        formset = PeriodFormSet.posted(request.POST, rows)
+        if formset is None:
             messages.error(request, "The page was out of date: here are the current deliverables.")
             return redirect(request.get_full_path())
-        deliverables = [found[i] for i in ids]
-        formset = PeriodFormSet(
-            request.POST,
-            initial=[_row_initial(d) for d in deliverables],
-            deliverables=deliverables,
-        )
-        if period_form.is_valid() and formset.is_valid():
-            changed = [form for form in formset if form.row_changed]
-            for form in changed:
-                if form.cleaned_data["version"] != form.record.version:
-                    form.add_error(
-                        None,
-                        "Someone else updated this deliverable since you opened the page. "
-                        "Its latest status is shown above; check your entry and save again.",
-                    )
-            if not any(form.errors for form in changed):
-                items = [
-                    services.UpdateInput(
-                        deliverable=form.record,
-                        expected_version=form.cleaned_data["version"],
-                        status=form.cleaned_data["status"],
-                        narrative=form.cleaned_data["narrative"],
-                        recovery_action=form.cleaned_data["recovery_action"],
-                        recovery_date=form.cleaned_data["recovery_date"],
-                    )
-                    for form in changed
-                ]
-                period = period_form.cleaned_data["period"]
-                try:
-                    services.record_updates(items=items, period=period, user=request.user)
-                except (StaleRecord, ValidationError) as exc:
-                    messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
-                else:
-                    if items:
-                        messages.success(request, f"{len(items)} update(s) recorded for {period}.")
-                    else:
-                        messages.info(request, "Nothing changed, so no updates were recorded.")
-                    url = reverse("deliverables:plan_detail", args=[plan.pk])
-                    query = request.GET.urlencode()
-                    return redirect(f"{url}?{query}" if query else url)
+        if (
+            period_form.is_valid()
+            and formset.is_valid()
+            and (items := formset.updates()) is not None
+        ):
+            period = period_form.cleaned_data["period"]
+            try:
+                services.record_updates(items=items, period=period, user=request.user)
+            except ValidationError as error:
+                messages.error(request, "; ".join(error.messages))
+            else:
+                _say_recorded(request, len(items), period)
+                query = request.GET.urlencode()
+                url = reverse("deliverables:plan_detail", args=[plan.pk])
+                return redirect(f"{url}?{query}" if query else url)
+    context = {"plan": plan, "filter": plan_filter, "period_form": period_form, "formset": formset}
+    return render(
+        request, "deliverables/period_update.html", {**context, "query": request.GET.urlencode()}
+    )
+
+
+def _say_recorded(request: HttpRequest, count: int, period) -> None:
+    if count:
+        messages.success(request, f"{count} update(s) recorded for {period}.")
     else:
-        deliverables = list(plan_filter.qs)
-        period_form = PeriodChoiceForm(prefix="p", initial={"period": selectors.default_period()})
-        formset = PeriodFormSet(
-            initial=[_row_initial(d) for d in deliverables], deliverables=deliverables
-        )
-    context = {
-        "plan": plan,
-        "filter": plan_filter,
-        "period_form": period_form,
-        "formset": formset,
-        "query": request.GET.urlencode(),
-    }
-    return render(request, "deliverables/period_update.html", context)
+        messages.info(request, "Nothing changed, so no updates were recorded.")
 
 
 # -- deliverables -----------------------------------------------------------------------------
