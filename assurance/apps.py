@@ -8,12 +8,14 @@ class AssuranceConfig(AppConfig):
     def ready(self) -> None:
         from lmns.access import Scope
         from lmns.audit import register_history
+        from lmns.backup import register_reference_data
         from lmns.menus import OrgLink, register_link
         from lmns.models import Role
 
         from .dashboard import register_links
         from .models import Answer, EvidenceFile, QuarterlyReturn, SectionRating
 
+        register_reference_data("assurance.framework", "assurance.section", "assurance.requirement")
         register_history(QuarterlyReturn, Scope.trust("trust"))
         register_history(Answer, Scope.trust("quarterly_return__trust"))
         register_history(SectionRating, Scope.trust("quarterly_return__trust"))

@@ -14,6 +14,7 @@ from lmns.models import ReportingPeriod, Trust
 from .models import (
     Answer,
     EvidenceFile,
+    Framework,
     QuarterlyReturn,
     ReturnStatus,
     Section,
@@ -123,3 +124,28 @@ def previous_answers(ret: QuarterlyReturn, section: Section) -> dict[str, Answer
 def evidence_readable(qs: QuerySet[EvidenceFile] | None = None) -> QuerySet[EvidenceFile]:
     qs = qs if qs is not None else EvidenceFile.objects.all()
     return qs.select_related("answer__quarterly_return__trust", "answer__requirement__section")
+
+
+def start_return_defaults(trust: Trust) -> dict:
+    """What "Start a return" offers first: the framework that is due and the period it is due for.
+
+    The framework due is the one the trust's LMNS collected most recently (the latest period's
+    returns of any of its trusts), not the first alphabetically; the period is the earliest open
+    period in which this trust has not yet started that framework's return, else the latest open.
+    """
+    latest = (
+        QuarterlyReturn.objects.filter(trust__lmns_id=trust.lmns_id, framework__active=True)
+        .order_by("-period__start_date", "framework__name")
+        .values_list("framework_id", flat=True)
+        .first()
+    )
+    framework = Framework.objects.filter(pk=latest).first() if latest else None
+    open_periods = ReportingPeriod.objects.filter(is_open=True)
+    period = None
+    if framework:
+        started = QuarterlyReturn.objects.filter(trust=trust, framework=framework).values(
+            "period_id"
+        )
+        period = open_periods.exclude(pk__in=started).order_by("start_date").first()
+    period = period or open_periods.order_by("-start_date").first()
+    return {"framework": framework, "period": period}

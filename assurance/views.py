@@ -56,7 +56,7 @@ def return_start(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(
         access.can_edit_trust(trust), f"Only {trust.short_name}'s trust leads start its returns."
     )
-    form = StartReturnForm(request.POST or None)
+    form = StartReturnForm(request.POST or None, initial=selectors.start_return_defaults(trust))
     if request.method == "POST" and form.is_valid():
         try:
             ret = start_return(

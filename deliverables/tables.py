@@ -10,6 +10,7 @@ from .models import Deliverable
 
 
 class DeliverableTable(tables.Table):
+    caption = "Deliverables with their latest status; sort by a column's heading"
     reference = tables.Column(
         "No.", accessor="reference", order_by=("number", "part"), linkify=True
     )
@@ -29,14 +30,15 @@ class DeliverableTable(tables.Table):
     class Meta:
         model = Deliverable
         fields = ()
+        # The status follows the title, so a phone shows it before the table scrolls.
         sequence = (
             "reference",
             "title",
+            "status",
+            "overdue",
             "workstream",
             "owner",
             "due_date",
-            "status",
-            "overdue",
             "last_updated",
         )
         attrs = {"class": "table table-sm deliverables-table"}

@@ -26,6 +26,7 @@ from lmns.access import Access, Scope, get_access
 from lmns.audit import history_url
 from lmns.exports import csv_cell, text_not_formulas
 from lmns.workflow import StaleRecord
+from quality import services as quality_services
 
 from . import importing, selectors, services
 from .charts import trajectory_chart
@@ -119,6 +120,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "filter": plan_filter,
         "table": table,
         "workstreams": list(plan.workstreams.all()),
+        "ambitions": selectors.plan_ambitions(plan, access),
+        "kpis": selectors.plan_kpis(plan),
+        "governance": selectors.governance_route(plan),
         "query": request.GET.urlencode(),
         "can_change": services.may_change_plan(access, plan),
     }
@@ -314,8 +318,8 @@ def deliverable_actual(request: HttpRequest, pk: int) -> HttpResponse:
         form = ActualForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            services.record_actual(
-                trajectory=trajectory,
+            quality_services.record_ambition_actual(
+                ambition=trajectory,
                 period=data["period"],
                 value=data["value"],
                 note=data["note"],

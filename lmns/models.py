@@ -290,7 +290,7 @@ class ImportPreview(models.Model):
     carry) nor the cache (which gunicorn's workers do not share). Only the person who uploaded
     the file can confirm it; an expired preview is refused, and ``purge_import_previews`` (run
     daily) deletes the expired ones. ``purpose`` says what the rows are for, in the importing
-    app's words (for example ``deliverables.plan:12``).
+    app's words (for example a plan's ``<app>.plan:12``).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -169,7 +169,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/lmns.html"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
@@ -259,3 +259,9 @@ EVIDENCE_ALLOWED_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt", "png
 # Perinatal quality surveillance: counts below this are shown as "fewer than N" in board packs,
 # which are often published as public papers.
 QUALITY_SUPPRESS_BELOW = int(os.environ.get("QUALITY_SUPPRESS_BELOW", "5"))
+
+# Backups (lmns.backup): encrypted with AES-256-GCM under this key, 32 random bytes in URL-safe
+# base64 (`python -c "import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())"`).
+# Kept in the secrets store, never beside the backups. Without it `backup` is refused when DEBUG
+# is off; with DEBUG on it writes an unencrypted backup that leaves secret fields out.
+BACKUP_KEY = os.environ.get("LMNS_BACKUP_KEY", "")

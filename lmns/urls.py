@@ -10,9 +10,12 @@ handler404 = "lmns.views.not_found"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("help/", views.help_page, name="help"),
     path("lmns/<int:pk>/", views.lmns_detail, name="lmns_detail"),
     path("trusts/<int:pk>/", views.trust_detail, name="trust_detail"),
     path("history/<str:label>/<int:pk>/", views.record_history, name="record_history"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/session/keep-alive/", views.keep_alive, name="session_keep_alive"),

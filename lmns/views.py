@@ -28,12 +28,20 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "lmns/home.html", context)
 
 
+def help_page(request: HttpRequest) -> HttpResponse:
+    """How the service works, the same for everyone: the layout and navigation, nothing else.
+
+    The benchmark's floor: every page pays at least what this one costs.
+    """
+    return render(request, "lmns/help.html")
+
+
 def lmns_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
     lmns = access.lmns_page(pk)
     context = {
         "lmns": lmns,
-        "trusts": lmns_with_trusts(lmns),
+        "trusts": lmns_with_trusts(lmns, access),
         "links": links_for("lmns", roles_at_lmns(access, lmns.pk), lmns.pk),
     }
     return render(request, "lmns/lmns_detail.html", context)
@@ -91,3 +99,15 @@ def keep_alive(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"signed_in": False}, status=401)
     request.session.modified = True
     return JsonResponse({"signed_in": True, "seconds": request.session.get_expiry_age()})
+
+
+@login_not_required
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement, readable before signing in (it is linked from every footer)."""
+    return render(request, "lmns/accessibility.html")
+
+
+@login_not_required
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy notice for staff users, readable before signing in."""
+    return render(request, "lmns/privacy.html")

@@ -53,8 +53,13 @@ NO_HISTORY = {
     "assurance.Transition": APPEND_ONLY + " (who moved a return, when, why)",
     "deliverables.Plan": "the plan's frame; its deliverables and their updates keep history",
     "deliverables.Workstream": "the plan's frame; its deliverables and their updates keep history",
-    "deliverables.Trajectory": "a deliverable's measure; its actuals keep history",
-    "deliverables.TrajectoryTarget": ADMIN_ONLY,
+    "deliverables.GovernanceStep": ADMIN_ONLY,
+    "deliverables.PlanKpi": ADMIN_ONLY,
+    "quality.Ambition": ADMIN_ONLY + "; its actuals keep history",
+    "quality.AmbitionTarget": ADMIN_ONLY,
+    "quality.AccreditationScheme": "reference data shipped in migrations",
+    "quality.AccreditationStage": "reference data shipped in migrations",
+    "quality.Accreditation": ADMIN_ONLY + "; its steps keep history",
     "deliverables.RiskScore": APPEND_ONLY + " (each re-score of a risk)",
     "funding.AllocationChange": APPEND_ONLY + " (each hold or adjustment, with its reason)",
     "funding.SpendReturnTransition": APPEND_ONLY + " (who moved a spend return, when, why)",
@@ -169,10 +174,16 @@ def _mitigation(w):
 
 
 def _actual(w):
-    from deliverables.tests.factories import TrajectoryActualFactory, TrajectoryFactory
+    from deliverables.tests.factories import with_trajectory
+    from quality.tests.factories import AmbitionActualFactory
 
-    trajectory = TrajectoryFactory(deliverable=_deliverable(w))
-    return TrajectoryActualFactory(trajectory=trajectory, period=w.period)
+    return AmbitionActualFactory(ambition=with_trajectory(_deliverable(w)), period=w.period)
+
+
+def _accreditation_step(w):
+    from quality.tests.factories import AccreditationFactory, AccreditationStepFactory
+
+    return AccreditationStepFactory(accreditation=AccreditationFactory(trust=w.trust))
 
 
 def _stream(w):
@@ -215,7 +226,8 @@ SUBJECTS = {
     "deliverables.deliverableupdate": _update,
     "deliverables.risk": _risk,
     "deliverables.mitigation": _mitigation,
-    "deliverables.trajectoryactual": _actual,
+    "quality.ambitionactual": _actual,
+    "quality.accreditationstep": _accreditation_step,
     "funding.fundingstream": _stream,
     "funding.budgetline": _line,
     "funding.spendreturn": _spend_return,

@@ -22,6 +22,7 @@ from assurance.tests.factories import (
     fill_answers,
     framework_with,
 )
+from lmns.tests.factories import ReportingPeriodFactory
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"
 
@@ -83,6 +84,24 @@ def test_lead_starts_a_return_and_a_second_attempt_gets_a_message(world, as_lead
     assert again.status_code == 200
     assert "already has a" in again.content.decode()
     assert QuarterlyReturn.objects.filter(trust=world.trust, framework=framework).count() == 1
+
+
+def test_start_a_return_offers_the_framework_the_lmns_collects_for_the_period_not_started(
+    world, as_lead
+):
+    framework_with(name="AAA first alphabetically")
+    collected = framework_with(name="Ockenden interim")
+    later = ReportingPeriodFactory(start_year=2022, quarter=2, is_open=True)
+    # The sibling trust returned this framework for the latest period: the LMNS collects it.
+    QuarterlyReturnFactory(trust=world.sibling_trust, framework=collected, period=later)
+    # This trust has already started it for 2022/23 Q1, so Q2 is the one still to start.
+    QuarterlyReturnFactory(trust=world.trust, framework=collected, period=world.period)
+    page = as_lead.get(reverse("assurance:return_start", args=[world.trust.pk]))
+    form = page.context["form"]
+    assert form["framework"].value() == collected.pk
+    assert form["period"].value() == later.pk
+    html = page.content.decode()
+    assert f'<option value="{collected.pk}" selected>' in html
 
 
 def test_only_the_trusts_lead_can_start_its_return(world):

@@ -10,18 +10,19 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from deliverables.demo import SEED_001
-from deliverables.models import Deliverable, DeliverableUpdate, Plan
+from deliverables.models import Deliverable, DeliverableUpdate, Plan, PlanKpi
 from lmns.models import RagStatus
+from quality.models import Measure
+from quality.tests.factories import AmbitionActualFactory, AmbitionTargetFactory
 
 from .factories import (
     DeliverableFactory,
     DeliverableUpdateFactory,
+    GovernanceStepFactory,
     PlanFactory,
     RiskFactory,
-    TrajectoryActualFactory,
-    TrajectoryFactory,
-    TrajectoryTargetFactory,
     WorkstreamFactory,
+    with_trajectory,
 )
 
 
@@ -262,9 +263,10 @@ def test_export_rows_match_the_filtered_page(world, nw_plan, fmt):
     query = {"status": ["at_risk", "off_track"], "sort": "-reference"}
     page_refs = _refs(client.get(plan.get_absolute_url(), query))
     rows = _export_rows(client, plan, fmt, query)
-    assert rows[0][:6] == ["No.", "Title", "Workstream", "Owner", "Due", "Latest status"]
+    # The columns follow the page's: the status straight after the title, as a phone shows it.
+    assert rows[0][:5] == ["No.", "Title", "Latest status", "Overdue", "Workstream"]
     assert [r[0] for r in rows[1:]] == page_refs == ["6", "4d", "4b"]
-    assert [r[5] for r in rows[1:]] == ["At risk", "Off track", "At risk"]
+    assert [r[2] for r in rows[1:]] == ["At risk", "Off track", "At risk"]
     assert rows[1][1] == "Deliverable 6"
 
 
@@ -338,13 +340,14 @@ def test_home_links_to_plans_for_the_programme_team(world):
 
 def test_trajectory_chart_and_table(world):
     plan = PlanFactory(lmns=world.lmns)
-    trajectory = TrajectoryFactory(deliverable__plan=plan, metric="Continuity of carer")
-    TrajectoryTargetFactory(trajectory=trajectory, due=datetime.date(2020, 3, 31), value=35)
-    TrajectoryTargetFactory(
-        trajectory=trajectory, due=datetime.date(2021, 3, 31), value=51, qualifier=">"
+    deliverable = DeliverableFactory(plan=plan)
+    trajectory = with_trajectory(deliverable, metric="Continuity of carer")
+    AmbitionTargetFactory(ambition=trajectory, due=datetime.date(2020, 3, 31), value=35)
+    AmbitionTargetFactory(
+        ambition=trajectory, due=datetime.date(2021, 3, 31), value=51, qualifier=">"
     )
-    TrajectoryActualFactory(trajectory=trajectory, period=world.previous_period, value=29)
-    html = world.client_for("board").get(trajectory.deliverable.get_absolute_url()).content.decode()
+    AmbitionActualFactory(ambition=trajectory, period=world.previous_period, value=29)
+    html = world.client_for("board").get(deliverable.get_absolute_url()).content.decode()
     assert 'role="img"' in html
     assert "target 35% by March 2020; target &gt;51% by March 2021" in html
     assert "latest actual 29% in 2021/22 Q4" in html
@@ -355,9 +358,10 @@ def test_trajectory_chart_and_table(world):
 
 def test_programme_team_records_an_actual(world):
     plan = PlanFactory(lmns=world.lmns)
-    trajectory = TrajectoryFactory(deliverable__plan=plan)
+    deliverable = DeliverableFactory(plan=plan)
+    trajectory = with_trajectory(deliverable)
     client = world.client_for("team")
-    url = reverse("deliverables:deliverable_actual", args=[trajectory.deliverable.pk])
+    url = reverse("deliverables:deliverable_actual", args=[deliverable.pk])
     response = client.post(url, {"period": world.period.pk, "value": "-4"})
     assert response.status_code == 200
     assert "greater than or equal to 0" in response.content.decode()
@@ -402,10 +406,23 @@ def _big_plan(world, deliverables: int, updates_each: int) -> Plan:
         d.latest_update = latest[d.pk]
         d.status = latest[d.pk].status
     Deliverable.objects.bulk_update(items, ["latest_update", "status"])
+    # Every tenth deliverable has a trajectory with targets and actuals; the plan has KPIs and
+    # a governance route.
+    for d in items[::10]:
+        ambition = with_trajectory(d)
+        AmbitionTargetFactory(ambition=ambition)
+        AmbitionActualFactory(ambition=ambition, period=world.period)
+    for m in Measure.objects.filter(code__in=["PRETERM", "SMOKE-DELIVERY", "ONE-TO-ONE"]):
+        PlanKpi.objects.create(plan=plan, measure=m)
+    for level in (1, 2, 3):
+        GovernanceStepFactory(plan=plan, level=level)
     return plan
 
 
-PLAN_PAGE_QUERIES = 11
+# The table's queries, then the plan's targets (4: deliverables, ambitions, targets, actuals),
+# KPIs (1) and governance route (1).
+PLAN_PAGE_QUERIES = 11 + 6
+EXPORT_QUERIES = 11
 
 
 def test_plan_page_queries_do_not_grow_with_data(world, django_assert_max_num_queries):
@@ -428,17 +445,16 @@ def test_plan_page_queries_do_not_grow_with_data(world, django_assert_max_num_qu
     assert len(response.context["table"].rows) == 200
     with django_assert_max_num_queries(PLAN_PAGE_QUERIES):
         client.get(big.get_absolute_url(), {"status": ["at_risk"], "overdue": "yes"})
-    with django_assert_max_num_queries(PLAN_PAGE_QUERIES):
+    with django_assert_max_num_queries(EXPORT_QUERIES):
         client.get(reverse("deliverables:plan_export", args=[big.pk, "xlsx"]))
-    with django_assert_max_num_queries(PLAN_PAGE_QUERIES + 2):
+    with django_assert_max_num_queries(EXPORT_QUERIES + 2):
         client.get(reverse("deliverables:period_update", args=[big.pk]))
 
 
 def test_pages_have_nothing_inline_that_the_content_security_policy_blocks(world, nw_plan):
     plan, rows = nw_plan
     risk = RiskFactory(lmns=world.other_lmns)
-    trajectory = TrajectoryFactory(deliverable=rows["3"])
-    TrajectoryTargetFactory(trajectory=trajectory)
+    AmbitionTargetFactory(ambition=with_trajectory(rows["3"]))
     client = world.client_for("other_team")
     urls = [
         reverse("deliverables:plan_list", args=[world.other_lmns.pk]),

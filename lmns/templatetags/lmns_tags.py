@@ -1,5 +1,6 @@
 """Presentation helpers shared by every app: money, per cents, RAG badges and people's names."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
@@ -70,3 +71,47 @@ def rag_badge(status: str) -> str:
     label = RagStatus(status).label
     colour = RAG_COLOURS[RagStatus(status)]
     return format_html('<span class="rag rag-{}">{}</span>', colour, label)
+
+
+_CAPTION = re.compile(r"<caption(?P<attrs>[^>]*)>", re.IGNORECASE)
+_ID = re.compile(r"""\bid=["']([^"']+)["']""")
+
+
+class TableRegionNode(template.Node):
+    def __init__(self, nodelist, label):
+        self.nodelist = nodelist
+        self.label = label
+
+    def render(self, context) -> str:
+        html = self.nodelist.render(context)
+        label = self.label.resolve(context) if self.label else ""
+        counter = context.render_context.setdefault("table_region_count", [0])
+        counter[0] += 1
+        match = _CAPTION.search(html)
+        if match:
+            found = _ID.search(match.group("attrs"))
+            caption_id = found.group(1) if found else f"table-caption-{counter[0]}"
+            if not found:
+                html = (
+                    html[: match.start()]
+                    + f'<caption id="{caption_id}"{match.group("attrs")}>'
+                    + html[match.end() :]
+                )
+            name = f'aria-labelledby="{caption_id}"'
+        else:
+            name = format_html('aria-label="{}"', label or "Table")
+        return f'<div class="table-region" role="region" tabindex="0" {name}>{html}</div>'
+
+
+@register.tag
+def table_region(parser, token):
+    """``{% table_region %}<table>…<caption>…</caption>…</table>{% endtable_region %}``
+
+    A table that scrolls sideways inside its own box on a narrow screen, so the page never does.
+    The box can take keyboard focus (so keyboard users can scroll it) and is a region named by
+    the table's caption; a table without a caption is named by the tag's argument."""
+    bits = token.split_contents()
+    label = parser.compile_filter(bits[1]) if len(bits) > 1 else None
+    nodelist = parser.parse(("endtable_region",))
+    parser.delete_first_token()
+    return TableRegionNode(nodelist, label)
