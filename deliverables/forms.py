@@ -10,6 +10,7 @@ from lmns.forms import DateField, ModelChoiceField, ModelForm
 from lmns.models import RagStatus, ReportingPeriod
 
 from .models import Deliverable, Mitigation, Plan, Risk
+from .selectors import carried_forward
 from .services import UpdateInput, check_update_rule
 
 
@@ -136,10 +137,12 @@ class BasePeriodFormSet(forms.BaseFormSet):
 
 
 def row_initial(deliverable: Deliverable) -> dict:
+    """A row as the page opens: the deliverable's status, with its recovery action carried
+    forward while it is still at risk or off track."""
     return {
         "deliverable": deliverable.pk,
         "version": deliverable.version,
-        "status": deliverable.status,
+        **carried_forward(deliverable),
     }
 
 

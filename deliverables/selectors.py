@@ -7,7 +7,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from lmns.access import Access, Scope
-from lmns.models import Lmns, ReportingPeriod
+from lmns.models import Lmns, RagStatus, ReportingPeriod
 from quality import selectors as ambition_selectors
 from quality.models import Ambition
 
@@ -56,7 +56,7 @@ def plan_rows(plan: Plan, access: Access) -> QuerySet[Deliverable]:
     return (
         visible_deliverables(access)
         .filter(plan=plan)
-        .select_related("workstream", "latest_update__created_by")
+        .select_related("workstream", "latest_update__created_by", "latest_update__period")
         .with_overdue()
         .order_by("number", "part")
     )
@@ -130,6 +130,16 @@ def governance_route(plan: Plan) -> list[dict]:
 
 def periods_for_choice() -> QuerySet[ReportingPeriod]:
     return ReportingPeriod.objects.order_by("-start_date")
+
+
+def carried_forward(deliverable: Deliverable) -> dict:
+    """What a new update starts from: the status, and while the deliverable is still at risk or
+    off track, the last update's recovery action and its date (they stay until it recovers)."""
+    initial = {"status": deliverable.status}
+    last = deliverable.latest_update
+    if last and deliverable.status in (RagStatus.AT_RISK, RagStatus.OFF_TRACK):
+        initial.update(recovery_action=last.recovery_action, recovery_date=last.recovery_date)
+    return initial
 
 
 def default_period() -> ReportingPeriod | None:

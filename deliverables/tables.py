@@ -2,6 +2,7 @@
 
 import django_tables2 as tables
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
 from lmns.templatetags.lmns_tags import rag_badge
@@ -20,10 +21,10 @@ class DeliverableTable(tables.Table):
     due_date = tables.DateColumn(verbose_name="Due", format="j M Y", default="–")
     status = tables.Column("Latest status")
     overdue = tables.Column("Overdue", accessor="overdue")
-    last_updated = tables.DateTimeColumn(
+    last_updated = tables.Column(
         verbose_name="Last updated",
         accessor="latest_update__created_at",
-        format="j M Y, H:i",
+        order_by=("latest_update__period__start_date", "latest_update__created_at"),
         default="Never",
     )
 
@@ -56,6 +57,11 @@ class DeliverableTable(tables.Table):
 
     def value_overdue(self, value) -> str:
         return "Overdue" if value else ""
+
+    def render_last_updated(self, record) -> str:
+        """The reporting period the update was for, then when it was entered."""
+        update = record.latest_update
+        return f"{update.period} (entered {date_format(timezone.localtime(update.created_at), 'j M Y')})"
 
     def value_due_date(self, value) -> str:
         return value.isoformat() if value else ""

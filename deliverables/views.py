@@ -24,6 +24,7 @@ from django_tables2 import RequestConfig
 from lmns import uploads
 from lmns.access import Access, Scope, get_access
 from lmns.audit import history_url
+from lmns.downloads import record_download
 from lmns.exports import csv_cell, text_not_formulas
 from lmns.workflow import StaleRecord
 from quality import services as quality_services
@@ -138,6 +139,7 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     _, table = _filtered_table(request, access, plan)
     rows = [[str(cell) if cell is not None else "" for cell in row] for row in table.as_values()]
     filename = f"{plan.lmns.short_name}-plan-{plan.pk}-deliverables.{fmt}"
+    record_download(request, kind="Plan export", name=filename, lmns=plan.lmns_id)
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         csv.writer(response).writerows([[csv_cell(cell) for cell in row] for row in rows])
@@ -232,8 +234,8 @@ def deliverable_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
     initial = {
         "period": selectors.default_period(),
-        "status": deliverable.status,
         "version": deliverable.version,
+        **selectors.carried_forward(deliverable),
     }
     if request.method == "POST":
         form = DeliverableUpdateForm(request.POST, initial=initial)

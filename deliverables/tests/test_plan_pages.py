@@ -122,8 +122,9 @@ def _period_post(response, period, changes: dict) -> dict:
             "version": form.record.version,
             "status": form.record.status,
             "narrative": "",
-            "recovery_action": "",
-            "recovery_date": "",
+            # What the page shows: an amber or red row's recovery action carried forward.
+            "recovery_action": form.initial.get("recovery_action") or "",
+            "recovery_date": form.initial.get("recovery_date") or "",
         }
         row.update(changes.get(ref, {}))
         data.update({f"form-{i}-{k}": v for k, v in row.items()})
@@ -138,7 +139,13 @@ def test_period_update_with_an_invalid_row_keeps_input_and_saves_nothing_then_sa
     assert [f.record.reference for f in page.context["formset"]] == ["4b", "4d", "6"]
     changes = {
         "4b": {"status": "on_track", "narrative": "Workforce plan agreed by all three trusts."},
-        "4d": {"status": "off_track", "narrative": "Board approval slipped to January."},
+        # The carried-forward recovery action is cleared: off track needs one.
+        "4d": {
+            "status": "off_track",
+            "narrative": "Board approval slipped to January.",
+            "recovery_action": "",
+            "recovery_date": "",
+        },
         "6": {
             "status": "at_risk",
             "narrative": "Advisers not yet recruited at QEH.",
@@ -185,6 +192,29 @@ def test_period_update_records_only_rows_that_changed(world, nw_plan):
     update = DeliverableUpdate.objects.latest()
     assert update.deliverable == rows["3"] and update.status == RagStatus.COMPLETE
     assert update.created_by == world.users["other_team"]
+
+
+def test_an_update_carries_the_recovery_action_forward_while_still_amber_or_red(world, nw_plan):
+    plan, rows = nw_plan
+    client = world.client_for("other_team")
+    url = reverse("deliverables:period_update", args=[plan.pk])
+    page = client.get(url)
+    html = page.content.decode()
+    assert html.count("Escalate to the board</textarea>") == 3  # 4b, 4d and 6, not green ones
+    changes = {"6": {"narrative": "Still short of two midwives."}}
+    assert client.post(url, _period_post(page, world.period, changes)).status_code == 302
+    update = DeliverableUpdate.objects.latest()
+    assert update.deliverable == rows["6"] and update.period == world.period
+    assert update.recovery_action == "Escalate to the board"
+    assert update.recovery_date == datetime.date(2023, 1, 31)
+    single = client.get(reverse("deliverables:deliverable_update", args=[rows["4d"].pk]))
+    assert "Escalate to the board</textarea>" in single.content.decode()
+
+
+def test_last_updated_shows_the_reporting_period(world, nw_plan):
+    plan, _ = nw_plan
+    page = world.client_for("other_team").get(plan.get_absolute_url()).content.decode()
+    assert f"{world.previous_period} (entered " in page
 
 
 def test_period_update_refuses_a_row_someone_else_changed(world, nw_plan):
