@@ -103,21 +103,33 @@ def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
     )
 
 
-def previous_answers(ret: QuarterlyReturn, section: Section) -> dict[str, Answer]:
-    """Last quarter's answers for this section, by requirement code.
+def last_return_before(ret: QuarterlyReturn) -> QuarterlyReturn | None:
+    """This trust's last return of the same framework before this one's period.
 
-    Same trust, same framework name (any version: a new version keeps its codes where the
-    requirement carried over), the period just before this one.
+    Same framework name (any version: a new version keeps its codes where the requirement
+    carried over), whichever earlier period it was for: a framework collected twice a year, or a
+    quarter missed, still finds its last answers.
     """
-    period = previous_period(ret.period)
-    if period is None:
+    return (
+        QuarterlyReturn.objects.filter(
+            trust_id=ret.trust_id,
+            framework__name=ret.framework.name,
+            period__start_date__lt=ret.period.start_date,
+        )
+        .select_related("period")
+        .order_by("-period__start_date")
+        .first()
+    )
+
+
+def previous_answers(ret: QuarterlyReturn, section: Section) -> dict[str, Answer]:
+    """The last return's answers for this section (:func:`last_return_before`), by code."""
+    last = last_return_before(ret)
+    if last is None:
         return {}
     answers = Answer.objects.filter(
-        quarterly_return__trust_id=ret.trust_id,
-        quarterly_return__framework__name=ret.framework.name,
-        quarterly_return__period=period,
-        requirement__section__code=section.code,
-    ).select_related("requirement")
+        quarterly_return=last, requirement__section__code=section.code
+    ).select_related("requirement", "quarterly_return__period")
     return {answer.requirement.code: answer for answer in answers}
 
 

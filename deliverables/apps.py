@@ -10,7 +10,7 @@ class DeliverablesConfig(AppConfig):
         from lmns.menus import OrgLink, register_link
         from lmns.models import Role
 
-        from .models import Deliverable, DeliverableUpdate, Mitigation, Risk, TrajectoryActual
+        from .models import Deliverable, DeliverableUpdate, Mitigation, Risk
         from .selectors import visible_deliverables
 
         register_history(Deliverable, "lmns:plan__lmns", readable=visible_deliverables)
@@ -23,13 +23,6 @@ class DeliverablesConfig(AppConfig):
         )
         register_history(Risk, "lmns:lmns")
         register_history(Mitigation, "lmns:risk__lmns")
-        register_history(
-            TrajectoryActual,
-            "lmns:trajectory__deliverable__plan__lmns",
-            readable=lambda access: TrajectoryActual.objects.filter(
-                trajectory__deliverable__in=visible_deliverables(access)
-            ),
-        )
         readers = frozenset({Role.PROGRAMME_TEAM, Role.BOARD_MEMBER, Role.TRUST_LEAD})
         register_link(
             OrgLink(

@@ -34,6 +34,8 @@ def _rag(rng: random.Random) -> str:
 def build_deliverables(world: BenchWorld) -> None:
     """Per LMNS a five-year plan of 60 deliverables in six workstreams, each updated every
     quarter, a trajectory on every sixth, and a risk register with scores and mitigations."""
+    from quality.models import Ambition, AmbitionActual, AmbitionTarget
+
     from .models import (
         Deliverable,
         DeliverableUpdate,
@@ -41,9 +43,6 @@ def build_deliverables(world: BenchWorld) -> None:
         Plan,
         Risk,
         RiskScore,
-        Trajectory,
-        TrajectoryActual,
-        TrajectoryTarget,
         Workstream,
     )
 
@@ -118,27 +117,38 @@ def build_deliverables(world: BenchWorld) -> None:
         deliverable.status = latest[deliverable.pk].status
     Deliverable.objects.bulk_update(deliverables, ["latest_update", "status"], batch_size=BATCH)
 
+    # A trajectory (a plan's ambition in quality) on every sixth deliverable.
+    plan_of = {plan.pk: plan for plan in plans}
+    with_target = deliverables[::6]
     trajectories = bulk(
-        Trajectory,
+        Ambition,
         (
-            Trajectory(deliverable=d, metric="Women on a continuity of carer pathway")
-            for d in deliverables[::6]
+            Ambition(
+                lmns_id=plan_of[d.plan_id].lmns_id,
+                kind="plan",
+                metric="Women on a continuity of carer pathway",
+                in_force_until=last.end_date,
+            )
+            for d in with_target
         ),
         world.counts,
     )
+    for d, ambition in zip(with_target, trajectories, strict=True):
+        d.ambition = ambition
+    Deliverable.objects.bulk_update(with_target, ["ambition"], batch_size=BATCH)
     bulk(
-        TrajectoryTarget,
+        AmbitionTarget,
         (
-            TrajectoryTarget(trajectory=t, due=period.end_date, value=Decimal(35 + 10 * i))
+            AmbitionTarget(ambition=t, due=period.end_date, value=Decimal(35 + 10 * i))
             for t in trajectories
             for i, period in enumerate(world.periods[3::4])
         ),
         world.counts,
     )
     bulk_count(
-        TrajectoryActual,
+        AmbitionActual,
         (
-            TrajectoryActual(trajectory=t, period=period, value=percent(rng, 20))
+            AmbitionActual(ambition=t, period=period, value=percent(rng, 20))
             for t in trajectories
             for period in world.periods
         ),
@@ -227,7 +237,7 @@ BUILDERS = [
     AppBuilder(
         "deliverables",
         "plans, quarterly updates, trajectories, risks",
-        ("Plan", "DeliverableUpdate", "Trajectory", "Risk", "RiskScore", "Mitigation"),
+        ("Plan", "DeliverableUpdate", "quality.Ambition", "Risk", "RiskScore", "Mitigation"),
         build_deliverables,
     )
 ]

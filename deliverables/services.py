@@ -20,8 +20,6 @@ from .models import (
     Mitigation,
     Risk,
     RiskScore,
-    Trajectory,
-    TrajectoryActual,
 )
 
 
@@ -87,18 +85,6 @@ def record_updates(
     """Record many updates at once: all of them, or (on any error) none."""
     with transaction.atomic():
         return [_record(item, period, by) for item in items]
-
-
-def record_actual(
-    trajectory: Trajectory, period: ReportingPeriod, value, note: str, by
-) -> TrajectoryActual:
-    """Record (or correct) the value achieved in a period."""
-    actual, _ = TrajectoryActual.objects.update_or_create(
-        trajectory=trajectory,
-        period=period,
-        defaults={"value": value, "note": note, "recorded_by": by},
-    )
-    return actual
 
 
 @transaction.atomic

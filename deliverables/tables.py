@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -30,10 +31,10 @@ class DeliverableTable(tables.Table):
     due_date = tables.DateColumn(verbose_name="Due", format="j M Y", default="–")
     status = tables.Column("Latest status")
     overdue = tables.Column("Overdue", accessor="overdue")
-    last_updated = tables.DateTimeColumn(
+    last_updated = tables.Column(
         verbose_name="Last updated",
         accessor="latest_update__created_at",
-        format="j M Y, H:i",
+        order_by=("latest_update__period__start_date", "latest_update__created_at"),
         default="Never",
     )
 
@@ -79,7 +80,7 @@ class DeliverableTable(tables.Table):
                 deliverable.workstream.name if deliverable.workstream else "–",
                 deliverable.owner_name or "–",
                 _day(deliverable.due_date) if deliverable.due_date else "–",
-                f"{_day(updated)}, {updated:%H:%M}" if updated else "Never",
+                f"{update.period} (entered {_day(updated)})" if updated else "Never",
             )
 
         rows = [cells(deliverable) for deliverable in self.data]
@@ -105,6 +106,11 @@ class DeliverableTable(tables.Table):
 
     def value_overdue(self, value) -> str:
         return "Overdue" if value else ""
+
+    def render_last_updated(self, record) -> str:
+        """The reporting period the update was for, then when it was entered."""
+        update = record.latest_update
+        return f"{update.period} (entered {date_format(timezone.localtime(update.created_at), 'j M Y')})"
 
     def value_due_date(self, value) -> str:
         return value.isoformat() if value else ""

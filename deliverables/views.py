@@ -24,8 +24,10 @@ from django_tables2 import RequestConfig
 from lmns import uploads
 from lmns.access import Access, get_access, get_readable_or_404
 from lmns.audit import history_url
+from lmns.downloads import record_download
 from lmns.exports import csv_cell, text_not_formulas
 from lmns.workflow import StaleRecord
+from quality import services as quality_services
 
 from . import importing, selectors, services
 from .charts import trajectory_chart
@@ -125,6 +127,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "filter": plan_filter,
         "table": table,
         "workstreams": list(plan.workstreams.all()),
+        "ambitions": selectors.plan_ambitions(plan, access),
+        "kpis": selectors.plan_kpis(plan),
+        "governance": selectors.governance_route(plan),
         "query": request.GET.urlencode(),
         "can_change": _can_change_plan(access, plan),
     }
@@ -140,6 +145,7 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     _, table = _filtered_table(request, access, plan)
     rows = [[str(cell) if cell is not None else "" for cell in row] for row in table.as_values()]
     filename = f"{plan.lmns.short_name}-plan-{plan.pk}-deliverables.{fmt}"
+    record_download(request, kind="Plan export", name=filename, lmns=plan.lmns_id)
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         csv.writer(response).writerows([[csv_cell(cell) for cell in row] for row in rows])
@@ -166,7 +172,7 @@ def _row_initial(deliverable) -> dict:
     return {
         "deliverable": deliverable.pk,
         "version": deliverable.version,
-        "status": deliverable.status,
+        **selectors.carried_forward(deliverable),
     }
 
 
@@ -275,8 +281,8 @@ def deliverable_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
     initial = {
         "period": selectors.default_period(),
-        "status": deliverable.status,
         "version": deliverable.version,
+        **selectors.carried_forward(deliverable),
     }
     if request.method == "POST":
         form = DeliverableUpdateForm(request.POST, initial=initial)
@@ -357,8 +363,12 @@ def deliverable_actual(request: HttpRequest, pk: int) -> HttpResponse:
         form = ActualForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            services.record_actual(
-                trajectory, data["period"], data["value"], data["note"], request.user
+            quality_services.record_ambition_actual(
+                ambition=trajectory,
+                period=data["period"],
+                value=data["value"],
+                note=data["note"],
+                user=request.user,
             )
             messages.success(request, f"Actual recorded for {data['period']}.")
             return redirect(deliverable.get_absolute_url())

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from lmns.access import Access, get_access, get_readable_or_404
+from lmns.downloads import record_download
 from lmns.menus import OrgLink, register_link
 from lmns.models import Lmns, Role, Trust
 from lmns.uploads import UploadError, is_expired, keep_preview, owned_preview
@@ -103,6 +104,7 @@ def surveillance_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     month = MonthForm(request.GET or None).chosen()
     response = HttpResponse(surveillance_workbook(selectors.surveillance(lmns, month)), XLSX)
     name = f"{lmns.short_name}-quality-{month:%Y-%m}.xlsx"
+    record_download(request, kind="Quality surveillance export", name=name, lmns=lmns)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

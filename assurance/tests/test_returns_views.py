@@ -275,6 +275,25 @@ def test_last_quarters_answers_are_shown_and_can_be_copied_forward(world, as_lea
     assert _answer(ret, "IEA1.1").narrative == ""
 
 
+def test_copy_takes_the_last_return_of_the_framework_and_says_what_it_copied(world, as_lead, ret):
+    two_back = ReportingPeriodFactory(start_year=2021, quarter=3, is_open=False)
+    earlier = QuarterlyReturnFactory(trust=world.trust, period=two_back, framework=ret.framework)
+    fill_answers(earlier, narrative="Answered in Q3, nothing in Q4")
+    first = _sections(ret)[0]
+    response = as_lead.post(_section_url(ret, first), _post_data(ret, first, copy_previous="1"))
+    page = response.content.decode()
+    assert page.count("Answered in Q3, nothing in Q4</textarea>") == 2
+    assert "Copied 2 answers (IEA1.1, IEA1.2) from the 2021/22 Q3 return" in page
+
+
+def test_copy_with_nothing_to_copy_says_so(world, as_lead, ret):
+    first = _sections(ret)[0]
+    response = as_lead.post(_section_url(ret, first), _post_data(ret, first, copy_previous="1"))
+    page = response.content.decode()
+    assert "There was nothing to copy" in page
+    assert "Copied" not in page
+
+
 def test_one_requirement_can_be_copied_forward_keeping_the_others_input(world, as_lead, ret):
     previous = QuarterlyReturnFactory(
         trust=world.trust, period=world.previous_period, framework=ret.framework
