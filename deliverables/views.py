@@ -105,7 +105,7 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _filtered_table(request: HttpRequest, access: Access, plan: Plan):
-    rows = selectors.plan_rows(plan, access)
+    rows = selectors.plan_table_rows(plan, access)
     plan_filter = DeliverableFilter(request.GET or None, queryset=rows, plan=plan)
     table = DeliverableTable(plan_filter.qs)
     RequestConfig(request, paginate=False).configure(table)

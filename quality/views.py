@@ -50,6 +50,27 @@ def register_links() -> None:
     )
     register_link(
         OrgLink(
+            "Ambitions and targets",
+            "quality:ambitions",
+            org="lmns",
+            roles=WIDE,
+            description="National ambitions and plans' trajectories on the quality measures, "
+            "with their baselines, sources and the target in force",
+            order=16,
+        )
+    )
+    register_link(
+        OrgLink(
+            "Accreditations (Baby Friendly)",
+            "quality:accreditations",
+            org="lmns",
+            roles=frozenset({Role.TRUST_LEAD, *WIDE}),
+            description="Each provider's UNICEF UK Baby Friendly stages, achieved and planned",
+            order=17,
+        )
+    )
+    register_link(
+        OrgLink(
             "Import quality figures (CSV)",
             "quality:import",
             org="lmns",
@@ -248,3 +269,19 @@ def import_template(request: HttpRequest, pk: int) -> HttpResponse:
         f'attachment; filename="{lmns.short_name}-quality-template.csv"'
     )
     return response
+
+
+def ambitions(request: HttpRequest, pk: int) -> HttpResponse:
+    """The LMNS's ambitions and trajectories: baseline and source, targets, the one in force."""
+    _, lmns = _wide_lmns(request, pk)
+    month = selectors.last_complete_month()
+    context = {"lmns": lmns, "month": month, "rows": selectors.ambitions_of(lmns, month)}
+    return render(request, "quality/ambitions.html", context)
+
+
+def accreditations(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each provider's accreditation stages; everyone who reads the LMNS reads them."""
+    access = get_access(request)
+    lmns = get_object_or_404(access.lmnss(), pk=pk)
+    context = {"lmns": lmns, "schemes": selectors.accreditations_of(lmns)}
+    return render(request, "quality/accreditations.html", context)
