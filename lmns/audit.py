@@ -1,8 +1,8 @@
 """The audit trail: who changed what, when, from what to what, for any registered record.
 
 Models keep their history with django-simple-history (``history = HistoricalRecords()``) and
-are registered here with the scope that decides who may read them, using the same scope
-strings as :func:`lmns.access.get_readable_or_404`. Every registered record then has a
+are registered here with the :class:`lmns.access.Scope` that decides who may read them, as
+views open records with ``access.get_or_404``. Every registered record then has a
 "History" page at ``history/<app_label.model>/<pk>/`` that only its readers can open.
 
 Links to other records (many-to-many fields) are part of the history too: a model lists them in
@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Model, QuerySet
 from simple_history.utils import get_m2m_reverse_field_name
 
+from .access import Scope
 from .people import person_name
 
 MAX_HISTORY_ROWS = 200
@@ -26,7 +27,7 @@ MAX_HISTORY_ROWS = 200
 @dataclass(frozen=True)
 class AuditedModel:
     model: type[Model]
-    scope: str
+    scope: Scope
     readable: Callable[..., QuerySet] | None = None
     # The record's parts with histories of their own, shown on its page: ``parts(obj)`` gives
     # (historical rows queryset, label of one part's rows) pairs, e.g. a return's answers.
@@ -46,7 +47,7 @@ _REGISTRY: dict[str, AuditedModel] = {}
 
 def register_history(
     model: type[Model],
-    scope: str,
+    scope: Scope,
     readable: Callable[..., QuerySet] | None = None,
     *,
     parts: Callable | None = None,

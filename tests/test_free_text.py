@@ -28,6 +28,11 @@ NOT_FREE_TEXT = {
     "assurance.EvidenceFile.content_type": "set by the server from the file's kind, never typed",
     "lmns.ImportPreview.purpose": "set by the importer (which upload the rows are for)",
     "lmns.ImportPreview.file_sha256": "computed from the file",
+    "lmns.Download.kind": "set by the view that hands out the file",
+    "lmns.Download.path": "the address requested, cut to its length",
+    "lmns.Purge.label": "the kind of record, from the purge registry",
+    "lmns.Purge.field": "a field name, from the purge registry",
+    "lmns.Purge.removed_sha256": "computed from what was removed",
     "boardpack.IssuedPackPdf.sha256": "computed from the rendered PDF",
     "quality.Measure.publication_url": "a link, which the URL validator holds to a URL's form",
 }

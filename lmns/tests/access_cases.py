@@ -22,6 +22,13 @@ CASES = {
         kwargs=lambda w: {"label": "lmns.trust", "pk": w.trust.pk},
         expect=everyone(OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND),
     ),
+    "download_log": Case(
+        kwargs=lambda w: {"pk": w.lmns.pk},
+        expect=everyone(FORBIDDEN, team=OK, other_team=NOT_FOUND),
+    ),
+    "purge_list": Case(expect=everyone(FORBIDDEN, team=OK, other_team=OK)),
+    "purge_approve": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_ALLOWED)),
+    "purge_reject": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_ALLOWED)),
 }
 
 __all__ = ["CASES", "FORBIDDEN", "REDIRECT"]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assurance', '0004_text_limits'),
+        ('assurance', '0005_versions_not_editable'),
         ('lmns', '0005_import_preview'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
