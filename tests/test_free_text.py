@@ -30,6 +30,8 @@ NOT_FREE_TEXT = {
     "lmns.ImportPreview.file_sha256": "computed from the file",
     "boardpack.IssuedPackPdf.sha256": "computed from the rendered PDF",
     "quality.Measure.publication_url": "a link, which the URL validator holds to a URL's form",
+    "accounts.Invitation.email": "an address, which the email validator holds to an address's form",
+    "accounts.Invitation.token_hash": "computed from the invitation's token",
 }
 
 
