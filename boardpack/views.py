@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods
 
-from lmns.access import Access, get_access, get_readable_or_404
+from lmns.access import Access, get_access
+from lmns.downloads import record_download
 from lmns.models import Lmns, ReportingPeriod
 
 from . import exports, pdf
@@ -63,9 +64,7 @@ class ChosenPack:
 def _readable_lmns(request: HttpRequest, pk: int) -> tuple[Access, Lmns]:
     """The LMNS if the person is its programme team or board; 404 elsewhere, 403 for leads."""
     access = get_access(request)
-    lmns = get_readable_or_404(Lmns.objects.all(), access, "lmns:", pk=pk)
-    access.require(access.can_read_lmns_wide(lmns.pk), READERS_ONLY)
-    return access, lmns
+    return access, access.lmns_page(pk, wide=True, reason=READERS_ONLY)
 
 
 def _requested_version(request: HttpRequest) -> int | None:
@@ -204,7 +203,10 @@ def issue(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             issued = issue_pack(
-                lmns, period, request.user, expected_version=form.cleaned_data["expected_version"]
+                lmns=lmns,
+                period=period,
+                user=request.user,
+                expected_version=form.cleaned_data["expected_version"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -235,7 +237,13 @@ def _chosen_or_404(request: HttpRequest, pk: int, period_pk: int):
     return access, lmns, period, chosen
 
 
-def _attachment(body, content_type: str, filename: str) -> HttpResponse:
+def _attachment(
+    request: HttpRequest, lmns: Lmns, chosen, body, content_type: str, filename: str
+) -> HttpResponse:
+    """The file, its download recorded (``lmns.downloads``): issued or still a draft."""
+    state = f"issued version {chosen.issued.version}" if chosen.issued else "not yet issued"
+    fmt = filename.rpartition(".")[2].upper()
+    record_download(request, kind=f"Board pack {fmt}, {state}"[:60], name=filename, lmns=lmns)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -285,7 +293,12 @@ def pack_pdf(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
         if chosen.issued and not IssuedPackPdf.objects.filter(pack=chosen.issued).exists():
             kept = keep_pdf(pack=chosen.issued, content=body)
     response = _attachment(
-        bytes(kept.content) if kept else body, "application/pdf", _filename(chosen, "pdf")
+        request,
+        lmns,
+        chosen,
+        bytes(kept.content) if kept else body,
+        "application/pdf",
+        _filename(chosen, "pdf"),
     )
     if kept:
         response["ETag"] = f'"{kept.sha256}"'
@@ -294,17 +307,18 @@ def pack_pdf(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
 
 @require_GET
 def pack_xlsx(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
-    _access, _lmns, _period, chosen = _chosen_or_404(request, pk, period_pk)
+    _access, lmns, _period, chosen = _chosen_or_404(request, pk, period_pk)
     body = exports.pack_xlsx(chosen.pack, chosen.status)
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _attachment(body, content_type, _filename(chosen, "xlsx"))
+    return _attachment(request, lmns, chosen, body, content_type, _filename(chosen, "xlsx"))
 
 
 @require_GET
 def pack_csv(request: HttpRequest, pk: int, period_pk: int, table: str) -> HttpResponse:
-    _access, _lmns, _period, chosen = _chosen_or_404(request, pk, period_pk)
+    _access, lmns, _period, chosen = _chosen_or_404(request, pk, period_pk)
     found = exports.find_table(chosen.pack, table)
     if found is None:
         raise Http404("This pack has no such table.")
     body = exports.table_csv(found)
-    return _attachment(body, "text/csv; charset=utf-8", _filename(chosen, "csv", f"-{table}"))
+    filename = _filename(chosen, "csv", f"-{table}")
+    return _attachment(request, lmns, chosen, body, "text/csv; charset=utf-8", filename)

@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from lmns.models import Lmns, RagStatus, ReportingPeriod
+from quality.models import Ambition, AmbitionActual, AmbitionKind, AmbitionTarget, Measure
 
 from . import importing
 from .models import (
@@ -26,12 +27,14 @@ from .models import (
     Plan,
     Risk,
     RiskScore,
-    Trajectory,
-    TrajectoryActual,
-    TrajectoryTarget,
     Workstream,
 )
 from .services import UpdateInput, record_updates
+
+KM_CONTINUITY_NOTE = (
+    "The plan's own targets. The national continuity of carer target date was withdrawn in "
+    "2022, after the plan was written: these targets are not an ambition being failed today."
+)
 
 SEED_001 = Path(__file__).parent / "data" / "nw_2022_23_deliverables.csv"
 NW_PLAN = "2022/23 planning deliverables"
@@ -177,7 +180,7 @@ def load_norfolk_and_waveney() -> int:
     if not plan.deliverables.filter(updates__period=december).exists():
         by_ref = {d.reference: d for d in plan.deliverables.all()}
         record_updates(
-            [
+            items=[
                 UpdateInput(
                     deliverable=by_ref[ref],
                     expected_version=by_ref[ref].version,
@@ -188,8 +191,8 @@ def load_norfolk_and_waveney() -> int:
                 )
                 for ref, status, narrative, action, when in NW_Q3_UPDATES
             ],
-            december,
-            team,
+            period=december,
+            user=team,
         )
     return plan.deliverables.count()
 
@@ -220,33 +223,43 @@ def load_kent_and_medway() -> None:
             "due_date": datetime.date(2024, 3, 31),
         },
     )
-    trajectory, created = Trajectory.objects.get_or_create(
-        deliverable=deliverable,
-        defaults={"metric": "Women receiving continuity of carer", "unit": "%"},
-    )
-    if created:
-        TrajectoryTarget.objects.bulk_create(
+    trajectory = deliverable.ambition
+    if trajectory is None:
+        trajectory = Ambition.objects.create(
+            lmns=lmns,
+            kind=AmbitionKind.PLAN,
+            measure=Measure.objects.filter(code="COC-BAME").first(),
+            metric="Women receiving continuity of carer",
+            unit="%",
+            data_source="Trust data, measured through the LMS workstreams",
+            source="Kent and Medway LMS Strategy Delivery Plan 2019/20 to 2023/24 (seed 003)",
+            in_force_until=plan.period_end,
+            note=KM_CONTINUITY_NOTE,
+        )
+        AmbitionTarget.objects.bulk_create(
             [
-                TrajectoryTarget(trajectory=trajectory, due=datetime.date(2020, 3, 31), value=35),
-                TrajectoryTarget(
-                    trajectory=trajectory, due=datetime.date(2021, 3, 31), value=51, qualifier=">"
+                AmbitionTarget(ambition=trajectory, due=datetime.date(2020, 3, 31), value=35),
+                AmbitionTarget(
+                    ambition=trajectory, due=datetime.date(2021, 3, 31), value=51, qualifier=">"
                 ),
-                TrajectoryTarget(
-                    trajectory=trajectory,
+                AmbitionTarget(
+                    ambition=trajectory,
                     due=datetime.date(2024, 3, 31),
                     value=75,
                     population="Black, Asian and mixed ethnicity women",
                 ),
             ]
         )
+        deliverable.ambition = trajectory
+        deliverable.save(update_fields=["ambition"])
     for (year, quarter), value in {
         (2019, 4): 18,
         (2020, 2): 24,
         (2020, 4): 31,
         (2021, 2): 29,
     }.items():
-        TrajectoryActual.objects.get_or_create(
-            trajectory=trajectory,
+        AmbitionActual.objects.get_or_create(
+            ambition=trajectory,
             period=_period(year, quarter),
             defaults={"value": value, "note": "Illustrative figure"},
         )

@@ -30,6 +30,7 @@ TO_DATE = [
     ("Commitments", "commitments"),
     ("Forecast outturn", "forecast"),
     ("Variance against profile", "variance_profile"),
+    ("Profiled on lines not yet reported", "profile_unreported"),
 ]
 
 
@@ -43,8 +44,9 @@ def _sheet_title(text: str, used: set[str]) -> str:
     return title
 
 
-def _money(value) -> Decimal:
-    return Decimal(value or 0)
+def _money(value) -> Decimal | None:
+    """A money cell; blank (never £0) when spend is not yet reported."""
+    return None if value is None else Decimal(value)
 
 
 def year_workbook(lmns: Lmns, start_year: int, to_quarter: int | None = None) -> bytes:

@@ -84,7 +84,7 @@ def surveillance_workbook(data: Surveillance) -> bytes:
                         p.spc.rule.label if p.spc else "",
                         series.variation.label if last and series.variation else "",
                         series.assurance.label if last and series.assurance else "",
-                        _number(m.target),
+                        p.target if series.ambition is not None else _number(m.target),
                         p.rolling,
                     ]
                 )

@@ -7,8 +7,9 @@ import pytest
 from django.core.management import call_command
 
 from deliverables.board import SECTIONS, build_deliverables, build_risks
-from deliverables.models import Deliverable, DeliverableUpdate, Risk, TrajectoryActual
+from deliverables.models import Deliverable, DeliverableUpdate, Risk
 from lmns.models import Lmns, RagStatus, ReportingPeriod
+from quality.models import AmbitionActual
 
 from .factories import (
     DeliverableFactory,
@@ -118,14 +119,14 @@ def test_demo_loads_the_seeds_and_is_idempotent(settings):
         Deliverable.objects.count(),
         DeliverableUpdate.objects.count(),
         Risk.objects.count(),
-        TrajectoryActual.objects.count(),
+        AmbitionActual.objects.count(),
     )
     call_command("load_demo")
     assert counts == (
         Deliverable.objects.count(),
         DeliverableUpdate.objects.count(),
         Risk.objects.count(),
-        TrajectoryActual.objects.count(),
+        AmbitionActual.objects.count(),
     )
     nw = Lmns.objects.get(short_name="NWLMNS")
     plan = nw.plans.get(title="2022/23 planning deliverables")
@@ -145,7 +146,7 @@ def test_demo_loads_the_seeds_and_is_idempotent(settings):
     }
     assert blmk.risks.get(title="Finance").score == 20
     km = Deliverable.objects.get(plan__lmns__short_name="KMLMNS")
-    assert [t.value for t in km.trajectory.targets.all()] == [35, 51, 75]
+    assert [t.value for t in km.ambition.targets.all()] == [35, 51, 75]
 
 
 def test_section_templates_render_from_the_dict_alone(world, django_assert_num_queries):
