@@ -214,6 +214,8 @@ class DeliverableForm(ModelForm):
             "part",
             "title",
             "text",
+            "actions",
+            "for_families",
             "workstream",
             "owner_name",
             "due_date",
@@ -221,6 +223,8 @@ class DeliverableForm(ModelForm):
         ]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 4}),
+            "actions": forms.Textarea(attrs={"rows": 3}),
+            "for_families": forms.Textarea(attrs={"rows": 3}),
             "trusts": forms.CheckboxSelectMultiple,
         }
 
