@@ -152,6 +152,10 @@ class ReportingPeriodQuerySet(models.QuerySet):
         today = today or datetime.date.today()
         return self.filter(start_date__lte=today, end_date__gte=today).first()
 
+    def started(self, today: datetime.date | None = None) -> "ReportingPeriodQuerySet":
+        """Past and current periods, not future ones: what a period picker lists."""
+        return self.filter(start_date__lte=today or datetime.date.today())
+
     def latest_open(self) -> "ReportingPeriod | None":
         return self.filter(is_open=True).order_by("-start_date").first()
 
