@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from lmns.access import Access, get_access, get_readable_or_404
+from lmns.access import Access, get_access
 from lmns.downloads import record_download
 from lmns.menus import OrgLink, register_link
 from lmns.models import Lmns, Role, Trust
@@ -82,17 +82,14 @@ def register_links() -> None:
 
 
 def _wide_lmns(request: HttpRequest, pk: int) -> tuple[Access, Lmns]:
-    """The LMNS, for its programme team and board; trust leads and others 404."""
+    """The LMNS, for its programme team and board (its trust leads 403, others 404)."""
     access = get_access(request)
-    lmns = get_object_or_404(
-        access.scope_by_lmns(Lmns.objects.all(), path="", wide_only=True), pk=pk
-    )
-    return access, lmns
+    return access, access.lmns_page(pk, wide=True)
 
 
 def _managed_lmns(request: HttpRequest, pk: int) -> Lmns:
     access = get_access(request)
-    lmns = get_object_or_404(access.lmnss(), pk=pk)
+    lmns = access.lmns_page(pk)
     access.require(
         access.can_manage_lmns(lmns.pk), "Only the LMNS programme team can import quality figures."
     )
@@ -101,9 +98,7 @@ def _managed_lmns(request: HttpRequest, pk: int) -> Lmns:
 
 def _trust(request: HttpRequest, pk: int) -> tuple[Access, Trust]:
     access = get_access(request)
-    return access, get_readable_or_404(
-        Trust.objects.select_related("lmns"), access, "trust:", pk=pk
-    )
+    return access, access.trust_page(pk)
 
 
 def surveillance(request: HttpRequest, pk: int) -> HttpResponse:

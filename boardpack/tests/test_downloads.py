@@ -29,7 +29,9 @@ def pdf_text(body: bytes) -> str:
 
 @pytest.fixture
 def issued(world, fake_sections):
-    return issue_pack(world.lmns, world.period, world.users["team"], expected_version=0)
+    return issue_pack(
+        lmns=world.lmns, period=world.period, user=world.users["team"], expected_version=0
+    )
 
 
 def test_the_pdf_is_a_real_pdf_with_footers(world, issued):
@@ -105,7 +107,7 @@ def test_a_csv_holds_one_table_and_cannot_run_formulas(world, issued):
     response = world.client_for("board").get(url(world, "csv", "alarms-trusts"))
     assert response.status_code == 200
     assert disposition(response) == "NottsLMNS-2022-23-Q1-board-pack-alarms-trusts.csv"
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows == [
         ["Trust", "Level"],
         ["NUH", "-3"],
@@ -121,7 +123,7 @@ def test_an_unknown_csv_table_is_not_found(world, issued):
 def test_downloads_follow_the_chosen_version(world, issued, fake_sections):
     world.trust.name = "Renamed Hospitals NHS Trust"
     world.trust.save()
-    issue_pack(world.lmns, world.period, world.users["team"], expected_version=1)
+    issue_pack(lmns=world.lmns, period=world.period, user=world.users["team"], expected_version=1)
     board = world.client_for("board")
     first = board.get(url(world, "csv", "trusts-trusts", version=1)).content.decode()
     latest = board.get(url(world, "csv", "trusts-trusts")).content.decode()
