@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('boardpack', '0003_issued_pack_pdf'),
+        ('boardpack', '0004_versions_not_editable'),
     ]
 
     operations = [
