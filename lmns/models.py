@@ -49,6 +49,14 @@ class Lmns(models.Model):
     )
     icb = OneLineTextField("Integrated Care Board")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="lmnss")
+    spend_sign_off_by_submitter = models.BooleanField(
+        "the submitter may sign off a spend return",
+        default=False,
+        help_text="Four eyes on money: by default a spend return is signed off by someone other "
+        "than the person who submitted it. Tick only for an LMNS whose programme team is one "
+        "person; the change is kept in the LMNS's history.",
+    )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
