@@ -115,7 +115,7 @@ def test_quality_exports(world):
 
 @pytest.mark.django_db
 def test_issued_pack_with_a_control_character_still_exports(world):
-    issue_pack(world.lmns, world.period, world.users["team"], expected_version=0)
+    issue_pack(lmns=world.lmns, period=world.period, user=world.users["team"], expected_version=0)
     pack = BoardPack.objects.get(lmns=world.lmns, period=world.period)
     # A snapshot frozen before the text rule: a vertical tab in a message and a table.
     snapshot = pack.snapshot

@@ -36,6 +36,8 @@ NOT_FREE_TEXT = {
     "boardpack.IssuedPackPdf.sha256": "computed from the rendered PDF",
     "boardpack.IssuedPackXlsx.sha256": "computed from the written spreadsheet",
     "quality.Measure.publication_url": "a link, which the URL validator holds to a URL's form",
+    "quality.Ambition.source_url": "a link, which the URL validator holds to a URL's form",
+    "quality.AccreditationScheme.url": "a link, which the URL validator holds to a URL's form",
     "accounts.Invitation.email": "an address, which the email validator holds to an address's form",
     "accounts.Invitation.token_hash": "computed from the invitation's token",
 }

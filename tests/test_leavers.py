@@ -143,7 +143,9 @@ def test_a_leavers_name_says_they_have_left_on_the_spend_return(world):
         spend_return=spend_return,
     )
     team = world.users["team"]
-    transition_return(spend_return, "submit", user=team, expected_version=spend_return.version)
+    transition_return(
+        spend_return=spend_return, action="submit", user=team, expected_version=spend_return.version
+    )
     team.is_active = False
     team.save()
     colleague = world.client_for("board")
@@ -207,9 +209,6 @@ def _repair_migration(executor) -> tuple[tuple[str, str], tuple[str, str]]:
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_repair_migration_points_a_deleted_persons_history_at_a_placeholder(world, tmp_path):
-    executor = MigrationExecutor(connection)
-    repair, before = _repair_migration(executor)
-    executor.migrate([before])
     ret = _submitted_return(world)
     lead_pk = world.users["lead"].pk
     with deleting_people_allowed():
@@ -217,6 +216,10 @@ def test_the_repair_migration_points_a_deleted_persons_history_at_a_placeholder(
     with pytest.raises(CommandError):
         call_command("backup", output=str(tmp_path / "before.json"))
 
+    # The database as it was before the repair, then every migration since, the repair among them.
+    executor = MigrationExecutor(connection)
+    repair, before = _repair_migration(executor)
+    executor.migrate([before])
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
 

@@ -184,7 +184,7 @@ def field(bound) -> str:
         help_text = format_html(
             '<div {}class="form-text">{}</div>',
             format_html('id="{}_helptext" ', bound.auto_id) if bound.auto_id else "",
-            mark_safe(bound.help_text),  # as crispy-forms: help texts are the code's own words
+            bound.help_text,
         )
     classes = " ".join(["mb-3", *([bound.css_classes()] if bound.css_classes() else [])])
     return format_html(
