@@ -6,6 +6,7 @@ class AssuranceConfig(AppConfig):
     verbose_name = "Assurance"
 
     def ready(self) -> None:
+        from lmns.access import Scope
         from lmns.audit import register_history
         from lmns.backup import register_reference_data
         from lmns.menus import OrgLink, register_link
@@ -18,10 +19,10 @@ class AssuranceConfig(AppConfig):
         from .selectors import describe_answer, describe_evidence
 
         register_reference_data("assurance.framework", "assurance.section", "assurance.requirement")
-        register_history(QuarterlyReturn, "trust:trust")
-        register_history(Answer, "trust:quarterly_return__trust")
-        register_history(SectionRating, "trust:quarterly_return__trust")
-        register_history(EvidenceFile, "trust:answer__quarterly_return__trust")
+        register_history(QuarterlyReturn, Scope.trust("trust"))
+        register_history(Answer, Scope.trust("quarterly_return__trust"))
+        register_history(SectionRating, Scope.trust("quarterly_return__trust"))
+        register_history(EvidenceFile, Scope.trust("answer__quarterly_return__trust"))
         register_retention(
             "returns", "assurance.QuarterlyReturn", date_field="period__end_date", describe=str
         )

@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from lmns.access import Access, get_access, get_readable_or_404
+from lmns.access import get_access
 from lmns.menus import OrgLink, register_link
-from lmns.models import Lmns, Role, Trust
+from lmns.models import Role
 from lmns.uploads import UploadError
 
 from . import selectors
@@ -52,17 +52,10 @@ def register_links() -> None:
     )
 
 
-def _wide_lmns(request: HttpRequest, pk: int) -> tuple[Access, Lmns]:
-    access = get_access(request)
-    lmns = get_object_or_404(
-        access.scope_by_lmns(Lmns.objects.all(), path="", wide_only=True), pk=pk
-    )
-    return access, lmns
-
-
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """Trust × section heatmap of agreed compliance, plus the quarter's returns status."""
-    access, lmns = _wide_lmns(request, pk)
+    access = get_access(request)
+    lmns = access.lmns_page(pk, wide=True)
     form = DashboardFilterForm(request.GET or None)
     chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
     frameworks = selectors.active_frameworks()
@@ -94,7 +87,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 def trust_trend(request: HttpRequest, pk: int) -> HttpResponse:
     """Each section's agreed per cent over the last eight quarters, as small SVG charts."""
     access = get_access(request)
-    trust = get_readable_or_404(Trust.objects.select_related("lmns"), access, "trust:", pk=pk)
+    trust = access.trust_page(pk)
     form = TrendFilterForm(request.GET or None)
     chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
     framework = chosen.get("framework") or selectors.default_framework(
@@ -133,7 +126,7 @@ def trust_trend(request: HttpRequest, pk: int) -> HttpResponse:
 def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a trust × section CSV of agreed figures; all rows or none are imported."""
     access = get_access(request)
-    lmns = get_object_or_404(access.lmnss(), pk=pk)
+    lmns = access.lmns_page(pk)
     access.require(
         access.can_manage_lmns(lmns.pk),
         "Only the LMNS programme team can import compliance figures.",

@@ -138,6 +138,7 @@ class AnswerForm(forms.Form):
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
         self.fields["status"].widget.attrs["class"] = "form-select"
+        self.fields["no_patient_data"].widget.attrs["class"] = "form-check-input"
         self.content_type = ""
 
     def clean_new_file(self):

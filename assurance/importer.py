@@ -52,12 +52,14 @@ from .models import (
     SectionRating,
     Transition,
 )
+from .services import RETURN_WORKFLOW
 
 MAX_BYTES = 1_000_000
 MAX_ROWS = 500
 PROTECTED_STATUSES = (ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW, ReturnStatus.ASSURED)
 OVERWRITABLE_STATUSES = (ReturnStatus.DRAFT, ReturnStatus.RETURNED)
 ON_BEHALF = "Imported from CSV on the trust's behalf: "
+IMPORTED = "import"  # the action its StepTaken events carry: assured by an import
 # The reason is kept in the transition's comment after ON_BEHALF, within a comment's limit.
 ON_BEHALF_REASON_LIMIT = SHORT_TEXT - len(ON_BEHALF)
 CREATED_MEANWHILE = (
@@ -342,7 +344,7 @@ def _write(report: ImportReport, framework, period, user, comments: dict[bool, s
         Answer,
         default_user=user,
     )
-    Transition.objects.bulk_create(
+    transitions = Transition.objects.bulk_create(
         Transition(
             quarterly_return=returns[row.trust.pk],
             from_status=from_status.get(row.trust.pk, ReturnStatus.DRAFT),
@@ -352,6 +354,8 @@ def _write(report: ImportReport, framework, period, user, comments: dict[bool, s
         )
         for row in report.rows
     )
+    for transition in transitions:
+        RETURN_WORKFLOW.announce(IMPORTED, transition.quarterly_return, transition, user)
     current = {
         (rating.quarterly_return_id, rating.section_id): rating
         for rating in SectionRating.objects.filter(quarterly_return__in=list(existing.values()))

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from lmns import workflow
 from lmns.models import ReportingPeriod, Trust
 from lmns.text import (
     NARRATIVE,
@@ -116,7 +117,9 @@ class QuarterlyReturn(models.Model):
         max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT
     )
     version = models.PositiveIntegerField(
-        default=1, help_text="Raised on every save; a form carrying an older version is refused."
+        default=1,
+        editable=False,
+        help_text="Raised on every save; a form carrying an older version is refused.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -228,22 +231,16 @@ class SectionRating(models.Model):
         return f"{self.quarterly_return} {self.section.code}"
 
 
-class Transition(models.Model):
-    """One step of a return's workflow: who moved it, when, and why."""
+class Transition(workflow.Transition):
+    """One step of a return's workflow: who moved it, when, and why (the step's event)."""
 
     quarterly_return = models.ForeignKey(
         QuarterlyReturn, on_delete=models.CASCADE, related_name="transitions"
     )
     from_status = models.CharField(max_length=20, choices=ReturnStatus.choices)
     to_status = models.CharField(max_length=20, choices=ReturnStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    comment = ShortTextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(workflow.Transition.Meta):
         constraints = [text_lengths("transition", comment=SHORT_TEXT)]
 
     def __str__(self) -> str:

@@ -12,7 +12,15 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from lmns.access import Access
 from lmns.models import ReportingPeriod, Trust
-from lmns.workflow import advance, bump_version, changed_values
+from lmns.workflow import (
+    Refusal,
+    StaleRecord,
+    Step,
+    Workflow,
+    bump_version,
+    changed_values,
+    record_history,
+)
 
 from .models import (
     Answer,
@@ -57,7 +65,7 @@ def derive_section_percent(answers: Iterable) -> Decimal | None:
 # -- starting a return -----------------------------------------------------------------------
 
 
-class ReturnError(Exception):
+class ReturnError(Refusal):
     """A request the rules refuse; the message is shown to the person as it is."""
 
 
@@ -264,12 +272,13 @@ def save_section(
                 uploaded_by=user,
                 no_patient_data_confirmed=item.no_patient_data,
             )
-        _record_history(ret, user)
+        record_history(ret, user)
         recompute_ratings(ret)
     return True
 
 
-def withdraw_evidence(evidence: EvidenceFile, user) -> None:
+@transaction.atomic
+def withdraw_evidence(*, evidence: EvidenceFile, user) -> None:
     """Take a file out of a draft's evidence; the file and the record are kept for the audit."""
     ret = evidence.answer.quarterly_return
     if ret.status not in EDITABLE_STATUSES:
@@ -283,12 +292,6 @@ def withdraw_evidence(evidence: EvidenceFile, user) -> None:
     evidence.save(update_fields=["withdrawn_at", "withdrawn_by"])
 
 
-def _record_history(ret: QuarterlyReturn, user) -> None:
-    """Conditional UPDATEs bypass save(); write the return's history row explicitly."""
-    ret.refresh_from_db()
-    QuarterlyReturn.history.bulk_history_create([ret], update=True, default_user=user)
-
-
 # -- the workflow ----------------------------------------------------------------------------
 
 
@@ -300,47 +303,75 @@ class Action(models.TextChoices):
     REOPEN = "reopen", "Reopen"
 
 
-@dataclass(frozen=True)
-class Step:
-    from_statuses: tuple[str, ...]
-    to_status: str
-    by: str  # "trust": the trust's lead; "lmns": the LMNS programme team
-    comment_label: str = ""  # non-empty: a comment is required, asked with this label
+def may_enter_for_trust(access: Access, ret: QuarterlyReturn) -> bool:
+    """The trust's own leads submit its returns."""
+    return access.can_edit_trust(ret.trust)
 
 
-STEPS = {
-    Action.SUBMIT: Step(EDITABLE_STATUSES, ReturnStatus.SUBMITTED, "trust"),
-    Action.START_REVIEW: Step((ReturnStatus.SUBMITTED,), ReturnStatus.UNDER_REVIEW, "lmns"),
-    Action.ASSURE: Step((ReturnStatus.UNDER_REVIEW,), ReturnStatus.ASSURED, "lmns"),
-    Action.SEND_BACK: Step(
-        (ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW),
-        ReturnStatus.RETURNED,
-        "lmns",
-        comment_label="What the trust needs to change",
-    ),
-    Action.REOPEN: Step(
-        (ReturnStatus.ASSURED,),
-        ReturnStatus.UNDER_REVIEW,
-        "lmns",
-        comment_label="Why the assured return is being reopened",
-    ),
-}
-
-
-def may_take(access: Access, ret: QuarterlyReturn, action: str) -> bool:
-    """Whether this person's role allows the action on this return (whatever its state)."""
-    step = STEPS[Action(action)]
-    if step.by == "trust":
-        return access.can_edit_trust(ret.trust)
+def may_review(access: Access, ret: QuarterlyReturn) -> bool:
+    """The LMNS programme team reviews, returns, assures and reopens."""
     return access.can_manage_lmns(ret.trust.lmns_id)
 
 
+TRUST_LEADS_ONLY = "Only the trust's leads submit its returns."
+TEAM_ONLY = "Only the LMNS programme team reviews and signs off returns."
+
+
+def _step(action: Action, from_statuses, to_status, may, refused, comment_label="") -> Step:
+    return Step(
+        action.value, action.label, tuple(from_statuses), to_status, may, refused, comment_label
+    )
+
+
+RETURN_WORKFLOW = Workflow(
+    name="return",
+    noun="return",
+    transition_model=Transition,
+    record_field="quarterly_return",
+    steps=(
+        _step(
+            Action.SUBMIT,
+            EDITABLE_STATUSES,
+            ReturnStatus.SUBMITTED,
+            may_enter_for_trust,
+            TRUST_LEADS_ONLY,
+        ),
+        _step(
+            Action.START_REVIEW,
+            [ReturnStatus.SUBMITTED],
+            ReturnStatus.UNDER_REVIEW,
+            may_review,
+            TEAM_ONLY,
+        ),
+        _step(
+            Action.ASSURE,
+            [ReturnStatus.UNDER_REVIEW],
+            ReturnStatus.ASSURED,
+            may_review,
+            TEAM_ONLY,
+        ),
+        _step(
+            Action.SEND_BACK,
+            [ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW],
+            ReturnStatus.RETURNED,
+            may_review,
+            TEAM_ONLY,
+            comment_label="What the trust needs to change",
+        ),
+        _step(
+            Action.REOPEN,
+            [ReturnStatus.ASSURED],
+            ReturnStatus.UNDER_REVIEW,
+            may_review,
+            TEAM_ONLY,
+            comment_label="Why the assured return is being reopened",
+        ),
+    ),
+)
+
+
 def available_actions(access: Access, ret: QuarterlyReturn) -> list[Action]:
-    return [
-        action
-        for action, step in STEPS.items()
-        if ret.status in step.from_statuses and may_take(access, ret, action)
-    ]
+    return [Action(step.action) for step in RETURN_WORKFLOW.available(access, ret)]
 
 
 def can_edit_answers(access: Access, ret: QuarterlyReturn) -> bool:
@@ -356,47 +387,37 @@ def take_action(
     comment: str = "",
     agreed: dict[int, tuple[Decimal | None, str]] | None = None,
 ) -> Transition:
-    """Move a return one workflow step and record who, when and why, in one transaction.
+    """Move a return one step of :data:`RETURN_WORKFLOW`, recording who, when and why.
 
-    The caller has checked the role with :func:`may_take`. Raises :class:`ReturnError` when the
-    return is not in a state the action starts from, :class:`IncompleteReturn` when submitting an
-    incomplete return, and :class:`lmns.workflow.StaleRecord` when someone else moved it first.
-    ``agreed`` (assure only) maps section id to (agreed per cent, reason for the change).
+    The caller has checked the role with ``RETURN_WORKFLOW.may_take``. Raises
+    :class:`ReturnError` when the rules refuse (the wrong state, a missing comment),
+    :class:`IncompleteReturn` when submitting an incomplete return, and
+    :class:`lmns.workflow.StaleRecord` when someone else moved it first. ``agreed`` (assure
+    only) maps section id to (agreed per cent, reason for the change).
     """
-    step = STEPS[Action(action)]
-    if ret.status not in step.from_statuses:
-        raise ReturnError(
-            f"“{Action(action).label}” is not possible while the return is "
-            f"{ret.get_status_display().lower()}."
-        )
-    comment = comment.strip()
-    if step.comment_label and not comment:
-        raise ReturnError(f"{step.comment_label}: a comment is required.")
-    if action == Action.SUBMIT:
+    if action == Action.SUBMIT and ret.status in EDITABLE_STATUSES:
         missing = missing_items(answers_for_return(ret))
         if missing:
             raise IncompleteReturn(missing)
-    with transaction.atomic():
-        from_status = ret.status
-        advance(
-            ret,
-            from_statuses=step.from_statuses,
-            to_status=step.to_status,
+
+    def write_ratings(record: QuarterlyReturn) -> None:
+        _write_agreed_ratings(record, agreed or {}, user)
+
+    try:
+        return RETURN_WORKFLOW.take(
+            record=ret,
+            action=action,
+            user=user,
             expected_version=expected_version,
+            comment=comment,
+            during=write_ratings if action == Action.ASSURE else None,
             updated_by=user,
             updated_at=timezone.now(),
         )
-        if action == Action.ASSURE:
-            _write_agreed_ratings(ret, agreed or {}, user)
-        transition = Transition.objects.create(
-            quarterly_return=ret,
-            from_status=from_status,
-            to_status=step.to_status,
-            by=user,
-            comment=comment,
-        )
-        _record_history(ret, user)
-    return transition
+    except StaleRecord:
+        raise
+    except Refusal as refusal:
+        raise ReturnError(str(refusal)) from refusal
 
 
 def _write_agreed_ratings(

@@ -7,25 +7,23 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from lmns.access import Access, get_access, get_readable_or_404
+from lmns.access import Access, Scope, get_access
 from lmns.audit import history_url
 from lmns.downloads import record_download
-from lmns.models import Trust
 from lmns.purges import may_request_purge, removed_for_governance
-from lmns.workflow import StaleRecord
+from lmns.workflow import Refusal, StaleRecord
 
 from . import return_selectors as selectors
 from .forms import ActionForm, AssureForm, StartReturnForm, VersionForm, answer_formset
 from .models import QuarterlyReturn, SectionRating
 from .services import (
-    STEPS,
+    RETURN_WORKFLOW,
     Action,
     IncompleteReturn,
     ReturnError,
     UploadedEvidence,
     available_actions,
     can_edit_answers,
-    may_take,
     missing_items,
     save_section,
     start_return,
@@ -35,19 +33,16 @@ from .services import (
 from .services import answers_for_return as _answers_for_return
 
 ANSWER_PREFIX = "answers"
-
-
-def _trust(access: Access, pk: int) -> Trust:
-    return get_readable_or_404(Trust.objects.select_related("lmns"), access, "trust:", pk=pk)
+EVIDENCE_SCOPE = Scope.trust("answer__quarterly_return__trust")
 
 
 def _return(access: Access, pk: int) -> QuarterlyReturn:
-    return get_readable_or_404(selectors.readable_returns(), access, "trust:trust", pk=pk)
+    return access.get_or_404(selectors.readable_returns(), Scope.trust(), pk=pk)
 
 
 def trust_returns(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    trust = _trust(access, pk)
+    trust = access.trust_page(pk)
     can_start = access.can_edit_trust(trust)
     context = {
         "trust": trust,
@@ -59,7 +54,7 @@ def trust_returns(request: HttpRequest, pk: int) -> HttpResponse:
 
 def return_start(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    trust = _trust(access, pk)
+    trust = access.trust_page(pk)
     access.require(
         access.can_edit_trust(trust), f"Only {trust.short_name}'s trust leads start its returns."
     )
@@ -321,21 +316,12 @@ def _refused_as_stale(entry: SectionEntry, ret: QuarterlyReturn) -> SectionEntry
 def return_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     access = get_access(request)
     ret = _return(access, pk)
-    if action not in Action.values:
+    step = RETURN_WORKFLOW.step(action)
+    if step is None:
         raise Http404("No such step.")
-    step = STEPS[Action(action)]
-    access.require(
-        may_take(access, ret, action),
-        "Only the trust's leads submit its returns."
-        if step.by == "trust"
-        else "Only the LMNS programme team reviews and signs off returns.",
-    )
+    access.require(RETURN_WORKFLOW.may_take(access, ret, action), step.refused)
     if ret.status not in step.from_statuses:
-        messages.error(
-            request,
-            f"“{Action(action).label}” is not possible while the return is "
-            f"{ret.get_status_display().lower()}.",
-        )
+        messages.error(request, RETURN_WORKFLOW.not_now(ret, step))
         return redirect("assurance:return_detail", pk=ret.pk)
     ratings = None
     if action == Action.ASSURE:
@@ -365,7 +351,7 @@ def return_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             except IncompleteReturn as error:
                 messages.error(request, str(error))
                 missing = error.missing
-            except (ReturnError, StaleRecord) as error:
+            except Refusal as error:
                 messages.error(request, str(error))
             else:
                 messages.success(
@@ -386,9 +372,7 @@ def return_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    evidence = get_readable_or_404(
-        selectors.evidence_readable(), access, "trust:answer__quarterly_return__trust", pk=pk
-    )
+    evidence = access.get_or_404(selectors.evidence_readable(), EVIDENCE_SCOPE, pk=pk)
     if evidence.is_purged:
         return removed_for_governance(request, evidence)
     try:
@@ -416,16 +400,14 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    evidence = get_readable_or_404(
-        selectors.evidence_readable(), access, "trust:answer__quarterly_return__trust", pk=pk
-    )
+    evidence = access.get_or_404(selectors.evidence_readable(), EVIDENCE_SCOPE, pk=pk)
     ret = evidence.answer.quarterly_return
     access.require(
         access.can_edit_trust(ret.trust),
         f"Only {ret.trust.short_name}'s trust leads manage its evidence.",
     )
     try:
-        withdraw_evidence(evidence, request.user)
+        withdraw_evidence(evidence=evidence, user=request.user)
     except ReturnError as error:
         messages.error(request, str(error))
     else:

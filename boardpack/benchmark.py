@@ -42,7 +42,7 @@ def build_boardpack(world: BenchWorld) -> None:
         for m in Membership.objects.filter(role=Role.PROGRAMME_TEAM).select_related("user")
     }
     for lmns in world.lmnss:
-        issue_pack(lmns, world.previous_period, teams[lmns.pk], expected_version=0)
+        issue_pack(lmns=lmns, period=world.previous_period, user=teams[lmns.pk], expected_version=0)
     world.counts["boardpack.BoardPack"] = len(world.lmnss)
 
 

@@ -36,6 +36,6 @@ def load() -> str:
             continue
         if BoardPack.objects.filter(lmns=lmns, period=period).exists():
             continue
-        issue_pack(lmns, period, team, expected_version=0)
+        issue_pack(lmns=lmns, period=period, user=team, expected_version=0)
         issued += 1
     return f"{issued} board packs issued, {BoardPack.objects.count()} in all"

@@ -40,7 +40,7 @@ class BoardPack(Final):
 
     lmns = models.ForeignKey(Lmns, on_delete=models.PROTECT, related_name="board_packs")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, editable=False)
     issued_at = models.DateTimeField()
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -116,7 +116,7 @@ def latest_version(lmns: Lmns, period: ReportingPeriod) -> int:
 
 
 @transaction.atomic
-def issue_pack(lmns: Lmns, period: ReportingPeriod, user, *, expected_version: int) -> BoardPack:
+def issue_pack(*, lmns: Lmns, period: ReportingPeriod, user, expected_version: int) -> BoardPack:
     """Freeze the quarter's pack as the next issued version.
 
     ``expected_version`` is the latest version the person saw when confirming; if someone

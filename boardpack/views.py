@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods
 
-from lmns.access import Access, get_access, get_readable_or_404
+from lmns.access import Access, get_access
 from lmns.downloads import record_download
 from lmns.models import Lmns, ReportingPeriod
 
@@ -64,9 +64,7 @@ class ChosenPack:
 def _readable_lmns(request: HttpRequest, pk: int) -> tuple[Access, Lmns]:
     """The LMNS if the person is its programme team or board; 404 elsewhere, 403 for leads."""
     access = get_access(request)
-    lmns = get_readable_or_404(Lmns.objects.all(), access, "lmns:", pk=pk)
-    access.require(access.can_read_lmns_wide(lmns.pk), READERS_ONLY)
-    return access, lmns
+    return access, access.lmns_page(pk, wide=True, reason=READERS_ONLY)
 
 
 def _requested_version(request: HttpRequest) -> int | None:
@@ -205,7 +203,10 @@ def issue(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             issued = issue_pack(
-                lmns, period, request.user, expected_version=form.cleaned_data["expected_version"]
+                lmns=lmns,
+                period=period,
+                user=request.user,
+                expected_version=form.cleaned_data["expected_version"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

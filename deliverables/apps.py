@@ -6,6 +6,7 @@ class DeliverablesConfig(AppConfig):
     verbose_name = "Plans, deliverables and risks"
 
     def ready(self) -> None:
+        from lmns.access import Scope
         from lmns.audit import register_history
         from lmns.menus import OrgLink, register_link
         from lmns.models import Role
@@ -13,16 +14,16 @@ class DeliverablesConfig(AppConfig):
         from .models import Deliverable, DeliverableUpdate, Mitigation, Risk
         from .selectors import visible_deliverables
 
-        register_history(Deliverable, "lmns:plan__lmns", readable=visible_deliverables)
+        register_history(Deliverable, Scope.lmns("plan__lmns"), readable=visible_deliverables)
         register_history(
             DeliverableUpdate,
-            "lmns:deliverable__plan__lmns",
+            Scope.lmns("deliverable__plan__lmns"),
             readable=lambda access: DeliverableUpdate.objects.filter(
                 deliverable__in=visible_deliverables(access)
             ),
         )
-        register_history(Risk, "lmns:lmns")
-        register_history(Mitigation, "lmns:risk__lmns")
+        register_history(Risk, Scope.lmns("lmns"))
+        register_history(Mitigation, Scope.lmns("risk__lmns"))
         readers = frozenset({Role.PROGRAMME_TEAM, Role.BOARD_MEMBER, Role.TRUST_LEAD})
         register_link(
             OrgLink(

@@ -180,7 +180,7 @@ def load_norfolk_and_waveney() -> int:
     if not plan.deliverables.filter(updates__period=december).exists():
         by_ref = {d.reference: d for d in plan.deliverables.all()}
         record_updates(
-            [
+            items=[
                 UpdateInput(
                     deliverable=by_ref[ref],
                     expected_version=by_ref[ref].version,
@@ -191,8 +191,8 @@ def load_norfolk_and_waveney() -> int:
                 )
                 for ref, status, narrative, action, when in NW_Q3_UPDATES
             ],
-            december,
-            team,
+            period=december,
+            user=team,
         )
     return plan.deliverables.count()
 

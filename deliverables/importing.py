@@ -306,7 +306,7 @@ def _write(
                 recovery_date=_parse_date(row.recovery_date),
             )
         )
-    record_updates(updates, period, by)
+    record_updates(items=updates, period=period, user=by)
     return {"rows": len(rows), "created": created, "updated": len(rows) - created}
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from lmns.access import Access
 from lmns.audit import save_with_links
 from lmns.models import RagStatus, ReportingPeriod
 from lmns.workflow import bump_version, changed_values, unsaved_fields
@@ -18,9 +19,17 @@ from .models import (
     Deliverable,
     DeliverableUpdate,
     Mitigation,
+    Plan,
     Risk,
     RiskScore,
 )
+
+
+def may_change_plan(access: Access, plan: Plan) -> bool:
+    """The programme team changes its LMNS's plans; a trust's own plan, its leads too."""
+    if access.can_manage_lmns(plan.lmns_id):
+        return True
+    return plan.trust is not None and access.can_edit_trust(plan.trust)
 
 
 def check_update_rule(
@@ -50,7 +59,7 @@ class UpdateInput:
     recovery_date: datetime.date | None = None
 
 
-def _record(item: UpdateInput, period: ReportingPeriod, by) -> DeliverableUpdate:
+def _record(item: UpdateInput, period: ReportingPeriod, user) -> DeliverableUpdate:
     errors = check_update_rule(
         item.status, item.narrative, item.recovery_action, item.recovery_date
     )
@@ -63,34 +72,36 @@ def _record(item: UpdateInput, period: ReportingPeriod, by) -> DeliverableUpdate
         narrative=item.narrative.strip(),
         recovery_action=item.recovery_action.strip(),
         recovery_date=item.recovery_date,
-        created_by=by,
+        created_by=user,
     )
     deliverable = item.deliverable
     bump_version(deliverable, item.expected_version, status=item.status, latest_update=update)
     # bump_version writes with a single UPDATE; saving again records the change in the
     # deliverable's audit trail with the person who made it.
+    deliverable._history_user = user
     deliverable.save(update_fields=["status", "latest_update"])
     return update
 
 
-def record_update(item: UpdateInput, period: ReportingPeriod, by) -> DeliverableUpdate:
-    """Record one status update. Raises ValidationError or lmns.workflow.StaleRecord."""
-    with transaction.atomic():
-        return _record(item, period, by)
-
-
-def record_updates(
-    items: list[UpdateInput], period: ReportingPeriod, by
-) -> list[DeliverableUpdate]:
-    """Record many updates at once: all of them, or (on any error) none."""
-    with transaction.atomic():
-        return [_record(item, period, by) for item in items]
+@transaction.atomic
+def record_update(*, item: UpdateInput, period: ReportingPeriod, user) -> DeliverableUpdate:
+    """Record one status update. Raises ValidationError (StaleRecord among them)."""
+    return _record(item, period, user)
 
 
 @transaction.atomic
-def create_risk(risk: Risk, deliverables, by) -> Risk:
+def record_updates(
+    *, items: list[UpdateInput], period: ReportingPeriod, user
+) -> list[DeliverableUpdate]:
+    """Record many updates at once: all of them, or (on any error) none."""
+    return [_record(item, period, user) for item in items]
+
+
+@transaction.atomic
+def create_risk(*, risk: Risk, deliverables, user) -> Risk:
     """Save a new risk and record its first score."""
     risk.full_clean()
+    risk._history_user = user
     save_with_links(risk, deliverables=deliverables)
     RiskScore.objects.create(
         risk=risk,
@@ -98,13 +109,13 @@ def create_risk(risk: Risk, deliverables, by) -> Risk:
         impact=risk.impact,
         scored_on=timezone.localdate(),
         note="First scored when the risk was raised.",
-        scored_by=by,
+        scored_by=user,
     )
     return risk
 
 
 @transaction.atomic
-def edit_risk(risk: Risk, expected_version: int, changes: dict, deliverables) -> Risk:
+def edit_risk(*, risk: Risk, expected_version: int, changes: dict, deliverables, user) -> Risk:
     """Change a risk's description and details (not its score: that is a re-score).
 
     Nothing is written when nothing changed.
@@ -115,18 +126,20 @@ def edit_risk(risk: Risk, expected_version: int, changes: dict, deliverables) ->
     ):
         return risk
     bump_version(risk, expected_version, **changes)
+    risk._history_user = user
     save_with_links(risk, deliverables=deliverables)
     return risk
 
 
 @transaction.atomic
 def rescore_risk(
+    *,
     risk: Risk,
     expected_version: int,
     likelihood: int,
     impact: int,
     note: str,
-    by,
+    user,
     review_date: datetime.date | None = None,
     scored_on: datetime.date | None = None,
 ) -> RiskScore | None:
@@ -141,6 +154,7 @@ def rescore_risk(
     if not changed_values(risk, changes) and not note.strip():
         return None
     bump_version(risk, expected_version, **changes)
+    risk._history_user = user
     risk.save()
     return RiskScore.objects.create(
         risk=risk,
@@ -148,22 +162,24 @@ def rescore_risk(
         impact=impact,
         scored_on=scored_on or timezone.localdate(),
         note=note,
-        scored_by=by,
+        scored_by=user,
     )
 
 
-def save_mitigation(mitigation: Mitigation) -> Mitigation:
+@transaction.atomic
+def save_mitigation(*, mitigation: Mitigation, user) -> Mitigation:
     """Add a mitigation, or save a changed one (an unchanged one writes nothing)."""
     mitigation.full_clean()
     if mitigation.pk and not unsaved_fields(mitigation, ["action", "owner_name", "status"]):
         return mitigation
+    mitigation._history_user = user
     mitigation.save()
     return mitigation
 
 
 @transaction.atomic
 def edit_deliverable(
-    deliverable: Deliverable, expected_version: int, changes: dict, trusts
+    *, deliverable: Deliverable, expected_version: int, changes: dict, trusts, user
 ) -> Deliverable:
     """Change a deliverable's details (never its status: that is an update).
 
@@ -175,5 +191,6 @@ def edit_deliverable(
     ):
         return deliverable
     bump_version(deliverable, expected_version, **changes)
+    deliverable._history_user = user
     save_with_links(deliverable, trusts=trusts)
     return deliverable

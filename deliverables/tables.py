@@ -1,13 +1,23 @@
 """The plan page's table; its ``value_*`` methods give the plain values the exports use."""
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from lmns.templatetags.lmns_tags import rag_badge
 
 from .models import Deliverable
+
+PK_MARK = 987654321
+
+
+def _day(value) -> str:
+    """``j M Y`` as the ``date`` filter writes it (4 Oct 2024), without its per-call cost."""
+    return f"{value.day} {MONTHS_3[value.month].title()} {value.year}"
 
 
 class DeliverableTable(tables.Table):
@@ -43,8 +53,47 @@ class DeliverableTable(tables.Table):
             "last_updated",
         )
         attrs = {"class": "table table-sm deliverables-table"}
+        # The cells are plain template (the page's cost was each cell's rendering by its column).
+        template_name = "deliverables/_plan_table.html"
         orderable = True
         empty_text = "No deliverables match these filters."
+
+    def body_html(self) -> SafeString:
+        """Every row's cells, written directly: the same cells as the columns render, in the
+        same order, for a fraction of the cost of rendering each cell through its column."""
+        overdue = mark_safe('<span class="overdue">Overdue</span>')
+        # Deliverable.get_absolute_url, reversed once rather than once per row.
+        url_of = reverse("deliverables:deliverable_detail", args=[PK_MARK]).replace
+        mark = str(PK_MARK)
+
+        def cells(deliverable: Deliverable):
+            url = url_of(mark, str(deliverable.pk))
+            update = deliverable.latest_update
+            updated = timezone.localtime(update.created_at) if update else None
+            return (
+                url,
+                deliverable.reference,
+                url,
+                deliverable.title,
+                rag_badge(deliverable.status),
+                overdue if deliverable.overdue else "",
+                deliverable.workstream.name if deliverable.workstream else "–",
+                deliverable.owner_name or "–",
+                _day(deliverable.due_date) if deliverable.due_date else "–",
+                f"{update.period} (entered {_day(updated)})" if updated else "Never",
+            )
+
+        rows = [cells(deliverable) for deliverable in self.data]
+        if not rows:
+            return format_html(
+                '<tr><td colspan="{}">{}</td></tr>', len(self.columns), self.empty_text
+            )
+        return format_html_join(
+            "\n",
+            '<tr><td><a href="{}">{}</a></td><td><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
+            "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            rows,
+        )
 
     def render_status(self, record) -> str:
         return rag_badge(record.status)

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from lmns import uploads
-from lmns.access import Access, get_access, get_readable_or_404
+from lmns.access import Access, Scope, get_access
 from lmns.audit import history_url
 from lmns.downloads import record_download
 from lmns.exports import csv_cell, text_not_formulas
@@ -54,15 +54,9 @@ def _import_purpose(plan: Plan) -> str:
     return f"deliverables.plan:{plan.pk}"
 
 
-def _can_change_plan(access: Access, plan: Plan) -> bool:
-    if access.can_manage_lmns(plan.lmns_id):
-        return True
-    return plan.trust is not None and access.can_edit_trust(plan.trust)
-
-
 def _plan_or_404(access: Access, pk: int) -> Plan:
-    return get_object_or_404(
-        selectors.readable_plans(access).select_related("lmns", "trust"), pk=pk
+    return access.get_or_404(
+        selectors.readable_plans(access).select_related("lmns", "trust"), Scope.lmns(), pk=pk
     )
 
 
@@ -70,7 +64,7 @@ def _changeable_plan(request: HttpRequest, pk: int) -> tuple[Access, Plan]:
     access = get_access(request)
     plan = _plan_or_404(access, pk)
     access.require(
-        _can_change_plan(access, plan),
+        services.may_change_plan(access, plan),
         "Only the LMNS programme team (or, for a trust's own plan, its lead) can change this plan.",
     )
     return access, plan
@@ -79,7 +73,7 @@ def _changeable_plan(request: HttpRequest, pk: int) -> tuple[Access, Plan]:
 # -- plans ------------------------------------------------------------------------------------
 def plan_list(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    lmns = get_object_or_404(access.lmnss(), pk=pk)
+    lmns = access.lmns_page(pk)
     plans = selectors.plans_of(access, lmns).annotate(
         deliverable_count=Count(
             "deliverables",
@@ -96,7 +90,7 @@ def plan_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    lmns = get_object_or_404(access.lmnss(), pk=pk)
+    lmns = access.lmns_page(pk)
     access.require(access.can_manage_lmns(lmns.pk), "Only the programme team can add plans.")
     form = PlanForm(
         request.POST if request.method == "POST" else None,
@@ -111,7 +105,7 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _filtered_table(request: HttpRequest, access: Access, plan: Plan):
-    rows = selectors.plan_rows(plan, access)
+    rows = selectors.plan_table_rows(plan, access)
     plan_filter = DeliverableFilter(request.GET or None, queryset=rows, plan=plan)
     table = DeliverableTable(plan_filter.qs)
     RequestConfig(request, paginate=False).configure(table)
@@ -131,7 +125,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "kpis": selectors.plan_kpis(plan),
         "governance": selectors.governance_route(plan),
         "query": request.GET.urlencode(),
-        "can_change": _can_change_plan(access, plan),
+        "can_change": services.may_change_plan(access, plan),
     }
     return render(request, "deliverables/plan_detail.html", context)
 
@@ -168,95 +162,54 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
-def _row_initial(deliverable) -> dict:
-    return {
-        "deliverable": deliverable.pk,
-        "version": deliverable.version,
-        **selectors.carried_forward(deliverable),
-    }
-
-
 def period_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Update many deliverables on one page: nothing is saved until every changed row is valid,
     and only rows that changed get a new update."""
     access, plan = _changeable_plan(request, pk)
-    plan_filter = DeliverableFilter(
-        request.GET or None, queryset=selectors.plan_rows(plan, access), plan=plan
-    )
-    if request.method == "POST":
+    rows = selectors.plan_rows(plan, access)
+    plan_filter = DeliverableFilter(request.GET or None, queryset=rows, plan=plan)
+    if request.method != "POST":
+        period_form = PeriodChoiceForm(prefix="p", initial={"period": selectors.default_period()})
+        formset = PeriodFormSet(deliverables=list(plan_filter.qs))
+    else:
         period_form = PeriodChoiceForm(request.POST, prefix="p")
-        try:
-            total = min(int(request.POST.get("form-TOTAL_FORMS", 0)), 1000)
-            ids = [int(request.POST.get(f"form-{i}-deliverable", "")) for i in range(total)]
-            if any(not 0 < i < 2**31 for i in ids):
-                raise ValueError("not a deliverable id")
-        except ValueError:
-            ids = None
-        found = selectors.plan_rows(plan, access).in_bulk(ids or [])
-        if ids is None or any(i not in found for i in ids):
+        formset = PeriodFormSet.posted(request.POST, rows)
+        if formset is None:
             messages.error(request, "The page was out of date: here are the current deliverables.")
             return redirect(request.get_full_path())
-        deliverables = [found[i] for i in ids]
-        formset = PeriodFormSet(
-            request.POST,
-            initial=[_row_initial(d) for d in deliverables],
-            deliverables=deliverables,
-        )
-        if period_form.is_valid() and formset.is_valid():
-            changed = [form for form in formset if form.row_changed]
-            for form in changed:
-                if form.cleaned_data["version"] != form.record.version:
-                    form.add_error(
-                        None,
-                        "Someone else updated this deliverable since you opened the page. "
-                        "Its latest status is shown above; check your entry and save again.",
-                    )
-            if not any(form.errors for form in changed):
-                items = [
-                    services.UpdateInput(
-                        deliverable=form.record,
-                        expected_version=form.cleaned_data["version"],
-                        status=form.cleaned_data["status"],
-                        narrative=form.cleaned_data["narrative"],
-                        recovery_action=form.cleaned_data["recovery_action"],
-                        recovery_date=form.cleaned_data["recovery_date"],
-                    )
-                    for form in changed
-                ]
-                period = period_form.cleaned_data["period"]
-                try:
-                    services.record_updates(items, period, request.user)
-                except (StaleRecord, ValidationError) as exc:
-                    messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
-                else:
-                    if items:
-                        messages.success(request, f"{len(items)} update(s) recorded for {period}.")
-                    else:
-                        messages.info(request, "Nothing changed, so no updates were recorded.")
-                    url = reverse("deliverables:plan_detail", args=[plan.pk])
-                    query = request.GET.urlencode()
-                    return redirect(f"{url}?{query}" if query else url)
+        if (
+            period_form.is_valid()
+            and formset.is_valid()
+            and (items := formset.updates()) is not None
+        ):
+            period = period_form.cleaned_data["period"]
+            try:
+                services.record_updates(items=items, period=period, user=request.user)
+            except ValidationError as error:
+                messages.error(request, "; ".join(error.messages))
+            else:
+                _say_recorded(request, len(items), period)
+                query = request.GET.urlencode()
+                url = reverse("deliverables:plan_detail", args=[plan.pk])
+                return redirect(f"{url}?{query}" if query else url)
+    context = {"plan": plan, "filter": plan_filter, "period_form": period_form, "formset": formset}
+    return render(
+        request, "deliverables/period_update.html", {**context, "query": request.GET.urlencode()}
+    )
+
+
+def _say_recorded(request: HttpRequest, count: int, period) -> None:
+    if count:
+        messages.success(request, f"{count} update(s) recorded for {period}.")
     else:
-        deliverables = list(plan_filter.qs)
-        period_form = PeriodChoiceForm(prefix="p", initial={"period": selectors.default_period()})
-        formset = PeriodFormSet(
-            initial=[_row_initial(d) for d in deliverables], deliverables=deliverables
-        )
-    context = {
-        "plan": plan,
-        "filter": plan_filter,
-        "period_form": period_form,
-        "formset": formset,
-        "query": request.GET.urlencode(),
-    }
-    return render(request, "deliverables/period_update.html", context)
+        messages.info(request, "Nothing changed, so no updates were recorded.")
 
 
 # -- deliverables -----------------------------------------------------------------------------
 def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
     deliverable = selectors.deliverable_for_page(access, pk)
-    can_change = _can_change_plan(access, deliverable.plan)
+    can_change = services.may_change_plan(access, deliverable.plan)
     trajectory = selectors.trajectory_of(deliverable)
     context = {
         "deliverable": deliverable,
@@ -276,7 +229,7 @@ def deliverable_update(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
     deliverable = selectors.deliverable_for_page(access, pk)
     access.require(
-        _can_change_plan(access, deliverable.plan),
+        services.may_change_plan(access, deliverable.plan),
         "Only the LMNS programme team (or, for a trust's own plan, its lead) can update this.",
     )
     initial = {
@@ -300,7 +253,7 @@ def deliverable_update(request: HttpRequest, pk: int) -> HttpResponse:
                 recovery_date=data["recovery_date"],
             )
             try:
-                services.record_update(item, data["period"], request.user)
+                services.record_update(item=item, period=data["period"], user=request.user)
             except StaleRecord as exc:
                 form.add_error(None, str(exc))
             except ValidationError as exc:
@@ -320,7 +273,7 @@ def deliverable_edit(request: HttpRequest, pk: int) -> HttpResponse:
     deliverable = selectors.deliverable_for_page(access, pk)
     plan = deliverable.plan
     access.require(
-        _can_change_plan(access, plan),
+        services.may_change_plan(access, plan),
         "Only the LMNS programme team (or, for a trust's own plan, its lead) can edit this.",
     )
     options = {"workstreams": plan.workstreams.all(), "trusts": plan.lmns.trusts.order_by("name")}
@@ -334,7 +287,11 @@ def deliverable_edit(request: HttpRequest, pk: int) -> HttpResponse:
             }
             try:
                 services.edit_deliverable(
-                    deliverable, form.cleaned_data["version"], changes, form.cleaned_data["trusts"]
+                    deliverable=deliverable,
+                    expected_version=form.cleaned_data["version"],
+                    changes=changes,
+                    trusts=form.cleaned_data["trusts"],
+                    user=request.user,
                 )
             except StaleRecord as exc:
                 form.add_error(None, str(exc))
@@ -353,7 +310,7 @@ def deliverable_actual(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
     deliverable = selectors.deliverable_for_page(access, pk)
     access.require(
-        _can_change_plan(access, deliverable.plan),
+        services.may_change_plan(access, deliverable.plan),
         "Only the LMNS programme team can record actuals for this plan.",
     )
     trajectory = selectors.trajectory_of(deliverable)
@@ -473,7 +430,7 @@ def _risk_rows(risks) -> list[dict]:
 
 def risk_register(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    lmns = get_object_or_404(access.lmnss(), pk=pk)
+    lmns = access.lmns_page(pk)
     context = {
         "lmns": lmns,
         "rows": _risk_rows(selectors.risks_of(lmns)),
@@ -493,14 +450,16 @@ def _risk_deliverables(access: Access, lmns_id: int):
 
 def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    lmns = get_object_or_404(access.lmnss(), pk=pk)
+    lmns = access.lmns_page(pk)
     access.require(access.can_manage_lmns(lmns.pk), "Only the programme team can add risks.")
     choices = _risk_deliverables(access, lmns.pk)
     form = RiskForm(request.POST if request.method == "POST" else None, deliverables=choices)
     if request.method == "POST" and form.is_valid():
         risk = form.save(commit=False)
         risk.lmns = lmns
-        services.create_risk(risk, form.cleaned_data["deliverables"], request.user)
+        services.create_risk(
+            risk=risk, deliverables=form.cleaned_data["deliverables"], user=request.user
+        )
         messages.success(request, f"Risk “{risk.title}” added.")
         return redirect(risk.get_absolute_url())
     return render(
@@ -509,7 +468,7 @@ def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _risk_or_404(access: Access, pk: int) -> Risk:
-    return get_readable_or_404(Risk.objects.select_related("lmns"), access, "lmns:lmns", pk=pk)
+    return access.get_or_404(Risk.objects.select_related("lmns"), Scope.lmns(), pk=pk)
 
 
 def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -543,10 +502,11 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
             }
             try:
                 services.edit_risk(
-                    risk,
-                    form.cleaned_data["version"] or 0,
-                    changes,
-                    form.cleaned_data["deliverables"],
+                    risk=risk,
+                    expected_version=form.cleaned_data["version"] or 0,
+                    changes=changes,
+                    deliverables=form.cleaned_data["deliverables"],
+                    user=request.user,
                 )
             except StaleRecord as exc:
                 form.add_error(None, str(exc))
@@ -572,12 +532,12 @@ def risk_rescore(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 score = services.rescore_risk(
-                    risk,
-                    data["version"],
-                    data["likelihood"],
-                    data["impact"],
-                    data["note"],
-                    request.user,
+                    risk=risk,
+                    expected_version=data["version"],
+                    likelihood=data["likelihood"],
+                    impact=data["impact"],
+                    note=data["note"],
+                    user=request.user,
                     review_date=data["review_date"],
                 )
             except StaleRecord as exc:
@@ -612,7 +572,7 @@ def mitigation_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         mitigation = form.save(commit=False)
         mitigation.risk = risk
-        services.save_mitigation(mitigation)
+        services.save_mitigation(mitigation=mitigation, user=request.user)
         messages.success(request, "Mitigation added.")
         return redirect(risk.get_absolute_url())
     return render(
@@ -624,8 +584,8 @@ def mitigation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def mitigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    mitigation = get_readable_or_404(
-        Mitigation.objects.select_related("risk__lmns"), access, "lmns:risk__lmns", pk=pk
+    mitigation = access.get_or_404(
+        Mitigation.objects.select_related("risk__lmns"), Scope.lmns("risk__lmns"), pk=pk
     )
     risk = mitigation.risk
     access.require(
@@ -633,7 +593,7 @@ def mitigation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = MitigationForm(request.POST if request.method == "POST" else None, instance=mitigation)
     if request.method == "POST" and form.is_valid():
-        services.save_mitigation(form.save(commit=False))
+        services.save_mitigation(mitigation=form.save(commit=False), user=request.user)
         messages.success(request, "Mitigation saved.")
         return redirect(risk.get_absolute_url())
     context = {"risk": risk, "form": form, "mitigation": mitigation}

@@ -6,16 +6,17 @@ class FundingConfig(AppConfig):
     verbose_name = "Funding"
 
     def ready(self) -> None:
+        from lmns.access import Scope
         from lmns.audit import register_history
         from lmns.menus import OrgLink, register_link
         from lmns.models import Role
 
         from .models import BudgetLine, FundingStream, SpendEntry, SpendReturn
 
-        register_history(FundingStream, "lmns_wide:lmns")
-        register_history(BudgetLine, "lmns_wide:stream__lmns")
-        register_history(SpendEntry, "lmns_wide:spend_return__lmns")
-        register_history(SpendReturn, "lmns_wide:lmns")
+        register_history(FundingStream, Scope.lmns("lmns", wide=True))
+        register_history(BudgetLine, Scope.lmns("stream__lmns", wide=True))
+        register_history(SpendEntry, Scope.lmns("spend_return__lmns", wide=True))
+        register_history(SpendReturn, Scope.lmns("lmns", wide=True))
         register_link(
             OrgLink(
                 "Funding",

@@ -39,6 +39,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from lmns.access import Access, Scope
 from lmns.models import Lmns, ReportingPeriod, Trust
 
 from .models import (
@@ -62,6 +63,17 @@ FIGURES = (
     "forecast",
     "profile_unreported",
 )
+FUNDING_READERS = (
+    "The LMNS funding pages are for the programme team and board. "
+    "Your trust's lines are under Funding held on your trust's page."
+)
+LINE_SCOPE = Scope.lmns("stream__lmns", wide=True)
+
+
+def readable_lines(access: Access) -> QuerySet[BudgetLine]:
+    """Lines of LMNSs the person reads in full, plus lines held by trusts they lead."""
+    qs = BudgetLine.objects.all()
+    return access.scope(qs, LINE_SCOPE) | access.scope(qs, Scope.trust("holder_trust"))
 
 
 def money_value(amount: Decimal | int) -> Value:

@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from lmns.access import Access
 from lmns.models import Lmns, ReportingPeriod
 from lmns.templatetags.lmns_tags import money
 from lmns.workflow import StaleRecord, advance, bump_version, changed_values, unsaved_fields
@@ -26,6 +27,13 @@ from .models import (
 from .selectors import exceeds_threshold
 
 ZERO = Decimal("0")
+
+
+def may_enter(access: Access, line: BudgetLine) -> bool:
+    """Trust leads enter lines their trust holds; the programme team enters central lines."""
+    if line.holder_trust_id:
+        return access.can_edit_trust(line.holder_trust)
+    return access.can_manage_lmns(line.stream.lmns_id)
 
 
 def approved_in_stream(stream: FundingStream, exclude_line_id: int | None = None) -> Decimal:

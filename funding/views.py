@@ -8,13 +8,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from lmns.access import Access, get_access, get_readable_or_404
+from lmns.access import Access, Scope, get_access
 from lmns.audit import history_url
 from lmns.downloads import record_download
 from lmns.models import Lmns, ReportingPeriod, Trust
@@ -33,34 +32,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _lmns_wide(request: HttpRequest, pk: int) -> tuple[Access, Lmns]:
     """The LMNS, for its programme team and board. Other LMNSs 404; its trust leads 403."""
     access = get_access(request)
-    lmns = get_readable_or_404(Lmns.objects.all(), access, "lmns:", pk=pk)
-    access.require(
-        access.can_read_lmns_wide(lmns.pk),
-        "The LMNS funding pages are for the programme team and board. "
-        "Your trust's lines are under Funding held on your trust's page.",
-    )
-    return access, lmns
+    return access, access.lmns_page(pk, wide=True, reason=selectors.FUNDING_READERS)
 
 
 def _manage(request: HttpRequest, pk: int) -> tuple[Access, Lmns]:
     access, lmns = _lmns_wide(request, pk)
     access.require(access.can_manage_lmns(lmns.pk), "Only the LMNS programme team can do that.")
     return access, lmns
-
-
-def readable_lines(access: Access) -> QuerySet[BudgetLine]:
-    """Lines of LMNSs the person reads in full, plus lines held by trusts they lead."""
-    qs = BudgetLine.objects.all()
-    return access.scope_by_lmns(qs, "stream__lmns", wide_only=True) | access.scope_by_trust(
-        qs, "holder_trust"
-    )
-
-
-def may_enter(access: Access, line: BudgetLine) -> bool:
-    """Trust leads enter lines their trust holds; the programme team enters central lines."""
-    if line.holder_trust_id:
-        return access.can_edit_trust(line.holder_trust)
-    return access.can_manage_lmns(line.stream.lmns_id)
 
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -166,8 +144,11 @@ def stream_add(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
 
 def stream_change(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    stream = get_readable_or_404(
-        FundingStream.objects.select_related("lmns"), access, "lmns_wide:lmns", pk=pk
+    stream = access.get_or_404(
+        FundingStream.objects.select_related("lmns"),
+        Scope.lmns(wide=True),
+        reason=selectors.FUNDING_READERS,
+        pk=pk,
     )
     access.require(
         access.can_manage_lmns(stream.lmns_id), "Only the LMNS programme team can do that."
@@ -212,10 +193,10 @@ def line_add(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
 
 def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    qs = readable_lines(access).select_related(
+    qs = selectors.readable_lines(access).select_related(
         "stream__lmns", "deliverable__plan", "holder_trust", "approved_by"
     )
-    line = get_object_or_404(qs, pk=pk)
+    line = access.get_or_404(qs, Scope.lmns("stream__lmns"), pk=pk)
     entries = list(
         SpendEntry.objects.filter(budget_line=line)
         .select_related("spend_return__period", "entered_by")
@@ -225,7 +206,7 @@ def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "line": line,
         "entries": entries,
         "can_manage": access.can_manage_lmns(line.stream.lmns_id),
-        "can_enter": may_enter(access, line),
+        "can_enter": services.may_enter(access, line),
         "can_read_lmns": access.can_read_lmns_wide(line.stream.lmns_id),
         "history_url": history_url(line),
         "quarters": [(q, line.profile_for(q)) for q in (1, 2, 3, 4)],
@@ -236,8 +217,11 @@ def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    line = get_readable_or_404(
-        BudgetLine.objects.select_related("stream__lmns"), access, "lmns_wide:stream__lmns", pk=pk
+    line = access.get_or_404(
+        BudgetLine.objects.select_related("stream__lmns"),
+        selectors.LINE_SCOPE,
+        reason=selectors.FUNDING_READERS,
+        pk=pk,
     )
     lmns = line.stream.lmns
     access.require(access.can_manage_lmns(lmns.pk), "Only the LMNS programme team can do that.")
@@ -263,7 +247,7 @@ def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # -- spend returns ------------------------------------------------------------------------------
 def return_detail(request: HttpRequest, pk: int, start_year: int, quarter: int) -> HttpResponse:
     access = get_access(request)
-    lmns = get_readable_or_404(Lmns.objects.all(), access, "lmns:", pk=pk)
+    lmns = access.lmns_page(pk)
     return _return_page(request, access, lmns, _period(start_year, quarter))
 
 
@@ -285,12 +269,12 @@ def _return_page(
     lines = (
         BudgetLine.objects.all()
         if wide
-        else access.scope_by_trust(BudgetLine.objects.all(), "holder_trust")
+        else access.scope(BudgetLine.objects.all(), Scope.trust("holder_trust"))
     )
     rows = selectors.return_lines(lmns, period, lines)
     editable = spend_return is None or spend_return.is_editable
     for row in rows:
-        row["can_enter"] = editable and may_enter(access, row["line"])
+        row["can_enter"] = editable and services.may_enter(access, row["line"])
     context = {
         "lmns": lmns,
         "period": period,
@@ -311,12 +295,15 @@ def _return_page(
 
 def entry_edit(request: HttpRequest, line_pk: int, quarter: int) -> HttpResponse:
     access = get_access(request)
-    line = get_object_or_404(
-        readable_lines(access).select_related("stream__lmns", "holder_trust", "deliverable"),
+    line = access.get_or_404(
+        selectors.readable_lines(access).select_related(
+            "stream__lmns", "holder_trust", "deliverable"
+        ),
+        Scope.lmns("stream__lmns"),
         pk=line_pk,
     )
     access.require(
-        may_enter(access, line),
+        services.may_enter(access, line),
         "Trust leads enter the lines their trust holds; the programme team enters central lines.",
     )
     lmns = line.stream.lmns
@@ -413,7 +400,7 @@ def return_transition(
 # -- trust page ---------------------------------------------------------------------------------
 def trust(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    trust_obj: Trust = get_object_or_404(access.trusts().select_related("lmns"), pk=pk)
+    trust_obj: Trust = access.trust_page(pk)
     years = selectors.trust_years(trust_obj)
     chosen = request.GET.get("year", "")
     start_year = (

@@ -1,27 +1,70 @@
 """The one place that decides who may see and change what.
 
-Every view asks :func:`get_access` for the signed-in person's :class:`Access` and uses it to
-scope querysets (``access.scope_by_trust`` / ``access.scope_by_lmns``) and to check actions
-(``access.require(...)``). The rules, from memberships:
+Every view asks :func:`get_access` for the signed-in person's :class:`Access`, opens the record
+it shows with one typed call, and checks actions with ``access.require(...)``::
+
+    access = get_access(request)
+    ret = access.get_or_404(QuarterlyReturn.objects.all(), Scope.trust("trust"), pk=pk)
+    lmns = access.lmns_page(pk, wide=True)     # an LMNS-wide page (programme team and board)
+    trust = access.trust_page(pk)
+
+Lists use ``access.scope(qs, Scope...)`` inside a selector. A :class:`Scope` names the relation
+that leads from a row to the organisation owning it. The rules, from memberships:
 
 * a trust lead reads and edits their own trusts' data and reads their LMNS's shared pages;
 * the LMNS programme team reads and manages everything of their LMNS;
 * a board member reads everything of their LMNS and changes nothing;
 * nobody sees another LMNS. Superusers see everything.
 
-Objects a person may not read answer 404 (their existence is not revealed); objects they may
-read but not change answer 403.
+The one 403/404 rule: a record of another LMNS, or of a trust the person does not read, is 404
+(its existence is not revealed); a page of the person's own LMNS that they may not open (a trust
+lead on an LMNS-wide page), or a record they may read but not change, is 403 with the reason.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from .models import Lmns, Membership, Role, Trust
+
+LMNS_WIDE_ONLY = "This page is for the LMNS programme team and board members."
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which organisation owns a row: ``path`` is the relation from the row to it.
+
+    ``Scope.trust("quarterly_return__trust")`` is trust data (its leads, and its LMNS's team and
+    board read it); ``Scope.lmns("plan__lmns")`` is LMNS data every member of the LMNS reads;
+    ``Scope.lmns("stream__lmns", wide=True)`` is LMNS-wide data trust leads may not read. An
+    empty path means the row is the Trust or Lmns itself.
+    """
+
+    kind: Literal["trust", "lmns"]
+    path: str
+    wide: bool = False
+
+    @classmethod
+    def trust(cls, path: str = "trust") -> Scope:
+        return cls("trust", path)
+
+    @classmethod
+    def lmns(cls, path: str = "lmns", *, wide: bool = False) -> Scope:
+        return cls("lmns", path, wide)
+
+    def field(self, name: str) -> str:
+        return f"{self.path}__{name}" if self.path else name
+
+    def owner(self, record: Model) -> Model:
+        """The Trust or Lmns that owns ``record``, followed along the path."""
+        for part in filter(None, self.path.split("__")):
+            record = getattr(record, part)
+        return record
 
 
 @dataclass(frozen=True)
@@ -78,32 +121,46 @@ class Access:
         if not allowed:
             raise PermissionDenied(message)
 
-    # -- scoping querysets ---------------------------------------------------------------
-    def scope_by_trust(self, qs: QuerySet, path: str = "trust") -> QuerySet:
-        """Rows belonging to a trust this person may read. ``path`` leads to the Trust."""
+    # -- scoping querysets and opening records -----------------------------------------------
+    def scope(self, qs: QuerySet, scope: Scope) -> QuerySet:
+        """The rows of ``qs`` this person may read."""
         if self.is_superuser:
             return qs
-        prefix = f"{path}__" if path else ""
-        return qs.filter(
-            Q(**{f"{prefix}pk__in": self.lead_trust_ids})
-            | Q(**{f"{prefix}lmns__in": self.lmns_wide_ids})
-        )
+        if scope.kind == "trust":
+            return qs.filter(
+                Q(**{scope.field("pk__in"): self.lead_trust_ids})
+                | Q(**{scope.field("lmns__in"): self.lmns_wide_ids})
+            )
+        ids = self.lmns_wide_ids if scope.wide else self.readable_lmns_ids
+        return qs.filter(**{scope.field("pk__in"): ids})
 
-    def scope_by_lmns(self, qs: QuerySet, path: str = "lmns", wide_only: bool = False) -> QuerySet:
-        """Rows belonging to an LMNS this person may read. ``path`` leads to the Lmns.
+    def get_or_404(
+        self, qs: QuerySet, scope: Scope, *, reason: str = LMNS_WIDE_ONLY, **lookup
+    ) -> Model:
+        """One record inside the person's scope; 404 outside it, 403 with ``reason`` when the
+        record is LMNS-wide data of the person's own LMNS (a trust lead on a team page)."""
+        found = self.scope(qs, scope).filter(**lookup).first()
+        if found is not None:
+            return found
+        if scope.wide and self.scope(qs, Scope.lmns(scope.path)).filter(**lookup).exists():
+            raise PermissionDenied(reason)
+        raise Http404("Not found, or not yours to see.")
 
-        With ``wide_only`` trust leads are left out (LMNS-wide data they may not read).
-        """
-        if self.is_superuser:
-            return qs
-        ids = self.lmns_wide_ids if wide_only else self.readable_lmns_ids
-        return qs.filter(**{f"{path}__pk__in" if path else "pk__in": ids})
+    def lmns_page(self, pk: int, *, wide: bool = False, reason: str = LMNS_WIDE_ONLY) -> Lmns:
+        """The LMNS a page is about; ``wide`` for pages trust leads may not open."""
+        qs = Lmns.objects.select_related("region")
+        return self.get_or_404(qs, Scope.lmns("", wide=wide), reason=reason, pk=pk)
+
+    def trust_page(self, pk: int) -> Trust:
+        """The trust a page is about."""
+        qs = Trust.objects.select_related("lmns__region")
+        return self.get_or_404(qs, Scope.trust(""), pk=pk)
 
     def trusts(self) -> QuerySet[Trust]:
-        return self.scope_by_trust(Trust.objects.all(), path="")
+        return self.scope(Trust.objects.all(), Scope.trust(""))
 
     def lmnss(self) -> QuerySet[Lmns]:
-        return self.scope_by_lmns(Lmns.objects.all(), path="")
+        return self.scope(Lmns.objects.all(), Scope.lmns(""))
 
 
 ANONYMOUS = Access(user_id=None)
@@ -132,25 +189,3 @@ def get_access(request_or_user) -> Access:
     )
     user._lmns_access = access
     return access
-
-
-def get_readable_or_404(qs: QuerySet, access: Access, scope: str, **lookup) -> Model:
-    """Fetch one object inside the person's scope, or 404.
-
-    ``scope`` is ``"trust:<path>"`` or ``"lmns:<path>"`` (for example ``"trust:trust"`` or
-    ``"lmns:plan__lmns"``), naming the relation that leads to the owning organisation.
-    ``"lmns_wide:<path>"`` is LMNS data that trust leads may not read (programme team and board).
-    """
-    kind, _, path = scope.partition(":")
-    if kind == "trust":
-        qs = access.scope_by_trust(qs, path=path)
-    elif kind == "lmns":
-        qs = access.scope_by_lmns(qs, path=path)
-    elif kind == "lmns_wide":
-        qs = access.scope_by_lmns(qs, path=path, wide_only=True)
-    else:
-        raise ValueError(f"Unknown scope {scope!r}")
-    obj = qs.filter(**lookup).first()
-    if obj is None:
-        raise Http404("Not found, or not yours to see.")
-    return obj

@@ -11,6 +11,7 @@ class LmnsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import pre_delete
 
+        from .access import Scope
         from .audit import register_history
         from .downloads import scrub_download_names
         from .menus import OrgLink, register_link
@@ -21,8 +22,8 @@ class LmnsConfig(AppConfig):
         from .security import clear_failures_on_sign_in
         from .sessions import drop_input_kept_for_someone_else
 
-        register_history(Trust, "trust:")
-        register_history(Purge, "lmns_wide:lmns")
+        register_history(Trust, Scope.trust(""))
+        register_history(Purge, Scope.lmns("lmns", wide=True))
         register_retention("sessions", "sessions.Session", date_field="expire_date")
         register_retention("import_previews", "lmns.ImportPreview", date_field="expires_at")
         register_retention("downloads", "lmns.Download", date_field="at")

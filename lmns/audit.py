@@ -1,8 +1,8 @@
 """The audit trail: who changed what, when, from what to what, for any registered record.
 
 Models keep their history with django-simple-history (``history = HistoricalRecords()``) and
-are registered here with the scope that decides who may read them, using the same scope
-strings as :func:`lmns.access.get_readable_or_404`. Every registered record then has a
+are registered here with the :class:`lmns.access.Scope` that decides who may read them, as
+views open records with ``access.get_or_404``. Every registered record then has a
 "History" page at ``history/<app_label.model>/<pk>/`` that only its readers can open.
 
 Links to other records (many-to-many fields) are part of the history too: a model lists them in
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db.models import Model, QuerySet
 from simple_history.utils import get_m2m_reverse_field_name
 
+from .access import Scope
 from .people import person_name
 
 MAX_HISTORY_ROWS = 200
@@ -25,7 +26,7 @@ MAX_HISTORY_ROWS = 200
 @dataclass(frozen=True)
 class AuditedModel:
     model: type[Model]
-    scope: str
+    scope: Scope
     readable: Callable[..., QuerySet] | None = None
 
     def readable_queryset(self, access) -> QuerySet:
@@ -39,7 +40,7 @@ _REGISTRY: dict[str, AuditedModel] = {}
 
 
 def register_history(
-    model: type[Model], scope: str, readable: Callable[..., QuerySet] | None = None
+    model: type[Model], scope: Scope, readable: Callable[..., QuerySet] | None = None
 ) -> None:
     """Keep ``model``'s history readable by those within ``scope``.
 

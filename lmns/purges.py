@@ -39,7 +39,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from .access import Access
+from .access import Access, Scope
 from .audit import audited
 from .models import Purge, PurgeStatus, Trust
 from .text import excerpt
@@ -89,15 +89,12 @@ def register_copy_scrubber(scrubber: Callable[[list[tuple[str, str]]], int]) -> 
 
 
 # -- who may do what ---------------------------------------------------------------------------
-def owning_organisation(obj: models.Model, scope: str) -> tuple[int, Trust | None]:
+def owning_organisation(obj: models.Model, scope: Scope) -> tuple[int, Trust | None]:
     """The LMNS (id) and the trust (if any) a record belongs to, from its audit scope."""
-    kind, _, path = scope.partition(":")
-    target = obj
-    for part in [p for p in path.split("__") if p]:
-        target = getattr(target, part)
-    if kind == "trust":
-        return target.lmns_id, target
-    return target.pk, None
+    owner = scope.owner(obj)
+    if scope.kind == "trust":
+        return owner.lmns_id, owner
+    return owner.pk, None
 
 
 def may_request_purge(access: Access, lmns_id: int, trust: Trust | None) -> bool:

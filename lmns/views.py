@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import defaults
 from django.views.decorators.http import require_POST
 
-from .access import get_access, get_readable_or_404
+from .access import get_access
 from .audit import audited, history_rows
 from .downloads import downloads_of
 from .governance_forms import PurgeRequestForm
@@ -55,7 +55,7 @@ def help_page(request: HttpRequest) -> HttpResponse:
 
 def lmns_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    lmns = get_object_or_404(access.lmnss().select_related("region"), pk=pk)
+    lmns = access.lmns_page(pk)
     context = {
         "lmns": lmns,
         "trusts": lmns_with_trusts(lmns, access),
@@ -66,7 +66,7 @@ def lmns_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def trust_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    trust = get_object_or_404(access.trusts().select_related("lmns__region"), pk=pk)
+    trust = access.trust_page(pk)
     context = {
         "trust": trust,
         "sites": list(trust.sites.order_by("name")),
@@ -81,7 +81,7 @@ def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     if entry is None:
         raise Http404("No history is kept for this kind of record.")
     access = get_access(request)
-    obj = get_readable_or_404(entry.readable_queryset(access), access, entry.scope, pk=pk)
+    obj = access.get_or_404(entry.readable_queryset(access), entry.scope, pk=pk)
     context = {"record": obj, "kind": entry.model._meta.verbose_name, "rows": history_rows(obj)}
     return render(request, "lmns/history.html", context)
 
@@ -121,7 +121,7 @@ def keep_alive(request: HttpRequest) -> JsonResponse:
 # -- information governance: the download log and purges (lmns.downloads, lmns.purges) ----------
 def download_log(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
-    lmns = get_object_or_404(access.lmnss(), pk=pk)
+    lmns = access.lmns_page(pk)
     access.require(
         access.can_manage_lmns(lmns.pk), "Only the LMNS's programme team reads its download log."
     )
@@ -145,7 +145,7 @@ def purge_request(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     if entry is None or audit is None:
         raise Http404("This kind of record cannot be purged.")
     access = get_access(request)
-    obj = get_readable_or_404(audit.readable_queryset(access), access, audit.scope, pk=pk)
+    obj = access.get_or_404(audit.readable_queryset(access), audit.scope, pk=pk)
     lmns_id, trust = owning_organisation(obj, audit.scope)
     access.require(
         may_request_purge(access, lmns_id, trust),

@@ -1,17 +1,230 @@
-"""The shared workflow step used by every record that is drafted, submitted and signed off.
+"""The one workflow: declarative step tables, transition records, and the events they make.
 
-A step is a single conditional UPDATE: it succeeds only if the row is still in one of the
-expected states (and, when given, still at the version the person saw). Two people pressing
-"Submit" at once therefore produce exactly one transition; the loser is told the record moved on.
+A record that is drafted, submitted and signed off (an assurance return, a spend return, a board
+pack) declares its steps as a table of :class:`Step` rows in a :class:`Workflow`. Taking a step
+is a single conditional UPDATE: it succeeds only if the row is still in one of the step's
+starting states (and, when given, still at the version the person saw), so two people pressing
+"Submit" at once produce exactly one transition; the loser is told the record moved on.
+
+Every completed step writes its transition row (a subclass of the abstract :class:`Transition`)
+in the step's own transaction: that row is the event, and its id is the key a notification uses
+to send each message once. Subscribers (:func:`subscribe`, filled by each app in its ready(), as
+menus and board sections are) are called after the commit with a :class:`StepTaken`; a
+subscriber that fails is logged and never undoes or fails the step.
+
+Refusals are :class:`Refusal`, a ``ValidationError``: services raise it and views show its
+message on the page. :class:`StaleRecord` (someone else saved first) is one of them.
 """
 
-from collections.abc import Iterable
+from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import F, Model
 
+from .text import ShortTextField
 
-class StaleRecord(Exception):
+logger = logging.getLogger(__name__)
+
+
+class Refusal(ValidationError):
+    """A service refusing a change, with a message for the person who asked."""
+
+    def __str__(self) -> str:
+        return " ".join(self.messages)
+
+
+class StaleRecord(Refusal):
     """The record changed since the person loaded it; their input must be kept and re-shown."""
+
+
+class Transition(models.Model):
+    """One step taken on a record: who moved it, when, from what, to what, and why.
+
+    Each workflow's concrete subclass adds the foreign key to its record (and may give the
+    status fields its own choices).
+    """
+
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    comment = ShortTextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One row of a step table: the action, where it starts and ends, and who may take it.
+
+    ``may(access, record)`` is the permission rule (a yes/no predicate in the app's services);
+    ``refused`` is the reason a person who may not take it is given. A non-empty
+    ``comment_label`` makes a comment required and names it.
+    """
+
+    action: str
+    label: str
+    from_statuses: tuple[str, ...]
+    to_status: str
+    may: Callable[[Any, Model], bool]
+    refused: str = "You do not have permission to do that."
+    comment_label: str = ""
+
+
+@dataclass(frozen=True)
+class StepTaken:
+    """The event a completed step makes: who did what to which record, from and to."""
+
+    workflow: str
+    action: str
+    record: Model
+    transition: Transition
+    by: Any
+    from_status: str
+    to_status: str
+    comment: str = ""
+
+
+Subscriber = Callable[[StepTaken], None]
+_SUBSCRIBERS: list[tuple[str | None, Subscriber]] = []
+
+
+def subscribe(subscriber: Subscriber, workflow: str | None = None) -> None:
+    """Call ``subscriber`` after every committed step (of ``workflow`` only, when given)."""
+    if (workflow, subscriber) not in _SUBSCRIBERS:
+        _SUBSCRIBERS.append((workflow, subscriber))
+
+
+def publish(event: StepTaken) -> None:
+    """Hand ``event`` to its subscribers; one that fails is logged, the rest still run."""
+    for workflow, subscriber in list(_SUBSCRIBERS):
+        if workflow not in (None, event.workflow):
+            continue
+        try:
+            subscriber(event)
+        except Exception:
+            logger.exception("A subscriber failed on %s %s", event.workflow, event.action)
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """A record's steps, its transition model and the field linking a transition to it."""
+
+    name: str
+    steps: tuple[Step, ...]
+    transition_model: type[Transition]
+    record_field: str
+    noun: str = "record"
+    by_action: dict[str, Step] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_action", {step.action: step for step in self.steps})
+
+    def step(self, action: str) -> Step | None:
+        return self.by_action.get(action)
+
+    def may_take(self, access, record: Model, action: str) -> bool:
+        """Whether this person's role allows ``action`` on ``record`` (whatever its state)."""
+        step = self.step(action)
+        return step is not None and step.may(access, record)
+
+    def available(self, access, record: Model) -> list[Step]:
+        """The steps this person may take from the record's present state."""
+        return [
+            step
+            for step in self.steps
+            if record.status in step.from_statuses and step.may(access, record)
+        ]
+
+    def not_now(self, record: Model, step: Step) -> str | None:
+        """Why ``step`` cannot start from the record's present state; ``None`` when it can."""
+        if record.status in step.from_statuses:
+            return None
+        return (
+            f"“{step.label}” is not possible while the {self.noun} is "
+            f"{record.get_status_display().lower()}."
+        )
+
+    def announce(self, action: str, record: Model, transition: Transition, user) -> None:
+        """Publish a written transition once the transaction commits (every step, and bulk
+        paths such as an import that write their transitions themselves)."""
+        event = StepTaken(
+            self.name,
+            action,
+            record,
+            transition,
+            user,
+            transition.from_status,
+            transition.to_status,
+            transition.comment,
+        )
+        transaction.on_commit(lambda: publish(event))
+
+    def take(
+        self,
+        *,
+        record: Model,
+        action: str,
+        user,
+        expected_version: int | None = None,
+        comment: str = "",
+        during: Callable[[Model], None] | None = None,
+        **changes,
+    ) -> Transition:
+        """Take ``action`` on ``record`` in one transaction and record it; publish on commit.
+
+        The caller has checked the role with :meth:`may_take`. ``changes`` are written with the
+        status; ``during(record)`` runs inside the transaction after the status moved (for a
+        step's own writes, such as agreed ratings). Raises :class:`Refusal` (and
+        :class:`StaleRecord` when someone else moved the record first).
+        """
+        step = self.step(action)
+        if step is None:
+            raise Refusal("No such step.")
+        if reason := self.not_now(record, step):
+            raise Refusal(reason)
+        if step.comment_label and not comment.strip():
+            raise Refusal(f"{step.comment_label}: a comment is required.")
+        with transaction.atomic():
+            from_status = record.status
+            advance(
+                record,
+                from_statuses=step.from_statuses,
+                to_status=step.to_status,
+                expected_version=expected_version,
+                **changes,
+            )
+            if during is not None:
+                during(record)
+            transition = self.transition_model.objects.create(
+                **{self.record_field: record},
+                from_status=from_status,
+                to_status=step.to_status,
+                by=user,
+                comment=comment.strip(),
+            )
+            record_history(record, user)
+            self.announce(action, record, transition, user)
+        return transition
+
+
+def record_history(record: Model, user) -> None:
+    """Conditional UPDATEs bypass save(): write the record's history row explicitly."""
+    if not hasattr(type(record), "history"):
+        return
+    record.refresh_from_db()
+    type(record).history.bulk_history_create([record], update=True, default_user=user)
 
 
 def advance(

@@ -188,8 +188,12 @@ def spc_svg(series: MeasureSeries, chart_id: str, *, small: bool = False, suppre
                     f"</title></rect>"
                 )
         rates = [(i, p.rolling) for i, p in enumerate(series.points) if p.rolling is not None]
+        targets = [p.target for p in series.points if p.target is not None]
+        if rates or targets:
+            scale = [r for _, r in rates] + targets
+            ry, _, _ = _scale(scale, 0, max(scale), top, bottom)
+            parts.extend(_target_steps(series, x, ry, step))
         if rates:
-            ry, _, _ = _scale([r for _, r in rates], 0, max(r for _, r in rates), top, bottom)
             coords = " ".join(f"{x(i)},{ry(r)}" for i, r in rates)
             parts.append(
                 f'<polyline class="rolling-rate" points="{coords}" fill="none" '

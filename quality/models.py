@@ -236,7 +236,7 @@ class MonthlyFigure(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -378,6 +378,20 @@ class Ambition(models.Model):
     def __str__(self) -> str:
         return self.metric
 
+    @property
+    def suffix(self) -> str:
+        """The unit as written after a value: 6% but 2.55 per 1,000."""
+        return self.unit if self.unit == "%" else f" {self.unit}"
+
+    def with_unit(self, value: Decimal) -> str:
+        return f"{value.normalize():f}{self.suffix}"
+
+    @property
+    def baseline_text(self) -> str:
+        if self.baseline_value is None:
+            return ""
+        return self.with_unit(self.baseline_value)
+
     def target_in_force(self, month: datetime.date) -> AmbitionTarget | None:
         """The target that judges ``month`` (uses the prefetched ``targets``, oldest first)."""
         if self.in_force_until is not None and month > self.in_force_until:
@@ -419,6 +433,11 @@ class AmbitionTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.qualifier}{self.value.normalize():f} by {self.due:%B %Y}"
+
+    @property
+    def value_text(self) -> str:
+        """For example >51% or 2.55 per 1,000."""
+        return f"{self.qualifier}{self.ambition.with_unit(self.value)}"
 
 
 class AmbitionActual(models.Model):

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from lmns.access import Access, get_access, get_readable_or_404
+from lmns.access import Access, get_access
 from lmns.downloads import record_download
 from lmns.menus import OrgLink, register_link
 from lmns.models import Lmns, Role, Trust
@@ -50,6 +50,27 @@ def register_links() -> None:
     )
     register_link(
         OrgLink(
+            "Ambitions and targets",
+            "quality:ambitions",
+            org="lmns",
+            roles=WIDE,
+            description="National ambitions and plans' trajectories on the quality measures, "
+            "with their baselines, sources and the target in force",
+            order=16,
+        )
+    )
+    register_link(
+        OrgLink(
+            "Accreditations (Baby Friendly)",
+            "quality:accreditations",
+            org="lmns",
+            roles=frozenset({Role.TRUST_LEAD, *WIDE}),
+            description="Each provider's UNICEF UK Baby Friendly stages, achieved and planned",
+            order=17,
+        )
+    )
+    register_link(
+        OrgLink(
             "Import quality figures (CSV)",
             "quality:import",
             org="lmns",
@@ -61,17 +82,14 @@ def register_links() -> None:
 
 
 def _wide_lmns(request: HttpRequest, pk: int) -> tuple[Access, Lmns]:
-    """The LMNS, for its programme team and board; trust leads and others 404."""
+    """The LMNS, for its programme team and board (its trust leads 403, others 404)."""
     access = get_access(request)
-    lmns = get_object_or_404(
-        access.scope_by_lmns(Lmns.objects.all(), path="", wide_only=True), pk=pk
-    )
-    return access, lmns
+    return access, access.lmns_page(pk, wide=True)
 
 
 def _managed_lmns(request: HttpRequest, pk: int) -> Lmns:
     access = get_access(request)
-    lmns = get_object_or_404(access.lmnss(), pk=pk)
+    lmns = access.lmns_page(pk)
     access.require(
         access.can_manage_lmns(lmns.pk), "Only the LMNS programme team can import quality figures."
     )
@@ -80,9 +98,7 @@ def _managed_lmns(request: HttpRequest, pk: int) -> Lmns:
 
 def _trust(request: HttpRequest, pk: int) -> tuple[Access, Trust]:
     access = get_access(request)
-    return access, get_readable_or_404(
-        Trust.objects.select_related("lmns"), access, "trust:", pk=pk
-    )
+    return access, access.trust_page(pk)
 
 
 def surveillance(request: HttpRequest, pk: int) -> HttpResponse:
@@ -253,3 +269,19 @@ def import_template(request: HttpRequest, pk: int) -> HttpResponse:
         f'attachment; filename="{lmns.short_name}-quality-template.csv"'
     )
     return response
+
+
+def ambitions(request: HttpRequest, pk: int) -> HttpResponse:
+    """The LMNS's ambitions and trajectories: baseline and source, targets, the one in force."""
+    _, lmns = _wide_lmns(request, pk)
+    month = selectors.last_complete_month()
+    context = {"lmns": lmns, "month": month, "rows": selectors.ambitions_of(lmns, month)}
+    return render(request, "quality/ambitions.html", context)
+
+
+def accreditations(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each provider's accreditation stages; everyone who reads the LMNS reads them."""
+    access = get_access(request)
+    lmns = get_object_or_404(access.lmnss(), pk=pk)
+    context = {"lmns": lmns, "schemes": selectors.accreditations_of(lmns)}
+    return render(request, "quality/accreditations.html", context)

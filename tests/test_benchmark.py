@@ -62,7 +62,7 @@ def test_report_has_every_page_and_query_counts_do_not_grow_with_the_data(tmp_pa
             assert built and all(built.values()), f"{builder.app_label} built nothing"
     assert large["counts"]["trusts"] > small["counts"]["trusts"]
     floor = small["pages"][0]
-    assert floor["key"] == "floor" and floor["x_floor"] == 1
+    assert floor["key"] == "floor" and floor["x_floor"] > 0
     assert "× floor" in small_text
     for page in small["pages"]:
         assert page["label"] in small_text
@@ -72,7 +72,7 @@ def test_report_has_every_page_and_query_counts_do_not_grow_with_the_data(tmp_pa
         assert page["queries"] > 0
         assert 0 < page["median_ms"] <= page["p95_ms"]
         assert page["cpu_ms"] > 0
-        assert page["x_floor"] == pytest.approx(page["cpu_ms"] / floor["cpu_ms"])
+        assert page["x_floor"] == pytest.approx(page["cpu_ms"] / page["floor_cpu_ms"])
         assert page["raw_ms"] > 0
         assert page["ratio"] == pytest.approx(page["median_ms"] / page["raw_ms"])
     assert "Median ms" in small_text and "Raw SQL ms" in small_text

@@ -16,7 +16,7 @@ HOSTILE = [
 
 
 def _post_compliance(world, name, content):
-    from assurance.tests.dashboard_factories import ockenden_interim
+    from assurance.tests.factories import ockenden_interim
 
     return world.client_for("team").post(
         reverse("assurance:import_compliance", args=[world.lmns.pk]),

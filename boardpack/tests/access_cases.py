@@ -5,7 +5,7 @@ from ..services import issue_pack
 
 def _issued(w) -> dict:
     """URL arguments of the quarter's pack, issued once by the programme team."""
-    issue_pack(w.lmns, w.period, w.users["team"], expected_version=0)
+    issue_pack(lmns=w.lmns, period=w.period, user=w.users["team"], expected_version=0)
     return {"pk": w.lmns.pk, "period_pk": w.period.pk}
 
 

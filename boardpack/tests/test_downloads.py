@@ -29,7 +29,9 @@ def pdf_text(body: bytes) -> str:
 
 @pytest.fixture
 def issued(world, fake_sections):
-    return issue_pack(world.lmns, world.period, world.users["team"], expected_version=0)
+    return issue_pack(
+        lmns=world.lmns, period=world.period, user=world.users["team"], expected_version=0
+    )
 
 
 def test_the_pdf_is_a_real_pdf_with_footers(world, issued):
@@ -121,7 +123,7 @@ def test_an_unknown_csv_table_is_not_found(world, issued):
 def test_downloads_follow_the_chosen_version(world, issued, fake_sections):
     world.trust.name = "Renamed Hospitals NHS Trust"
     world.trust.save()
-    issue_pack(world.lmns, world.period, world.users["team"], expected_version=1)
+    issue_pack(lmns=world.lmns, period=world.period, user=world.users["team"], expected_version=1)
     board = world.client_for("board")
     first = board.get(url(world, "csv", "trusts-trusts", version=1)).content.decode()
     latest = board.get(url(world, "csv", "trusts-trusts")).content.decode()

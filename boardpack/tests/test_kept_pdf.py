@@ -65,7 +65,9 @@ def test_issuing_renders_the_pdf_once_and_keeps_it_with_its_sha256(world, fake_s
 def test_a_pack_issued_before_pdfs_were_kept_gets_its_pdf_at_the_first_download(
     world, fake_sections, renders
 ):
-    pack = issue_pack(world.lmns, world.period, world.users["team"], expected_version=0)
+    pack = issue_pack(
+        lmns=world.lmns, period=world.period, user=world.users["team"], expected_version=0
+    )
     assert not IssuedPackPdf.objects.exists()
 
     first = world.client_for("board").get(pdf_url(world))

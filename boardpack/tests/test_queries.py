@@ -33,9 +33,14 @@ def test_an_issued_pack_renders_from_its_snapshot_in_few_queries(
     world, fake_sections, django_assert_max_num_queries
 ):
     _grow(world)
-    issue_pack(world.lmns, world.period, world.users["team"], expected_version=0)
+    issue_pack(lmns=world.lmns, period=world.period, user=world.users["team"], expected_version=0)
     for version in range(2, 6):
-        issue_pack(world.lmns, world.period, world.users["team"], expected_version=version - 1)
+        issue_pack(
+            lmns=world.lmns,
+            period=world.period,
+            user=world.users["team"],
+            expected_version=version - 1,
+        )
     client = world.client_for("board")
     with django_assert_max_num_queries(ISSUED_QUERIES):
         response = client.get(reverse("boardpack:latest", args=[world.lmns.pk]))

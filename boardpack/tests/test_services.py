@@ -106,7 +106,7 @@ def test_decimals_and_dates_are_frozen_as_strings(world, monkeypatch):
 
 def test_issuing_freezes_the_pack_and_records_who(world, fake_sections):
     team = world.users["team"]
-    pack = issue_pack(world.lmns, world.period, team, expected_version=0)
+    pack = issue_pack(lmns=world.lmns, period=world.period, user=team, expected_version=0)
     assert pack.version == 1
     assert pack.issued_by == team
     assert pack.issued_by_name == team.get_full_name()
@@ -120,8 +120,8 @@ def test_issuing_freezes_the_pack_and_records_who(world, fake_sections):
 
 def test_issuing_again_adds_a_version_and_keeps_the_first(world, fake_sections):
     team = world.users["team"]
-    issue_pack(world.lmns, world.period, team, expected_version=0)
-    second = issue_pack(world.lmns, world.period, team, expected_version=1)
+    issue_pack(lmns=world.lmns, period=world.period, user=team, expected_version=0)
+    second = issue_pack(lmns=world.lmns, period=world.period, user=team, expected_version=1)
     assert second.version == 2
     assert list(BoardPack.objects.filter(lmns=world.lmns).values_list("version", flat=True)) == [
         2,
@@ -131,21 +131,25 @@ def test_issuing_again_adds_a_version_and_keeps_the_first(world, fake_sections):
 
 def test_issuing_on_a_stale_confirmation_is_refused(world, fake_sections):
     team = world.users["team"]
-    issue_pack(world.lmns, world.period, team, expected_version=0)
+    issue_pack(lmns=world.lmns, period=world.period, user=team, expected_version=0)
     with pytest.raises(ValidationError, match="while you were confirming"):
-        issue_pack(world.lmns, world.period, team, expected_version=0)
+        issue_pack(lmns=world.lmns, period=world.period, user=team, expected_version=0)
     assert BoardPack.objects.count() == 1
 
 
 def test_a_pack_with_a_failed_section_cannot_be_issued(world, monkeypatch):
     use_sections(monkeypatch, TRUSTS, BROKEN)
     with pytest.raises(ValidationError, match="Funding"):
-        issue_pack(world.lmns, world.period, world.users["team"], expected_version=0)
+        issue_pack(
+            lmns=world.lmns, period=world.period, user=world.users["team"], expected_version=0
+        )
     assert not BoardPack.objects.exists()
 
 
 def test_an_issued_pack_is_never_changed_or_deleted(world, fake_sections):
-    pack = issue_pack(world.lmns, world.period, world.users["team"], expected_version=0)
+    pack = issue_pack(
+        lmns=world.lmns, period=world.period, user=world.users["team"], expected_version=0
+    )
     pack.issued_by_name = "Someone else"
     with pytest.raises(IssuedPackIsFinal):
         pack.save()
@@ -159,5 +163,5 @@ def test_a_quarter_that_has_not_started_cannot_be_issued(world, fake_sections):
 
     future = ReportingPeriodFactory(start_year=2099, quarter=1)
     with pytest.raises(ValidationError, match="2099/00 Q1 has not started yet"):
-        issue_pack(world.lmns, future, world.users["team"], expected_version=0)
+        issue_pack(lmns=world.lmns, period=future, user=world.users["team"], expected_version=0)
     assert not BoardPack.objects.exists()

@@ -113,7 +113,7 @@ def test_only_the_lmns_team_can_issue(world, fake_sections, persona, status):
 
 
 def test_an_issued_pack_keeps_its_figures_after_the_data_changes(world, fake_sections):
-    issue_pack(world.lmns, world.period, world.users["team"], expected_version=0)
+    issue_pack(lmns=world.lmns, period=world.period, user=world.users["team"], expected_version=0)
     world.trust.name = "Renamed Hospitals NHS Trust"
     world.trust.save()
     TrustFactory(lmns=world.lmns, name="A New Hospitals NHS Trust", short_name="NEW")
@@ -130,11 +130,11 @@ def test_an_issued_pack_keeps_its_figures_after_the_data_changes(world, fake_sec
 
 def test_board_reads_the_latest_issued_pack_and_can_open_earlier_ones(world, fake_sections):
     team = world.users["team"]
-    issue_pack(world.lmns, world.previous_period, team, expected_version=0)
-    issue_pack(world.lmns, world.period, team, expected_version=0)
+    issue_pack(lmns=world.lmns, period=world.previous_period, user=team, expected_version=0)
+    issue_pack(lmns=world.lmns, period=world.period, user=team, expected_version=0)
     world.trust.name = "Renamed Hospitals NHS Trust"
     world.trust.save()
-    issue_pack(world.lmns, world.period, team, expected_version=1)
+    issue_pack(lmns=world.lmns, period=world.period, user=team, expected_version=1)
     board = world.client_for("board")
 
     latest = board.get(reverse("boardpack:latest", args=[world.lmns.pk])).content.decode()
@@ -155,7 +155,7 @@ def test_board_reads_the_latest_issued_pack_and_can_open_earlier_ones(world, fak
 
 @pytest.mark.parametrize("version", ["2", "abc", "-1", "1e3", "99999999999999999999", "０"])
 def test_an_unknown_version_is_not_found(world, fake_sections, version):
-    issue_pack(world.lmns, world.period, world.users["team"], expected_version=0)
+    issue_pack(lmns=world.lmns, period=world.period, user=world.users["team"], expected_version=0)
     assert world.client_for("board").get(pack_url(world, version=version)).status_code == 404
 
 
@@ -194,7 +194,9 @@ def test_the_issue_time_is_shown_in_uk_time(world):
 
 
 def test_an_issued_pack_stays_readable_if_a_section_template_is_gone(world, fake_sections):
-    pack = issue_pack(world.lmns, world.period, world.users["team"], expected_version=0)
+    pack = issue_pack(
+        lmns=world.lmns, period=world.period, user=world.users["team"], expected_version=0
+    )
     snapshot = pack.snapshot
     snapshot["sections"][0]["template"] = "removedapp/board_section.html"
     BoardPack.objects.filter(pk=pack.pk).update(snapshot=snapshot)

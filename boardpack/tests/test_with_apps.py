@@ -156,7 +156,7 @@ def test_nobody_but_the_notts_team_can_issue(notts, q1, username, status):
 def test_the_pack_page_makes_the_same_queries_with_forty_trusts(
     notts, q1, django_assert_num_queries
 ):
-    from assurance.tests.dashboard_factories import large_lmns
+    from assurance.tests.factories import large_lmns
 
     team = signed_in("notts-team")
     url = reverse("boardpack:pack", args=[notts.pk, q1.pk])

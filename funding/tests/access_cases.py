@@ -1,7 +1,16 @@
 """Every funding URL as every persona. NUH's lead leads ``w.trust``; SFH's lead the sibling trust."""
 
 from funding.tests.factories import make_funded
-from lmns.tests.matrix import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Case, everyone
+from lmns.tests.matrix import (
+    FORBIDDEN,
+    LMNS_WIDE,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    Case,
+    everyone,
+)
 
 
 def _year(w) -> dict:
@@ -11,7 +20,7 @@ def _year(w) -> dict:
 
 # The LMNS-wide pages: programme team and board read; the LMNS's trust leads are refused (403,
 # their trust's page is "Funding held"); another LMNS's team gets 404.
-WIDE_READ = everyone(OK, lead=FORBIDDEN, sibling_lead=FORBIDDEN, other_team=NOT_FOUND)
+WIDE_READ = LMNS_WIDE
 # Changing LMNS-wide data: the programme team only.
 # The LMNS's funding page and its years: its trust leads are sent to their trust's view.
 WIDE_READ_OR_TRUST = everyone(OK, lead=REDIRECT, sibling_lead=REDIRECT, other_team=NOT_FOUND)
@@ -26,9 +35,7 @@ CASES = {
     "funding:line_add": Case(kwargs=_year, expect=MANAGE),
     "funding:stream_change": Case(
         kwargs=lambda w: {"pk": make_funded(w).stream.pk},
-        expect=everyone(
-            FORBIDDEN, team=OK, lead=NOT_FOUND, sibling_lead=NOT_FOUND, other_team=NOT_FOUND
-        ),
+        expect=MANAGE,
     ),
     "funding:return_detail": Case(
         kwargs=lambda w: {**_year(w), "quarter": 1},
@@ -44,9 +51,7 @@ CASES = {
     ),
     "funding:line_edit": Case(
         kwargs=lambda w: {"pk": make_funded(w).nuh_line.pk},
-        expect=everyone(
-            FORBIDDEN, team=OK, lead=NOT_FOUND, sibling_lead=NOT_FOUND, other_team=NOT_FOUND
-        ),
+        expect=MANAGE,
     ),
     "funding:entry_edit": Case(
         kwargs=lambda w: {"line_pk": make_funded(w).nuh_line.pk, "quarter": 1},

@@ -218,7 +218,10 @@ def test_history_pages_follow_funding_access(world, funded):
     assert world.client_for("team").get(url).status_code == 200
     assert world.client_for("board").get(url).status_code == 200
     assert world.client_for("other_team").get(url).status_code == 404
-    assert world.client_for("sibling_lead").get(url).status_code == 404
+    # A trust lead of the same LMNS is told why (the one 403/404 rule of lmns.access).
+    refused = world.client_for("sibling_lead").get(url)
+    assert refused.status_code == 403
+    assert "programme team and board" in refused.content.decode()
 
 
 @pytest.mark.django_db

@@ -127,6 +127,7 @@ class Measurement:
     raw_ms: float | None = None
     budget_ms: int = 150
     floor_cpu_ms: float | None = None
+    """The floor page's median CPU time, requested after each request of this page."""
 
     @property
     def x_floor(self) -> float | None:
@@ -155,6 +156,7 @@ class Measurement:
             "median_ms": self.median_ms,
             "p95_ms": self.p95_ms,
             "cpu_ms": self.cpu_ms,
+            "floor_cpu_ms": self.floor_cpu_ms,
             "x_floor": self.x_floor,
             "queries": self.queries,
             "raw_ms": self.raw_ms,
@@ -162,13 +164,6 @@ class Measurement:
             "budget_ms": self.budget_ms,
             "within_budget": self.within_budget,
         }
-
-
-def against_floor(results: list[Measurement]) -> None:
-    """Give every measurement the floor page's CPU time, so each reports its multiple."""
-    floor = next((r for r in results if r.key == FLOOR), None)
-    for result in results:
-        result.floor_cpu_ms = floor.cpu_ms if floor else None
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -203,12 +198,24 @@ def time_raw_sql(sql: str, params: list, repeat: int) -> float:
     return statistics.median(samples)
 
 
+def _floor_client(world: BenchWorld) -> tuple[Client, str]:
+    floor = PAGES[0]
+    client = Client()
+    client.force_login(world.users[floor.persona])
+    url = floor.url(world)
+    _get(client, url)
+    return client, url
+
+
 def measure(page: Page, world: BenchWorld, repeat: int) -> Measurement:
     """Median and 95th percentile of ``repeat`` requests, after one warm-up request.
 
     Besides the wall-clock time it keeps the median CPU time of this process per request:
     on a busy shared machine the wall clock includes waiting for a core, the CPU time does
-    not (on PostgreSQL it leaves out the database server's own work).
+    not (on PostgreSQL it leaves out the database server's own work). Each request of the
+    page is followed by one of the floor page, so that the page's multiple of the floor
+    compares the two under the same conditions (a shared machine's load changes by the
+    minute, and with it the CPU time of the same work).
     """
     result = Measurement(page.key, page.label, page.persona, "", "", budget_ms=page.budget_ms)
     if not apps.is_installed(page.app):
@@ -228,12 +235,17 @@ def measure(page: Page, world: BenchWorld, repeat: int) -> Measurement:
     with CaptureQueriesContext(connection) as queries:
         _get(client, result.url)
     result.queries = len(queries)
-    samples, cpu_samples = [], []
+    floor_client, floor_url = _floor_client(world)
+    samples, cpu_samples, floor_samples = [], [], []
     for _ in range(repeat):
         start, cpu_start = time.perf_counter(), time.process_time()
         _get(client, result.url)
         samples.append((time.perf_counter() - start) * 1000)
         cpu_samples.append((time.process_time() - cpu_start) * 1000)
+        cpu_start = time.process_time()
+        _get(floor_client, floor_url)
+        floor_samples.append((time.process_time() - cpu_start) * 1000)
+    result.floor_cpu_ms = statistics.median(floor_samples)
     result.median_ms = statistics.median(samples)
     result.p95_ms = percentile(samples, 0.95)
     result.cpu_ms = statistics.median(cpu_samples)

@@ -35,3 +35,8 @@ def everyone(status: int, **overrides: int) -> dict[str, int]:
     base = {p: status for p in ["lead", "sibling_lead", "team", "board", "other_team"]}
     base.update(overrides)
     return base
+
+
+# An LMNS-wide page (every trust at once): its programme team and board read it, its trust leads
+# are refused with the reason (403), and another LMNS's people are told nothing (404).
+LMNS_WIDE = everyone(OK, lead=FORBIDDEN, sibling_lead=FORBIDDEN, other_team=NOT_FOUND)

@@ -1,17 +1,20 @@
 """Access cases of the quality pages (see lmns/tests/matrix.py)."""
 
-from lmns.tests.matrix import FORBIDDEN, NOT_FOUND, OK, Case, everyone
+from lmns.tests.matrix import FORBIDDEN, LMNS_WIDE, NOT_FOUND, OK, Case, everyone
 
 LMNS = {"kwargs": lambda w: {"pk": w.lmns.pk}}
 TRUST = {"kwargs": lambda w: {"pk": w.trust.pk}}
 # Every trust of the LMNS at once: the programme team and the board; trust leads see their own
 # trust's page instead.
-WIDE = everyone(OK, lead=NOT_FOUND, sibling_lead=NOT_FOUND, other_team=NOT_FOUND)
+WIDE = LMNS_WIDE
 TEAM_ONLY = everyone(FORBIDDEN, team=OK, other_team=NOT_FOUND)
 
 CASES = {
     "quality:surveillance": Case(**LMNS, expect=WIDE),
     "quality:surveillance_xlsx": Case(**LMNS, expect=WIDE),
+    "quality:ambitions": Case(**LMNS, expect=WIDE),
+    # Baby Friendly stages are read by everyone of the LMNS, trust leads included.
+    "quality:accreditations": Case(**LMNS, expect=everyone(OK, other_team=NOT_FOUND)),
     "quality:import": Case(**LMNS, expect=TEAM_ONLY),
     "quality:import_template": Case(**LMNS, expect=TEAM_ONLY),
     # With nothing uploaded the preview sends the programme team back to the upload page.

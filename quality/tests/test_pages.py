@@ -216,7 +216,7 @@ def test_the_board_section_suppresses_small_counts_and_an_issued_pack_keeps_its_
     assert rows["Incidents graded moderate harm or above"] == "fewer than 5"
     assert section["exceptions"][0]["measure"].startswith("Multi-professional")
     assert "<svg" in section["exceptions"][0]["chart_svg"]
-    pack = issue_pack(world.lmns, period, world.users["team"], expected_version=0)
+    pack = issue_pack(lmns=world.lmns, period=period, user=world.users["team"], expected_version=0)
     MonthlyFigure.objects.filter(measure__code="TRAIN-PROMPT").update(numerator=95)
     frozen = next(s for s in pack.snapshot["sections"] if s["key"] == "quality")
     assert frozen["data"]["exceptions"]  # the issued pack does not change

@@ -30,7 +30,6 @@ from lmns.perf.pages import (
     FLOOR_LIMIT,
     Measurement,
     PageError,
-    against_floor,
     all_pages,
     measure,
     pdf_measures,
@@ -156,7 +155,6 @@ class Command(BaseCommand):
                 profiled = profile(chosen[0], world)
             pdf_repeat = min(options["repeat"], 3)
             pdfs = [m(world, pdf_repeat) for m in pdf_measures()] if options["pdf"] else []
-        against_floor(results)
         load = (load_before, os.getloadavg()[0])
         if profiled:
             self.stdout.write(profiled)
@@ -261,12 +259,13 @@ class Command(BaseCommand):
         for row in rows:
             self.stdout.write(line.format(*row))
         self.stdout.write("")
-        floor = next((r.floor_cpu_ms for r in results if r.floor_cpu_ms), None)
-        if floor:
+        floors = [r.floor_cpu_ms for r in results if r.floor_cpu_ms]
+        if floors:
             over = [r.label for r in results if r.x_floor and r.x_floor > FLOOR_LIMIT]
             self.stdout.write(
-                f"× floor: the page's CPU time as a multiple of the floor page's ({floor:.1f} ms), "
-                f"which renders only the layout and navigation. At most {FLOOR_LIMIT}×: "
+                "× floor: the page's CPU time as a multiple of the floor page's, which renders "
+                "only the layout and navigation and is requested after each request of the page "
+                f"({min(floors):.1f}–{max(floors):.1f} ms). At most {FLOOR_LIMIT}×: "
                 + ("every page." if not over else f"not {', '.join(over)}.")
             )
         self.stdout.write(
