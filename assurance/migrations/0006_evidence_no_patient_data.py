@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assurance', '0004_text_limits'),
+        ('assurance', '0005_versions_not_editable'),
     ]
 
     operations = [
