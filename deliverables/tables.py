@@ -112,14 +112,35 @@ class DeliverableTable(tables.Table):
         update = record.latest_update
         return f"{update.period} (entered {date_format(timezone.localtime(update.created_at), 'j M Y')})"
 
-    def value_due_date(self, value) -> str:
-        return value.isoformat() if value else ""
+    def value_due_date(self, value):
+        return value or None  # a real date in the exports
 
-    def value_last_updated(self, value) -> str:
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    def value_last_updated(self, value):
+        return timezone.localtime(value) if value else None
 
     def value_workstream(self, value) -> str:
         return value or ""
 
     def value_owner(self, value) -> str:
         return value or ""
+
+
+# What an exceptions report needs beyond the page's columns, from each row's latest update.
+EXPORT_EXTRA = ["Reporting period", "Narrative", "Recovery action", "Recovery date"]
+
+
+def export_rows(table: DeliverableTable) -> tuple[list[str], list[list]]:
+    """The table's headings and rows as the exports write them: the page's columns, filtered and
+    sorted as on the page, then the latest update's period, narrative and recovery plan."""
+    values = iter(table.as_values())
+    headers = [*next(values), *EXPORT_EXTRA]
+    rows = []
+    for row, table_row in zip(values, table.rows, strict=True):
+        update = table_row.record.latest_update
+        extra = (
+            [str(update.period), update.narrative, update.recovery_action, update.recovery_date]
+            if update
+            else ["", "", "", None]
+        )
+        rows.append([*row, *extra])
+    return headers, rows

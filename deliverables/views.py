@@ -9,9 +9,6 @@ all trusts.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -25,7 +22,7 @@ from lmns import uploads
 from lmns.access import Access, Scope, get_access
 from lmns.audit import history_url
 from lmns.downloads import record_download
-from lmns.exports import csv_cell, text_not_formulas
+from lmns.exports import Sheet, csv_response, xlsx_response
 from lmns.workflow import StaleRecord
 from quality import services as quality_services
 
@@ -46,7 +43,7 @@ from .forms import (
     RiskForm,
 )
 from .models import Mitigation, Plan, Risk
-from .tables import DeliverableTable
+from .tables import DeliverableTable, export_rows
 
 
 def _import_purpose(plan: Plan) -> str:
@@ -137,29 +134,12 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in {"csv", "xlsx"}:
         raise Http404("Export as csv or xlsx.")
     _, table = _filtered_table(request, access, plan)
-    rows = [[str(cell) if cell is not None else "" for cell in row] for row in table.as_values()]
+    headers, rows = export_rows(table)
     filename = f"{plan.lmns.short_name}-plan-{plan.pk}-deliverables.{fmt}"
     record_download(request, kind="Plan export", name=filename, lmns=plan.lmns_id)
     if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        csv.writer(response).writerows([[csv_cell(cell) for cell in row] for row in rows])
-    else:
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Deliverables"
-        for row in rows:
-            sheet.append(row)
-        text_not_formulas(workbook)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        return csv_response(headers, rows, filename)
+    return xlsx_response([Sheet("Deliverables", headers, rows)], filename)
 
 
 def period_update(request: HttpRequest, pk: int) -> HttpResponse:

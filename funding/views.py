@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from lmns.access import Access, Scope, get_access
 from lmns.audit import history_url
 from lmns.downloads import record_download
+from lmns.exports import XLSX_TYPE, attachment
 from lmns.models import Lmns, ReportingPeriod, Trust
 from lmns.templatetags.lmns_tags import money
 from lmns.workflow import StaleRecord
@@ -24,8 +25,6 @@ from . import selectors, services
 from .exports import year_workbook
 from .forms import AllocationChangeForm, BudgetLineForm, SpendEntryForm, StreamForm, TransitionForm
 from .models import BudgetLine, FundingStream, ReturnStatus, SpendEntry
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # -- access -------------------------------------------------------------------------------------
@@ -122,12 +121,10 @@ def export(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
     _check_year(start_year)
     _, lmns = _lmns_wide(request, pk)
     content = year_workbook(lmns, start_year, _quarter_param(request))
-    response = HttpResponse(content, content_type=XLSX)
     fy = f"{start_year}-{(start_year + 1) % 100:02d}"
     name = f"{lmns.short_name}-funding-{fy}.xlsx"
     record_download(request, kind="Funding year export", name=name, lmns=lmns)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(content, XLSX_TYPE, name)
 
 
 def stream_add(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:

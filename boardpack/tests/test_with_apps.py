@@ -127,7 +127,7 @@ def test_the_spreadsheet_and_csv_match_the_page(notts, q1):
     assert response["Content-Disposition"] == (
         'attachment; filename="NottsLMNS-2022-23-Q1-board-pack-compliance.csv"'
     )
-    csv_rows = list(csv.reader(io.StringIO(response.content.decode())))
+    csv_rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [r[0] for r in csv_rows[1:]] == [r[0] for r in rows[1:]]
     assert {r[0]: r[2:] for r in csv_rows[1:]}["NUH"] == NUH_Q1
 

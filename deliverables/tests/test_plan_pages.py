@@ -281,7 +281,7 @@ def _export_rows(client, plan, fmt, query):
     response = client.get(reverse("deliverables:plan_export", args=[plan.pk, fmt]), query)
     assert response.status_code == 200
     if fmt == "csv":
-        return list(csv.reader(io.StringIO(response.content.decode())))
+        return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     sheet = load_workbook(io.BytesIO(response.content)).active
     return [[c if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)]
 
@@ -298,6 +298,8 @@ def test_export_rows_match_the_filtered_page(world, nw_plan, fmt):
     assert [r[0] for r in rows[1:]] == page_refs == ["6", "4d", "4b"]
     assert [r[2] for r in rows[1:]] == ["At risk", "Off track", "At risk"]
     assert rows[1][1] == "Deliverable 6"
+    # What an exceptions report needs, from each row's latest update.
+    assert rows[0][-4:] == ["Reporting period", "Narrative", "Recovery action", "Recovery date"]
 
 
 def test_trust_lead_sees_only_deliverables_for_their_trust_or_all(world):

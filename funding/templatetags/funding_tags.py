@@ -10,7 +10,8 @@
 from django import template
 from django.utils.html import format_html
 
-from lmns.templatetags.lmns_tags import _to_decimal, money
+from lmns.formatting import financial_year, money
+from lmns.formatting import to_decimal as _to_decimal
 
 from ..selectors import exceeds_threshold
 
@@ -88,11 +89,7 @@ def vs_approved(value, approved=None) -> str:
 @register.filter
 def fy(start_year) -> str:
     """A financial year from its start year: 2018 → 2018/19."""
-    try:
-        year = int(start_year)
-    except (TypeError, ValueError):
-        return ""
-    return f"{year}/{(year + 1) % 100:02d}"
+    return financial_year(start_year)
 
 
 @register.simple_tag

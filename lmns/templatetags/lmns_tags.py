@@ -1,47 +1,49 @@
 """Presentation helpers shared by every app: money, per cents, RAG badges and people's names."""
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from lmns import formatting
 from lmns.models import RAG_COLOURS, RagStatus
-from lmns.people import person_name
 
 register = template.Library()
 
-MINUS = "\u2212"
-
-
-def _to_decimal(value) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
+MINUS = formatting.MINUS
+_to_decimal = formatting.to_decimal
 
 
 @register.filter
 def money(value, pence: bool = False) -> str:
     """£1,234 (or £1,234.56 with ``pence``); negatives get a real minus sign: −£1,234."""
-    amount = _to_decimal(value)
-    if amount is None:
-        return "–"
-    quantum = Decimal("0.01") if pence else Decimal("1")
-    amount = amount.quantize(quantum, rounding=ROUND_HALF_UP)
-    text = f"£{abs(amount):,.2f}" if pence else f"£{abs(amount):,.0f}"
-    return f"{MINUS}{text}" if amount < 0 else text
+    return formatting.money(value, pence)
 
 
 @register.filter
 def percent(value) -> str:
-    amount = _to_decimal(value)
-    if amount is None:
-        return "–"
-    return f"{amount.quantize(Decimal('1'), rounding=ROUND_HALF_UP)}%"
+    """A whole per cent: 88%."""
+    return formatting.percent(value)
+
+
+@register.filter
+def day(value) -> str:
+    """31 Mar 2027."""
+    return formatting.date(value)
+
+
+@register.filter
+def day_time(value) -> str:
+    """31 Mar 2027, 14:05."""
+    return formatting.date_time(value)
+
+
+@register.filter
+def financial_year(start_year) -> str:
+    """2018 → 2018/19."""
+    return formatting.financial_year(start_year)
 
 
 @register.filter
@@ -61,7 +63,7 @@ def signed(value) -> str:
 @register.filter
 def person(user) -> str:
     """A person's name, with "(left)" after it once they have left: ``{{ t.by|person }}``."""
-    return person_name(user)
+    return formatting.person(user)
 
 
 @register.simple_tag
