@@ -67,6 +67,8 @@ NO_HISTORY = {
     "the import then writes keeps its history",
     "boardpack.IssuedPackPdf": "an issued pack's PDF, rendered once from its frozen snapshot; "
     "it cannot be changed or deleted",
+    "boardpack.IssuedPackXlsx": "an issued pack's spreadsheet, written once from its frozen "
+    "snapshot; it cannot be changed or deleted",
     "quality.Measure": "reference data shipped in migrations; administrators add and retire "
     "measures in the admin site, whose log records who changed what and when",
     "lmns.Download": APPEND_ONLY + " (who downloaded which file, when)",
@@ -82,8 +84,8 @@ REVIEWED_DELETES = {
     "patient data; its tombstone (lmns.Purge, with history) stays",
     "lmns/retention.py": "the retention schedule removes only kinds the settings say delete "
     "(sessions, import previews, the download log); records are listed for review",
-    "boardpack/services.py": "a purge drops an issued pack's kept PDF so that it renders again "
-    "from the scrubbed snapshot",
+    "boardpack/services.py": "a purge drops an issued pack's kept PDF and spreadsheet so that "
+    "they are made again from the scrubbed snapshot",
     "lmns/uploads.py": "import previews: replaced by a newer upload, used up by their import, "
     "purged once expired; no record of the audit trail",
 }
@@ -518,3 +520,35 @@ def test_a_long_allocation_change_reason_is_kept_in_full_and_fits_the_history(wo
     latest = stream.history.latest("history_date")
     assert latest.history_change_reason.startswith("Month-6 review")
     assert len(latest.history_change_reason) <= 100
+
+
+def test_a_returns_history_reads_answer_by_answer_by_label_and_name_without_counters(world):
+    from assurance.services import answers_for_return, save_section, take_action
+    from assurance.tests.factories import fill_answers
+
+    ret = _return(world)
+    lead = world.users["lead"]
+    answers = answers_for_return(ret)
+    first = answers[0]
+    save_section(
+        ret=ret,
+        answers=[first],
+        values=[{"status": "partially_met", "narrative": "Two of three audits done."}],
+        uploads=[],
+        user=lead,
+        expected_version=ret.version,
+    )
+    fill_answers(ret)
+    ret.refresh_from_db()
+    take_action(ret=ret, action="submit", user=lead, expected_version=ret.version, comment="")
+
+    page = world.client_for("team").get(history_url(ret)).content.decode()
+    name = lead.get_full_name() or lead.username
+    code = first.requirement.code
+    assert f"<td>Requirement {code}: Status</td>" in page
+    assert "<td>Partially met</td>" in page
+    assert "<td>Workflow step</td>" in page and "<td>Submitted</td>" in page
+    assert f"<td>{name}</td>" in page
+    # Internal counters and stamps are left out: the When and Who columns say them.
+    assert "<td>Version</td>" not in page
+    assert "<td>Updated by</td>" not in page and "<td>Updated at</td>" not in page

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assurance', '0005_versions_not_editable'),
+        ('assurance', '0006_discard_a_draft'),
     ]
 
     operations = [
