@@ -176,7 +176,12 @@ CASES = {
         # The confirmation goes with each new file and, like the file, is never shown back.
         with_upload=frozenset({"no_patient_data"}),
     ),
-    "assurance.forms.VersionForm": AttackCase(build=_section, persona="lead", resave=Resave.EDIT),
+    "assurance.forms.VersionForm": AttackCase(
+        build=_section,
+        persona="lead",
+        resave=Resave.EDIT,
+        with_upload=frozenset({"no_patient_data"}),
+    ),
     "assurance.forms.ActionForm": AttackCase(build=_send_back, persona="team", resave=Resave.STEP),
     "assurance.forms.AssureForm": AttackCase(build=_assure, persona="team", resave=Resave.STEP),
     "assurance.dashboard_forms.ComplianceImportForm": AttackCase(
