@@ -11,6 +11,7 @@ class AssuranceConfig(AppConfig):
         from lmns.menus import OrgLink, register_link
         from lmns.models import Role
 
+        from . import notifications
         from .dashboard import register_links
         from .models import Answer, EvidenceFile, QuarterlyReturn, SectionRating
 
@@ -29,3 +30,4 @@ class AssuranceConfig(AppConfig):
             )
         )
         register_links()
+        notifications.register()

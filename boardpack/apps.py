@@ -9,6 +9,10 @@ class BoardpackConfig(AppConfig):
         from lmns.menus import OrgLink, register_link
         from lmns.models import Role
 
+        from . import notifications
+
+        notifications.register()
+
         register_link(
             OrgLink(
                 label="Board pack",

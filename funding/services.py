@@ -13,7 +13,15 @@ from django.utils.text import Truncator
 from lmns.access import Access
 from lmns.models import Lmns, ReportingPeriod
 from lmns.templatetags.lmns_tags import money
-from lmns.workflow import StaleRecord, advance, bump_version, changed_values, unsaved_fields
+from lmns.workflow import (
+    StaleRecord,
+    StepTaken,
+    advance,
+    bump_version,
+    changed_values,
+    publish,
+    unsaved_fields,
+)
 
 from .models import (
     AllocationChange,
@@ -243,10 +251,17 @@ def transition_return(
         expected_version=expected_version,
         **changes,
     )
-    return SpendReturnTransition.objects.create(
+    transition = SpendReturnTransition.objects.create(
         spend_return=spend_return,
         from_status=previous,
         to_status=to_status,
         by=user,
         comment=comment.strip(),
     )
+    # The spend return's step as an event of the "spend_return" workflow, after the commit
+    # (funding.notifications subscribes to it).
+    event = StepTaken(
+        "spend_return", action, spend_return, transition, user, previous, to_status, comment
+    )
+    transaction.on_commit(lambda: publish(event))
+    return transition

@@ -167,15 +167,21 @@ ANONYMOUS = Access(user_id=None)
 
 
 def get_access(request_or_user) -> Access:
-    """The signed-in person's access, computed once per request with a single query."""
+    """The signed-in person's access, computed once per request with a single query (which
+    also carries the navigation bar's counts, :func:`lmns.queue.membership_counts`)."""
     user = getattr(request_or_user, "user", request_or_user)
     if not getattr(user, "is_authenticated", False):
         return ANONYMOUS
     cached = getattr(user, "_lmns_access", None)
     if cached is not None:
         return cached
+    from .queue import membership_counts
+
     memberships = tuple(
-        Membership.objects.filter(user=user).select_related("trust__lmns", "lmns").order_by("role")
+        Membership.objects.filter(user=user)
+        .select_related("trust__lmns", "lmns")
+        .annotate(**membership_counts())
+        .order_by("role")
     )
     lead = [m.trust for m in memberships if m.role == Role.TRUST_LEAD]
     access = Access(

@@ -1,11 +1,14 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views import defaults
 from django.views.decorators.http import require_POST
 
+from . import notifications
 from .access import get_access
 from .audit import audited, history_rows
+from .forms import MarkReadForm
 from .menus import links_for
 from .middleware import RequestTooLarge, too_large
 from .selectors import (
@@ -59,6 +62,25 @@ def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     obj = access.get_or_404(entry.readable_queryset(access), entry.scope, pk=pk)
     context = {"record": obj, "kind": entry.model._meta.verbose_name, "rows": history_rows(obj)}
     return render(request, "lmns/history.html", context)
+
+
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The person's notifications, newest first, unread ones marked."""
+    context = {"notifications": notifications.latest_for(request.user.pk)}
+    return render(request, "lmns/notifications.html", context)
+
+
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    """Mark one notification read (``notification`` posted) or all of them."""
+    form = MarkReadForm(request.POST, user=request.user)
+    if not form.is_valid():
+        raise Http404("No such notification.")
+    chosen = form.cleaned_data["notification"]
+    count = notifications.mark_read(user=request.user, notification=chosen)
+    if chosen is None:
+        messages.success(request, f"{count} notification{'s'[: count != 1]} marked read.")
+    return redirect("notifications")
 
 
 @login_not_required

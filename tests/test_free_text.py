@@ -28,6 +28,9 @@ NOT_FREE_TEXT = {
     "assurance.EvidenceFile.content_type": "set by the server from the file's kind, never typed",
     "lmns.ImportPreview.purpose": "set by the importer (which upload the rows are for)",
     "lmns.ImportPreview.file_sha256": "computed from the file",
+    "lmns.Notification.kind": "a code an app registers",
+    "lmns.Notification.url": "the page's address, made by reverse()",
+    "lmns.Notification.key": "the event's key (kind and transition id)",
     "boardpack.IssuedPackPdf.sha256": "computed from the rendered PDF",
     "quality.Measure.publication_url": "a link, which the URL validator holds to a URL's form",
 }
