@@ -11,7 +11,7 @@ class AssuranceConfig(AppConfig):
         from lmns.menus import OrgLink, register_link
         from lmns.models import Role
 
-        from . import notifications
+        from . import notifications, queue
         from .dashboard import register_links
         from .models import Answer, EvidenceFile, QuarterlyReturn, SectionRating
 
@@ -31,3 +31,4 @@ class AssuranceConfig(AppConfig):
         )
         register_links()
         notifications.register()
+        queue.register()

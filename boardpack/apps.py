@@ -9,9 +9,10 @@ class BoardpackConfig(AppConfig):
         from lmns.menus import OrgLink, register_link
         from lmns.models import Role
 
-        from . import notifications
+        from . import notifications, queue
 
         notifications.register()
+        queue.register()
 
         register_link(
             OrgLink(

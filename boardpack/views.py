@@ -20,12 +20,15 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lmns import notifications
 from lmns.access import Access, get_access
 from lmns.models import Lmns, ReportingPeriod
+from lmns.notifications import event_key
 
 from . import exports, pdf
 from .forms import IssueForm
 from .models import BoardPack, IssuedPackPdf
+from .notifications import ISSUED
 from .selectors import (
     draft_periods,
     issued_packs,
@@ -148,6 +151,9 @@ def _render_pack(
     request: HttpRequest, access: Access, lmns: Lmns, period: ReportingPeriod, chosen: ChosenPack
 ) -> HttpResponse:
     context = _pack_context(request, access, lmns, period, chosen)
+    if chosen.issued is not None:
+        # Opening an issued pack reads its notification: the home page stops marking it new.
+        notifications.seen(user=request.user, key=event_key(ISSUED.code, chosen.issued.pk))
     return render(request, "boardpack/pack.html", context)
 
 

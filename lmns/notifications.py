@@ -119,3 +119,8 @@ def mark_read(*, user, notification: Notification | None = None) -> int:
     if notification is not None:
         qs = qs.filter(pk=notification.pk)
     return qs.update(read_at=timezone.now())
+
+
+def seen(*, user, key: str) -> None:
+    """The person opened the page an event is about: its notification is read (one UPDATE)."""
+    unread(user.pk).filter(key=key).update(read_at=timezone.now())

@@ -9,8 +9,9 @@ urgent first. The navigation bar's counts ("3 to review") and the unread notific
 the query that reads the person's memberships (:func:`membership_counts`), so no page makes a
 query for them.
 
-The working period is the open reporting period (``ReportingPeriod.objects.latest_open``); a
-return is due by its ``submission_deadline``.
+Returns are collected for every period open for returns (``ReportingPeriod.is_open``), each due
+by its ``submission_deadline``; the working period is the latest open one
+(``ReportingPeriod.objects.latest_open``), the period deliverable updates are for.
 """
 
 from __future__ import annotations
@@ -28,14 +29,20 @@ from .models import Notification, ReportingPeriod
 
 @dataclass(frozen=True)
 class Context:
-    """What every source is asked with: today and the working (open) period."""
+    """What every source is asked with: today, the periods open for returns (oldest first) and
+    the working period, the latest of them."""
 
     today: datetime.date
-    period: ReportingPeriod | None
+    open_periods: tuple[ReportingPeriod, ...] = ()
+
+    @property
+    def period(self) -> ReportingPeriod | None:
+        return self.open_periods[-1] if self.open_periods else None
 
     @classmethod
     def now(cls, today: datetime.date | None = None) -> Context:
-        return cls(today or timezone.localdate(), ReportingPeriod.objects.latest_open())
+        periods = ReportingPeriod.objects.filter(is_open=True).order_by("start_date")
+        return cls(today or timezone.localdate(), tuple(periods))
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,11 @@ def due_in(days: int) -> str:
     if days > 0:
         return f"due in {days} day{'s'[: days != 1]}"
     return f"{-days} day{'s'[: days != -1]} overdue"
+
+
+def day(date: datetime.date) -> str:
+    """ "31 July 2022"."""
+    return f"{date.day} {date:%B %Y}"
 
 
 def waiting(days: int) -> str:

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views import defaults
 from django.views.decorators.http import require_POST
 
-from . import notifications
+from . import notifications, queue
 from .access import get_access
 from .audit import audited, history_rows
 from .forms import MarkReadForm
@@ -14,7 +14,6 @@ from .middleware import RequestTooLarge, too_large
 from .selectors import (
     home_cards,
     lmns_with_trusts,
-    open_period,
     roles_at_lmns,
     roles_at_trust,
     superuser_lmnss,
@@ -22,10 +21,13 @@ from .selectors import (
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """What needs the person now (their work queue), then their organisations."""
     access = get_access(request)
+    now = queue.Context.now()
     context = {
+        "queue": queue.work_queue(access, now),
         "cards": home_cards(access),
-        "open_period": open_period(),
+        "open_period": now.period,
         "all_lmnss": superuser_lmnss() if access.is_superuser else None,
     }
     return render(request, "lmns/home.html", context)
