@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from assurance.models import ReturnStatus
 from assurance.services import Action, take_action
 from assurance.tests.factories import QuarterlyReturnFactory, fill_answers, framework_with
 from boardpack.services import issue_pack
@@ -15,7 +16,9 @@ from deliverables.tests.factories import DeliverableFactory, PlanFactory, RiskFa
 from funding.services import transition_return
 from funding.tests.factories import SpendEntryFactory, SpendReturnFactory, make_funded
 from lmns.access import get_access
+from lmns.models import Role
 from lmns.queue import Context, work_queue
+from lmns.tests.factories import MembershipFactory, TrustFactory, lmns_member, trust_lead
 
 
 def _queue(client) -> list[str]:
@@ -124,12 +127,65 @@ def test_a_board_member_sees_the_latest_pack_new_until_they_open_it(
 
 def test_an_owner_sees_their_deliverables_due_an_update(world):
     DeliverableFactory(
-        plan=PlanFactory(lmns=world.lmns), owner=world.users["lead"], title="Fetal monitoring training"
+        plan=PlanFactory(lmns=world.lmns),
+        owner=world.users["lead"],
+        title="Fetal monitoring training",
     )
     items = _queue(world.client_for("lead"))
-    assert any(item.startswith("Update due") and "Fetal monitoring training" in item for item in items)
+    assert any(
+        item.startswith("Update due") and "Fetal monitoring training" in item for item in items
+    )
 
 
 def test_nobody_with_nothing_to_do_is_told_so(world):
     page = world.client_for("board").get(reverse("home")).content.decode()
     assert "Nothing needs you now." in page
+
+
+def _grow(world, n: int) -> None:
+    """``n`` more of everything a queue lists, in both LMNSs; the lead leads half the new trusts."""
+    from assurance.models import Framework
+
+    frameworks = list(Framework.objects.filter(active=True))
+    for lmns in (world.lmns, world.other_lmns):
+        for i in range(n):
+            trust = TrustFactory(lmns=lmns)
+            trust_lead(trust, f"{trust.short_name.lower()}-lead")
+            if lmns == world.lmns and i % 2:
+                MembershipFactory(user=world.users["lead"], role=Role.TRUST_LEAD, trust=trust)
+            for framework in frameworks:
+                QuarterlyReturnFactory(
+                    trust=trust,
+                    framework=framework,
+                    period=world.period,
+                    status=ReturnStatus.SUBMITTED if i % 2 else ReturnStatus.RETURNED,
+                )
+            RiskFactory(lmns=lmns, review_date=datetime.date(2022, 1, 1))
+            DeliverableFactory(plan=PlanFactory(lmns=lmns), owner=world.users["lead"])
+        lmns_member(lmns, Role.BOARD_MEMBER, f"board-{lmns.pk}-{n}")
+
+
+PERSONAS_WITH_QUEUES = ["lead", "team", "board", "other_team"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS_WITH_QUEUES)
+def test_each_home_page_makes_a_fixed_number_of_queries(world, persona, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    framework_with(sections=1)
+    client = world.client_for(persona)
+    client.get(reverse("home"))
+    counts = []
+    for n in (1, 12):
+        _grow(world, n)
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse("home"))
+        assert page.status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= HOME_QUERIES[persona], counts
+
+
+# Session, person, memberships with the navigation counts, open periods, each source's queries.
+HOME_QUERIES = {"lead": 11, "team": 19, "board": 11, "other_team": 19}
