@@ -51,21 +51,25 @@ def lead_items(access: Access, context: Context) -> list[Item]:
     frameworks = list(Framework.objects.filter(active=True).order_by("name")) if periods else []
     for period in periods:
         days = (period.submission_deadline - context.today).days
-        for framework in frameworks:
-            for trust in trusts:
-                if (trust.pk, framework.pk, period.pk) in started:
-                    continue
-                items.append(
-                    Item(
-                        title=f"{trust.short_name} {framework.short_name} return for {period}",
-                        url=reverse("assurance:trust_returns", args=[trust.pk]),
-                        kind="Return to start",
-                        detail=f"Not started; due {day(period.submission_deadline)}",
-                        rank=days,
-                        when=due_in(days),
-                        late=days < 0,
-                    )
+        for trust in trusts:
+            missing = [
+                f.short_name for f in frameworks if (trust.pk, f.pk, period.pk) not in started
+            ]
+            if not missing:
+                continue
+            count = len(missing)
+            items.append(
+                Item(
+                    title=f"{trust.short_name}: {count} return{'s'[: count != 1]} for {period} "
+                    "not started",
+                    url=reverse("assurance:trust_returns", args=[trust.pk]),
+                    kind="Returns to start",
+                    detail=f"{', '.join(missing)}; due {day(period.submission_deadline)}",
+                    rank=days,
+                    when=due_in(days),
+                    late=days < 0,
                 )
+            )
     return items
 
 

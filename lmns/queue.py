@@ -64,13 +64,22 @@ class Item:
     late: bool = False
 
 
+def _span(days: int) -> str:
+    """3 days, 5 weeks, 4 months, 7 years: a length of time as people say it."""
+    for unit, length, from_days in (("year", 365, 730), ("month", 30, 90), ("week", 7, 28)):
+        if days >= from_days:
+            count = days // length
+            return f"{count} {unit}{'s'[: count != 1]}"
+    return f"{days} day{'s'[: days != 1]}"
+
+
 def due_in(days: int) -> str:
-    """ "due today", "due in 1 day", "3 days overdue"."""
+    """ "due today", "due in 1 day", "3 days overdue", "7 years overdue"."""
     if days == 0:
         return "due today"
     if days > 0:
-        return f"due in {days} day{'s'[: days != 1]}"
-    return f"{-days} day{'s'[: days != -1]} overdue"
+        return f"due in {_span(days)}"
+    return f"{_span(-days)} overdue"
 
 
 def day(date: datetime.date) -> str:
@@ -79,7 +88,7 @@ def day(date: datetime.date) -> str:
 
 
 def waiting(days: int) -> str:
-    return "waiting since today" if days <= 0 else f"waiting {days} day{'s'[: days != 1]}"
+    return "waiting since today" if days <= 0 else f"waiting {_span(days)}"
 
 
 @dataclass(frozen=True)

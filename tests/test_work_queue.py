@@ -58,8 +58,8 @@ def test_a_lead_sees_their_returns_to_start_finish_and_change(world, framework):
     assert len(items) == 2
     assert items[0].startswith("Sent back to change NUH Ockenden interim return for 2021/22 Q4")
     assert "Sent back by the LMNS: Add the training log" in items[0]
-    assert items[1].startswith("Return to start NUH Ockenden interim return for 2022/23 Q1")
-    assert "days overdue" in items[1]
+    assert items[1].startswith("Returns to start NUH: 1 return for 2022/23 Q1 not started")
+    assert "4 years overdue" in items[1]
     assert _nav(world.client_for("lead")) == ["1 sent back"]
     # The sibling trust's lead is told nothing of NUH's returns.
     assert not any("NUH" in item for item in _queue(world.client_for("sibling_lead")))
