@@ -4,6 +4,7 @@ sends it back, and the lead's home page shows what to change."""
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from assurance.models import Framework
@@ -12,6 +13,15 @@ from assurance.tests.factories import QuarterlyReturnFactory, fill_answers, fram
 from .conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _serious_violations(page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def _bell(page):
@@ -50,6 +60,7 @@ def test_a_submitted_return_reaches_the_team_and_comes_back_to_the_lead(
     item = team.locator("#work li", has_text="To review")
     expect(item).to_contain_text("NUH Ockenden interim return for 2022/23 Q1")
     expect(item).to_contain_text("waiting since today")
+    assert _serious_violations(team) == []
 
     # The notification links to the return; the team sends it back with what to change.
     _bell(team).click()
@@ -71,6 +82,7 @@ def test_a_submitted_return_reaches_the_team_and_comes_back_to_the_lead(
 
     # Marking all read empties the bell.
     _bell(lead).click()
+    assert _serious_violations(lead) == []
     lead.get_by_role("button", name="Mark all read").click()
     expect(lead.get_by_text("1 notification marked read.")).to_be_visible()
     expect(_bell(lead)).not_to_contain_text("unread")
