@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests: a small world of two LMNSs and a person per role."""
 
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,10 @@ from lmns.tests.factories import (
 # "other_team" is the programme team of a different LMNS.
 PERSONAS = ["anonymous", "lead", "sibling_lead", "team", "board", "other_team"]
 
+# The backup key of the test suite (32 bytes, URL-safe base64): backups made by tests are
+# encrypted as in production. Also put in the environment for the commands tests run.
+TEST_BACKUP_KEY = "dGVzdC1iYWNrdXAta2V5LW5vdC1mb3ItcmVhbC11c2U="
+
 
 def pytest_configure(config):
     from django.conf import settings
@@ -28,6 +33,8 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Uploaded files (evidence) made by tests go to a scratch folder, never the project's media.
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="lmns-test-media-")
+    settings.BACKUP_KEY = TEST_BACKUP_KEY
+    os.environ["LMNS_BACKUP_KEY"] = TEST_BACKUP_KEY
 
 
 @dataclass

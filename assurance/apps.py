@@ -8,17 +8,34 @@ class AssuranceConfig(AppConfig):
     def ready(self) -> None:
         from lmns.access import Scope
         from lmns.audit import register_history
+        from lmns.backup import register_reference_data
         from lmns.menus import OrgLink, register_link
         from lmns.models import Role
+        from lmns.purges import register_purgeable
+        from lmns.retention import register_retention
 
         from . import notifications, queue
         from .dashboard import register_links
         from .models import Answer, EvidenceFile, QuarterlyReturn, SectionRating
+        from .selectors import describe_answer, describe_evidence
 
+        register_reference_data("assurance.framework", "assurance.section", "assurance.requirement")
         register_history(QuarterlyReturn, Scope.trust("trust"))
         register_history(Answer, Scope.trust("quarterly_return__trust"))
         register_history(SectionRating, Scope.trust("quarterly_return__trust"))
         register_history(EvidenceFile, Scope.trust("answer__quarterly_return__trust"))
+        register_retention(
+            "returns", "assurance.QuarterlyReturn", date_field="period__end_date", describe=str
+        )
+        register_retention("evidence", "assurance.EvidenceFile", date_field="uploaded_at")
+        register_purgeable(
+            "assurance.EvidenceFile", {"file": ("original_name",)}, describe=describe_evidence
+        )
+        register_purgeable(
+            "assurance.Answer",
+            {"narrative": (), "evidence": (), "action": ()},
+            describe=describe_answer,
+        )
         register_link(
             OrgLink(
                 "Quarterly returns",

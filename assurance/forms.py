@@ -140,6 +140,12 @@ class AnswerForm(forms.Form):
             self.content_type = check_evidence_file(upload)
         return upload
 
+    @property
+    def summary_label(self) -> str:
+        """How the error summary names this answer: by its requirement's code."""
+        code = self["requirement"].value()
+        return f"Requirement {code}" if code else ""
+
     def values(self) -> dict:
         """The answer's fields as entered; per cent is absent when the framework does not ask."""
         return dict(self.cleaned_data)

@@ -292,3 +292,8 @@ class EvidenceFile(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def is_purged(self) -> bool:
+        """Removed for information governance (``lmns.purges``): no bytes, no name left."""
+        return not self.file

@@ -14,6 +14,7 @@ from lmns.models import ReportingPeriod, Trust
 from .models import (
     Answer,
     EvidenceFile,
+    Framework,
     QuarterlyReturn,
     ReturnStatus,
     Section,
@@ -102,24 +103,61 @@ def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
     )
 
 
-def previous_answers(ret: QuarterlyReturn, section: Section) -> dict[str, Answer]:
-    """Last quarter's answers for this section, by requirement code.
+def last_return_before(ret: QuarterlyReturn) -> QuarterlyReturn | None:
+    """This trust's last return of the same framework before this one's period.
 
-    Same trust, same framework name (any version: a new version keeps its codes where the
-    requirement carried over), the period just before this one.
+    Same framework name (any version: a new version keeps its codes where the requirement
+    carried over), whichever earlier period it was for: a framework collected twice a year, or a
+    quarter missed, still finds its last answers.
     """
-    period = previous_period(ret.period)
-    if period is None:
+    return (
+        QuarterlyReturn.objects.filter(
+            trust_id=ret.trust_id,
+            framework__name=ret.framework.name,
+            period__start_date__lt=ret.period.start_date,
+        )
+        .select_related("period")
+        .order_by("-period__start_date")
+        .first()
+    )
+
+
+def previous_answers(ret: QuarterlyReturn, section: Section) -> dict[str, Answer]:
+    """The last return's answers for this section (:func:`last_return_before`), by code."""
+    last = last_return_before(ret)
+    if last is None:
         return {}
     answers = Answer.objects.filter(
-        quarterly_return__trust_id=ret.trust_id,
-        quarterly_return__framework__name=ret.framework.name,
-        quarterly_return__period=period,
-        requirement__section__code=section.code,
-    ).select_related("requirement")
+        quarterly_return=last, requirement__section__code=section.code
+    ).select_related("requirement", "quarterly_return__period")
     return {answer.requirement.code: answer for answer in answers}
 
 
 def evidence_readable(qs: QuerySet[EvidenceFile] | None = None) -> QuerySet[EvidenceFile]:
     qs = qs if qs is not None else EvidenceFile.objects.all()
     return qs.select_related("answer__quarterly_return__trust", "answer__requirement__section")
+
+
+def start_return_defaults(trust: Trust) -> dict:
+    """What "Start a return" offers first: the framework that is due and the period it is due for.
+
+    The framework due is the one the trust's LMNS collected most recently (the latest period's
+    returns of any of its trusts), not the first alphabetically; the period is the earliest open
+    period in which this trust has not yet started that framework's return, else the latest open.
+    """
+    latest = (
+        QuarterlyReturn.objects.filter(trust__lmns_id=trust.lmns_id, framework__active=True)
+        .order_by("-period__start_date", "framework__name")
+        .values_list("framework_id", flat=True)
+        .first()
+    )
+    framework = Framework.objects.filter(pk=latest).first() if latest else None
+    open_periods = ReportingPeriod.objects.filter(is_open=True)
+    period = None
+    if framework:
+        started = QuarterlyReturn.objects.filter(trust=trust, framework=framework).values(
+            "period_id"
+        )
+        period = open_periods.exclude(pk__in=started).order_by("start_date").first()
+    period = period or open_periods.order_by("-start_date").first()
+    return {"framework": framework, "period": period}

@@ -19,7 +19,15 @@ from django.db.models import Avg, Max, QuerySet
 from lmns.models import Lmns, ReportingPeriod, Trust
 from lmns.templatetags.lmns_tags import signed
 
-from .models import Framework, QuarterlyReturn, ReturnStatus, Section, SectionRating
+from .models import (
+    Answer,
+    EvidenceFile,
+    Framework,
+    QuarterlyReturn,
+    ReturnStatus,
+    Section,
+    SectionRating,
+)
 
 DEFAULT_FRAMEWORK = "Ockenden interim"
 TREND_QUARTERS = 8
@@ -401,3 +409,18 @@ def history_by_trust_section(
     for (trust_id, period_id, code), percent in figures.items():
         series[(trust_id, code)][index[period_id]] = percent
     return series
+
+
+def describe_evidence(evidence: EvidenceFile) -> str:
+    """An evidence file in words that repeat nothing of its name or content (a purge's record)."""
+    answer = evidence.answer
+    ret = answer.quarterly_return
+    return (
+        f"Evidence file {evidence.pk} of {ret.trust.short_name} {ret.period}, "
+        f"{answer.requirement.code}"
+    )
+
+
+def describe_answer(answer: Answer) -> str:
+    ret = answer.quarterly_return
+    return f"Answer to {answer.requirement.code} of {ret.trust.short_name} {ret.period}"

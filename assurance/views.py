@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 
 from lmns.access import Access, Scope, get_access
 from lmns.audit import history_url
+from lmns.downloads import record_download
+from lmns.purges import may_request_purge, removed_for_governance
 from lmns.workflow import Refusal, StaleRecord
 
 from . import return_selectors as selectors
@@ -56,7 +58,7 @@ def return_start(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(
         access.can_edit_trust(trust), f"Only {trust.short_name}'s trust leads start its returns."
     )
-    form = StartReturnForm(request.POST or None)
+    form = StartReturnForm(request.POST or None, initial=selectors.start_return_defaults(trust))
     if request.method == "POST" and form.is_valid():
         try:
             ret = start_return(
@@ -102,6 +104,7 @@ def _section_context(ret: QuarterlyReturn, section_pk: int) -> dict:
     if index is None:
         raise Http404("No such section in this return.")
     current = progress[index]
+    previous = selectors.previous_answers(ret, current.section)
     return {
         "ret": ret,
         "progress": progress,
@@ -110,7 +113,8 @@ def _section_context(ret: QuarterlyReturn, section_pk: int) -> dict:
         "section": current.section,
         "answers": current.answers,
         "next_section": progress[index + 1].section if index + 1 < len(progress) else None,
-        "previous": selectors.previous_answers(ret, current.section),
+        "previous": previous,
+        "last_period": next(iter(previous.values())).quarterly_return.period if previous else None,
         "evidence": selectors.evidence_by_answer(current.answers),
     }
 
@@ -130,21 +134,37 @@ def _initial(answer) -> dict:
 
 def _copied_forward(
     request: HttpRequest, answers, previous: dict, only: int | None = None
-) -> list[dict]:
-    """The person's current input, with last quarter's answer wherever there was one.
+) -> tuple[list[dict], list[str]]:
+    """The person's current input, with the last return's answer wherever there was one, and
+    the codes of the requirements copied.
 
     With ``only`` (a form index) just that requirement is copied.
     """
-    initial = []
+    initial, copied = [], []
     for i, answer in enumerate(answers):
         prefix = f"{ANSWER_PREFIX}-{i}-"
         row = {name: request.POST.get(prefix + name, "") for name in _initial(answer)}
         last = previous.get(answer.requirement.code)
         if last is not None and last.status and only in (None, i):
             row.update(_initial(last))
+            copied.append(answer.requirement.code)
         row["requirement"] = answer.requirement.code
         initial.append(row)
-    return initial
+    return initial, copied
+
+
+def _copy_message(previous: dict, copied: list[str]) -> str:
+    if not copied:
+        return (
+            "There was nothing to copy: the last return has no assessed answer for these "
+            "requirements. Nothing has changed."
+        )
+    period = next(iter(previous.values())).quarterly_return.period
+    what = f"{len(copied)} answer{'s' if len(copied) != 1 else ''} ({', '.join(copied)})"
+    return (
+        f"Copied {what} from the {period} return into the form. Nothing is saved yet: "
+        "check them, then save."
+    )
 
 
 def _copy_index(request: HttpRequest) -> int | None:
@@ -201,6 +221,7 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
         version_form=entry.version_form,
         editable=editable,
         can_withdraw=editable,
+        can_report_patient_data=may_request_purge(access, ret.trust.lmns_id, ret.trust),
         stale=entry.stale,
     )
     return render(request, "assurance/section_edit.html", context)
@@ -216,17 +237,14 @@ def _formset(ret: QuarterlyReturn, context: dict, **kwargs):
 
 
 def _post_section(request: HttpRequest, ret: QuarterlyReturn, context: dict) -> SectionEntry:
-    """Copy last quarter forward, or save; on any refusal keep the person's input."""
+    """Copy the last return's answers forward, or save; on any refusal keep the person's input."""
     answers = context["answers"]
     entry = SectionEntry(version_form=VersionForm(request.POST))
     if "copy_previous" in request.POST or _copy_index(request) is not None:
-        initial = _copied_forward(request, answers, context["previous"], _copy_index(request))
+        previous = context["previous"]
+        initial, copied = _copied_forward(request, answers, previous, _copy_index(request))
         entry.formset = _formset(ret, context, initial=initial)
-        messages.info(
-            request,
-            "Last quarter's answers were copied into the form. Nothing is saved yet: "
-            "check them, then save.",
-        )
+        messages.info(request, _copy_message(previous, copied))
         return entry
     entry.formset = formset = _formset(ret, context, data=request.POST, files=request.FILES)
     if not entry.version_form.is_valid():
@@ -350,10 +368,20 @@ def return_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
     evidence = access.get_or_404(selectors.evidence_readable(), EVIDENCE_SCOPE, pk=pk)
+    if evidence.is_purged:
+        return removed_for_governance(request, evidence)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as error:
         raise Http404("The stored file is missing; ask an administrator to restore it.") from error
+    ret = evidence.answer.quarterly_return
+    record_download(
+        request,
+        kind="Evidence file",
+        name=evidence.original_name,
+        lmns=ret.trust.lmns_id,
+        trust=ret.trust,
+    )
     response = FileResponse(
         handle,
         as_attachment=True,

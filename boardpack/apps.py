@@ -8,6 +8,13 @@ class BoardpackConfig(AppConfig):
     def ready(self) -> None:
         from lmns.menus import OrgLink, register_link
         from lmns.models import Role
+        from lmns.purges import register_copy_scrubber
+        from lmns.retention import register_retention
+
+        from .services import scrub_purged_text
+
+        register_retention("board_packs", "boardpack.BoardPack", date_field="issued_at")
+        register_copy_scrubber(scrub_purged_text)
 
         from . import notifications, queue
 

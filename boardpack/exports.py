@@ -1,19 +1,15 @@
 """The pack's tables as spreadsheets: XLSX (a sheet per table) and CSV (one table)."""
 
-import csv
-import io
+import datetime
 import re
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
-from lmns.exports import csv_cell
+from lmns.exports import Sheet, csv_text, sheet_title, workbook
 
 KEY_MESSAGES_TABLE = "key-messages"
-SHEET_NAME_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 # Sections send Decimals as strings ("458000.00"); in a workbook they should be numbers.
 PLAIN_NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def pack_tables(pack: dict) -> list[dict]:
@@ -48,61 +44,46 @@ def find_table(pack: dict, table_id: str) -> dict | None:
 
 
 def _cell(value):
-    """A workbook cell: numbers sent as text become numbers (exact, as Decimal)."""
-    if isinstance(value, str) and PLAIN_NUMBER.match(value):
-        return Decimal(value)
-    return csv_cell(value)
+    """A workbook cell from a snapshot: numbers and ISO dates sent as text become real ones."""
+    if isinstance(value, str):
+        if PLAIN_NUMBER.match(value):
+            return Decimal(value)
+        if ISO_DATE.match(value):
+            return datetime.date.fromisoformat(value)
+    return value
 
 
 def table_csv(table: dict) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([csv_cell(h) for h in table["headers"]])
-    for row in table["rows"]:
-        writer.writerow([csv_cell(v) for v in row])
-    return out.getvalue()
-
-
-def _sheet_title(text: str, used: set[str]) -> str:
-    base = SHEET_NAME_UNSAFE.sub(" ", text).strip()[:31] or "Table"
-    title, n = base, 2
-    while title.lower() in used:
-        suffix = f" ({n})"
-        title = base[: 31 - len(suffix)] + suffix
-        n += 1
-    used.add(title.lower())
-    return title
+    """One table as CSV (UTF-8 with a byte-order mark), through the export kit."""
+    return csv_text(table["headers"], table["rows"])
 
 
 def pack_xlsx(pack: dict, status: str) -> bytes:
     """A workbook: an "About" sheet (LMNS, quarter, status), then one sheet per table.
 
-    Each table sheet has the headers in row 1 and the rows below, exactly as on the page.
+    Each table sheet has the headers in row 1 and the rows below, exactly as on the page. Packs
+    issued before (text snapshots) and their control characters go through the same kit.
     """
-    workbook = Workbook()
-    about = workbook.active
-    about.title = "About"
-    for row in [
-        ["LMNS", pack["lmns"]["name"]],
-        ["Quarter", pack["period"]["label"]],
-        ["Status", status],
-        ["Figures", "Provisional" if pack["provisional"] else "Agreed"],
-    ]:
-        about.append(row)
-    about.column_dimensions["A"].width = 12
-    about.column_dimensions["B"].width = 60
-    used = {"about"}
     tables = pack_tables(pack)
-    about.append([])
-    about.append(["Sheet", "Table"])
+    used = {"about"}
+    sheets = []
+    index = []
     for table in tables:
-        sheet = workbook.create_sheet(_sheet_title(table["id"], used))
-        about.append([sheet.title, table["caption"]])
-        sheet.append([csv_cell(h) for h in table["headers"]])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in table["rows"]:
-            sheet.append([_cell(v) for v in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        title = sheet_title(table["id"], used)
+        index.append([title, table["caption"]])
+        rows = [[_cell(v) for v in row] for row in table["rows"]]
+        sheets.append(Sheet(title, list(table["headers"]), rows))
+    about = Sheet(
+        "About",
+        ["Sheet", "Table"],
+        index,
+        preamble=[
+            ["LMNS", pack["lmns"]["name"]],
+            ["Quarter", pack["period"]["label"]],
+            ["Status", status],
+            ["Figures", "Provisional" if pack["provisional"] else "Agreed"],
+            [],
+        ],
+        table=False,
+    )
+    return workbook([about, *sheets])

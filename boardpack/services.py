@@ -179,3 +179,21 @@ def keep_pdf(*, pack: BoardPack, content: bytes) -> IssuedPackPdf:
 def is_intact(kept: IssuedPackPdf) -> bool:
     """Whether the kept PDF still has the SHA-256 it was stored with."""
     return hashlib.sha256(bytes(kept.content)).hexdigest() == kept.sha256
+
+
+def scrub_purged_text(replacements: list[tuple[str, str]]) -> int:
+    """A purge (``lmns.purges``): issued packs' snapshots lose the removed text for its
+    tombstone, and their kept PDF goes, to be rendered again from the scrubbed snapshot.
+
+    The one change an issued pack ever takes: removing patient data uploaded by mistake.
+    """
+    from lmns.purges import replace_in
+
+    changed = 0
+    for pk, snapshot in BoardPack.objects.values_list("pk", "snapshot").iterator():
+        scrubbed = replace_in(snapshot, replacements)
+        if scrubbed != snapshot:
+            BoardPack.objects.filter(pk=pk).update(snapshot=scrubbed)
+            IssuedPackPdf.objects.filter(pack_id=pk).delete()
+            changed += 1
+    return changed

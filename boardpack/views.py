@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lmns import notifications
 from lmns.access import Access, get_access
+from lmns.downloads import record_download
 from lmns.models import Lmns, ReportingPeriod
 from lmns.notifications import event_key
 
@@ -242,7 +243,13 @@ def _chosen_or_404(request: HttpRequest, pk: int, period_pk: int):
     return access, lmns, period, chosen
 
 
-def _attachment(body, content_type: str, filename: str) -> HttpResponse:
+def _attachment(
+    request: HttpRequest, lmns: Lmns, chosen, body, content_type: str, filename: str
+) -> HttpResponse:
+    """The file, its download recorded (``lmns.downloads``): issued or still a draft."""
+    state = f"issued version {chosen.issued.version}" if chosen.issued else "not yet issued"
+    fmt = filename.rpartition(".")[2].upper()
+    record_download(request, kind=f"Board pack {fmt}, {state}"[:60], name=filename, lmns=lmns)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -292,7 +299,12 @@ def pack_pdf(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
         if chosen.issued and not IssuedPackPdf.objects.filter(pack=chosen.issued).exists():
             kept = keep_pdf(pack=chosen.issued, content=body)
     response = _attachment(
-        bytes(kept.content) if kept else body, "application/pdf", _filename(chosen, "pdf")
+        request,
+        lmns,
+        chosen,
+        bytes(kept.content) if kept else body,
+        "application/pdf",
+        _filename(chosen, "pdf"),
     )
     if kept:
         response["ETag"] = f'"{kept.sha256}"'
@@ -301,17 +313,18 @@ def pack_pdf(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
 
 @require_GET
 def pack_xlsx(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
-    _access, _lmns, _period, chosen = _chosen_or_404(request, pk, period_pk)
+    _access, lmns, _period, chosen = _chosen_or_404(request, pk, period_pk)
     body = exports.pack_xlsx(chosen.pack, chosen.status)
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _attachment(body, content_type, _filename(chosen, "xlsx"))
+    return _attachment(request, lmns, chosen, body, content_type, _filename(chosen, "xlsx"))
 
 
 @require_GET
 def pack_csv(request: HttpRequest, pk: int, period_pk: int, table: str) -> HttpResponse:
-    _access, _lmns, _period, chosen = _chosen_or_404(request, pk, period_pk)
+    _access, lmns, _period, chosen = _chosen_or_404(request, pk, period_pk)
     found = exports.find_table(chosen.pack, table)
     if found is None:
         raise Http404("This pack has no such table.")
     body = exports.table_csv(found)
-    return _attachment(body, "text/csv; charset=utf-8", _filename(chosen, "csv", f"-{table}"))
+    filename = _filename(chosen, "csv", f"-{table}")
+    return _attachment(request, lmns, chosen, body, "text/csv; charset=utf-8", filename)

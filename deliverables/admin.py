@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Deliverable, Plan, Risk, Trajectory, TrajectoryTarget, Workstream
+from .models import Deliverable, GovernanceStep, Plan, PlanKpi, Risk, Workstream
 
 
 class WorkstreamInline(admin.TabularInline):
@@ -9,11 +9,21 @@ class WorkstreamInline(admin.TabularInline):
     extra = 0
 
 
+class KpiInline(admin.TabularInline):
+    model = PlanKpi
+    extra = 0
+
+
+class GovernanceInline(admin.TabularInline):
+    model = GovernanceStep
+    extra = 0
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = ["title", "lmns", "trust", "period_start", "period_end"]
     list_filter = ["lmns"]
-    inlines = [WorkstreamInline]
+    inlines = [WorkstreamInline, KpiInline, GovernanceInline]
 
 
 @admin.register(Deliverable)
@@ -22,17 +32,7 @@ class DeliverableAdmin(SimpleHistoryAdmin):
     list_filter = ["plan__lmns", "plan"]
     readonly_fields = ["status"]
     filter_horizontal = ["trusts"]
-
-
-class TargetInline(admin.TabularInline):
-    model = TrajectoryTarget
-    extra = 0
-
-
-@admin.register(Trajectory)
-class TrajectoryAdmin(admin.ModelAdmin):
-    list_display = ["metric", "deliverable", "unit"]
-    inlines = [TargetInline]
+    raw_id_fields = ["ambition"]
 
 
 @admin.register(Risk)

@@ -12,7 +12,7 @@ class DeliverablesConfig(AppConfig):
         from lmns.models import Role
 
         from . import queue
-        from .models import Deliverable, DeliverableUpdate, Mitigation, Risk, TrajectoryActual
+        from .models import Deliverable, DeliverableUpdate, Mitigation, Risk
         from .selectors import visible_deliverables
 
         queue.register()
@@ -27,13 +27,6 @@ class DeliverablesConfig(AppConfig):
         )
         register_history(Risk, Scope.lmns("lmns"))
         register_history(Mitigation, Scope.lmns("risk__lmns"))
-        register_history(
-            TrajectoryActual,
-            Scope.lmns("trajectory__deliverable__plan__lmns"),
-            readable=lambda access: TrajectoryActual.objects.filter(
-                trajectory__deliverable__in=visible_deliverables(access)
-            ),
-        )
         readers = frozenset({Role.PROGRAMME_TEAM, Role.BOARD_MEMBER, Role.TRUST_LEAD})
         register_link(
             OrgLink(

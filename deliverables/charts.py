@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from .models import Trajectory
+from quality.models import Ambition
 
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 20, 20, 44
@@ -20,7 +20,7 @@ def _y(value: Decimal, top_value: Decimal) -> float:
     return round(HEIGHT - BOTTOM - float(value) / float(top_value) * (HEIGHT - TOP - BOTTOM), 1)
 
 
-def trajectory_chart(trajectory: Trajectory | None) -> dict | None:
+def trajectory_chart(trajectory: Ambition | None) -> dict | None:
     """Everything the SVG template needs, or None when there is nothing to draw."""
     if trajectory is None:
         return None
@@ -67,7 +67,7 @@ def trajectory_chart(trajectory: Trajectory | None) -> dict | None:
     }
 
 
-def _summary(trajectory: Trajectory, targets, actuals) -> str:
+def _summary(trajectory: Ambition, targets, actuals) -> str:
     unit = trajectory.unit
     parts = [
         f"target {t.qualifier}{t.value.normalize():f}{unit} by {t.due:%B %Y}"

@@ -10,7 +10,8 @@ from lmns.forms import DateField, ModelChoiceField, ModelForm
 from lmns.models import RagStatus, ReportingPeriod
 
 from .models import Deliverable, Mitigation, Plan, Risk
-from .services import check_update_rule
+from .selectors import carried_forward
+from .services import UpdateInput, check_update_rule
 
 
 class PeriodField(ModelChoiceField):
@@ -82,15 +83,67 @@ class PeriodRowForm(UpdateRuleMixin, forms.Form):
 
 
 class BasePeriodFormSet(forms.BaseFormSet):
+    """The period update page's rows: one form per deliverable, in the order shown."""
+
     def __init__(self, *args, deliverables: list[Deliverable] | None = None, **kwargs):
         self.deliverables = deliverables or []
+        kwargs.setdefault("initial", [row_initial(d) for d in self.deliverables])
         super().__init__(*args, **kwargs)
+
+    @classmethod
+    def posted(cls, data, rows) -> BasePeriodFormSet | None:
+        """The formset for a posted page, its rows read from ``rows`` (the deliverables the
+        person may update); ``None`` when the page no longer matches them (a row was removed,
+        or the ids were tampered with)."""
+        try:
+            total = min(int(data.get("form-TOTAL_FORMS", 0)), 1000)
+            ids = [int(data.get(f"form-{i}-deliverable", "")) for i in range(total)]
+        except ValueError:
+            return None
+        if any(not 0 < i < 2**31 for i in ids):
+            return None
+        found = rows.in_bulk(ids)
+        if any(i not in found for i in ids):
+            return None
+        return cls(data, deliverables=[found[i] for i in ids])
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         if index is not None and index < len(self.deliverables):
             kwargs["deliverable"] = self.deliverables[index]
         return kwargs
+
+    def updates(self) -> list[UpdateInput] | None:
+        """The changed rows as updates to record; ``None`` (with the rows' errors added) when
+        someone else updated one of them since the page was opened."""
+        changed = [form for form in self if form.row_changed]
+        for form in changed:
+            if form.cleaned_data["version"] != form.record.version:
+                form.add_error(
+                    None,
+                    "Someone else updated this deliverable since you opened the page. "
+                    "Its latest status is shown above; check your entry and save again.",
+                )
+        if any(form.errors for form in changed):
+            return None
+        return [
+            UpdateInput(
+                deliverable=form.record,
+                expected_version=form.cleaned_data["version"],
+                **{name: form.cleaned_data[name] for name in PeriodRowForm.EDITABLE},
+            )
+            for form in changed
+        ]
+
+
+def row_initial(deliverable: Deliverable) -> dict:
+    """A row as the page opens: the deliverable's status, with its recovery action carried
+    forward while it is still at risk or off track."""
+    return {
+        "deliverable": deliverable.pk,
+        "version": deliverable.version,
+        **carried_forward(deliverable),
+    }
 
 
 PeriodFormSet = forms.formset_factory(
@@ -214,6 +267,8 @@ class DeliverableForm(ModelForm):
             "part",
             "title",
             "text",
+            "actions",
+            "for_families",
             "workstream",
             "owner_name",
             "due_date",
@@ -221,6 +276,8 @@ class DeliverableForm(ModelForm):
         ]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 4}),
+            "actions": forms.Textarea(attrs={"rows": 3}),
+            "for_families": forms.Textarea(attrs={"rows": 3}),
             "trusts": forms.CheckboxSelectMultiple,
         }
 

@@ -59,19 +59,74 @@ class Plan(models.Model):
         return reverse("deliverables:plan_detail", args=[self.pk])
 
 
+class PlanKpi(models.Model):
+    """A quality measure the plan's progress is judged by (a KPI)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="kpis")
+    measure = models.ForeignKey("quality.Measure", on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "order", "pk"]
+        verbose_name = "KPI"
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "measure"], name="plan_kpi_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.measure)
+
+
+class ReviewFrequency(models.TextChoices):
+    WEEKLY = "weekly", "Weekly"
+    MONTHLY = "monthly", "Monthly"
+    BIMONTHLY = "bimonthly", "Every two months"
+    QUARTERLY = "quarterly", "Quarterly"
+    NOT_STATED = "not_stated", "Not stated in the plan"
+
+
+class GovernanceStep(models.Model):
+    """One group on a plan's governance route: what it does with the plan and how often it
+    reviews progress. Each step escalates to the next one up (the next ``level``)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="governance")
+    level = models.PositiveSmallIntegerField(help_text="1 for the group nearest the work.")
+    group = OneLineTextField()
+    chair = OneLineTextField(blank=True)
+    responsibilities = ShortTextField(blank=True)
+    frequency = models.CharField(
+        "reviews progress", max_length=12, choices=ReviewFrequency.choices, default="not_stated"
+    )
+
+    class Meta:
+        ordering = ["plan", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "level"], name="governance_level_unique"),
+            text_lengths(
+                "governance_step", group=ONE_LINE, chair=ONE_LINE, responsibilities=SHORT_TEXT
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.group
+
+
 class Workstream(models.Model):
     """A workstream or priority of a plan, with its senior responsible owner."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="workstreams")
     name = OneLineTextField()
     sro = OneLineTextField("senior responsible owner", blank=True)
+    description = ShortTextField(
+        blank=True, help_text="For a priority: its workstream and the aim it serves."
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["plan", "order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "name"], name="workstream_unique_in_plan"),
-            text_lengths("workstream", name=ONE_LINE, sro=ONE_LINE),
+            text_lengths("workstream", name=ONE_LINE, sro=ONE_LINE, description=SHORT_TEXT),
         ]
 
     def __str__(self) -> str:
@@ -104,7 +159,13 @@ class Deliverable(models.Model):
     number = models.PositiveSmallIntegerField()
     part = OneLineTextField(max_length=3, blank=True, help_text="A lettered part such as a.")
     title = OneLineTextField()
-    text = NarrativeField("full text", blank=True)
+    text = NarrativeField("full text", blank=True, help_text="What will change.")
+    actions = NarrativeField(
+        "what we are doing", blank=True, help_text="How it will change: the actions taken."
+    )
+    for_families = NarrativeField(
+        "what it means for families", blank=True, help_text="The outcome for women and families."
+    )
     owner_name = OneLineTextField("owner", blank=True, help_text="A named person or role.")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -117,6 +178,14 @@ class Deliverable(models.Model):
         Trust, blank=True, related_name="deliverables", help_text="Leave empty for all trusts."
     )
     due_date = models.DateField(null=True, blank=True)
+    ambition = models.OneToOneField(
+        "quality.Ambition",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deliverable",
+        help_text="Its measurable target: a trajectory on a quality measure.",
+    )
     status = models.CharField(
         "latest status",
         max_length=20,
@@ -144,7 +213,13 @@ class Deliverable(models.Model):
                 fields=["plan", "number", "part"], name="deliverable_number_unique_in_plan"
             ),
             text_lengths(
-                "deliverable", part=3, title=ONE_LINE, text=NARRATIVE, owner_name=ONE_LINE
+                "deliverable",
+                part=3,
+                title=ONE_LINE,
+                text=NARRATIVE,
+                actions=NARRATIVE,
+                for_families=NARRATIVE,
+                owner_name=ONE_LINE,
             ),
         ]
 
@@ -202,70 +277,6 @@ class DeliverableUpdate(models.Model):
         if self.created_by is None:
             return "an import or the system"
         return person_name(self.created_by)
-
-
-class Trajectory(models.Model):
-    """The measurable target of a deliverable: a metric and its target values by date."""
-
-    deliverable = models.OneToOneField(
-        Deliverable, on_delete=models.CASCADE, related_name="trajectory"
-    )
-    metric = OneLineTextField()
-    unit = OneLineTextField(max_length=30, default="%", help_text="For example % or women.")
-    data_source = OneLineTextField(blank=True)
-
-    class Meta:
-        constraints = [
-            text_lengths("trajectory", metric=ONE_LINE, unit=30, data_source=ONE_LINE),
-        ]
-
-    def __str__(self) -> str:
-        return self.metric
-
-
-class TrajectoryTarget(models.Model):
-    """A target value to reach by a date, optionally for a group (such as Black, Asian and
-    mixed ethnicity women)."""
-
-    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="targets")
-    due = models.DateField("by")
-    value = models.DecimalField(max_digits=9, decimal_places=2)
-    qualifier = OneLineTextField(
-        max_length=10, blank=True, help_text="For example > when the target is 'more than'."
-    )
-    population = OneLineTextField(blank=True, help_text="Leave empty for all women.")
-
-    class Meta:
-        ordering = ["due", "pk"]
-        constraints = [text_lengths("trajectory_target", qualifier=10, population=ONE_LINE)]
-
-    def __str__(self) -> str:
-        return f"{self.qualifier}{self.value} by {self.due}"
-
-
-class TrajectoryActual(models.Model):
-    """The value achieved in a period."""
-
-    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="actuals")
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
-    value = models.DecimalField(max_digits=9, decimal_places=2)
-    note = OneLineTextField(blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["period__start_date"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["trajectory", "period"], name="trajectory_actual_once_per_period"
-            ),
-            text_lengths("trajectory_actual", note=ONE_LINE),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.value} in {self.period}"
 
 
 class RiskStatus(models.TextChoices):

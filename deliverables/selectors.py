@@ -7,7 +7,9 @@ import datetime
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from lmns.access import Access, Scope
-from lmns.models import Lmns, ReportingPeriod
+from lmns.models import Lmns, RagStatus, ReportingPeriod
+from quality import selectors as ambition_selectors
+from quality.models import Ambition
 
 from .models import (
     Deliverable,
@@ -15,9 +17,6 @@ from .models import (
     Plan,
     Risk,
     RiskScore,
-    Trajectory,
-    TrajectoryActual,
-    TrajectoryTarget,
 )
 
 
@@ -57,7 +56,35 @@ def plan_rows(plan: Plan, access: Access) -> QuerySet[Deliverable]:
     return (
         visible_deliverables(access)
         .filter(plan=plan)
-        .select_related("workstream", "latest_update__created_by")
+        .select_related("workstream", "latest_update__created_by", "latest_update__period")
+        .with_overdue()
+        .order_by("number", "part")
+    )
+
+
+TABLE_COLUMNS = (
+    "plan",
+    "number",
+    "part",
+    "title",
+    "owner_name",
+    "due_date",
+    "status",
+    "workstream__name",
+    "latest_update__created_at",
+    "latest_update__period__start_year",
+    "latest_update__period__quarter",
+)
+
+
+def plan_table_rows(plan: Plan, access: Access) -> QuerySet[Deliverable]:
+    """The plan page's table and its exports: the columns they show and nothing else (the
+    long texts and who recorded the update cost the page more than the rest of it)."""
+    return (
+        visible_deliverables(access)
+        .filter(plan=plan)
+        .select_related("workstream", "latest_update__period")
+        .only(*TABLE_COLUMNS)
         .with_overdue()
         .order_by("number", "part")
     )
@@ -82,24 +109,65 @@ def timeline(deliverable: Deliverable) -> list[DeliverableUpdate]:
     )
 
 
-def trajectory_of(deliverable: Deliverable) -> Trajectory | None:
-    return (
-        Trajectory.objects.filter(deliverable=deliverable)
-        .prefetch_related(
-            Prefetch("targets", queryset=TrajectoryTarget.objects.order_by("due", "pk")),
-            Prefetch(
-                "actuals",
-                queryset=TrajectoryActual.objects.select_related("period").order_by(
-                    "period__start_date"
-                ),
-            ),
-        )
-        .first()
+def trajectory_of(deliverable: Deliverable) -> Ambition | None:
+    """The deliverable's measurable target (a quality ambition) with its targets and actuals."""
+    if deliverable.ambition_id is None:
+        return None
+    return ambition_selectors.ambition_with_actuals(deliverable.ambition_id)
+
+
+def plan_ambitions(plan: Plan, access: Access) -> list[dict]:
+    """The targets of the plan's deliverables the person may see, for the plan page."""
+    deliverables = (
+        visible_deliverables(access)
+        .filter(plan=plan, ambition__isnull=False)
+        .order_by("number", "part")
     )
+    by_ambition = {d.ambition_id: d for d in deliverables}
+    ambitions = ambition_selectors.ambitions_by_id(list(by_ambition))
+    rows = []
+    for pk, deliverable in by_ambition.items():
+        actuals = list(ambitions[pk].actuals.all())
+        rows.append(
+            {
+                "deliverable": deliverable,
+                "ambition": ambitions[pk],
+                "latest": actuals[-1] if actuals else None,
+            }
+        )
+    return rows
+
+
+def plan_kpis(plan: Plan) -> list:
+    """The plan's KPIs; for a trust's plan, each with the trust's latest month and icons."""
+    measures = [k.measure for k in plan.kpis.select_related("measure").order_by("order", "pk")]
+    if plan.trust is None or not measures:
+        return [{"measure": m, "series": None} for m in measures]
+    series = ambition_selectors.latest_series(plan.trust, measures)
+    return [{"measure": s.measure, "series": s} for s in series]
+
+
+def governance_route(plan: Plan) -> list[dict]:
+    """The plan's governance groups, nearest the work first, each with where it escalates."""
+    steps = list(plan.governance.order_by("level"))
+    return [
+        {"step": step, "escalates_to": steps[i + 1] if i + 1 < len(steps) else None}
+        for i, step in enumerate(steps)
+    ]
 
 
 def periods_for_choice() -> QuerySet[ReportingPeriod]:
     return ReportingPeriod.objects.order_by("-start_date")
+
+
+def carried_forward(deliverable: Deliverable) -> dict:
+    """What a new update starts from: the status, and while the deliverable is still at risk or
+    off track, the last update's recovery action and its date (they stay until it recovers)."""
+    initial = {"status": deliverable.status}
+    last = deliverable.latest_update
+    if last and deliverable.status in (RagStatus.AT_RISK, RagStatus.OFF_TRACK):
+        initial.update(recovery_action=last.recovery_action, recovery_date=last.recovery_date)
+    return initial
 
 
 def default_period() -> ReportingPeriod | None:

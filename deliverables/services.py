@@ -22,8 +22,6 @@ from .models import (
     Plan,
     Risk,
     RiskScore,
-    Trajectory,
-    TrajectoryActual,
 )
 
 
@@ -97,19 +95,6 @@ def record_updates(
 ) -> list[DeliverableUpdate]:
     """Record many updates at once: all of them, or (on any error) none."""
     return [_record(item, period, user) for item in items]
-
-
-@transaction.atomic
-def record_actual(
-    *, trajectory: Trajectory, period: ReportingPeriod, value, note: str, user
-) -> TrajectoryActual:
-    """Record (or correct) the value achieved in a period."""
-    actual, _ = TrajectoryActual.objects.update_or_create(
-        trajectory=trajectory,
-        period=period,
-        defaults={"value": value, "note": note, "recorded_by": user},
-    )
-    return actual
 
 
 @transaction.atomic

@@ -9,9 +9,6 @@ all trusts.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -24,8 +21,10 @@ from django_tables2 import RequestConfig
 from lmns import uploads
 from lmns.access import Access, Scope, get_access
 from lmns.audit import history_url
-from lmns.exports import csv_cell, text_not_formulas
+from lmns.downloads import record_download
+from lmns.exports import Sheet, csv_response, xlsx_response
 from lmns.workflow import StaleRecord
+from quality import services as quality_services
 
 from . import importing, selectors, services
 from .charts import trajectory_chart
@@ -44,7 +43,7 @@ from .forms import (
     RiskForm,
 )
 from .models import Mitigation, Plan, Risk
-from .tables import DeliverableTable
+from .tables import DeliverableTable, export_rows
 
 
 def _import_purpose(plan: Plan) -> str:
@@ -103,7 +102,7 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _filtered_table(request: HttpRequest, access: Access, plan: Plan):
-    rows = selectors.plan_rows(plan, access)
+    rows = selectors.plan_table_rows(plan, access)
     plan_filter = DeliverableFilter(request.GET or None, queryset=rows, plan=plan)
     table = DeliverableTable(plan_filter.qs)
     RequestConfig(request, paginate=False).configure(table)
@@ -119,6 +118,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "filter": plan_filter,
         "table": table,
         "workstreams": list(plan.workstreams.all()),
+        "ambitions": selectors.plan_ambitions(plan, access),
+        "kpis": selectors.plan_kpis(plan),
+        "governance": selectors.governance_route(plan),
         "query": request.GET.urlencode(),
         "can_change": services.may_change_plan(access, plan),
     }
@@ -132,112 +134,55 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in {"csv", "xlsx"}:
         raise Http404("Export as csv or xlsx.")
     _, table = _filtered_table(request, access, plan)
-    rows = [[str(cell) if cell is not None else "" for cell in row] for row in table.as_values()]
+    headers, rows = export_rows(table)
     filename = f"{plan.lmns.short_name}-plan-{plan.pk}-deliverables.{fmt}"
+    record_download(request, kind="Plan export", name=filename, lmns=plan.lmns_id)
     if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        csv.writer(response).writerows([[csv_cell(cell) for cell in row] for row in rows])
-    else:
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Deliverables"
-        for row in rows:
-            sheet.append(row)
-        text_not_formulas(workbook)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _row_initial(deliverable) -> dict:
-    return {
-        "deliverable": deliverable.pk,
-        "version": deliverable.version,
-        "status": deliverable.status,
-    }
+        return csv_response(headers, rows, filename)
+    return xlsx_response([Sheet("Deliverables", headers, rows)], filename)
 
 
 def period_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Update many deliverables on one page: nothing is saved until every changed row is valid,
     and only rows that changed get a new update."""
     access, plan = _changeable_plan(request, pk)
-    plan_filter = DeliverableFilter(
-        request.GET or None, queryset=selectors.plan_rows(plan, access), plan=plan
-    )
-    if request.method == "POST":
+    rows = selectors.plan_rows(plan, access)
+    plan_filter = DeliverableFilter(request.GET or None, queryset=rows, plan=plan)
+    if request.method != "POST":
+        period_form = PeriodChoiceForm(prefix="p", initial={"period": selectors.default_period()})
+        formset = PeriodFormSet(deliverables=list(plan_filter.qs))
+    else:
         period_form = PeriodChoiceForm(request.POST, prefix="p")
-        try:
-            total = min(int(request.POST.get("form-TOTAL_FORMS", 0)), 1000)
-            ids = [int(request.POST.get(f"form-{i}-deliverable", "")) for i in range(total)]
-            if any(not 0 < i < 2**31 for i in ids):
-                raise ValueError("not a deliverable id")
-        except ValueError:
-            ids = None
-        found = selectors.plan_rows(plan, access).in_bulk(ids or [])
-        if ids is None or any(i not in found for i in ids):
+        formset = PeriodFormSet.posted(request.POST, rows)
+        if formset is None:
             messages.error(request, "The page was out of date: here are the current deliverables.")
             return redirect(request.get_full_path())
-        deliverables = [found[i] for i in ids]
-        formset = PeriodFormSet(
-            request.POST,
-            initial=[_row_initial(d) for d in deliverables],
-            deliverables=deliverables,
-        )
-        if period_form.is_valid() and formset.is_valid():
-            changed = [form for form in formset if form.row_changed]
-            for form in changed:
-                if form.cleaned_data["version"] != form.record.version:
-                    form.add_error(
-                        None,
-                        "Someone else updated this deliverable since you opened the page. "
-                        "Its latest status is shown above; check your entry and save again.",
-                    )
-            if not any(form.errors for form in changed):
-                items = [
-                    services.UpdateInput(
-                        deliverable=form.record,
-                        expected_version=form.cleaned_data["version"],
-                        status=form.cleaned_data["status"],
-                        narrative=form.cleaned_data["narrative"],
-                        recovery_action=form.cleaned_data["recovery_action"],
-                        recovery_date=form.cleaned_data["recovery_date"],
-                    )
-                    for form in changed
-                ]
-                period = period_form.cleaned_data["period"]
-                try:
-                    services.record_updates(items=items, period=period, user=request.user)
-                except (StaleRecord, ValidationError) as exc:
-                    messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
-                else:
-                    if items:
-                        messages.success(request, f"{len(items)} update(s) recorded for {period}.")
-                    else:
-                        messages.info(request, "Nothing changed, so no updates were recorded.")
-                    url = reverse("deliverables:plan_detail", args=[plan.pk])
-                    query = request.GET.urlencode()
-                    return redirect(f"{url}?{query}" if query else url)
+        if (
+            period_form.is_valid()
+            and formset.is_valid()
+            and (items := formset.updates()) is not None
+        ):
+            period = period_form.cleaned_data["period"]
+            try:
+                services.record_updates(items=items, period=period, user=request.user)
+            except ValidationError as error:
+                messages.error(request, "; ".join(error.messages))
+            else:
+                _say_recorded(request, len(items), period)
+                query = request.GET.urlencode()
+                url = reverse("deliverables:plan_detail", args=[plan.pk])
+                return redirect(f"{url}?{query}" if query else url)
+    context = {"plan": plan, "filter": plan_filter, "period_form": period_form, "formset": formset}
+    return render(
+        request, "deliverables/period_update.html", {**context, "query": request.GET.urlencode()}
+    )
+
+
+def _say_recorded(request: HttpRequest, count: int, period) -> None:
+    if count:
+        messages.success(request, f"{count} update(s) recorded for {period}.")
     else:
-        deliverables = list(plan_filter.qs)
-        period_form = PeriodChoiceForm(prefix="p", initial={"period": selectors.default_period()})
-        formset = PeriodFormSet(
-            initial=[_row_initial(d) for d in deliverables], deliverables=deliverables
-        )
-    context = {
-        "plan": plan,
-        "filter": plan_filter,
-        "period_form": period_form,
-        "formset": formset,
-        "query": request.GET.urlencode(),
-    }
-    return render(request, "deliverables/period_update.html", context)
+        messages.info(request, "Nothing changed, so no updates were recorded.")
 
 
 # -- deliverables -----------------------------------------------------------------------------
@@ -269,8 +214,8 @@ def deliverable_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
     initial = {
         "period": selectors.default_period(),
-        "status": deliverable.status,
         "version": deliverable.version,
+        **selectors.carried_forward(deliverable),
     }
     if request.method == "POST":
         form = DeliverableUpdateForm(request.POST, initial=initial)
@@ -355,8 +300,8 @@ def deliverable_actual(request: HttpRequest, pk: int) -> HttpResponse:
         form = ActualForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            services.record_actual(
-                trajectory=trajectory,
+            quality_services.record_ambition_actual(
+                ambition=trajectory,
                 period=data["period"],
                 value=data["value"],
                 note=data["note"],

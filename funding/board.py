@@ -21,10 +21,14 @@ COLUMNS = [
     ("Variance against allocation", "variance_allocation"),
     ("Profiled to date", "profile"),
     ("Variance against profile", "variance_profile"),
+    ("Profiled on lines not yet reported", "profile_unreported"),
 ]
 
 
-def _s(value: Decimal) -> str:
+def _s(value: Decimal | None) -> str:
+    """A money cell; "" (a blank cell, never £0) when spend is not yet reported."""
+    if value is None:
+        return ""
     return str(Decimal(value).quantize(Decimal("0.01")))
 
 
@@ -36,12 +40,17 @@ def key_messages(totals: dict, month6: bool, lines=()) -> list[dict]:
     found = [
         {"text": f"{line.title}: {money(-line.variance_profile)} behind profile", "priority": 60}
         for line in lines
-        if line.variance_profile < 0 and exceeds_threshold(line.variance_profile, line.profile)
+        if line.reported
+        and line.variance_profile < 0
+        and exceeds_threshold(line.variance_profile, line.profile)
     ]
     behind = totals["variance_profile"]
     if exceeds_threshold(behind, totals["profile"]):
         words = "behind" if behind < 0 else "ahead of"
-        found.append({"text": f"{money(abs(behind))} {words} profile", "priority": 70})
+        text = f"{money(abs(behind))} {words} profile on the lines reported"
+        if totals.get("profile_unreported"):
+            text += f" ({money(totals['profile_unreported'])} profiled on lines not yet reported)"
+        found.append({"text": text, "priority": 70})
     if month6:
         verdict, on_track = forecast_verdict(totals)
         if not on_track:
@@ -66,6 +75,7 @@ def build(lmns: Lmns, period: ReportingPeriod) -> dict:
         "provisional": year.provisional,
         "financial_year": year.financial_year,
         "quarter": period.quarter,
+        "trusts_reported": year.trusts_reported_text,
         "messages": key_messages(year.totals, month6, year.lines) if year.streams else [],
         "tables": [
             {

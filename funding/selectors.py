@@ -8,6 +8,11 @@ Figures "to date" run from Q1 to a chosen quarter of the financial year:
   (they are positions, not flows); a line not yet reported is forecast at its approved amount;
 * variance against profile: actual to date minus profile to date (negative = under profile);
 * variance against allocation: forecast minus allocation (negative = forecast underspend).
+
+A line is *reported* to a quarter once its entry for that quarter is saved (an entered £0 is a
+report). A line not yet reported has no actual to date (shown "not yet reported", never £0), and
+both its profile and its actual are left out of the comparison with profile; the profile left out
+is summed separately (``profile_unreported``) so that pages can show it beside the comparison.
 """
 
 from __future__ import annotations
@@ -17,15 +22,20 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
+    Case,
+    Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     Max,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -44,7 +54,15 @@ from .models import (
 
 DEC = DecimalField(**{**MONEY, "max_digits": 14})
 ZERO = Decimal("0")
-FIGURES = ("approved", "profile", "actual", "accruals", "commitments", "forecast")
+FIGURES = (
+    "approved",
+    "profile",
+    "actual",
+    "accruals",
+    "commitments",
+    "forecast",
+    "profile_unreported",
+)
 FUNDING_READERS = (
     "The LMNS funding pages are for the programme team and board. "
     "Your trust's lines are under Funding held on your trust's page."
@@ -62,8 +80,14 @@ def money_value(amount: Decimal | int) -> Value:
     return Value(Decimal(amount), output_field=DEC)
 
 
-def exceeds_threshold(variance: Decimal, base: Decimal) -> bool:
-    """True when a variance is beyond BOTH the per-cent and the pounds threshold (settings)."""
+def exceeds_threshold(variance: Decimal | None, base: Decimal | None) -> bool:
+    """True when a variance is beyond BOTH the per-cent and the pounds threshold (settings).
+
+    A variance not known (a line not yet reported) is never beyond them.
+    """
+    if variance is None:
+        return False
+    base = base or ZERO
     pounds = Decimal(settings.FUNDING_VARIANCE_THRESHOLD_POUNDS)
     percent = Decimal(settings.FUNDING_VARIANCE_THRESHOLD_PERCENT)
     size = abs(variance)
@@ -84,33 +108,71 @@ def _profile_to(quarter: int):
 
 
 def annotate_figures(lines: QuerySet[BudgetLine], to_quarter: int) -> QuerySet[BudgetLine]:
-    """Each line with its figures to the end of ``to_quarter``, computed in SQL."""
+    """Each line with its figures to the end of ``to_quarter``, computed in SQL.
+
+    ``reported``: the line's entry for ``to_quarter`` is saved. Otherwise ``actual`` and
+    ``variance_profile`` are None, and its profile to date is in ``profile_unreported``.
+    """
     entries = SpendEntry.objects.filter(budget_line=OuterRef("pk"), quarter__lte=to_quarter)
     actual = entries.order_by().values("budget_line").annotate(total=Sum("actual")).values("total")
     latest = entries.order_by("-quarter")
-    return lines.annotate(
-        profile=_profile_to(to_quarter),
-        actual=Coalesce(Subquery(actual, output_field=DEC), money_value(0)),
-        accruals=Coalesce(Subquery(latest.values("accruals")[:1]), money_value(0)),
-        commitments=Coalesce(Subquery(latest.values("commitments")[:1]), money_value(0)),
-        forecast=Coalesce(
-            Subquery(latest.values("forecast_outturn")[:1]), F("approved_amount"), output_field=DEC
-        ),
-        approved=F("approved_amount"),
-    ).annotate(
-        variance_profile=ExpressionWrapper(F("actual") - F("profile"), output_field=DEC),
-        variance_approved=ExpressionWrapper(F("forecast") - F("approved"), output_field=DEC),
+    reported = Exists(SpendEntry.objects.filter(budget_line=OuterRef("pk"), quarter=to_quarter))
+    return (
+        lines.annotate(
+            reported=reported,
+            profile=_profile_to(to_quarter),
+            approved=F("approved_amount"),
+        )
+        .annotate(
+            actual=Case(
+                When(
+                    reported=True,
+                    then=Coalesce(Subquery(actual, output_field=DEC), money_value(0)),
+                ),
+                default=None,
+                output_field=DEC,
+            ),
+            profile_reported=Case(
+                When(reported=True, then=F("profile")), default=money_value(0), output_field=DEC
+            ),
+            profile_unreported=Case(
+                When(reported=True, then=money_value(0)), default=F("profile"), output_field=DEC
+            ),
+            accruals=Coalesce(Subquery(latest.values("accruals")[:1]), money_value(0)),
+            commitments=Coalesce(Subquery(latest.values("commitments")[:1]), money_value(0)),
+            forecast=Coalesce(
+                Subquery(latest.values("forecast_outturn")[:1]),
+                F("approved_amount"),
+                output_field=DEC,
+            ),
+        )
+        .annotate(
+            variance_profile=ExpressionWrapper(F("actual") - F("profile"), output_field=DEC),
+            variance_approved=ExpressionWrapper(F("forecast") - F("approved"), output_field=DEC),
+        )
     )
 
 
 def _sums() -> dict:
-    return {f"sum_{name}": Coalesce(Sum(name), money_value(0)) for name in FIGURES}
+    """Totals of a group of lines: the profile compared is that of the reported lines only."""
+    sums = {f"sum_{name}": Coalesce(Sum(name), money_value(0)) for name in FIGURES}
+    sums["sum_profile"] = Coalesce(Sum("profile_reported"), money_value(0))
+    sums["lines_total"] = Count("pk")
+    sums["lines_reported"] = Count("pk", filter=Q(reported=True))
+    return sums
 
 
 def _with_variances(row: dict, allocation: Decimal | None = None) -> dict:
     for name in FIGURES:
         row[name] = row.pop(f"sum_{name}", row.get(name, ZERO))
-    row["variance_profile"] = row["actual"] - row["profile"]
+    row.setdefault("lines_total", 0)
+    row.setdefault("lines_reported", 0)
+    if row["lines_total"] and not row["lines_reported"]:
+        # Nothing reported yet: no actual to compare (never £0).
+        row["actual"] = None
+        row["variance_profile"] = None
+    else:
+        row["variance_profile"] = row["actual"] - row["profile"]
     row["variance_approved"] = row["forecast"] - row["approved"]
     if allocation is not None:
         row["allocation"] = allocation
@@ -140,6 +202,26 @@ class FundingYear:
             (q, self.returns[q].get_status_display() if q in self.returns else "Not started")
             for q in QUARTERS
         ]
+
+    @property
+    def trusts_total(self) -> int:
+        """Trusts holding lines this year."""
+        return sum(1 for h in self.holders if h["holder_trust"])
+
+    @property
+    def trusts_reported(self) -> int:
+        """Trusts whose every line is reported to the quarter."""
+        return sum(
+            1 for h in self.holders if h["holder_trust"] and h["lines_reported"] == h["lines_total"]
+        )
+
+    @property
+    def trusts_reported_text(self) -> str:
+        """ "2 of 3 trusts reported Q3", or "" when no trust holds a line."""
+        if not self.trusts_total:
+            return ""
+        noun = "trust" if self.trusts_total == 1 else "trusts"
+        return f"{self.trusts_reported} of {self.trusts_total} {noun} reported Q{self.to_quarter}"
 
     @property
     def provisional(self) -> bool:
@@ -229,11 +311,11 @@ def month6_review(lmns: Lmns, start_year: int) -> Month6Review:
     year = funding_year(lmns, start_year, to_quarter=2)
     verdict, on_track = forecast_verdict(year.totals)
     behind = sorted(
-        (line for line in year.lines if line.variance_profile < 0),
+        (line for line in year.lines if line.reported and line.variance_profile < 0),
         key=lambda line: line.variance_profile,
     )
     ahead = sorted(
-        (line for line in year.lines if line.variance_profile > 0),
+        (line for line in year.lines if line.reported and line.variance_profile > 0),
         key=lambda line: -line.variance_profile,
     )
     for line in behind + ahead:
@@ -309,6 +391,19 @@ def return_lines(lmns: Lmns, period: ReportingPeriod, lines: QuerySet[BudgetLine
         variance = entry.actual - profile if entry else None
         rows.append({"line": line, "entry": entry, "profile": profile, "variance": variance})
     return rows
+
+
+def trusts_reported_text(rows: list[dict], quarter: int) -> str:
+    """ "2 of 3 trusts reported Q3" for a return's rows (each trust counts once all its lines are)."""
+    lines_by_trust: dict[int, list[bool]] = {}
+    for row in rows:
+        if row["line"].holder_trust_id:
+            lines_by_trust.setdefault(row["line"].holder_trust_id, []).append(bool(row["entry"]))
+    if not lines_by_trust:
+        return ""
+    done = sum(1 for entered in lines_by_trust.values() if all(entered))
+    noun = "trust" if len(lines_by_trust) == 1 else "trusts"
+    return f"{done} of {len(lines_by_trust)} {noun} reported Q{quarter}"
 
 
 def quarterly_grid(lmns: Lmns, start_year: int) -> dict[tuple[int, int], Decimal]:

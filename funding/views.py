@@ -15,15 +15,16 @@ from django.views.decorators.http import require_POST
 
 from lmns.access import Access, Scope, get_access
 from lmns.audit import history_url
+from lmns.downloads import record_download
+from lmns.exports import XLSX_TYPE, attachment
 from lmns.models import Lmns, ReportingPeriod, Trust
+from lmns.templatetags.lmns_tags import money
 from lmns.workflow import StaleRecord
 
 from . import selectors, services
 from .exports import year_workbook
 from .forms import AllocationChangeForm, BudgetLineForm, SpendEntryForm, StreamForm, TransitionForm
 from .models import BudgetLine, FundingStream, ReturnStatus, SpendEntry
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # -- access -------------------------------------------------------------------------------------
@@ -120,10 +121,10 @@ def export(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
     _check_year(start_year)
     _, lmns = _lmns_wide(request, pk)
     content = year_workbook(lmns, start_year, _quarter_param(request))
-    response = HttpResponse(content, content_type=XLSX)
     fy = f"{start_year}-{(start_year + 1) % 100:02d}"
-    response["Content-Disposition"] = f'attachment; filename="{lmns.short_name}-funding-{fy}.xlsx"'
-    return response
+    name = f"{lmns.short_name}-funding-{fy}.xlsx"
+    record_download(request, kind="Funding year export", name=name, lmns=lmns)
+    return attachment(content, XLSX_TYPE, name)
 
 
 def stream_add(request: HttpRequest, pk: int, start_year: int) -> HttpResponse:
@@ -277,6 +278,7 @@ def _return_page(
         "spend_return": spend_return,
         "status": spend_return.get_status_display() if spend_return else "Not started",
         "rows": rows,
+        "trusts_reported": selectors.trusts_reported_text(rows, period.quarter) if wide else "",
         "wide": wide,
         "can_manage": access.can_manage_lmns(lmns.pk),
         "transitions": list(spend_return.transitions.select_related("by")) if spend_return else [],
@@ -337,8 +339,24 @@ def entry_edit(request: HttpRequest, line_pk: int, quarter: int) -> HttpResponse
             form.add_error(None, error)
         else:
             messages.success(request, f"{line.title}: {period} figures saved.")
+            if figures["forecast_outturn"] > line.approved_amount:
+                messages.warning(
+                    request,
+                    f"Warning: {line.title}'s forecast outturn of "
+                    f"{money(figures['forecast_outturn'])} is above its approved amount of "
+                    f"{money(line.approved_amount)}.",
+                )
             return redirect("funding:return_detail", lmns.pk, period.start_year, period.quarter)
-    context = {"line": line, "period": period, "form": form, "profile": profile, "lmns": lmns}
+    context = {
+        "line": line,
+        "period": period,
+        "form": form,
+        "profile": profile,
+        "lmns": lmns,
+        "entry": entry,
+        "threshold_percent": settings.FUNDING_VARIANCE_THRESHOLD_PERCENT,
+        "threshold_pounds": settings.FUNDING_VARIANCE_THRESHOLD_POUNDS,
+    }
     return render(request, "funding/entry_form.html", context)
 
 

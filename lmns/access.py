@@ -66,6 +66,12 @@ class Scope:
     def field(self, name: str) -> str:
         return f"{self.path}__{name}" if self.path else name
 
+    def owner(self, record: Model) -> Model:
+        """The Trust or Lmns that owns ``record``, followed along the path."""
+        for part in filter(None, self.path.split("__")):
+            record = getattr(record, part)
+        return record
+
 
 @dataclass(frozen=True)
 class Access:

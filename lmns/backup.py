@@ -11,9 +11,10 @@ What is left out, and why:
 * sessions: after a restore everybody signs in again;
 * import previews: uploads checked but not yet confirmed, which expire within the hour anyway.
 
-Reference data that migrations ship (the assurance frameworks) is in the backup as well: the
-restore replaces the freshly migrated copy with the backed-up one, so frameworks added by
-administrators after installation come back with the same ids.
+Reference data that migrations ship (each app registers its models from its ``AppConfig.ready``
+with ``register_reference_data``) is in the backup as well: the restore replaces the freshly
+migrated copy with the backed-up one, so reference rows added by administrators after
+installation come back with the same ids.
 """
 
 from __future__ import annotations
@@ -31,15 +32,22 @@ EXCLUDED_MODELS = (
     "lmns.importpreview",
 )
 
-# Models that ``migrate`` fills on an otherwise empty database. A restore replaces their rows;
-# any other model holding a row makes the database "not empty". A test checks that this list
-# matches what the migrations actually create.
-REFERENCE_DATA_MODELS = (
-    "assurance.framework",
-    "assurance.section",
-    "assurance.requirement",
-    "quality.measure",
-)
+_REFERENCE_DATA: list[str] = []
+
+
+def register_reference_data(*labels: str) -> None:
+    """Declare models that ``migrate`` fills on an otherwise empty database (``app.model``),
+    parents before children. A restore replaces their rows; any other model holding a row makes
+    the database "not empty". A test checks that the registry matches what the migrations
+    actually create."""
+    for label in labels:
+        if label.lower() not in _REFERENCE_DATA:
+            _REFERENCE_DATA.append(label.lower())
+
+
+def reference_data_models() -> tuple[str, ...]:
+    """Every registered reference-data model, in the order the apps registered them."""
+    return tuple(_REFERENCE_DATA)
 
 
 def backed_up_models() -> list[type[models.Model]]:
@@ -57,7 +65,7 @@ def models_holding_data() -> dict[str, int]:
     """Models with rows that a restore would collide with: ``{label: row count}``."""
     holding = {}
     for model in backed_up_models():
-        if model._meta.label_lower in REFERENCE_DATA_MODELS:
+        if model._meta.label_lower in reference_data_models():
             continue
         count = model._base_manager.count()
         if count:
@@ -70,7 +78,7 @@ def clear_reference_data() -> None:
 
     Only called on a database that holds nothing else, so nothing refers to these rows.
     """
-    for label in reversed(REFERENCE_DATA_MODELS):
+    for label in reversed(reference_data_models()):
         apps.get_model(label)._base_manager.all().delete()
 
 

@@ -11,9 +11,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .text import ONE_LINE, OneLineTextField, text_lengths
+from .text import ONE_LINE, SHORT_TEXT, OneLineTextField, ShortTextField, text_lengths
 
 ods_code_validator = RegexValidator(
     regex=r"^[A-Z0-9]{3,5}$",
@@ -290,7 +291,7 @@ class ImportPreview(models.Model):
     carry) nor the cache (which gunicorn's workers do not share). Only the person who uploaded
     the file can confirm it; an expired preview is refused, and ``purge_import_previews`` (run
     daily) deletes the expired ones. ``purpose`` says what the rows are for, in the importing
-    app's words (for example ``deliverables.plan:12``).
+    app's words (for example a plan's ``<app>.plan:12``).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -313,6 +314,104 @@ class ImportPreview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.purpose})"
+
+
+class Download(models.Model):
+    """Who downloaded which file, when: evidence files, exports and board packs (append-only).
+
+    Kept for the retention period of ``RECORD_RETENTION["downloads"]``; the LMNS's programme
+    team and administrators read it (``lmns.views.download_log``).
+    """
+
+    # People are never deleted (lmns.people): nothing needs to follow them.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=60, help_text="What was downloaded, e.g. Evidence file.")
+    name = OneLineTextField(max_length=255, help_text="The file name as downloaded.")
+    path = models.CharField(max_length=300, help_text="The address it was downloaded from.")
+    lmns = models.ForeignKey(Lmns, on_delete=models.PROTECT, related_name="+")
+    trust = models.ForeignKey(
+        Trust, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["lmns", "-at"], name="download_lmns_at")]
+        constraints = [text_lengths("download", name=255)]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind})"
+
+
+class PurgeStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested, waiting for a second person"
+    PURGED = "purged", "Purged"
+    REJECTED = "rejected", "Rejected"
+
+
+class Purge(models.Model):
+    """A request to remove patient-identifiable data uploaded by mistake, and once approved by a
+    second person, the tombstone left in its place: who asked and why, who approved and when,
+    and the SHA-256 and size of what was removed (never the content). See ``lmns.purges``."""
+
+    label = models.CharField(max_length=100, help_text="The kind of record, app.model.")
+    object_id = models.PositiveBigIntegerField()
+    field = models.CharField(max_length=100)
+    description = OneLineTextField(
+        max_length=255, help_text="What held the data, in words that repeat none of it."
+    )
+    lmns = models.ForeignKey(Lmns, on_delete=models.PROTECT, related_name="+")
+    trust = models.ForeignKey(
+        Trust, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = ShortTextField()
+    status = models.CharField(
+        max_length=20, choices=PurgeStatus.choices, default=PurgeStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    removed_sha256 = models.CharField("SHA-256 of what was removed", max_length=64, blank=True)
+    removed_size = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="Bytes (a file) or characters (a text)."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            text_lengths("purge", description=255, reason=SHORT_TEXT),
+            models.CheckConstraint(
+                name="purge_second_person_decides",
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("requested_by")),
+                violation_error_message="A second person must decide on a purge.",
+            ),
+            models.UniqueConstraint(
+                fields=["label", "object_id", "field"],
+                condition=Q(status="requested"),
+                name="purge_one_open_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Purge {self.pk}: {self.description}"
+
+    @property
+    def tombstone(self) -> str:
+        """The words shown wherever the removed data was."""
+        when = timezone.localtime(self.decided_at or timezone.now())
+        return f"Removed for information governance on {when.day} {when:%b %Y} (purge {self.pk})."
 
 
 class Notification(models.Model):

@@ -60,9 +60,14 @@ def open_period() -> ReportingPeriod | None:
     return ReportingPeriod.objects.latest_open()
 
 
-def lmns_with_trusts(lmns: Lmns) -> list[Trust]:
-    return list(
+def lmns_with_trusts(lmns: Lmns, access) -> list[Trust]:
+    """The LMNS's trusts, each marked ``readable`` when the person may open its page (a trust
+    lead sees their sibling trusts named, but not linked)."""
+    trusts = list(
         lmns.trusts.order_by("name").prefetch_related(
             Prefetch("sites", queryset=Site.objects.order_by("name"))
         )
     )
+    for trust in trusts:
+        trust.readable = access.can_read_trust(trust)
+    return trusts

@@ -169,7 +169,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/lmns.html"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
@@ -259,3 +259,54 @@ EVIDENCE_ALLOWED_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt", "png
 # Perinatal quality surveillance: counts below this are shown as "fewer than N" in board packs,
 # which are often published as public papers.
 QUALITY_SUPPRESS_BELOW = int(os.environ.get("QUALITY_SUPPRESS_BELOW", "5"))
+
+# Backups (lmns.backup): encrypted with AES-256-GCM under this key, 32 random bytes in URL-safe
+# base64 (`python -c "import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())"`).
+# Kept in the secrets store, never beside the backups. Without it `backup` is refused when DEBUG
+# is off; with DEBUG on it writes an unencrypted backup that leaves secret fields out.
+BACKUP_KEY = os.environ.get("LMNS_BACKUP_KEY", "")
+
+# Records retention (lmns.retention, `manage.py apply_retention`), after the NHS Records
+# Management Code of Practice (2021, updated 2023), Appendix II. For each kind of record: how
+# long it is kept (days, counted from the date the kind's holders name) and what happens then:
+# "delete" removes it, "review" lists it for the records manager to appraise (destroy, keep, or
+# transfer to a place of deposit) and removes nothing. docs/operations.md gives each entry's
+# source. Override one with RETENTION_<KIND>_DAYS, e.g. RETENTION_DOWNLOADS_DAYS=730.
+_YEAR = 365
+
+
+def _retention(kind: str, days: int, action: str, source: str) -> dict:
+    days = int(os.environ.get(f"RETENTION_{kind.upper()}_DAYS", str(days)))
+    return {"days": days, "action": action, "source": source}
+
+
+RECORD_RETENTION = {
+    "returns": _retention(
+        "returns", 20 * _YEAR, "review", "Corporate: committee papers and reports to the board"
+    ),
+    "evidence": _retention(
+        "evidence", 20 * _YEAR, "review", "Kept with the return it evidences (as returns)"
+    ),
+    "board_packs": _retention(
+        "board_packs", 20 * _YEAR, "review", "Corporate: board meetings, papers and minutes"
+    ),
+    "audit_history": _retention(
+        "audit_history",
+        20 * _YEAR,
+        "review",
+        "Audit trail: kept as long as the records it describes",
+    ),
+    "downloads": _retention(
+        "downloads", 6 * _YEAR, "delete", "Corporate: information governance and access audit logs"
+    ),
+    "notifications": _retention(
+        "notifications", 1 * _YEAR, "delete", "Transitory records: copies of messages sent"
+    ),
+    "mail_outbox": _retention(
+        "mail_outbox", 90, "delete", "Transitory records: mail queued and sent"
+    ),
+    "sessions": _retention("sessions", 0, "delete", "Not a record: removed once expired"),
+    "import_previews": _retention(
+        "import_previews", 0, "delete", "Not a record: an unconfirmed upload, removed once expired"
+    ),
+}

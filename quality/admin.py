@@ -4,7 +4,17 @@ from django.contrib import admin
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Measure, MonthlyFigure, Rebase
+from .models import (
+    Accreditation,
+    AccreditationScheme,
+    AccreditationStage,
+    AccreditationStep,
+    Ambition,
+    AmbitionTarget,
+    Measure,
+    MonthlyFigure,
+    Rebase,
+)
 
 
 class NoDeletion:
@@ -48,3 +58,39 @@ class RebaseAdmin(NoDeletion, SimpleHistoryAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class AmbitionTargetInline(admin.TabularInline):
+    model = AmbitionTarget
+    extra = 0
+
+
+@admin.register(Ambition)
+class AmbitionAdmin(NoDeletion, admin.ModelAdmin):
+    list_display = ["metric", "kind", "lmns", "trust", "measure", "in_force_until"]
+    list_filter = ["kind", "lmns", "measure"]
+    search_fields = ["metric", "source"]
+    inlines = [AmbitionTargetInline]
+
+
+class AccreditationStageInline(admin.TabularInline):
+    model = AccreditationStage
+    extra = 0
+
+
+@admin.register(AccreditationScheme)
+class AccreditationSchemeAdmin(NoDeletion, admin.ModelAdmin):
+    list_display = ["name", "code"]
+    inlines = [AccreditationStageInline]
+
+
+class AccreditationStepInline(admin.TabularInline):
+    model = AccreditationStep
+    extra = 0
+
+
+@admin.register(Accreditation)
+class AccreditationAdmin(NoDeletion, admin.ModelAdmin):
+    list_display = ["__str__", "lmns", "provider_kind"]
+    list_filter = ["scheme", "lmns", "provider_kind"]
+    inlines = [AccreditationStepInline]

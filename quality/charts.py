@@ -82,8 +82,10 @@ def describe(series: MeasureSeries, *, suppress=None) -> str:
         )
     elif series.result is not None and series.result.run_chart_reason:
         parts.append(series.result.run_chart_reason)
-    if m.target is not None:
-        parts.append(f"Target {format_value(m, m.target)}.")
+    if series.target_text:
+        parts.append(f"Target {series.target_text}.")
+    elif series.ambition is not None:
+        parts.append(f"No target in force ({series.ambition.get_kind_display().lower()} ended).")
     figures = []
     for p in series.points:
         if p.not_available:
@@ -126,6 +128,31 @@ def _marker(x: float, y: float, variation: Variation | None, special: bool, tip:
     )
 
 
+def _target_steps(series: MeasureSeries, x, y, step: float) -> list[str]:
+    """The ambition's target in force month by month, as level segments."""
+    out = []
+    half = step / 2
+    n = len(series.points)
+    i = 0
+    while i < n:
+        value = series.points[i].target
+        j = i
+        while j + 1 < n and series.points[j + 1].target == value:
+            j += 1
+        if value is not None:
+            x1 = max(x(i) - (half if i else 0), x(0))
+            x2 = min(x(j) + (half if j < n - 1 else 0), x(n - 1))
+            ty = y(value)
+            label = format_value(series.measure, value)
+            out.append(
+                f'<line class="target" x1="{x1}" x2="{x2}" y1="{ty}" y2="{ty}" stroke="#007f3b" '
+                f'stroke-width="1.5" stroke-dasharray="8 3 2 3"><title>Target in force: '
+                f"{escape(label)}</title></line>"
+            )
+        i = j + 1
+    return out
+
+
 def spc_svg(series: MeasureSeries, chart_id: str, *, small: bool = False, suppress=None) -> str:
     """The series as an XmR chart (or, for a rare event, monthly counts with the rolling rate)."""
     width, height = (SMALL_WIDTH, SMALL_HEIGHT) if small else (WIDTH, HEIGHT)
@@ -161,8 +188,12 @@ def spc_svg(series: MeasureSeries, chart_id: str, *, small: bool = False, suppre
                     f"</title></rect>"
                 )
         rates = [(i, p.rolling) for i, p in enumerate(series.points) if p.rolling is not None]
+        targets = [p.target for p in series.points if p.target is not None]
+        if rates or targets:
+            scale = [r for _, r in rates] + targets
+            ry, _, _ = _scale(scale, 0, max(scale), top, bottom)
+            parts.extend(_target_steps(series, x, ry, step))
         if rates:
-            ry, _, _ = _scale([r for _, r in rates], 0, max(r for _, r in rates), top, bottom)
             coords = " ".join(f"{x(i)},{ry(r)}" for i, r in rates)
             parts.append(
                 f'<polyline class="rolling-rate" points="{coords}" fill="none" '
@@ -176,7 +207,11 @@ def spc_svg(series: MeasureSeries, chart_id: str, *, small: bool = False, suppre
     guides = [values[0]] if values else [0]
     if limits is not None and limits.drawn:
         guides = [limits.lower, limits.upper]
-    if m.target is not None:
+    stepped = series.ambition is not None
+    targets = [p.target for p in series.points if p.target is not None]
+    if stepped:
+        guides.extend(targets)
+    elif m.target is not None:
         guides.append(float(m.target))
     y, lo, hi = _scale(values or [0], min(guides), max(guides), top, bottom)
     if not small:
@@ -212,7 +247,9 @@ def spc_svg(series: MeasureSeries, chart_id: str, *, small: bool = False, suppre
                 f'<line class="rebase" x1="{x1}" x2="{x1}" y1="{top}" y2="{bottom}" '
                 f'stroke="#212b32" stroke-width="1" stroke-dasharray="1 2"/>'
             )
-    if m.target is not None:
+    if stepped:
+        parts.extend(_target_steps(series, x, y, step))
+    elif m.target is not None:
         ty = y(float(m.target))
         parts.append(
             f'<line class="target" x1="{left}" x2="{right}" y1="{ty}" y2="{ty}" '

@@ -13,20 +13,40 @@ process measures (staffing, training), never on mortality:
 * a target consistently failed: fetal monitoring training at QEH (about 78% against 90%);
 * limits rebased: continuity of carer at MTW, from the month its new team started.
 
+Seed 003's national ambitions (stillbirth, preterm birth, smoking at delivery) are loaded as
+Kent and Medway's targets on those measures, each with its source; the stillbirth baseline is not
+in the seeds and is marked illustrative. Seed 003's UNICEF UK Baby Friendly table is loaded as
+each provider's stages: DVH is Darent Valley Hospital (DGT); KCHFT (a community trust) and MCH
+(a community interest company) are named providers, not trusts; undated ticks are "achieved,
+date not stated" and "assessment due" dates are planned.
+
 Idempotent: loaded again, the figures of these trusts' last 30 months are updated in place and
 nothing is created twice or deleted.
 """
 
 from __future__ import annotations
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from lmns.models import Trust
+from lmns.models import Lmns, Trust
 
-from .models import FigureSource, FigureStatus, Measure, MonthlyFigure, Rebase
+from .models import (
+    Accreditation,
+    AccreditationScheme,
+    AccreditationStep,
+    Ambition,
+    AmbitionKind,
+    AmbitionTarget,
+    FigureSource,
+    FigureStatus,
+    Measure,
+    MonthlyFigure,
+    Rebase,
+)
 from .selectors import add_months, last_complete_month, months_ending
 
 MONTHS = 30
@@ -171,4 +191,170 @@ def load() -> str:
                 reason=reason,
                 created_by=get_user_model().objects.filter(username="admin").first(),
             )
-    return f"{len(figures)} illustrative monthly figures for {len(trusts)} trusts"
+    extra = load_kent_and_medway_ambitions_and_accreditations()
+    return f"{len(figures)} illustrative monthly figures for {len(trusts)} trusts; {extra}"
+
+
+SEED_003 = "Kent and Medway LMS Strategy Delivery Plan 2019/20 to 2023/24 (seed 003)"
+SAVING_BABIES = "https://www.england.nhs.uk/mat-transformation/saving-babies/"
+# Seed 003's national ambitions, as Kent and Medway's plan states them: (measure, metric, unit,
+# baseline value, baseline year, baseline source, illustrative baseline, target qualifier,
+# value, due, source, link, note).
+KM_AMBITIONS = [
+    (
+        "STILLBIRTH",
+        "Halve the stillbirth rate by 2025",
+        "per 1,000",
+        Decimal("5.1"),
+        2010,
+        "England's 2010 rate, the national ambition's baseline",
+        True,
+        "",
+        Decimal("2.55"),
+        datetime.date(2025, 12, 31),
+        f"{SEED_003}: a 50% reduction in stillbirth by 2025",
+        SAVING_BABIES,
+        "Seed 003 states the 50% reduction but not the baseline: the baseline, and so the "
+        "target value, are illustrative.",
+    ),
+    (
+        "PRETERM",
+        "Reduce preterm births from 8% to 6% by 2025",
+        "%",
+        Decimal("8"),
+        None,
+        "seed 003 (Saving Babies' Lives care bundle version 2)",
+        False,
+        "",
+        Decimal("6"),
+        datetime.date(2025, 12, 31),
+        f"{SEED_003}: a reduction in preterm birth rate from 8% to 6% by 2025",
+        SAVING_BABIES,
+        "",
+    ),
+    (
+        "SMOKE-DELIVERY",
+        "Smoking at time of delivery 6% or less",
+        "%",
+        None,
+        None,
+        "",
+        False,
+        "≤",
+        Decimal("6"),
+        datetime.date(2022, 12, 31),
+        f"{SEED_003}: the Tobacco Control Plan 2017–2022 ambition of 6% or less by 2022",
+        "",
+        "The plan's Improving Prevention workstream reviews progress against 6% or less.",
+    ),
+]
+# Seed 003's Baby Friendly table: provider -> {stage order: (status, month or None)}. DVH is
+# Darent Valley Hospital, run by DGT (RN7). KCHFT and MCH are not maternity trusts.
+BFI_TRUSTS = {
+    "RVV": {1: ("achieved", None), 2: ("achieved", None)},
+    "RPA": {
+        1: ("achieved", None),
+        2: ("achieved", None),
+        3: ("achieved", None),
+        4: ("achieved", datetime.date(2019, 12, 1)),
+    },
+    "RN7": {
+        1: ("achieved", None),
+        2: ("achieved", None),
+        3: ("achieved", None),
+        4: ("achieved", None),
+        5: ("planned", datetime.date(2019, 10, 1)),
+    },
+    "RWF": {1: ("achieved", None), 2: ("achieved", None)},
+}
+BFI_PROVIDERS = [
+    (
+        "Kent Community Health NHS Foundation Trust",
+        "KCHFT",
+        "community_trust",
+        {
+            1: ("achieved", None),
+            2: ("achieved", None),
+            3: ("achieved", None),
+            4: ("planned", datetime.date(2020, 3, 1)),
+        },
+    ),
+    (
+        "Medway Community Healthcare",
+        "MCH",
+        "cic",
+        {
+            1: ("achieved", None),
+            2: ("achieved", None),
+            3: ("achieved", None),
+            4: ("achieved", None),
+            5: ("achieved", datetime.date(2019, 6, 1)),
+        },
+    ),
+]
+
+
+def _steps(accreditation: Accreditation, steps: dict) -> None:
+    stages = {s.order: s for s in accreditation.scheme.stages.all()}
+    for order, (status, on) in steps.items():
+        AccreditationStep.objects.get_or_create(
+            accreditation=accreditation,
+            stage=stages[order],
+            defaults={"status": status, "on": on},
+        )
+
+
+def load_kent_and_medway_ambitions_and_accreditations() -> str:
+    """Seed 003's national ambitions as Kent and Medway's targets, and its Baby Friendly
+    table. Idempotent."""
+    lmns = Lmns.objects.filter(short_name="KMLMNS").first()
+    scheme = AccreditationScheme.objects.filter(code="BFI").first()
+    if lmns is None or scheme is None:
+        return "no Kent and Medway ambitions (the LMNS is not loaded)"
+    for row in KM_AMBITIONS:
+        code, metric, unit, base, year, base_source, illustrative = row[:7]
+        qualifier, value, due, source, url, note = row[7:]
+        measure = Measure.objects.filter(code=code).first()
+        ambition, created = Ambition.objects.get_or_create(
+            lmns=lmns,
+            trust=None,
+            metric=metric,
+            defaults={
+                "measure": measure,
+                "kind": AmbitionKind.NATIONAL,
+                "unit": unit,
+                "baseline_value": base,
+                "baseline_date": datetime.date(year, 1, 1) if year else None,
+                "baseline_source": base_source,
+                "baseline_illustrative": illustrative,
+                "source": source,
+                "source_url": url,
+                "note": note,
+            },
+        )
+        if created:
+            AmbitionTarget.objects.create(
+                ambition=ambition, due=due, value=value, qualifier=qualifier
+            )
+    source = f"{SEED_003}, infant feeding"
+    for ods, steps in BFI_TRUSTS.items():
+        trust = lmns.trusts.filter(ods_code=ods).first()
+        if trust is None:
+            continue
+        accreditation, _ = Accreditation.objects.get_or_create(
+            lmns=lmns, scheme=scheme, trust=trust, defaults={"source": source}
+        )
+        _steps(accreditation, steps)
+    for name, short, kind, steps in BFI_PROVIDERS:
+        accreditation, _ = Accreditation.objects.get_or_create(
+            lmns=lmns,
+            scheme=scheme,
+            trust=None,
+            provider_name=name,
+            defaults={"provider_short_name": short, "provider_kind": kind, "source": source},
+        )
+        _steps(accreditation, steps)
+    return (
+        f"{lmns.quality_ambitions.count()} Kent and Medway ambitions, "
+        f"{lmns.accreditations.count()} Baby Friendly accreditations"
+    )

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
-from lmns.exports import csv_cell, text_not_formulas
+from lmns.exports import MONTH, Sheet, csv_text, workbook
 from lmns.models import Lmns
 
 from .models import Measure
@@ -44,19 +37,15 @@ def _number(value) -> float | None:
 
 def surveillance_workbook(data: Surveillance) -> bytes:
     """One row per trust, measure and month of the charts, the month's icons on its last row."""
-    workbook = Workbook()
-    about = workbook.active
-    about.title = "About"
-    about.append(["LMNS", data.lmns.name])
-    about.append(["Month", f"{data.month:%B %Y}"])
-    about.append(["Figures", "Provisional" if data.provisional else "Final"])
+    about = [
+        ["LMNS", data.lmns.name],
+        ["Month", f"{data.month:%B %Y}"],
+        ["Figures", "Provisional" if data.provisional else "Final"],
+    ]
     if data.illustrative:
         about.append(["Illustrative figures", "Demonstration data, not real trust figures"])
     about.append(["Limits", "Mean ± 2.66 × mean moving range (Making Data Count)"])
-    sheet = workbook.create_sheet("Figures")
-    sheet.append(HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    figures = Sheet("Figures", HEADERS, formats={"Month": MONTH})
     for row in data.rows:
         for series in row["cells"]:
             m = series.measure
@@ -65,12 +54,12 @@ def surveillance_workbook(data: Surveillance) -> bytes:
                     continue
                 limits = p.spc.limits if p.spc else None
                 last = i == len(series.points) - 1
-                sheet.append(
+                figures.rows.append(
                     [
-                        csv_cell(series.trust.short_name),
+                        series.trust.short_name,
                         series.trust.ods_code,
                         m.code,
-                        csv_cell(m.short_name),
+                        m.short_name,
                         m.get_unit_display(),
                         p.month,
                         _number(p.numerator),
@@ -88,27 +77,17 @@ def surveillance_workbook(data: Surveillance) -> bytes:
                         p.rolling,
                     ]
                 )
-    for index in range(1, len(HEADERS) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 16
-    for cell in sheet["F"][1:]:
-        cell.number_format = "mmm yyyy"
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    text_not_formulas(workbook)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook([Sheet("About", [], preamble=about, table=False), figures])
 
 
 def template_csv(lmns: Lmns) -> str:
     """The product's import template: a row per trust and measure MSDS does not publish, for the
     last complete month, figures left empty to fill in."""
     month = last_complete_month()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["month", "ods_code", "measure_id", "numerator", "denominator"])
     measures = Measure.objects.active().filter(msds_measure_id="").order_by("order")
-    for trust in lmns.trusts.order_by("short_name"):
-        for measure in measures:
-            writer.writerow([f"{month:%Y-%m}", trust.ods_code, measure.code, "", ""])
-    return "\ufeff" + out.getvalue()
+    rows = [
+        [f"{month:%Y-%m}", trust.ods_code, measure.code, "", ""]
+        for trust in lmns.trusts.order_by("short_name")
+        for measure in measures
+    ]
+    return csv_text(["month", "ods_code", "measure_id", "numerator", "denominator"], rows)

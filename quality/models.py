@@ -300,3 +300,294 @@ class Rebase(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.month = month_start(self.month)
         super().save(*args, **kwargs)
+
+
+class AmbitionKind(models.TextChoices):
+    NATIONAL = "national", "National ambition"
+    PLAN = "plan", "A plan's target"
+    LOCAL = "local", "Local target"
+
+
+class Ambition(models.Model):
+    """A target or trajectory on a measure for an LMNS or one of its trusts: a baseline with its
+    source, targets by date (:class:`AmbitionTarget`) and, for a plan's trajectory, the
+    quarterly actuals the plan reports (:class:`AmbitionActual`).
+
+    The target in force for a month is the next target due on or after it; after the last one,
+    the last stays in force, until ``in_force_until`` when that is set (a plan that ended, a
+    national date that was withdrawn).
+    """
+
+    lmns = models.ForeignKey(
+        "lmns.Lmns", on_delete=models.PROTECT, related_name="quality_ambitions"
+    )
+    trust = models.ForeignKey(
+        Trust,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="quality_ambitions",
+        help_text="Only for one trust's target; leave empty for the whole LMNS.",
+    )
+    measure = models.ForeignKey(
+        Measure,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ambitions",
+        help_text="The measure it is judged on; empty when no measure of the library fits.",
+    )
+    kind = models.CharField(max_length=10, choices=AmbitionKind.choices, default="local")
+    metric = OneLineTextField(help_text="What is measured, in the plan's words.")
+    unit = OneLineTextField(max_length=30, default="%", help_text="For example % or per 1,000.")
+    data_source = OneLineTextField(blank=True)
+    source = OneLineTextField(
+        blank=True, help_text="Where the ambition or its targets are published."
+    )
+    source_url = models.URLField("source link", max_length=300, blank=True)
+    baseline_value = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    baseline_date = models.DateField(
+        null=True, blank=True, help_text="Empty when the source does not say when."
+    )
+    baseline_source = OneLineTextField(blank=True)
+    baseline_illustrative = models.BooleanField(
+        default=False,
+        help_text="The baseline could not be checked against a published source held here.",
+    )
+    in_force_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="After this date its targets judge nothing (a plan's end, a withdrawn date).",
+    )
+    note = ShortTextField(blank=True, help_text="For example: the national date was withdrawn.")
+
+    class Meta:
+        ordering = ["lmns", "measure__order", "metric", "pk"]
+        constraints = [
+            text_lengths(
+                "ambition",
+                metric=300,
+                unit=30,
+                data_source=300,
+                source=300,
+                baseline_source=300,
+                note=2000,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.metric
+
+    @property
+    def suffix(self) -> str:
+        """The unit as written after a value: 6% but 2.55 per 1,000."""
+        return self.unit if self.unit == "%" else f" {self.unit}"
+
+    def with_unit(self, value: Decimal) -> str:
+        return f"{value.normalize():f}{self.suffix}"
+
+    @property
+    def baseline_text(self) -> str:
+        if self.baseline_value is None:
+            return ""
+        return self.with_unit(self.baseline_value)
+
+    def target_in_force(self, month: datetime.date) -> AmbitionTarget | None:
+        """The target that judges ``month`` (uses the prefetched ``targets``, oldest first)."""
+        if self.in_force_until is not None and month > self.in_force_until:
+            return None
+        targets = self.targets_for_measure()
+        upcoming = [t for t in targets if t.due >= month]
+        if upcoming:
+            return upcoming[0]
+        return targets[-1] if targets else None
+
+    def targets_for_measure(self) -> list[AmbitionTarget]:
+        """The targets for the measure's population (all of them without a measure)."""
+        targets = list(self.targets.all())
+        if self.measure is None:
+            return targets
+        group = PopulationGroup(self.measure.population_group)
+        return [
+            t
+            for t in targets
+            if (t.population or PopulationGroup.ALL.label).lower() == group.label.lower()
+        ]
+
+
+class AmbitionTarget(models.Model):
+    """A target value to reach by a date, optionally for a group (such as Black, Asian and
+    mixed ethnicity women)."""
+
+    ambition = models.ForeignKey(Ambition, on_delete=models.CASCADE, related_name="targets")
+    due = models.DateField("by")
+    value = models.DecimalField(max_digits=9, decimal_places=2)
+    qualifier = OneLineTextField(
+        max_length=10, blank=True, help_text="For example > when the target is 'more than'."
+    )
+    population = OneLineTextField(blank=True, help_text="Leave empty for all women.")
+
+    class Meta:
+        ordering = ["due", "pk"]
+        constraints = [text_lengths("ambition_target", qualifier=10, population=300)]
+
+    def __str__(self) -> str:
+        return f"{self.qualifier}{self.value.normalize():f} by {self.due:%B %Y}"
+
+    @property
+    def value_text(self) -> str:
+        """For example >51% or 2.55 per 1,000."""
+        return f"{self.qualifier}{self.ambition.with_unit(self.value)}"
+
+
+class AmbitionActual(models.Model):
+    """The value a plan reports as achieved in a period (a quarter)."""
+
+    ambition = models.ForeignKey(Ambition, on_delete=models.CASCADE, related_name="actuals")
+    period = models.ForeignKey("lmns.ReportingPeriod", on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(max_digits=9, decimal_places=2)
+    note = OneLineTextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period__start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ambition", "period"], name="ambition_actual_once_per_period"
+            ),
+            text_lengths("ambition_actual", note=300),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} in {self.period}"
+
+
+class AccreditationScheme(models.Model):
+    """A staged accreditation, such as UNICEF UK Baby Friendly; its stages are data."""
+
+    code = OneLineTextField(max_length=30, unique=True)
+    name = OneLineTextField()
+    url = models.URLField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [text_lengths("accreditation_scheme", code=30, name=300)]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccreditationStage(models.Model):
+    scheme = models.ForeignKey(AccreditationScheme, on_delete=models.PROTECT, related_name="stages")
+    order = models.PositiveSmallIntegerField()
+    name = OneLineTextField()
+    note = OneLineTextField(blank=True, help_text="For example how long it lasts.")
+
+    class Meta:
+        ordering = ["scheme", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "order"], name="accreditation_stage_order"),
+            text_lengths("accreditation_stage", name=300, note=300),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProviderKind(models.TextChoices):
+    TRUST = "trust", "NHS trust with a maternity service"
+    COMMUNITY_TRUST = "community_trust", "Community NHS trust"
+    CIC = "cic", "Community interest company"
+    OTHER = "other", "Other provider"
+
+
+class Accreditation(models.Model):
+    """One provider's progress through a scheme's stages. The provider is one of the LMNS's
+    trusts or, for providers that are not maternity trusts (a community trust, a community
+    interest company), named here without becoming a trust of the product."""
+
+    lmns = models.ForeignKey("lmns.Lmns", on_delete=models.PROTECT, related_name="accreditations")
+    scheme = models.ForeignKey(
+        AccreditationScheme, on_delete=models.PROTECT, related_name="accreditations"
+    )
+    trust = models.ForeignKey(
+        Trust, null=True, blank=True, on_delete=models.PROTECT, related_name="accreditations"
+    )
+    provider_name = OneLineTextField(
+        blank=True, help_text="Only for a provider that is not a trust."
+    )
+    provider_short_name = OneLineTextField(max_length=30, blank=True)
+    provider_kind = models.CharField(max_length=20, choices=ProviderKind.choices, default="trust")
+    source = OneLineTextField(blank=True, help_text="Where the stages were published.")
+
+    class Meta:
+        ordering = ["lmns", "scheme", "provider_short_name", "trust__short_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(trust__isnull=False) & Q(provider_name=""))
+                | (Q(trust__isnull=True) & ~Q(provider_name="")),
+                name="accreditation_one_provider",
+                violation_error_message="Choose a trust or name a provider that is not a trust.",
+            ),
+            text_lengths("accreditation", provider_name=300, provider_short_name=30, source=300),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme}: {self.provider}"
+
+    @property
+    def provider(self) -> str:
+        return self.trust.name if self.trust_id else self.provider_name
+
+    @property
+    def short_name(self) -> str:
+        if self.trust_id:
+            return self.trust.short_name
+        return self.provider_short_name or self.provider_name
+
+
+class StepStatus(models.TextChoices):
+    ACHIEVED = "achieved", "Achieved"
+    PLANNED = "planned", "Assessment due"
+
+
+class AccreditationStep(models.Model):
+    """A stage achieved (with its date, or "date not stated") or an assessment planned."""
+
+    accreditation = models.ForeignKey(Accreditation, on_delete=models.CASCADE, related_name="steps")
+    stage = models.ForeignKey(AccreditationStage, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=StepStatus.choices)
+    on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The month it was achieved or the assessment is due (the 1st of the month); "
+        "empty when the source does not say.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["accreditation", "stage__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["accreditation", "stage"], name="accreditation_step_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="achieved") | Q(on__isnull=False),
+                name="accreditation_planned_has_date",
+                violation_error_message="A planned assessment needs the month it is due.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage}: {self.text}"
+
+    @property
+    def text(self) -> str:
+        if self.status == StepStatus.PLANNED:
+            return f"Assessment due {self.on:%B %Y}"
+        if self.on is None:
+            return "Achieved, date not stated"
+        return f"Achieved {self.on:%B %Y}"

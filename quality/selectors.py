@@ -15,7 +15,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import FloatField
+from django.db.models import FloatField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,21 @@ from lmns.models import Lmns, Trust
 from lmns.people import person_name
 
 from . import spc
-from .models import FigureSource, FigureStatus, Measure, MonthlyFigure, Rebase, Unit, month_start
+from .models import (
+    Accreditation,
+    AccreditationScheme,
+    AccreditationStep,
+    Ambition,
+    AmbitionActual,
+    AmbitionTarget,
+    FigureSource,
+    FigureStatus,
+    Measure,
+    MonthlyFigure,
+    Rebase,
+    Unit,
+    month_start,
+)
 
 CHART_MONTHS = 24
 ROLLING_MONTHS = 12
@@ -83,6 +97,7 @@ class SeriesPoint:
     spc: spc.SpcPoint | None = None
     rolling: float | None = None
     illustrative: bool = False
+    target: float | None = None  # the target in force for the month
 
     @property
     def recorded(self) -> bool:
@@ -97,6 +112,28 @@ class MeasureSeries:
     result: spc.SpcResult | None
     rebases: list[Rebase] = field(default_factory=list)
     url: str = ""  # the chart page for the series' month
+    ambition: Ambition | None = None
+    target: AmbitionTarget | None = None  # the ambition's target in force for the latest month
+
+    @property
+    def target_value(self) -> Decimal | None:
+        """What the assurance icon judges against: the ambition's target in force for the
+        latest month, else the measure's own target."""
+        if self.target is not None:
+            return self.target.value
+        if self.ambition is not None and self.ambition.targets_for_measure():
+            return None  # the ambition has ended: it judges nothing now
+        return self.measure.target
+
+    @property
+    def target_text(self) -> str:
+        if self.target is not None:
+            t = self.target
+            value = format_value(self.measure, t.value)
+            return f"{t.qualifier}{value} by {t.due:%B %Y} ({self.ambition.get_kind_display()})"
+        if self.target_value is not None:
+            return format_value(self.measure, self.target_value)
+        return ""
 
     @property
     def current(self) -> SeriesPoint:
@@ -182,9 +219,12 @@ def build_series(
     months: list[datetime.date],
     figures: dict[datetime.date, tuple],
     rebases: list[Rebase] = (),
+    ambition: Ambition | None = None,
 ) -> MeasureSeries:
     """One trust × measure over ``months`` from its figures (month → numerator, denominator,
-    not available, status, source), with the SPC result or, for a rare event, the rolling rate."""
+    not available, status, source), with the SPC result or, for a rare event, the rolling rate.
+    With an ``ambition``, each month carries the target in force for it, and the assurance icon
+    judges against the one in force for the latest month."""
     scale = SCALES[measure.unit]
     points = []
     for month in months:
@@ -201,6 +241,12 @@ def build_series(
                 source == ILLUSTRATIVE,
             )
         )  # fmt: skip
+    in_force = None
+    if ambition is not None:
+        for point in points:
+            target = ambition.target_in_force(point.month)
+            point.target = float(target.value) if target is not None else None
+        in_force = ambition.target_in_force(months[-1])
     result = None
     if measure.rare_event:
         counts = [None if p.not_available else p.numerator for p in points]
@@ -209,7 +255,12 @@ def build_series(
             point.rolling = rate
     else:
         index = {month: i for i, month in enumerate(months)} if rebases else {}
-        target = float(measure.target) if measure.target is not None else None
+        if in_force is not None:
+            target = float(in_force.value)
+        elif ambition is not None and ambition.targets_for_measure():
+            target = None
+        else:
+            target = float(measure.target) if measure.target is not None else None
         result = spc.xmr(
             [p.value for p in points],
             direction=measure.better_direction,
@@ -218,7 +269,9 @@ def build_series(
         )
         for point, spc_point in zip(points, result.points, strict=True):
             point.spc = spc_point
-    return MeasureSeries(trust, measure, points, result, list(rebases))
+    return MeasureSeries(
+        trust, measure, points, result, list(rebases), ambition=ambition, target=in_force
+    )
 
 
 def figures_by_series(
@@ -267,6 +320,131 @@ def rebases_by_series(trusts: list[Trust], measures: list[Measure]) -> dict[tupl
     return out
 
 
+def _ambitions() -> QuerySet[Ambition]:
+    return Ambition.objects.select_related("measure", "lmns", "trust").prefetch_related(
+        Prefetch("targets", queryset=AmbitionTarget.objects.order_by("due", "pk"))
+    )
+
+
+def ambitions_by_series(trusts: list[Trust], measures: list[Measure]) -> dict[tuple, Ambition]:
+    """The ambition that judges each trust × measure: the trust's own, else its LMNS's (the
+    first made when there are several). Two queries."""
+    if not trusts or not measures:
+        return {}
+    lmns_ids = {t.lmns_id for t in trusts}
+    rows = list(
+        _ambitions()
+        .filter(measure__in=measures, lmns_id__in=lmns_ids)
+        .filter(Q(trust__isnull=True) | Q(trust__in=trusts))
+        .order_by("pk")
+    )
+    out: dict[tuple[int, int], Ambition] = {}
+    for trust in trusts:
+        for ambition in rows:
+            key = (trust.pk, ambition.measure_id)
+            if ambition.trust_id == trust.pk:
+                if key not in out or out[key].trust_id is None:
+                    out[key] = ambition
+            elif ambition.trust_id is None and ambition.lmns_id == trust.lmns_id:
+                out.setdefault(key, ambition)
+    return out
+
+
+def ambition_with_actuals(pk: int) -> Ambition:
+    return (
+        _ambitions()
+        .prefetch_related(
+            Prefetch(
+                "actuals",
+                queryset=AmbitionActual.objects.select_related("period").order_by(
+                    "period__start_date"
+                ),
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def ambitions_by_id(ids: list[int]) -> dict[int, Ambition]:
+    """Ambitions with their targets and actuals: three queries."""
+    if not ids:
+        return {}
+    rows = _ambitions().prefetch_related(
+        Prefetch(
+            "actuals",
+            queryset=AmbitionActual.objects.select_related("period").order_by("period__start_date"),
+        )
+    )
+    return {a.pk: a for a in rows.filter(pk__in=ids)}
+
+
+def ambitions_of(lmns: Lmns, month: datetime.date) -> list[dict]:
+    """The LMNS's ambitions (its own and its trusts'), each with its target in force for the
+    month. Three queries."""
+    rows = ambitions_by_id(list(lmns.quality_ambitions.values_list("pk", flat=True)))
+    ordered = sorted(
+        rows.values(),
+        key=lambda a: (a.trust is not None, a.trust.short_name if a.trust else "", a.metric),
+    )
+    return [{"ambition": a, "in_force": a.target_in_force(month)} for a in ordered]
+
+
+def latest_series(trust: Trust, measures: list[Measure]) -> list[MeasureSeries]:
+    """The trust's last complete month of each measure, with its icons and target."""
+    month = last_complete_month()
+    months = months_ending(month)
+    figures = figures_by_series([trust], measures, months)
+    rebases = rebases_by_series([trust], measures)
+    ambitions = ambitions_by_series([trust], measures)
+    out = []
+    for m in measures:
+        series = build_series(
+            trust,
+            m,
+            months,
+            figures.get((trust.pk, m.pk), {}),
+            rebases.get((trust.pk, m.pk), []),
+            ambitions.get((trust.pk, m.pk)),
+        )
+        series.url = reverse("quality:chart", args=[trust.pk, m.code])
+        out.append(series)
+    return out
+
+
+@dataclass
+class AccreditationRow:
+    accreditation: Accreditation
+    steps: list[AccreditationStep | None]  # one per stage of the scheme, None when not reached
+
+    @property
+    def achieved(self) -> list[AccreditationStep]:
+        return [s for s in self.steps if s is not None and s.status == "achieved"]
+
+
+def accreditations_of(lmns: Lmns) -> list[dict]:
+    """Each scheme the LMNS's providers hold, with its stages and a row per provider: three
+    queries."""
+    accreditations = list(
+        Accreditation.objects.filter(lmns=lmns)
+        .select_related("trust", "scheme")
+        .prefetch_related(Prefetch("steps", queryset=AccreditationStep.objects.all()))
+        .order_by("scheme__name", "pk")
+    )
+    scheme_ids = {a.scheme_id for a in accreditations}
+    schemes = AccreditationScheme.objects.filter(pk__in=scheme_ids).prefetch_related("stages")
+    out = []
+    for scheme in schemes.order_by("name"):
+        stages = list(scheme.stages.all())
+        rows = []
+        for accreditation in accreditations:
+            if accreditation.scheme_id != scheme.pk:
+                continue
+            by_stage = {s.stage_id: s for s in accreditation.steps.all()}
+            rows.append(AccreditationRow(accreditation, [by_stage.get(st.pk) for st in stages]))
+        out.append({"scheme": scheme, "stages": stages, "rows": rows})
+    return out
+
+
 def active_measures() -> list[Measure]:
     return list(Measure.objects.active().order_by("order", "short_name"))
 
@@ -275,7 +453,8 @@ def series_for(trust: Trust, measure: Measure, month: datetime.date) -> MeasureS
     months = months_ending(month)
     figures = figures_by_series([trust], [measure], months).get((trust.pk, measure.pk), {})
     rebases = rebases_by_series([trust], [measure]).get((trust.pk, measure.pk), [])
-    return build_series(trust, measure, months, figures, rebases)
+    ambition = ambitions_by_series([trust], [measure]).get((trust.pk, measure.pk))
+    return build_series(trust, measure, months, figures, rebases, ambition)
 
 
 @dataclass
@@ -309,6 +488,7 @@ def surveillance(
     months = months_ending(month)
     figures = figures_by_series(trusts, measures, months)
     rebases = rebases_by_series(trusts, measures)
+    ambitions = ambitions_by_series(trusts, measures)
     # One reverse per trust, not per cell: the page has a link in each of its cells.
     chart_urls = {t.pk: reverse("quality:chart", args=[t.pk, "-"])[:-2] for t in trusts}
     rows = []
@@ -321,6 +501,7 @@ def surveillance(
                 months,
                 figures.get((trust.pk, measure.pk), {}),
                 rebases.get((trust.pk, measure.pk), []),
+                ambitions.get((trust.pk, measure.pk)),
             )
             series.url = f"{chart_urls[trust.pk]}{measure.code}/?month={month:%Y-%m}"
             cells.append(series)
@@ -339,6 +520,7 @@ def trust_overview(trust: Trust, month: datetime.date) -> list[MeasureSeries]:
     months = months_ending(month)
     figures = figures_by_series([trust], measures, months)
     rebases = rebases_by_series([trust], measures)
+    ambitions = ambitions_by_series([trust], measures)
     series = [
         build_series(
             trust,
@@ -346,6 +528,7 @@ def trust_overview(trust: Trust, month: datetime.date) -> list[MeasureSeries]:
             months,
             figures.get((trust.pk, m.pk), {}),
             rebases.get((trust.pk, m.pk), []),
+            ambitions.get((trust.pk, m.pk)),
         )
         for m in measures
     ]

@@ -26,7 +26,15 @@ from django.utils.text import Truncator
 from lmns.models import Trust
 from lmns.workflow import StaleRecord, bump_version
 
-from .models import FigureSource, FigureStatus, Measure, MonthlyFigure, month_start
+from .models import (
+    Ambition,
+    AmbitionActual,
+    FigureSource,
+    FigureStatus,
+    Measure,
+    MonthlyFigure,
+    month_start,
+)
 
 HISTORY_REASON_LENGTH = 100
 
@@ -175,3 +183,19 @@ def save_month(
         figure.save()
         counts["corrected"] += 1
     return counts
+
+
+@transaction.atomic
+def record_ambition_actual(
+    *, ambition: Ambition, period, value: Decimal, note: str, user
+) -> AmbitionActual:
+    """Record (or correct) the value a plan reports as achieved in a period; its history keeps
+    the earlier value."""
+    if value is None or value < 0:
+        raise ValidationError("The value achieved cannot be negative.")
+    actual, _ = AmbitionActual.objects.update_or_create(
+        ambition=ambition,
+        period=period,
+        defaults={"value": value, "note": note, "recorded_by": user},
+    )
+    return actual

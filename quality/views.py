@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from lmns.access import Access, get_access
+from lmns.downloads import record_download
 from lmns.menus import OrgLink, register_link
 from lmns.models import Lmns, Role, Trust
 from lmns.uploads import UploadError, is_expired, keep_preview, owned_preview
@@ -45,6 +46,27 @@ def register_links() -> None:
             roles=frozenset({Role.TRUST_LEAD, *WIDE}),
             description="This trust's monthly measures and charts; trust leads enter the figures",
             order=15,
+        )
+    )
+    register_link(
+        OrgLink(
+            "Ambitions and targets",
+            "quality:ambitions",
+            org="lmns",
+            roles=WIDE,
+            description="National ambitions and plans' trajectories on the quality measures, "
+            "with their baselines, sources and the target in force",
+            order=16,
+        )
+    )
+    register_link(
+        OrgLink(
+            "Accreditations (Baby Friendly)",
+            "quality:accreditations",
+            org="lmns",
+            roles=frozenset({Role.TRUST_LEAD, *WIDE}),
+            description="Each provider's UNICEF UK Baby Friendly stages, achieved and planned",
+            order=17,
         )
     )
     register_link(
@@ -98,6 +120,7 @@ def surveillance_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     month = MonthForm(request.GET or None).chosen()
     response = HttpResponse(surveillance_workbook(selectors.surveillance(lmns, month)), XLSX)
     name = f"{lmns.short_name}-quality-{month:%Y-%m}.xlsx"
+    record_download(request, kind="Quality surveillance export", name=name, lmns=lmns)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -246,3 +269,19 @@ def import_template(request: HttpRequest, pk: int) -> HttpResponse:
         f'attachment; filename="{lmns.short_name}-quality-template.csv"'
     )
     return response
+
+
+def ambitions(request: HttpRequest, pk: int) -> HttpResponse:
+    """The LMNS's ambitions and trajectories: baseline and source, targets, the one in force."""
+    _, lmns = _wide_lmns(request, pk)
+    month = selectors.last_complete_month()
+    context = {"lmns": lmns, "month": month, "rows": selectors.ambitions_of(lmns, month)}
+    return render(request, "quality/ambitions.html", context)
+
+
+def accreditations(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each provider's accreditation stages; everyone who reads the LMNS reads them."""
+    access = get_access(request)
+    lmns = get_object_or_404(access.lmnss(), pk=pk)
+    context = {"lmns": lmns, "schemes": selectors.accreditations_of(lmns)}
+    return render(request, "quality/accreditations.html", context)

@@ -53,8 +53,13 @@ NO_HISTORY = {
     "assurance.Transition": APPEND_ONLY + " (who moved a return, when, why)",
     "deliverables.Plan": "the plan's frame; its deliverables and their updates keep history",
     "deliverables.Workstream": "the plan's frame; its deliverables and their updates keep history",
-    "deliverables.Trajectory": "a deliverable's measure; its actuals keep history",
-    "deliverables.TrajectoryTarget": ADMIN_ONLY,
+    "deliverables.GovernanceStep": ADMIN_ONLY,
+    "deliverables.PlanKpi": ADMIN_ONLY,
+    "quality.Ambition": ADMIN_ONLY + "; its actuals keep history",
+    "quality.AmbitionTarget": ADMIN_ONLY,
+    "quality.AccreditationScheme": "reference data shipped in migrations",
+    "quality.AccreditationStage": "reference data shipped in migrations",
+    "quality.Accreditation": ADMIN_ONLY + "; its steps keep history",
     "deliverables.RiskScore": APPEND_ONLY + " (each re-score of a risk)",
     "funding.AllocationChange": APPEND_ONLY + " (each hold or adjustment, with its reason)",
     "funding.SpendReturnTransition": APPEND_ONLY + " (who moved a spend return, when, why)",
@@ -64,6 +69,7 @@ NO_HISTORY = {
     "it cannot be changed or deleted",
     "quality.Measure": "reference data shipped in migrations; administrators add and retire "
     "measures in the admin site, whose log records who changed what and when",
+    "lmns.Download": APPEND_ONLY + " (who downloaded which file, when)",
     "boardpack.BoardPack": "an issued pack is a frozen snapshot that cannot change or be "
     "deleted; a new issue is a new row",
 }
@@ -72,6 +78,12 @@ NO_HISTORY = {
 REVIEWED_DELETES = {
     "lmns/backup.py": "restore replaces migrations' reference data in an otherwise empty database",
     "lmns/security.py": "a successful sign-in clears that account's lockout counters (axes)",
+    "lmns/purges.py": "a purge approved by a second person removes the stored file holding "
+    "patient data; its tombstone (lmns.Purge, with history) stays",
+    "lmns/retention.py": "the retention schedule removes only kinds the settings say delete "
+    "(sessions, import previews, the download log); records are listed for review",
+    "boardpack/services.py": "a purge drops an issued pack's kept PDF so that it renders again "
+    "from the scrubbed snapshot",
     "lmns/uploads.py": "import previews: replaced by a newer upload, used up by their import, "
     "purged once expired; no record of the audit trail",
 }
@@ -169,10 +181,16 @@ def _mitigation(w):
 
 
 def _actual(w):
-    from deliverables.tests.factories import TrajectoryActualFactory, TrajectoryFactory
+    from deliverables.tests.factories import with_trajectory
+    from quality.tests.factories import AmbitionActualFactory
 
-    trajectory = TrajectoryFactory(deliverable=_deliverable(w))
-    return TrajectoryActualFactory(trajectory=trajectory, period=w.period)
+    return AmbitionActualFactory(ambition=with_trajectory(_deliverable(w)), period=w.period)
+
+
+def _accreditation_step(w):
+    from quality.tests.factories import AccreditationFactory, AccreditationStepFactory
+
+    return AccreditationStepFactory(accreditation=AccreditationFactory(trust=w.trust))
 
 
 def _stream(w):
@@ -205,6 +223,22 @@ def _quality(factory: str, w):
     return getattr(factories, factory)(trust=w.trust)
 
 
+def _purge(w):
+    from lmns.models import Purge
+
+    evidence = _evidence(w)
+    return Purge.objects.create(
+        label="assurance.evidencefile",
+        object_id=evidence.pk,
+        field="file",
+        description=f"Evidence file {evidence.pk}",
+        lmns=w.lmns,
+        trust=w.trust,
+        reason="NHS numbers in an incident report",
+        requested_by=w.users["team"],
+    )
+
+
 SUBJECTS = {
     "lmns.trust": lambda w: w.trust,
     "assurance.quarterlyreturn": _return,
@@ -215,21 +249,25 @@ SUBJECTS = {
     "deliverables.deliverableupdate": _update,
     "deliverables.risk": _risk,
     "deliverables.mitigation": _mitigation,
-    "deliverables.trajectoryactual": _actual,
+    "quality.ambitionactual": _actual,
+    "quality.accreditationstep": _accreditation_step,
     "funding.fundingstream": _stream,
     "funding.budgetline": _line,
     "funding.spendreturn": _spend_return,
     "funding.spendentry": _entry,
     "quality.monthlyfigure": lambda w: _quality("MonthlyFigureFactory", w),
     "quality.rebase": lambda w: _quality("RebaseFactory", w),
+    "lmns.purge": lambda w: _purge(w),
 }
 
-# Who may read a record, by the kind of scope it is registered with (see lmns.access).
+# Who may read a record, by the kind of scope it is registered with (see lmns.access), and
+# who is told why not (the LMNS's own trust leads on LMNS-wide records: 403); others get 404.
 READERS = {
-    "trust": {"lead", "team", "board"},
-    "lmns": {"lead", "sibling_lead", "team", "board"},
-    "lmns_wide": {"team", "board"},
+    ("trust", False): {"lead", "team", "board"},
+    ("lmns", False): {"lead", "sibling_lead", "team", "board"},
+    ("lmns", True): {"team", "board"},
 }
+REFUSED_WITH_REASON = {("lmns", True): {"lead", "sibling_lead"}}
 
 REGISTERED = sorted(
     m._meta.label_lower for m in _project_models() if audit.audited(m._meta.label_lower)
@@ -245,7 +283,9 @@ def test_history_page_is_readable_by_the_records_readers_only(world, label, sett
     settings.MEDIA_ROOT = tmp_path
     record = SUBJECTS[label](world)
     url = history_url(record)
-    readers = READERS[audit.audited(label).scope.partition(":")[0]]
+    scope = audit.audited(label).scope
+    readers = READERS[scope.kind, scope.wide]
+    told_why = REFUSED_WITH_REASON.get((scope.kind, scope.wide), set())
     for persona in PERSONAS:
         response = world.client_for(persona).get(url)
         if persona == "anonymous":
@@ -253,6 +293,8 @@ def test_history_page_is_readable_by_the_records_readers_only(world, label, sett
         elif persona in readers:
             assert response.status_code == 200, persona
             assert "Created" in response.content.decode(), persona
+        elif persona in told_why:
+            assert response.status_code == 403, persona
         else:
             assert response.status_code == 404, persona
 

@@ -1,5 +1,6 @@
 """Backup then restore into an empty database reproduces every record, to the penny."""
 
+import hashlib
 import json
 import os
 import subprocess
@@ -11,7 +12,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from lmns.backup import EXCLUDED_MODELS, REFERENCE_DATA_MODELS, backed_up_models, summary
+from lmns.backup import EXCLUDED_MODELS, backed_up_models, reference_data_models, summary
+from lmns.backup_archive import MAGIC
 from lmns.models import Lmns
 
 
@@ -19,6 +21,7 @@ def _manage(db_file, *args: str) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{db_file}",
+        "MEDIA_ROOT": str(db_file.parent / f"{db_file.stem}-media"),
         "DEBUG": "1",
         "PYTHONPATH": str(settings.BASE_DIR),
     }
@@ -33,15 +36,34 @@ def _manage(db_file, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+# Run in the restored installation: download every evidence file as an administrator would.
+SERVE_EVERY_EVIDENCE_FILE = """
+import hashlib, json
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from assurance.models import EvidenceFile
+client = Client()
+client.force_login(get_user_model().objects.get(username="admin"))
+served = {}
+for evidence in EvidenceFile.objects.all():
+    response = client.get(reverse("assurance:evidence_download", args=[evidence.pk]))
+    assert response.status_code == 200, response.status_code
+    served[str(evidence.pk)] = hashlib.sha256(b"".join(response.streaming_content)).hexdigest()
+print(json.dumps(served))
+"""
+
+
 @pytest.mark.django_db
 def test_only_the_listed_reference_data_is_created_by_migrations():
-    """A freshly migrated database holds rows only in REFERENCE_DATA_MODELS, so "empty" is right."""
+    """A freshly migrated database holds rows only in the registered reference data, so "empty"
+    is right."""
     filled = {
         model._meta.label_lower
         for model in apps.get_models()
         if model._meta.label_lower not in EXCLUDED_MODELS and model._base_manager.exists()
     }
-    assert filled == set(REFERENCE_DATA_MODELS)
+    assert filled == set(reference_data_models())
 
 
 @pytest.mark.django_db
@@ -124,9 +146,19 @@ def test_demo_data_round_trips_into_a_fresh_database(settings, tmp_path):
     assert source["totals"]["funding.BudgetLine.approved_amount"] == "458000.00"
     assert Decimal(source["totals"]["assurance.SectionRating.agreed_percent"]) > 0
     assert Decimal(source["totals"]["funding.SpendEntry.actual"]) > 0
-    backup = tmp_path / "lmns-backup.json.gz"
+    from assurance.models import Answer, EvidenceFile
+    from assurance.tests.factories import EvidenceFileFactory
+
+    answer = Answer.objects.order_by("pk").first()
+    EvidenceFileFactory(answer=answer, file__data=bytes(range(256)) * 40, original_name="b.png")
+    EvidenceFileFactory(answer=answer, file__data=b"minutes, March 2023\n")
+    source = summary()
+    served = {e.pk: hashlib.sha256(e.file.read()).hexdigest() for e in EvidenceFile.objects.all()}
+    assert len(served) >= 3
+    backup = tmp_path / "lmns-backup.lmnsbackup"
     call_command("backup", output=str(backup))
     assert backup.stat().st_size > 0
+    assert backup.read_bytes().startswith(MAGIC)  # encrypted under the (test) key
 
     fresh = tmp_path / "fresh.sqlite3"
     migrated = _manage(fresh, "migrate", "--noinput", "-v0")
@@ -146,6 +178,12 @@ def test_demo_data_round_trips_into_a_fresh_database(settings, tmp_path):
     assert target["counts"] == source["counts"]
     assert target["totals"] == source["totals"]
     assert set(target["counts"]) == {m._meta.label for m in backed_up_models()}
+    # Every evidence file is served byte for byte by the restored installation.
+    downloaded = _manage(fresh, "shell", "-c", SERVE_EVERY_EVIDENCE_FILE)
+    assert downloaded.returncode == 0, downloaded.stderr
+    assert json.loads(downloaded.stdout.strip().splitlines()[-1]) == {
+        str(pk): digest for pk, digest in served.items()
+    }
 
     again = _manage(fresh, "restore", str(backup))
     assert again.returncode != 0

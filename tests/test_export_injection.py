@@ -23,7 +23,7 @@ def test_plan_exports_keep_a_formula_like_title_as_text(world):
     assert cells and all(cell.data_type == "s" for cell in cells)
 
     response = team.get(reverse("deliverables:plan_export", args=[plan.pk, "csv"]))
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert ["'" + FORMULA] == [cell for row in rows for cell in row if FORMULA in cell]
 
 

@@ -31,6 +31,11 @@ NOT_FREE_TEXT = {
     "lmns.Notification.kind": "a code an app registers",
     "lmns.Notification.url": "the page's address, made by reverse()",
     "lmns.Notification.key": "the event's key (kind and transition id)",
+    "lmns.Download.kind": "set by the view that hands out the file",
+    "lmns.Download.path": "the address requested, cut to its length",
+    "lmns.Purge.label": "the kind of record, from the purge registry",
+    "lmns.Purge.field": "a field name, from the purge registry",
+    "lmns.Purge.removed_sha256": "computed from what was removed",
     "boardpack.IssuedPackPdf.sha256": "computed from the rendered PDF",
     "quality.Measure.publication_url": "a link, which the URL validator holds to a URL's form",
 }

@@ -39,5 +39,10 @@ CASES = {
     "assurance:evidence_withdraw": Case(
         kwargs=lambda w: {"pk": _evidence(w).pk}, expect=everyone(NOT_ALLOWED)
     ),
+    # Reporting patient data in a trust's evidence: its leads and the programme team.
+    "purge_request": Case(
+        kwargs=lambda w: {"label": "assurance.evidencefile", "pk": _evidence(w).pk},
+        expect=everyone(OK, sibling_lead=NOT_FOUND, board=FORBIDDEN, other_team=NOT_FOUND),
+    ),
 }
 CASES.update(DASHBOARD_CASES)

@@ -7,7 +7,12 @@ from django.urls import reverse
 
 from assurance.forms import AssureForm
 from assurance.models import Framework, ReturnStatus, SectionRating
-from assurance.tests.factories import QuarterlyReturnFactory, fill_answers, framework_with
+from assurance.tests.factories import (
+    EvidenceFileFactory,
+    QuarterlyReturnFactory,
+    fill_answers,
+    framework_with,
+)
 from tests.attacks import Abstract, AttackCase, Resave, Target
 
 TEAM_ONLY = ("anonymous", "lead", "sibling_lead", "board", "other_team")
@@ -139,6 +144,22 @@ def _trend(w) -> Target:
     )
 
 
+def _purge_request(w) -> Target:
+    from lmns.governance_forms import PurgeRequestForm
+    from lmns.purges import purgeable
+
+    mine = EvidenceFileFactory(answer__quarterly_return__trust=w.trust)
+    theirs = EvidenceFileFactory(answer__quarterly_return__trust=w.other_trust)
+    choices = purgeable("assurance.evidencefile").field_choices()
+    return Target(
+        url=reverse("purge_request", args=["assurance.evidencefile", mine.pk]),
+        data={"field": "file", "reason": "NHS numbers in the incident report"},
+        show_url=reverse("purge_list"),
+        foreign_url=reverse("purge_request", args=["assurance.evidencefile", theirs.pk]),
+        form=PurgeRequestForm(choices=choices),
+    )
+
+
 REFERENCE = frozenset({"framework", "period"})
 
 CASES = {
@@ -172,4 +193,11 @@ CASES = {
         refused=("anonymous", "sibling_lead", "other_team"),
     ),
     "assurance.dashboard_forms._FilterForm": Abstract("the base of the two filter forms"),
+    # Reporting patient data in evidence: the trust's leads or the LMNS programme team ask.
+    "lmns.governance_forms.PurgeRequestForm": AttackCase(
+        build=_purge_request,
+        persona="team",
+        refused=("anonymous", "sibling_lead", "board", "other_team"),
+        resave=Resave.ADD,
+    ),
 }

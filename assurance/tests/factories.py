@@ -119,6 +119,11 @@ class TransitionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Transition
 
+    class Params:
+        assured = factory.Trait(
+            from_status=ReturnStatus.UNDER_REVIEW, to_status=ReturnStatus.ASSURED
+        )
+
     quarterly_return = factory.SubFactory(QuarterlyReturnFactory)
     from_status = ReturnStatus.DRAFT
     to_status = ReturnStatus.SUBMITTED
@@ -180,3 +185,64 @@ def assured_return(
         )
     SectionRating.objects.bulk_update(ratings, ["derived_percent", "agreed_percent"])
     return ret
+
+
+# -- returns with agreed figures, for the dashboard, trends, imports and the board pack -----------
+def ockenden_interim() -> Framework:
+    """The shipped Ockenden interim framework (reference data, migration 0002)."""
+    return Framework.objects.get(short_name="Ockenden interim", version="2020")
+
+
+def rated_return(trust, period, figures: dict[str, object], status=ReturnStatus.ASSURED, **kw):
+    """A return with one rating per section code in ``figures`` (derived = agreed)."""
+    if "framework" not in kw:
+        kw["framework"] = ockenden_interim()
+    quarterly_return = QuarterlyReturnFactory(
+        trust=trust, period=period, status=status, with_answers=False, **kw
+    )
+    sections = {s.code: s for s in quarterly_return.framework.sections.all()}
+    for code, figure in figures.items():
+        value = None if figure is None else Decimal(str(figure))
+        SectionRatingFactory(
+            quarterly_return=quarterly_return,
+            section=sections[code],
+            derived_percent=value,
+            agreed_percent=value,
+        )
+    return quarterly_return
+
+
+def large_lmns(lmns, end_period, trusts: int = 40, quarters: int = 8):
+    """``trusts`` trusts × every Ockenden interim section × ``quarters`` assured quarters up to
+    ``end_period``, written with bulk inserts. Figures vary by trust, section and quarter."""
+    from lmns.models import ReportingPeriod
+
+    framework = ockenden_interim()
+    sections = list(framework.sections.all())
+    new_trusts = [TrustFactory.build(lmns=lmns) for _ in range(trusts)]
+    for trust in new_trusts:
+        trust.save()
+    year, quarter = end_period.start_year, end_period.quarter
+    periods = []
+    for _ in range(quarters):
+        periods.append(ReportingPeriod.objects.get_or_create(start_year=year, quarter=quarter)[0])
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    returns = QuarterlyReturn.objects.bulk_create(
+        QuarterlyReturn(trust=t, framework=framework, period=p, status=ReturnStatus.ASSURED)
+        for t in new_trusts
+        for p in periods
+    )
+    ratings = []
+    for n, quarterly_return in enumerate(returns):
+        for s, section in enumerate(sections):
+            value = Decimal((n * 7 + s * 13) % 101)
+            ratings.append(
+                SectionRating(
+                    quarterly_return=quarterly_return,
+                    section=section,
+                    derived_percent=value,
+                    agreed_percent=value,
+                )
+            )
+    SectionRating.objects.bulk_create(ratings)
+    return new_trusts, periods

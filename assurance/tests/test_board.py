@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 
 from assurance.board import SECTIONS, build_compliance, ordinal, runs_below
 from assurance.models import ReturnStatus
-from assurance.tests.dashboard_factories import large_lmns, rated_return
+from assurance.tests.factories import large_lmns, rated_return
 from lmns.board import BoardSection
 from lmns.tests.factories import ReportingPeriodFactory
 

@@ -6,7 +6,7 @@ import pytest
 
 from assurance import selectors
 from assurance.models import ReturnStatus
-from assurance.tests.dashboard_factories import ockenden_interim, rated_return
+from assurance.tests.factories import ockenden_interim, rated_return
 from lmns.tests.factories import ReportingPeriodFactory
 
 
@@ -193,10 +193,10 @@ def test_last_change_is_the_latest_workflow_step(world, framework):
     from django.utils import timezone
 
     from assurance.models import Transition
-    from assurance.tests.dashboard_factories import TransitionFactory
+    from assurance.tests.factories import TransitionFactory
 
     quarterly_return = rated_return(world.trust, world.period, {"IEA1": 90})
-    step = TransitionFactory(quarterly_return=quarterly_return)
+    step = TransitionFactory(quarterly_return=quarterly_return, assured=True)
     when = timezone.make_aware(datetime.datetime(2022, 8, 9, 10, 0))
     Transition.objects.filter(pk=step.pk).update(at=when)
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from assurance.models import ReturnStatus
-from assurance.tests.dashboard_factories import large_lmns, ockenden_interim, rated_return
+from assurance.tests.factories import large_lmns, ockenden_interim, rated_return
 from lmns.models import ReportingPeriod
 
 # Measured: 19 and 17, of which 6 are the session and sign-in (3 before, 3 saving it after).

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from assurance.importer import import_compliance
 from assurance.models import QuarterlyReturn, ReturnStatus, SectionRating, Transition
-from assurance.tests.dashboard_factories import ockenden_interim, rated_return
+from assurance.tests.factories import ockenden_interim, rated_return
 from lmns.uploads import UploadError
 
 HEADER = "trust,IEA1,IEA2,IEA3,IEA4,IEA5,IEA6,IEA7,WF\n"

@@ -22,6 +22,7 @@ from assurance.tests.factories import (
     fill_answers,
     framework_with,
 )
+from lmns.tests.factories import ReportingPeriodFactory
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"
 
@@ -83,6 +84,24 @@ def test_lead_starts_a_return_and_a_second_attempt_gets_a_message(world, as_lead
     assert again.status_code == 200
     assert "already has a" in again.content.decode()
     assert QuarterlyReturn.objects.filter(trust=world.trust, framework=framework).count() == 1
+
+
+def test_start_a_return_offers_the_framework_the_lmns_collects_for_the_period_not_started(
+    world, as_lead
+):
+    framework_with(name="AAA first alphabetically")
+    collected = framework_with(name="Ockenden interim")
+    later = ReportingPeriodFactory(start_year=2022, quarter=2, is_open=True)
+    # The sibling trust returned this framework for the latest period: the LMNS collects it.
+    QuarterlyReturnFactory(trust=world.sibling_trust, framework=collected, period=later)
+    # This trust has already started it for 2022/23 Q1, so Q2 is the one still to start.
+    QuarterlyReturnFactory(trust=world.trust, framework=collected, period=world.period)
+    page = as_lead.get(reverse("assurance:return_start", args=[world.trust.pk]))
+    form = page.context["form"]
+    assert form["framework"].value() == collected.pk
+    assert form["period"].value() == later.pk
+    html = page.content.decode()
+    assert f'<option value="{collected.pk}" selected>' in html
 
 
 def test_only_the_trusts_lead_can_start_its_return(world):
@@ -254,6 +273,25 @@ def test_last_quarters_answers_are_shown_and_can_be_copied_forward(world, as_lea
     assert page.count("Last quarter&#x27;s narrative about CTG training</textarea>") == 2
     assert "Nothing is saved yet" in page
     assert _answer(ret, "IEA1.1").narrative == ""
+
+
+def test_copy_takes_the_last_return_of_the_framework_and_says_what_it_copied(world, as_lead, ret):
+    two_back = ReportingPeriodFactory(start_year=2021, quarter=3, is_open=False)
+    earlier = QuarterlyReturnFactory(trust=world.trust, period=two_back, framework=ret.framework)
+    fill_answers(earlier, narrative="Answered in Q3, nothing in Q4")
+    first = _sections(ret)[0]
+    response = as_lead.post(_section_url(ret, first), _post_data(ret, first, copy_previous="1"))
+    page = response.content.decode()
+    assert page.count("Answered in Q3, nothing in Q4</textarea>") == 2
+    assert "Copied 2 answers (IEA1.1, IEA1.2) from the 2021/22 Q3 return" in page
+
+
+def test_copy_with_nothing_to_copy_says_so(world, as_lead, ret):
+    first = _sections(ret)[0]
+    response = as_lead.post(_section_url(ret, first), _post_data(ret, first, copy_previous="1"))
+    page = response.content.decode()
+    assert "There was nothing to copy" in page
+    assert "Copied" not in page
 
 
 def test_one_requirement_can_be_copied_forward_keeping_the_others_input(world, as_lead, ret):

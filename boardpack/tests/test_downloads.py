@@ -107,7 +107,7 @@ def test_a_csv_holds_one_table_and_cannot_run_formulas(world, issued):
     response = world.client_for("board").get(url(world, "csv", "alarms-trusts"))
     assert response.status_code == 200
     assert disposition(response) == "NottsLMNS-2022-23-Q1-board-pack-alarms-trusts.csv"
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows == [
         ["Trust", "Level"],
         ["NUH", "-3"],

@@ -11,7 +11,7 @@ from .factories import (
     MitigationFactory,
     PlanFactory,
     RiskFactory,
-    TrajectoryFactory,
+    with_trajectory,
 )
 
 # Readers: everyone of the LMNS; changers: its programme team only.
@@ -28,7 +28,9 @@ def _deliverable(w):
 
 
 def _with_trajectory(w):
-    return TrajectoryFactory(deliverable=_deliverable(w)).deliverable
+    deliverable = _deliverable(w)
+    with_trajectory(deliverable)
+    return deliverable
 
 
 CASES = {

@@ -8,8 +8,8 @@ from deliverables.tests.factories import (
     DeliverableFactory,
     PlanFactory,
     RiskFactory,
-    TrajectoryFactory,
     WorkstreamFactory,
+    with_trajectory,
 )
 from tests.attacks import AttackCase, Resave, Target
 
@@ -73,13 +73,15 @@ def _period_choice(w) -> Target:
 
 def _actual(w) -> Target:
     plan, other_plan = _plans(w)
-    trajectory = TrajectoryFactory(deliverable=DeliverableFactory(plan=plan))
-    other = TrajectoryFactory(deliverable=DeliverableFactory(plan=other_plan))
+    deliverable = DeliverableFactory(plan=plan)
+    other = DeliverableFactory(plan=other_plan)
+    with_trajectory(deliverable)
+    with_trajectory(other)
     return Target(
-        url=reverse("deliverables:deliverable_actual", args=[trajectory.deliverable.pk]),
+        url=reverse("deliverables:deliverable_actual", args=[deliverable.pk]),
         data={"period": w.period.pk, "value": "38.5", "note": "From the MSDS return."},
-        show_url=reverse("deliverables:deliverable_detail", args=[trajectory.deliverable.pk]),
-        foreign_url=reverse("deliverables:deliverable_actual", args=[other.deliverable.pk]),
+        show_url=reverse("deliverables:deliverable_detail", args=[deliverable.pk]),
+        foreign_url=reverse("deliverables:deliverable_actual", args=[other.pk]),
     )
 
 
@@ -213,6 +215,8 @@ def _deliverable_edit(w) -> Target:
             "part": "a",
             "title": "Continuity of carer for Black, Asian and mixed ethnicity women",
             "text": "75% by March 2024.",
+            "actions": "Teams launched at every trust.",
+            "for_families": "Women know the midwife who cares for them.",
             "workstream": workstream.pk,
             "owner_name": "Director of Midwifery",
             "due_date": "2024-03-31",

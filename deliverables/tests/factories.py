@@ -1,4 +1,5 @@
-"""factory-boy factories for plans, deliverables, updates, trajectories and risks."""
+"""factory-boy factories for plans, deliverables, updates, governance steps and risks; a
+deliverable's trajectory is a quality ambition (``with_trajectory``)."""
 
 import datetime
 
@@ -7,17 +8,17 @@ import factory
 from deliverables.models import (
     Deliverable,
     DeliverableUpdate,
+    GovernanceStep,
     Mitigation,
     Plan,
     Risk,
     RiskScore,
-    Trajectory,
-    TrajectoryActual,
-    TrajectoryTarget,
     Workstream,
 )
 from lmns.models import RagStatus
 from lmns.tests.factories import LmnsFactory, ReportingPeriodFactory
+from quality.models import Ambition
+from quality.tests.factories import AmbitionFactory
 
 
 class PlanFactory(factory.django.DjangoModelFactory):
@@ -64,31 +65,23 @@ class DeliverableUpdateFactory(factory.django.DjangoModelFactory):
     narrative = "Progressing as planned."
 
 
-class TrajectoryFactory(factory.django.DjangoModelFactory):
+class GovernanceStepFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Trajectory
+        model = GovernanceStep
 
-    deliverable = factory.SubFactory(DeliverableFactory)
-    metric = "Women placed on a continuity of carer pathway"
-    unit = "%"
-
-
-class TrajectoryTargetFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = TrajectoryTarget
-
-    trajectory = factory.SubFactory(TrajectoryFactory)
-    due = datetime.date(2021, 3, 31)
-    value = 51
+    plan = factory.SubFactory(PlanFactory)
+    level = factory.Sequence(lambda n: n + 1)
+    group = factory.Sequence(lambda n: f"Governance group {n}")
 
 
-class TrajectoryActualFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = TrajectoryActual
-
-    trajectory = factory.SubFactory(TrajectoryFactory)
-    period = factory.SubFactory(ReportingPeriodFactory)
-    value = 20
+def with_trajectory(deliverable: Deliverable | None = None, **kwargs) -> Ambition:
+    """A deliverable's measurable target: a plan's ambition for the plan's LMNS (or trust)."""
+    deliverable = deliverable or DeliverableFactory()
+    plan = deliverable.plan
+    ambition = AmbitionFactory(lmns=plan.lmns, trust=plan.trust, **kwargs)
+    deliverable.ambition = ambition
+    deliverable.save(update_fields=["ambition"])
+    return ambition
 
 
 class RiskFactory(factory.django.DjangoModelFactory):

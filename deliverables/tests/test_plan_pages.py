@@ -10,18 +10,19 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from deliverables.demo import SEED_001
-from deliverables.models import Deliverable, DeliverableUpdate, Plan
+from deliverables.models import Deliverable, DeliverableUpdate, Plan, PlanKpi
 from lmns.models import RagStatus
+from quality.models import Measure
+from quality.tests.factories import AmbitionActualFactory, AmbitionTargetFactory
 
 from .factories import (
     DeliverableFactory,
     DeliverableUpdateFactory,
+    GovernanceStepFactory,
     PlanFactory,
     RiskFactory,
-    TrajectoryActualFactory,
-    TrajectoryFactory,
-    TrajectoryTargetFactory,
     WorkstreamFactory,
+    with_trajectory,
 )
 
 
@@ -121,8 +122,9 @@ def _period_post(response, period, changes: dict) -> dict:
             "version": form.record.version,
             "status": form.record.status,
             "narrative": "",
-            "recovery_action": "",
-            "recovery_date": "",
+            # What the page shows: an amber or red row's recovery action carried forward.
+            "recovery_action": form.initial.get("recovery_action") or "",
+            "recovery_date": form.initial.get("recovery_date") or "",
         }
         row.update(changes.get(ref, {}))
         data.update({f"form-{i}-{k}": v for k, v in row.items()})
@@ -137,7 +139,13 @@ def test_period_update_with_an_invalid_row_keeps_input_and_saves_nothing_then_sa
     assert [f.record.reference for f in page.context["formset"]] == ["4b", "4d", "6"]
     changes = {
         "4b": {"status": "on_track", "narrative": "Workforce plan agreed by all three trusts."},
-        "4d": {"status": "off_track", "narrative": "Board approval slipped to January."},
+        # The carried-forward recovery action is cleared: off track needs one.
+        "4d": {
+            "status": "off_track",
+            "narrative": "Board approval slipped to January.",
+            "recovery_action": "",
+            "recovery_date": "",
+        },
         "6": {
             "status": "at_risk",
             "narrative": "Advisers not yet recruited at QEH.",
@@ -184,6 +192,29 @@ def test_period_update_records_only_rows_that_changed(world, nw_plan):
     update = DeliverableUpdate.objects.latest()
     assert update.deliverable == rows["3"] and update.status == RagStatus.COMPLETE
     assert update.created_by == world.users["other_team"]
+
+
+def test_an_update_carries_the_recovery_action_forward_while_still_amber_or_red(world, nw_plan):
+    plan, rows = nw_plan
+    client = world.client_for("other_team")
+    url = reverse("deliverables:period_update", args=[plan.pk])
+    page = client.get(url)
+    html = page.content.decode()
+    assert html.count("Escalate to the board</textarea>") == 3  # 4b, 4d and 6, not green ones
+    changes = {"6": {"narrative": "Still short of two midwives."}}
+    assert client.post(url, _period_post(page, world.period, changes)).status_code == 302
+    update = DeliverableUpdate.objects.latest()
+    assert update.deliverable == rows["6"] and update.period == world.period
+    assert update.recovery_action == "Escalate to the board"
+    assert update.recovery_date == datetime.date(2023, 1, 31)
+    single = client.get(reverse("deliverables:deliverable_update", args=[rows["4d"].pk]))
+    assert "Escalate to the board</textarea>" in single.content.decode()
+
+
+def test_last_updated_shows_the_reporting_period(world, nw_plan):
+    plan, _ = nw_plan
+    page = world.client_for("other_team").get(plan.get_absolute_url()).content.decode()
+    assert f"{world.previous_period} (entered " in page
 
 
 def test_period_update_refuses_a_row_someone_else_changed(world, nw_plan):
@@ -250,7 +281,7 @@ def _export_rows(client, plan, fmt, query):
     response = client.get(reverse("deliverables:plan_export", args=[plan.pk, fmt]), query)
     assert response.status_code == 200
     if fmt == "csv":
-        return list(csv.reader(io.StringIO(response.content.decode())))
+        return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     sheet = load_workbook(io.BytesIO(response.content)).active
     return [[c if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)]
 
@@ -262,10 +293,13 @@ def test_export_rows_match_the_filtered_page(world, nw_plan, fmt):
     query = {"status": ["at_risk", "off_track"], "sort": "-reference"}
     page_refs = _refs(client.get(plan.get_absolute_url(), query))
     rows = _export_rows(client, plan, fmt, query)
-    assert rows[0][:6] == ["No.", "Title", "Workstream", "Owner", "Due", "Latest status"]
+    # The columns follow the page's: the status straight after the title, as a phone shows it.
+    assert rows[0][:5] == ["No.", "Title", "Latest status", "Overdue", "Workstream"]
     assert [r[0] for r in rows[1:]] == page_refs == ["6", "4d", "4b"]
-    assert [r[5] for r in rows[1:]] == ["At risk", "Off track", "At risk"]
+    assert [r[2] for r in rows[1:]] == ["At risk", "Off track", "At risk"]
     assert rows[1][1] == "Deliverable 6"
+    # What an exceptions report needs, from each row's latest update.
+    assert rows[0][-4:] == ["Reporting period", "Narrative", "Recovery action", "Recovery date"]
 
 
 def test_trust_lead_sees_only_deliverables_for_their_trust_or_all(world):
@@ -338,13 +372,14 @@ def test_home_links_to_plans_for_the_programme_team(world):
 
 def test_trajectory_chart_and_table(world):
     plan = PlanFactory(lmns=world.lmns)
-    trajectory = TrajectoryFactory(deliverable__plan=plan, metric="Continuity of carer")
-    TrajectoryTargetFactory(trajectory=trajectory, due=datetime.date(2020, 3, 31), value=35)
-    TrajectoryTargetFactory(
-        trajectory=trajectory, due=datetime.date(2021, 3, 31), value=51, qualifier=">"
+    deliverable = DeliverableFactory(plan=plan)
+    trajectory = with_trajectory(deliverable, metric="Continuity of carer")
+    AmbitionTargetFactory(ambition=trajectory, due=datetime.date(2020, 3, 31), value=35)
+    AmbitionTargetFactory(
+        ambition=trajectory, due=datetime.date(2021, 3, 31), value=51, qualifier=">"
     )
-    TrajectoryActualFactory(trajectory=trajectory, period=world.previous_period, value=29)
-    html = world.client_for("board").get(trajectory.deliverable.get_absolute_url()).content.decode()
+    AmbitionActualFactory(ambition=trajectory, period=world.previous_period, value=29)
+    html = world.client_for("board").get(deliverable.get_absolute_url()).content.decode()
     assert 'role="img"' in html
     assert "target 35% by March 2020; target &gt;51% by March 2021" in html
     assert "latest actual 29% in 2021/22 Q4" in html
@@ -355,9 +390,10 @@ def test_trajectory_chart_and_table(world):
 
 def test_programme_team_records_an_actual(world):
     plan = PlanFactory(lmns=world.lmns)
-    trajectory = TrajectoryFactory(deliverable__plan=plan)
+    deliverable = DeliverableFactory(plan=plan)
+    trajectory = with_trajectory(deliverable)
     client = world.client_for("team")
-    url = reverse("deliverables:deliverable_actual", args=[trajectory.deliverable.pk])
+    url = reverse("deliverables:deliverable_actual", args=[deliverable.pk])
     response = client.post(url, {"period": world.period.pk, "value": "-4"})
     assert response.status_code == 200
     assert "greater than or equal to 0" in response.content.decode()
@@ -402,10 +438,23 @@ def _big_plan(world, deliverables: int, updates_each: int) -> Plan:
         d.latest_update = latest[d.pk]
         d.status = latest[d.pk].status
     Deliverable.objects.bulk_update(items, ["latest_update", "status"])
+    # Every tenth deliverable has a trajectory with targets and actuals; the plan has KPIs and
+    # a governance route.
+    for d in items[::10]:
+        ambition = with_trajectory(d)
+        AmbitionTargetFactory(ambition=ambition)
+        AmbitionActualFactory(ambition=ambition, period=world.period)
+    for m in Measure.objects.filter(code__in=["PRETERM", "SMOKE-DELIVERY", "ONE-TO-ONE"]):
+        PlanKpi.objects.create(plan=plan, measure=m)
+    for level in (1, 2, 3):
+        GovernanceStepFactory(plan=plan, level=level)
     return plan
 
 
-PLAN_PAGE_QUERIES = 11
+# The table's queries, then the plan's targets (4: deliverables, ambitions, targets, actuals),
+# KPIs (1) and governance route (1).
+PLAN_PAGE_QUERIES = 11 + 6
+EXPORT_QUERIES = 11
 
 
 def test_plan_page_queries_do_not_grow_with_data(world, django_assert_max_num_queries):
@@ -428,17 +477,16 @@ def test_plan_page_queries_do_not_grow_with_data(world, django_assert_max_num_qu
     assert len(response.context["table"].rows) == 200
     with django_assert_max_num_queries(PLAN_PAGE_QUERIES):
         client.get(big.get_absolute_url(), {"status": ["at_risk"], "overdue": "yes"})
-    with django_assert_max_num_queries(PLAN_PAGE_QUERIES):
+    with django_assert_max_num_queries(EXPORT_QUERIES):
         client.get(reverse("deliverables:plan_export", args=[big.pk, "xlsx"]))
-    with django_assert_max_num_queries(PLAN_PAGE_QUERIES + 2):
+    with django_assert_max_num_queries(EXPORT_QUERIES + 2):
         client.get(reverse("deliverables:period_update", args=[big.pk]))
 
 
 def test_pages_have_nothing_inline_that_the_content_security_policy_blocks(world, nw_plan):
     plan, rows = nw_plan
     risk = RiskFactory(lmns=world.other_lmns)
-    trajectory = TrajectoryFactory(deliverable=rows["3"])
-    TrajectoryTargetFactory(trajectory=trajectory)
+    AmbitionTargetFactory(ambition=with_trajectory(rows["3"]))
     client = world.client_for("other_team")
     urls = [
         reverse("deliverables:plan_list", args=[world.other_lmns.pk]),

@@ -6,28 +6,9 @@ from decimal import Decimal
 
 import factory
 
-from deliverables.models import Deliverable, Plan
+from deliverables.tests.factories import DeliverableFactory, PlanFactory
 from funding.models import BudgetLine, Category, FundingStream, SpendEntry, SpendReturn, StreamKind
 from lmns.tests.factories import LmnsFactory, ReportingPeriodFactory
-
-
-class PlanFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Plan
-
-    lmns = factory.SubFactory(LmnsFactory)
-    title = factory.Sequence(lambda n: f"LMNS plan {n}")
-    period_start = datetime.date(2022, 4, 1)
-    period_end = datetime.date(2023, 3, 31)
-
-
-class DeliverableFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Deliverable
-
-    plan = factory.SubFactory(PlanFactory)
-    number = factory.Sequence(lambda n: n + 1)
-    title = factory.Sequence(lambda n: f"Deliverable {n}")
 
 
 class FundingStreamFactory(factory.django.DjangoModelFactory):

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from deliverables.tests.factories import DeliverableFactory, PlanFactory
 from funding import board
 from funding.models import BudgetLine, FundingStream, SpendEntry, SpendReturn, StreamKind
-from funding.tests.factories import DeliverableFactory, PlanFactory
 from lmns.models import ReportingPeriod
 
 pytestmark = pytest.mark.django_db

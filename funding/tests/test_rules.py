@@ -90,16 +90,24 @@ def test_figures_per_stream_holder_and_line(world, funded):
     )
     sfh = next(line for line in year.lines if line.pk == funded.sfh_line.pk)
     assert sfh.forecast == sfh.approved_amount  # not reported yet: forecast as approved
-    assert year.totals["actual"] == Decimal("17000")
+    # NUH reported Q1 but not Q2, SFH nothing: both are left out of the comparison to Q2, and
+    # their profile is shown beside it; an unreported line has no actual (never £0).
+    nuh = next(line for line in year.lines if line.pk == funded.nuh_line.pk)
+    assert (nuh.reported, nuh.actual, nuh.variance_profile) == (False, None, None)
+    assert year.totals["actual"] == Decimal("12000")
+    assert year.totals["profile"] == central.profile
+    assert year.totals["profile_unreported"] == nuh.profile + sfh.profile
+    assert year.totals["variance_profile"] == Decimal("-8000")
+    assert year.trusts_reported_text == "0 of 2 trusts reported Q2"
     assert year.totals["forecast"] == Decimal("30000") + Decimal("20000") + Decimal("20000")
     assert year.totals["variance_allocation"] == Decimal("-30000")
     holders = {h["name"]: h for h in year.holders}
     assert holders["LMNS (held centrally)"]["actual"] == Decimal("12000")
-    assert holders[world.trust.name]["actual"] == Decimal("5000")
+    assert holders[world.trust.name]["actual"] is None
     assert year.streams[0]["allocation"] == Decimal("100000")
 
     review = month6_review(world.lmns, 2022)
-    assert [line.title for line in review.behind][:1] == ["SFH project manager"]
+    assert [line.pk for line in review.behind] == [funded.central.pk]
     assert not review.on_track
     assert review.verdict == "Forecast to underspend the allocation by £30,000."
 
@@ -118,7 +126,13 @@ def test_board_section_messages_and_tables(world, funded):
     texts = [m["text"] for m in section["messages"]]
     assert "Forecast to underspend the allocation by £50,000" in texts
     assert "LMS dashboard: £17,000 behind profile" in texts
-    assert "£37,000 behind profile" in texts
+    # The trusts' lines not yet reported are not "behind": their £20,000 of profile is left out.
+    assert (
+        "£17,000 behind profile on the lines reported "
+        "(£20,000 profiled on lines not yet reported)" in texts
+    )
+    assert not any("£37,000" in text for text in texts)
+    assert section["trusts_reported"] == "0 of 2 trusts reported Q2"
     assert section["provisional"] is True
     assert section["month6"]["on_track"] is False
     table = section["tables"][0]

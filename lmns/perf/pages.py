@@ -16,12 +16,11 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
-from .dataset import BenchWorld
+from .dataset import BenchWorld, benchmark_modules
 
 RawSql = tuple[str, list]
 
@@ -57,64 +56,12 @@ def model(label: str):
     return apps.get_model(label)
 
 
-def _measured_return(w: BenchWorld):
-    """The measured trust's draft return in the latest quarter, against Ockenden interim."""
-    return (
-        model("assurance.QuarterlyReturn")
-        .objects.filter(trust=w.trust, period=w.period, framework__reports_percent=True)
-        .order_by("framework__published", "pk")
-        .first()
-    )
+def qn(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
-def _measured_section(w: BenchWorld):
-    """The section of the measured return with the most requirements."""
-    quarterly_return = _measured_return(w)
-    if quarterly_return is None:
-        raise LookupError("no return for the measured trust and quarter")
-    section = (
-        model("assurance.Section")
-        .objects.filter(framework_id=quarterly_return.framework_id)
-        .annotate(n=Count("requirements"))
-        .order_by("-n", "order")
-        .first()
-    )
-    return quarterly_return, section
-
-
-def _section_url(w: BenchWorld) -> str:
-    quarterly_return, section = _measured_section(w)
-    return reverse("assurance:section_edit", args=[quarterly_return.pk, section.pk])
-
-
-def _section_sql(w: BenchWorld) -> RawSql:
-    quarterly_return, section = _measured_section(w)
-    return (
-        f"SELECT r.code, r.text, a.status, a.percent, a.narrative, a.evidence "
-        f"FROM {table('assurance.Answer')} a "
-        f"JOIN {table('assurance.Requirement')} r ON r.id = a.requirement_id "
-        f"WHERE a.quarterly_return_id = %s AND r.section_id = %s ORDER BY r.{qn('order')}",
-        [quarterly_return.pk, section.pk],
-    )
-
-
-def _compliance_sql(w: BenchWorld, period) -> RawSql:
-    """Agreed per cent per trust and section of the LMNS, this quarter and the one before."""
-    framework = _measured_return(w).framework_id
-    return (
-        f"SELECT t.name, s.code, q.period_id, AVG(sr.agreed_percent) "
-        f"FROM {table('assurance.SectionRating')} sr "
-        f"JOIN {table('assurance.QuarterlyReturn')} q ON q.id = sr.quarterly_return_id "
-        f"JOIN {table('lmns.Trust')} t ON t.id = q.trust_id "
-        f"JOIN {table('assurance.Section')} s ON s.id = sr.section_id "
-        f"WHERE t.lmns_id = %s AND q.framework_id = %s AND q.period_id IN (%s, %s) "
-        f"AND q.status = 'assured' "
-        f"GROUP BY t.name, s.code, q.period_id ORDER BY t.name, s.code",
-        [w.lmns.pk, framework, period.pk, _period_before(period).pk],
-    )
-
-
-def _period_before(period):
+def period_before(period):
+    """The quarter before ``period`` (or ``period`` itself when it is the first)."""
     return (
         model("lmns.ReportingPeriod")
         .objects.filter(start_date__lt=period.start_date)
@@ -123,43 +70,27 @@ def _period_before(period):
     ) or period
 
 
-def _plan(w: BenchWorld):
-    plan = model("deliverables.Plan").objects.filter(lmns=w.lmns).order_by("pk").first()
-    if plan is None:
-        raise LookupError("no plan for the measured LMNS")
-    return plan
-
-
-def _plan_sql(w: BenchWorld) -> RawSql:
+def _floor_sql(w: BenchWorld) -> RawSql:
+    """What every signed-in page reads: the person and their memberships."""
     return (
-        f"SELECT ws.name, d.number, d.part, d.title, d.status, d.due_date, u.narrative "
-        f"FROM {table('deliverables.Deliverable')} d "
-        f"LEFT JOIN {table('deliverables.Workstream')} ws ON ws.id = d.workstream_id "
-        f"LEFT JOIN {table('deliverables.DeliverableUpdate')} u ON u.id = d.latest_update_id "
-        f"WHERE d.plan_id = %s ORDER BY d.number, d.part",
-        [_plan(w).pk],
+        f"SELECT u.username, m.role FROM {table('auth.User')} u "
+        f"LEFT JOIN {table('lmns.Membership')} m ON m.user_id = u.id WHERE u.id = %s",
+        [w.users["lead"].pk],
     )
 
 
-def _funding_sql(w: BenchWorld) -> RawSql:
-    """Each budget line of the year with its spend, accruals and commitments so far."""
-    return (
-        f"SELECT bl.id, bl.title, bl.approved_amount, SUM(e.actual), SUM(e.accruals), "
-        f"SUM(e.commitments) "
-        f"FROM {table('funding.BudgetLine')} bl "
-        f"JOIN {table('funding.FundingStream')} s ON s.id = bl.stream_id "
-        f"LEFT JOIN {table('funding.SpendEntry')} e ON e.budget_line_id = bl.id "
-        f"WHERE s.lmns_id = %s AND s.start_year = %s "
-        f"GROUP BY bl.id, bl.title, bl.approved_amount ORDER BY bl.title",
-        [w.lmns.pk, w.period.start_year],
-    )
-
-
-def qn(name: str) -> str:
-    return connection.ops.quote_name(name)
-
+FLOOR = "floor"
+FLOOR_LIMIT = 5
+"""Every main page should cost at most this many times the floor page's CPU."""
 
 PAGES: list[Page] = [
+    Page(
+        key=FLOOR,
+        label="Floor: help page (layout and navigation only)",
+        persona="lead",
+        url=lambda w: reverse("help"),
+        raw_sql=_floor_sql,
+    ),
     Page(
         key="home",
         label="Home",
@@ -167,64 +98,19 @@ PAGES: list[Page] = [
         url=lambda w: reverse("home"),
         raw_sql=_home_sql,
     ),
-    Page(
-        key="dashboard",
-        label="LMNS compliance dashboard",
-        persona="team",
-        app="assurance",
-        url=lambda w: reverse("assurance:dashboard", args=[w.lmns.pk]),
-        raw_sql=lambda w: _compliance_sql(w, w.previous_period),
-    ),
-    Page(
-        key="return_section",
-        label="Return entry (a section)",
-        persona="lead",
-        app="assurance",
-        url=_section_url,
-        raw_sql=_section_sql,
-    ),
-    Page(
-        key="plan",
-        label="Plan page",
-        persona="team",
-        app="deliverables",
-        url=lambda w: reverse("deliverables:plan_detail", args=[_plan(w).pk]),
-        raw_sql=_plan_sql,
-    ),
-    Page(
-        key="funding",
-        label="Funding page (the year)",
-        persona="team",
-        app="funding",
-        url=lambda w: reverse("funding:year", args=[w.lmns.pk, w.period.start_year]),
-        raw_sql=_funding_sql,
-    ),
-    Page(
-        key="board_pack_live",
-        label="Board pack (live, as the team sees it)",
-        persona="team",
-        app="boardpack",
-        url=lambda w: reverse("boardpack:pack", args=[w.lmns.pk, w.previous_period.pk]),
-        raw_sql=lambda w: _compliance_sql(w, w.previous_period),
-        budget_ms=300,
-    ),
-    Page(
-        key="board_pack",
-        label="Board pack (issued, as the board reads it)",
-        persona="board",
-        app="boardpack",
-        url=lambda w: reverse("boardpack:pack", args=[w.lmns.pk, w.previous_period.pk]),
-        raw_sql=lambda w: _compliance_sql(w, w.previous_period),
-        budget_ms=300,
-    ),
 ]
+"""The core's own pages; each feature app adds its pages in its ``benchmark.py``."""
 
 
 def all_pages() -> list[Page]:
     """The pages listed here, then each app's ``PAGES`` from its ``benchmark.py``."""
-    from .dataset import benchmark_modules
-
     return [*PAGES, *(p for module in benchmark_modules() for p in getattr(module, "PAGES", ()))]
+
+
+def pdf_measures() -> list:
+    """Each app's ``PDF_MEASURES`` (run by ``benchmark --pdf``): callables taking the world and
+    the number of downloads, returning a result with ``key``, ``summary()`` and ``as_dict()``."""
+    return [m for module in benchmark_modules() for m in getattr(module, "PDF_MEASURES", ())]
 
 
 @dataclass
@@ -240,6 +126,15 @@ class Measurement:
     queries: int | None = None
     raw_ms: float | None = None
     budget_ms: int = 150
+    floor_cpu_ms: float | None = None
+    """The floor page's median CPU time, requested after each request of this page."""
+
+    @property
+    def x_floor(self) -> float | None:
+        """This page's CPU time as a multiple of the floor page's."""
+        if self.cpu_ms is None or not self.floor_cpu_ms:
+            return None
+        return self.cpu_ms / self.floor_cpu_ms
 
     @property
     def ratio(self) -> float | None:
@@ -261,6 +156,8 @@ class Measurement:
             "median_ms": self.median_ms,
             "p95_ms": self.p95_ms,
             "cpu_ms": self.cpu_ms,
+            "floor_cpu_ms": self.floor_cpu_ms,
+            "x_floor": self.x_floor,
             "queries": self.queries,
             "raw_ms": self.raw_ms,
             "ratio": self.ratio,
@@ -301,12 +198,24 @@ def time_raw_sql(sql: str, params: list, repeat: int) -> float:
     return statistics.median(samples)
 
 
+def _floor_client(world: BenchWorld) -> tuple[Client, str]:
+    floor = PAGES[0]
+    client = Client()
+    client.force_login(world.users[floor.persona])
+    url = floor.url(world)
+    _get(client, url)
+    return client, url
+
+
 def measure(page: Page, world: BenchWorld, repeat: int) -> Measurement:
     """Median and 95th percentile of ``repeat`` requests, after one warm-up request.
 
     Besides the wall-clock time it keeps the median CPU time of this process per request:
     on a busy shared machine the wall clock includes waiting for a core, the CPU time does
-    not (on PostgreSQL it leaves out the database server's own work).
+    not (on PostgreSQL it leaves out the database server's own work). Each request of the
+    page is followed by one of the floor page, so that the page's multiple of the floor
+    compares the two under the same conditions (a shared machine's load changes by the
+    minute, and with it the CPU time of the same work).
     """
     result = Measurement(page.key, page.label, page.persona, "", "", budget_ms=page.budget_ms)
     if not apps.is_installed(page.app):
@@ -326,12 +235,17 @@ def measure(page: Page, world: BenchWorld, repeat: int) -> Measurement:
     with CaptureQueriesContext(connection) as queries:
         _get(client, result.url)
     result.queries = len(queries)
-    samples, cpu_samples = [], []
+    floor_client, floor_url = _floor_client(world)
+    samples, cpu_samples, floor_samples = [], [], []
     for _ in range(repeat):
         start, cpu_start = time.perf_counter(), time.process_time()
         _get(client, result.url)
         samples.append((time.perf_counter() - start) * 1000)
         cpu_samples.append((time.process_time() - cpu_start) * 1000)
+        cpu_start = time.process_time()
+        _get(floor_client, floor_url)
+        floor_samples.append((time.process_time() - cpu_start) * 1000)
+    result.floor_cpu_ms = statistics.median(floor_samples)
     result.median_ms = statistics.median(samples)
     result.p95_ms = percentile(samples, 0.95)
     result.cpu_ms = statistics.median(cpu_samples)

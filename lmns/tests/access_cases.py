@@ -2,7 +2,10 @@ from .matrix import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Case, every
 
 CASES = {
     "home": Case(expect=everyone(OK)),
+    "help": Case(expect=everyone(OK)),
     "login": Case(expect=everyone(OK, anonymous=OK)),
+    "accessibility": Case(expect=everyone(OK, anonymous=OK)),
+    "privacy": Case(expect=everyone(OK, anonymous=OK)),
     "logout": Case(expect=everyone(NOT_ALLOWED)),
     "session_keep_alive": Case(expect=everyone(NOT_ALLOWED, anonymous=NOT_ALLOWED)),
     "password_change": Case(expect=everyone(OK)),
@@ -21,6 +24,13 @@ CASES = {
         kwargs=lambda w: {"label": "lmns.trust", "pk": w.trust.pk},
         expect=everyone(OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND),
     ),
+    "download_log": Case(
+        kwargs=lambda w: {"pk": w.lmns.pk},
+        expect=everyone(FORBIDDEN, team=OK, other_team=NOT_FOUND),
+    ),
+    "purge_list": Case(expect=everyone(FORBIDDEN, team=OK, other_team=OK)),
+    "purge_approve": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_ALLOWED)),
+    "purge_reject": Case(kwargs=lambda w: {"pk": 1}, expect=everyone(NOT_ALLOWED)),
 }
 
 __all__ = ["CASES", "FORBIDDEN", "REDIRECT"]

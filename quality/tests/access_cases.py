@@ -12,6 +12,9 @@ TEAM_ONLY = everyone(FORBIDDEN, team=OK, other_team=NOT_FOUND)
 CASES = {
     "quality:surveillance": Case(**LMNS, expect=WIDE),
     "quality:surveillance_xlsx": Case(**LMNS, expect=WIDE),
+    "quality:ambitions": Case(**LMNS, expect=WIDE),
+    # Baby Friendly stages are read by everyone of the LMNS, trust leads included.
+    "quality:accreditations": Case(**LMNS, expect=everyone(OK, other_team=NOT_FOUND)),
     "quality:import": Case(**LMNS, expect=TEAM_ONLY),
     "quality:import_template": Case(**LMNS, expect=TEAM_ONLY),
     # With nothing uploaded the preview sends the programme team back to the upload page.

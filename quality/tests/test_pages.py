@@ -15,7 +15,13 @@ from lmns.models import ReportingPeriod
 from quality import board
 from quality.models import MonthlyFigure
 from quality.selectors import add_months, last_complete_month
-from quality.tests.factories import fill_series, measure, past_month
+from quality.tests.factories import (
+    AmbitionFactory,
+    AmbitionTargetFactory,
+    fill_series,
+    measure,
+    past_month,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -217,6 +223,10 @@ def test_the_board_section_suppresses_small_counts_and_an_issued_pack_keeps_its_
 
 
 def test_pages_keep_a_fixed_query_count_with_years_of_figures(world, as_team, as_lead):
+    # An LMNS ambition and a trust's own target on the charted measure: two queries more.
+    for trust in (None, world.trust):
+        ambition = AmbitionFactory(lmns=world.lmns, trust=trust, measure=measure("TRAIN-PROMPT"))
+        AmbitionTargetFactory(ambition=ambition, due=add_months(last_complete_month(), 6))
     small_counts = {}
     for months in (18, 48):
         MonthlyFigure.objects.all().delete()
@@ -236,4 +246,4 @@ def test_pages_keep_a_fixed_query_count_with_years_of_figures(world, as_team, as
             counts[name] = len(queries)
         small_counts[months] = counts
     assert small_counts[18] == small_counts[48]
-    assert small_counts[48]["surveillance"] <= 11
+    assert small_counts[48]["surveillance"] <= 13

@@ -16,6 +16,7 @@ form's object fields (IDOR). ``tests/test_attacks.py`` then runs every attack on
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import inspect
@@ -265,15 +266,27 @@ def has_error_message(response) -> bool:
     return any(marker in content for marker in ERROR_MARKERS)
 
 
-FORMS = discover_forms()
-CASES = all_cases()
-# One entry per use of a form: "app.forms.Form" or, for a form's further uses, "…Form#2".
-USES = {
-    name if i == 0 else f"{name}#{i + 1}": case
-    for name in sorted(set(FORMS) & set(CASES))
-    if not isinstance(CASES[name], Abstract)
-    for i, case in enumerate(CASES[name] if isinstance(CASES[name], list) else [CASES[name]])
-}
+@functools.cache
+def discovered() -> tuple[dict, dict, dict]:
+    """(FORMS, CASES, USES), found once, on first use: the apps' case modules import this
+    module, so nothing is discovered while it is still being imported.
+
+    USES has one entry per use of a form: "app.forms.Form" or, for its further uses, "…Form#2".
+    """
+    forms, cases = discover_forms(), all_cases()
+    uses = {
+        name if i == 0 else f"{name}#{i + 1}": case
+        for name in sorted(set(forms) & set(cases))
+        if not isinstance(cases[name], Abstract)
+        for i, case in enumerate(cases[name] if isinstance(cases[name], list) else [cases[name]])
+    }
+    return forms, cases, uses
+
+
+def __getattr__(name: str):
+    if name in ("FORMS", "CASES", "USES"):
+        return discovered()[("FORMS", "CASES", "USES").index(name)]
+    raise AttributeError(name)
 
 
 class Armed:
@@ -281,8 +294,9 @@ class Armed:
 
     def __init__(self, world, name: str):
         self.world = world
-        self.case = USES[name]
-        self.form_class = FORMS[name.partition("#")[0]]
+        forms, _, uses = discovered()
+        self.case = uses[name]
+        self.form_class = forms[name.partition("#")[0]]
         self.target = self.case.build(world)
         self.clients = {persona: world.client_for(persona) for persona in PERSONAS}
         if self.target.prepare:

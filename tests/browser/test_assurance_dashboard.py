@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from assurance.tests.dashboard_factories import rated_return
-from assurance.tests.factories import framework_with
+from assurance.tests.factories import framework_with, rated_return
 
 from .conftest import sign_in
 

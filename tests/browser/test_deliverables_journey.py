@@ -55,11 +55,15 @@ def test_programme_team_filters_updates_with_an_error_fixes_and_sees_history(
     page.get_by_label("Status for 2").select_option(label="On track")
     page.get_by_label("Progress narrative for 2").fill("Recovered: staff recruited.")
     page.get_by_label("Progress narrative for 3").fill("Still waiting for the board.")
+    # Still off track: last time's recovery action is carried forward; this time it is cleared.
+    expect(page.get_by_label("Recovery action for 3")).to_have_value("Escalate")
+    page.get_by_label("Recovery action for 3").fill("")
     page.get_by_label("Status for 4").select_option(label="Complete")
     page.get_by_label("Progress narrative for 4").fill("Signed off in December.")
     page.get_by_role("button", name="Save updates").click()
 
     expect(page.get_by_text("Nothing has been saved yet")).to_be_visible()
+    expect(page.locator("#error-summary")).to_be_focused()
     expect(page.get_by_text("Off track needs a recovery action")).to_be_visible()
     expect(page.get_by_label("Progress narrative for 2")).to_have_value(
         "Recovered: staff recruited."

@@ -26,8 +26,15 @@ from django.test.utils import override_settings
 
 from lmns.models import Lmns, Trust
 from lmns.perf.dataset import Scale, build, find_world
-from lmns.perf.pages import Measurement, PageError, all_pages, measure, profile
-from lmns.perf.pdf import BUDGET_MS, PdfMeasurement, measure_pack_pdf
+from lmns.perf.pages import (
+    FLOOR_LIMIT,
+    Measurement,
+    PageError,
+    all_pages,
+    measure,
+    pdf_measures,
+    profile,
+)
 
 DEFAULT_SQLITE = Path(tempfile.gettempdir()) / "lmns_benchmark.sqlite3"
 
@@ -73,8 +80,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--pdf",
             action="store_true",
-            help="Also time the largest LMNS's board pack PDF with every text at its limit "
-            "(in a transaction rolled back afterwards).",
+            help="Also time each app's PDF measures, e.g. the largest LMNS's board pack PDF with "
+            "every text at its limit (in a transaction rolled back afterwards).",
         )
         parser.add_argument(
             "--profile",
@@ -147,13 +154,13 @@ class Command(BaseCommand):
             if chosen:
                 profiled = profile(chosen[0], world)
             pdf_repeat = min(options["repeat"], 3)
-            pack_pdf = measure_pack_pdf(world, pdf_repeat) if options["pdf"] else None
+            pdfs = [m(world, pdf_repeat) for m in pdf_measures()] if options["pdf"] else []
         load = (load_before, os.getloadavg()[0])
         if profiled:
             self.stdout.write(profiled)
         self._print_table(results)
-        if pack_pdf:
-            self._print_pdf(pack_pdf)
+        for pdf in pdfs:
+            self.stdout.write(pdf.summary())
         self.stdout.write(
             f"Machine load average (1 min) {load[0]:.1f} before measuring, {load[1]:.1f} after; "
             f"above {os.cpu_count()} the wall-clock times include waiting for a CPU."
@@ -175,7 +182,7 @@ class Command(BaseCommand):
             "load_average": load,
             "total_seconds": total,
             "pages": [r.as_dict() for r in results],
-            "pack_pdf": pack_pdf.as_dict() if pack_pdf else None,
+            **{pdf.key: pdf.as_dict() for pdf in pdfs},
         }
         if options["json"]:
             Path(options["json"]).write_text(json.dumps(report, indent=2))
@@ -221,25 +228,11 @@ class Command(BaseCommand):
             cursor.execute("ANALYZE")
 
     # -- the report --------------------------------------------------------------------------
-    def _print_pdf(self, m: PdfMeasurement) -> None:
-        if not m.draft_ms:
-            self.stdout.write(f"Board pack PDF: {m.status}.")
-            return
-        runs = ", ".join(f"{ms / 1000:.1f}" for ms in m.draft_ms)
-        self.stdout.write(
-            f"Board pack PDF of {m.lmns} ({m.trusts} trusts), {m.period}, every text at its "
-            f"limit ({m.texts_filled:,} texts): {m.pages or '–'} pages, {m.size_bytes / 1000:,.0f} kB. "
-            f"Draft rendered in {runs} s (median {m.median_ms / 1000:.1f} s, CPU "
-            f"{m.median_cpu_ms / 1000:.1f} s); issued (built, "
-            f"rendered and kept) in {m.issue_ms / 1000:.1f} s; the kept PDF sent in "
-            f"{m.kept_ms:.0f} ms. Budget {BUDGET_MS / 1000:.0f} s: {m.status}."
-        )
-
     def _print_table(self, results: list[Measurement]) -> None:
         def ms(value: float | None) -> str:
             return "–" if value is None else f"{value:.1f}"
 
-        headers = ["Page", "As", "Median ms", "p95 ms", "CPU ms", "Budget", "Queries"]
+        headers = ["Page", "As", "Median ms", "p95 ms", "CPU ms", "× floor", "Budget", "Queries"]
         headers += ["Raw SQL ms"]
         headers += ["Page/raw", "Result"]
         rows = [
@@ -249,6 +242,7 @@ class Command(BaseCommand):
                 ms(r.median_ms),
                 ms(r.p95_ms),
                 ms(r.cpu_ms),
+                "–" if r.x_floor is None else f"{r.x_floor:.1f}×",
                 f"<{r.budget_ms}",
                 "–" if r.queries is None else str(r.queries),
                 "–" if r.raw_ms is None else f"{r.raw_ms:.2f}",
@@ -265,6 +259,15 @@ class Command(BaseCommand):
         for row in rows:
             self.stdout.write(line.format(*row))
         self.stdout.write("")
+        floors = [r.floor_cpu_ms for r in results if r.floor_cpu_ms]
+        if floors:
+            over = [r.label for r in results if r.x_floor and r.x_floor > FLOOR_LIMIT]
+            self.stdout.write(
+                "× floor: the page's CPU time as a multiple of the floor page's, which renders "
+                "only the layout and navigation and is requested after each request of the page "
+                f"({min(floors):.1f}–{max(floors):.1f} ms). At most {FLOOR_LIMIT}×: "
+                + ("every page." if not over else f"not {', '.join(over)}.")
+            )
         self.stdout.write(
             f"Python {platform.python_version()} on {platform.machine()}, "
             f"{os.cpu_count()} CPUs, {sys.platform}."

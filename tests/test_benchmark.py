@@ -15,7 +15,7 @@ from lmns.models import Lmns, Trust
 from lmns.perf.dataset import Scale, app_builders, recent_quarters
 from lmns.perf.pages import all_pages, percentile
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_in_place(tmp_path: Path, scale: float) -> tuple[dict, str]:
@@ -61,6 +61,9 @@ def test_report_has_every_page_and_query_counts_do_not_grow_with_the_data(tmp_pa
             built = {k: v for k, v in small["counts"].items() if k.startswith(builder.app_label)}
             assert built and all(built.values()), f"{builder.app_label} built nothing"
     assert large["counts"]["trusts"] > small["counts"]["trusts"]
+    floor = small["pages"][0]
+    assert floor["key"] == "floor" and floor["x_floor"] > 0
+    assert "× floor" in small_text
     for page in small["pages"]:
         assert page["label"] in small_text
         if page["median_ms"] is None:
@@ -69,6 +72,7 @@ def test_report_has_every_page_and_query_counts_do_not_grow_with_the_data(tmp_pa
         assert page["queries"] > 0
         assert 0 < page["median_ms"] <= page["p95_ms"]
         assert page["cpu_ms"] > 0
+        assert page["x_floor"] == pytest.approx(page["cpu_ms"] / page["floor_cpu_ms"])
         assert page["raw_ms"] > 0
         assert page["ratio"] == pytest.approx(page["median_ms"] / page["raw_ms"])
     assert "Median ms" in small_text and "Raw SQL ms" in small_text
@@ -85,7 +89,7 @@ def test_report_has_every_page_and_query_counts_do_not_grow_with_the_data(tmp_pa
 
 @pytest.mark.django_db
 def test_the_pack_pdf_is_timed_with_every_text_at_its_limit_and_nothing_is_kept(tmp_path):
-    from lmns.perf.pdf import fill_texts_at_limits, largest_lmns
+    from lmns.perf.texts import fill_texts_at_limits, largest_lmns
 
     report_file = tmp_path / "pdf.json"
     out = []

@@ -1,15 +1,16 @@
-"""``benchmark --pdf``: the largest LMNS's board pack PDF with every text at its limit.
+"""The board pack part of ``manage.py benchmark``: every LMNS's pack issued for the last complete
+quarter, the pack page live and issued, and (``benchmark --pdf``) the largest LMNS's pack PDF
+with every text at its limit.
 
-Inside one transaction that is rolled back afterwards, every free-text field of 100 characters
-or more (codes and short names are left alone) of every record of the LMNS with the most
-trusts, and of the reference data, is filled to its length limit with words; then, as that
+For the PDF, inside one transaction that is rolled back afterwards, every long free-text field
+of the LMNS with the most trusts is filled to its limit (``lmns.perf.texts``); then, as that
 LMNS's programme team and board member:
 
 * the draft pack's PDF is downloaded ``repeat`` times (rendered at each download);
 * the pack is issued through the issue page (built, rendered once and kept);
 * the issued pack's PDF is downloaded as the board reads it (the kept bytes).
 
-Models and pages are found by label and URL name: the core imports no feature app.
+Found by ``lmns.perf.dataset.app_builders`` and ``lmns.perf.pages.all_pages`` like ``demo.py``.
 """
 
 from __future__ import annotations
@@ -17,29 +18,50 @@ from __future__ import annotations
 import io
 import statistics
 import time
-from collections import deque
 from dataclasses import dataclass, field
 
-from django.apps import apps
-from django.conf import settings
-from django.db import models, transaction
-from django.db.models import CharField, Count, Value
-from django.db.models.functions import Cast, Concat, LPad
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from lmns.models import Lmns, Membership, Role
-from lmns.text import FREE_TEXT_MODEL_FIELDS
+from lmns.perf.dataset import AppBuilder, BenchWorld
+from lmns.perf.pages import Page, RawSql, table
+from lmns.perf.texts import fill_texts_at_limits, largest_lmns
 
-from .dataset import BenchWorld
+from .models import BoardPack
+from .services import issue_pack
 
-TEXT_FIELD_MINIMUM = 100
 BUDGET_MS = 10_000
-WORDS = "Continuity of carer recovery plan agreed with the trust's maternity safety champions. "
+
+
+def build_boardpack(world: BenchWorld) -> None:
+    """Issue every LMNS's pack for the last complete quarter, as its programme team would."""
+    teams = {
+        m.lmns_id: m.user
+        for m in Membership.objects.filter(role=Role.PROGRAMME_TEAM).select_related("user")
+    }
+    for lmns in world.lmnss:
+        issue_pack(lmns=lmns, period=world.previous_period, user=teams[lmns.pk], expected_version=0)
+    world.counts["boardpack.BoardPack"] = len(world.lmnss)
+
+
+def _pack_sql(w: BenchWorld) -> RawSql:
+    """The issued pack's stored snapshot."""
+    return (
+        f"SELECT p.snapshot FROM {table('boardpack.BoardPack')} p "
+        f"WHERE p.lmns_id = %s AND p.period_id = %s ORDER BY p.version DESC LIMIT 1",
+        [w.lmns.pk, w.previous_period.pk],
+    )
+
+
+def _pack_url(w: BenchWorld) -> str:
+    return reverse("boardpack:pack", args=[w.lmns.pk, w.previous_period.pk])
 
 
 @dataclass
 class PdfMeasurement:
+    key: str = "pack_pdf"
     lmns: str = ""
     trusts: int = 0
     period: str = ""
@@ -60,6 +82,20 @@ class PdfMeasurement:
     def median_cpu_ms(self) -> float | None:
         return statistics.median(self.draft_cpu_ms) if self.draft_cpu_ms else None
 
+    def summary(self) -> str:
+        """The report's line."""
+        if not self.draft_ms:
+            return f"Board pack PDF: {self.status}."
+        runs = ", ".join(f"{ms / 1000:.1f}" for ms in self.draft_ms)
+        return (
+            f"Board pack PDF of {self.lmns} ({self.trusts} trusts), {self.period}, every text at "
+            f"its limit ({self.texts_filled:,} texts): {self.pages or '–'} pages, "
+            f"{self.size_bytes / 1000:,.0f} kB. Draft rendered in {runs} s (median "
+            f"{self.median_ms / 1000:.1f} s, CPU {self.median_cpu_ms / 1000:.1f} s); issued "
+            f"(built, rendered and kept) in {self.issue_ms / 1000:.1f} s; the kept PDF sent in "
+            f"{self.kept_ms:.0f} ms. Budget {BUDGET_MS / 1000:.0f} s: {self.status}."
+        )
+
     def as_dict(self) -> dict:
         return {
             "lmns": self.lmns,
@@ -79,65 +115,6 @@ class PdfMeasurement:
         }
 
 
-def path_to_lmns(model: type[models.Model], depth: int = 4) -> str | None:
-    """The shortest lookup from ``model`` to its LMNS through foreign keys ("" for Lmns)."""
-    if model is Lmns:
-        return "pk"
-    queue = deque([(model, "")])
-    while queue:
-        current, path = queue.popleft()
-        for f in current._meta.concrete_fields:
-            if not f.is_relation or f.related_model is None:
-                continue
-            if f.related_model._meta.label == settings.AUTH_USER_MODEL:
-                continue
-            step = f"{path}__{f.name}" if path else f.name
-            if f.related_model is Lmns:
-                return step
-            if step.count("__") < depth - 1:
-                queue.append((f.related_model, step))
-    return None
-
-
-def _project_models() -> list[type[models.Model]]:
-    return [
-        model
-        for model in apps.get_models()
-        if not model.__name__.startswith("Historical")
-        and any(isinstance(f, FREE_TEXT_MODEL_FIELDS) for f in model._meta.concrete_fields)
-    ]
-
-
-def _at_limit(limit: int):
-    """Words up to the limit, ending with the row's id so that unique texts stay unique."""
-    words = (WORDS * (limit // len(WORDS) + 1))[: limit - 12]
-    return Concat(
-        Value(words),
-        LPad(Cast("pk", CharField(max_length=40)), 12, Value("0")),
-        output_field=CharField(),
-    )
-
-
-def fill_texts_at_limits(lmns: Lmns) -> int:
-    """Fill every long free-text field of the LMNS's records (and of reference data) to its
-    limit. Returns how many texts were written."""
-    written = 0
-    for model in _project_models():
-        fields = {
-            f.attname: _at_limit(f.max_length)
-            for f in model._meta.concrete_fields
-            if isinstance(f, FREE_TEXT_MODEL_FIELDS) and f.max_length >= TEXT_FIELD_MINIMUM
-        }
-        if not fields:
-            continue
-        path = path_to_lmns(model)
-        rows = model._default_manager.all()
-        if path is not None:
-            rows = rows.filter(**{path: lmns.pk})
-        written += rows.update(**fields) * len(fields)
-    return written
-
-
 def _page_count(body: bytes) -> int | None:
     """Pages of the PDF, read with pypdf (a development requirement, as the benchmark is)."""
     try:
@@ -145,10 +122,6 @@ def _page_count(body: bytes) -> int | None:
     except ImportError:
         return None
     return len(PdfReader(io.BytesIO(body)).pages)
-
-
-def largest_lmns() -> Lmns:
-    return Lmns.objects.annotate(n=Count("trusts")).order_by("-n", "pk").first()
 
 
 def _client(lmns: Lmns, role: str) -> Client:
@@ -170,9 +143,6 @@ def _timed(send, url: str, data=None) -> tuple[float, object]:
 def measure_pack_pdf(world: BenchWorld, repeat: int = 3) -> PdfMeasurement:
     """Time the largest LMNS's pack PDF with every text at its limit; nothing is kept."""
     result = PdfMeasurement()
-    if not apps.is_installed("boardpack"):
-        result.status = "boardpack not installed"
-        return result
     lmns, period = largest_lmns(), world.previous_period
     result.lmns, result.trusts, result.period = str(lmns), lmns.trusts.count(), str(period)
     pdf_url = reverse("boardpack:pdf", args=[lmns.pk, period.pk])
@@ -187,7 +157,7 @@ def measure_pack_pdf(world: BenchWorld, repeat: int = 3) -> PdfMeasurement:
         body = response.content
         result.size_bytes = len(body)
         result.pages = _page_count(body)
-        packs = apps.get_model("boardpack", "BoardPack").objects.filter(lmns=lmns, period=period)
+        packs = BoardPack.objects.filter(lmns=lmns, period=period)
         issue = reverse("boardpack:issue", args=[lmns.pk, period.pk])
         data = {"expected_version": packs.count(), "confirm": "on"}
         result.issue_ms, _ = _timed(team.post, issue, data)
@@ -196,3 +166,32 @@ def measure_pack_pdf(world: BenchWorld, repeat: int = 3) -> PdfMeasurement:
     # CPU time: on a busy shared machine the wall clock includes waiting for a core.
     result.status = "ok" if result.median_cpu_ms < BUDGET_MS else "over budget"
     return result
+
+
+BUILDERS = [
+    AppBuilder("boardpack", "packs issued for the last quarter", ("BoardPack",), build_boardpack)
+]
+
+PAGES = [
+    Page(
+        key="board_pack_live",
+        label="Board pack (live, as the team sees it)",
+        persona="team",
+        app="boardpack",
+        url=_pack_url,
+        raw_sql=_pack_sql,
+        budget_ms=300,
+    ),
+    Page(
+        key="board_pack",
+        label="Board pack (issued, as the board reads it)",
+        persona="board",
+        app="boardpack",
+        url=_pack_url,
+        raw_sql=_pack_sql,
+        budget_ms=300,
+    ),
+]
+
+PDF_MEASURES = [measure_pack_pdf]
+"""Run by ``benchmark --pdf``."""

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lmns', '0005_import_preview'),
+        ('lmns', '0006_download_log_and_purges'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

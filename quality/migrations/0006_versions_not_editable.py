@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quality', '0003_text_limits'),
+        ('quality', '0005_baby_friendly_stages'),
     ]
 
     operations = [

@@ -1,0 +1,82 @@
+"""How the product writes figures for people: one module for templates, board sections, the PDF
+and exports, so that the same figure reads the same everywhere.
+
+* per cents are whole numbers where a person reads them ("88%"; an XLSX cell holds the number);
+* money in whole pounds by default ("£1,234", "−£1,234" with a real minus sign), pence on request;
+* dates "31 Mar 2027", date-times "31 Mar 2027, 14:05" (local time);
+* a person's name with "(left)" once they have left;
+* a financial year from its start year: 2018 → "2018/19".
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils import timezone
+
+MINUS = "\u2212"
+DATE = "%-d %b %Y"
+DATE_TIME = "%-d %b %Y, %H:%M"
+
+
+def to_decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def money(value, pence: bool = False) -> str:
+    """£1,234 (or £1,234.56 with ``pence``); negatives get a real minus sign: −£1,234."""
+    amount = to_decimal(value)
+    if amount is None:
+        return "–"
+    quantum = Decimal("0.01") if pence else Decimal("1")
+    amount = amount.quantize(quantum, rounding=ROUND_HALF_UP)
+    text = f"£{abs(amount):,.2f}" if pence else f"£{abs(amount):,.0f}"
+    return f"{MINUS}{text}" if amount < 0 else text
+
+
+def percent(value) -> str:
+    """A per cent as a person reads it: a whole number, half rounded up ("88%")."""
+    amount = to_decimal(value)
+    if amount is None:
+        return "–"
+    return f"{amount.quantize(Decimal('1'), rounding=ROUND_HALF_UP)}%"
+
+
+def date(value) -> str:
+    """31 Mar 2027."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return value.strftime(DATE)
+
+
+def date_time(value) -> str:
+    """31 Mar 2027, 14:05 (local time)."""
+    if not value:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime(DATE_TIME)
+
+
+def person(user) -> str:
+    """A person's name, with "(left)" after it once they have left."""
+    from lmns.people import person_name
+
+    return person_name(user)
+
+
+def financial_year(start_year) -> str:
+    """A financial year from its start year: 2018 → 2018/19."""
+    try:
+        year = int(start_year)
+    except (TypeError, ValueError):
+        return ""
+    return f"{year}/{(year + 1) % 100:02d}"
