@@ -13,13 +13,13 @@ from lmns.access import Access
 from lmns.models import Role
 from lmns.queue import Context, Item, Source, day, due_in, register_source, waiting
 
-from .models import BudgetLine, ReturnStatus, SpendEntry, SpendReturn
+from .models import BudgetLine, SpendEntry, SpendReturn, SpendReturnStatus
 
 
 def sign_off_items(access: Access, context: Context) -> list[Item]:
     """Submitted spend returns of the team's LMNSs (one query)."""
     waiting_returns = SpendReturn.objects.filter(
-        lmns_id__in=access.team_lmns_ids, status=ReturnStatus.SUBMITTED
+        lmns_id__in=access.team_lmns_ids, status=SpendReturnStatus.SUBMITTED
     ).select_related("lmns", "period")
     items = []
     for spend in waiting_returns:
@@ -42,7 +42,9 @@ def sign_off_items(access: Access, context: Context) -> list[Item]:
 
 
 def sign_off_count():
-    return SpendReturn.objects.filter(lmns_id=OuterRef("lmns_id"), status=ReturnStatus.SUBMITTED)
+    return SpendReturn.objects.filter(
+        lmns_id=OuterRef("lmns_id"), status=SpendReturnStatus.SUBMITTED
+    )
 
 
 def spend_line_items(access: Access, context: Context) -> list[Item]:
@@ -50,7 +52,7 @@ def spend_line_items(access: Access, context: Context) -> list[Item]:
     queries)."""
     drafts = list(
         SpendReturn.objects.filter(
-            lmns_id__in=access.lead_lmns_ids, status=ReturnStatus.DRAFT
+            lmns_id__in=access.lead_lmns_ids, status=SpendReturnStatus.DRAFT
         ).select_related("period")
     )
     if not drafts:

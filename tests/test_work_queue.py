@@ -86,7 +86,9 @@ def test_the_team_sees_trusts_not_submitted_risks_spend_and_the_pack_to_issue(wo
     spend = SpendReturnFactory(lmns=world.lmns, period=world.period)
     for line in (funded.central, funded.nuh_line, funded.sfh_line):
         SpendEntryFactory(budget_line=line, spend_return=spend)
-    transition_return(spend, "submit", user=world.users["team"], expected_version=1)
+    transition_return(
+        spend_return=spend, action="submit", user=world.users["team"], expected_version=1
+    )
     RiskFactory(lmns=world.lmns, title="Midwife vacancies", review_date=datetime.date(2022, 1, 1))
     RiskFactory(
         lmns=world.lmns,

@@ -14,7 +14,9 @@ def submitted(world, funded, django_capture_on_commit_callbacks):
     for line in (funded.central, funded.nuh_line, funded.sfh_line):
         SpendEntryFactory(budget_line=line, spend_return=spend)
     with django_capture_on_commit_callbacks(execute=True):
-        transition_return(spend, "submit", user=world.users["team"], expected_version=1)
+        transition_return(
+            spend_return=spend, action="submit", user=world.users["team"], expected_version=1
+        )
     return spend
 
 
@@ -32,7 +34,9 @@ def test_submitting_tells_the_team_but_not_the_submitter(
     for line in (funded.central, funded.nuh_line, funded.sfh_line):
         SpendEntryFactory(budget_line=line, spend_return=spend)
     with django_capture_on_commit_callbacks(execute=True):
-        transition_return(spend, "submit", user=world.users["team"], expected_version=1)
+        transition_return(
+            spend_return=spend, action="submit", user=world.users["team"], expected_version=1
+        )
     assert _told("spend_return.submitted") == [colleague.username]
     note = Notification.objects.get()
     assert note.url == f"/funding/lmns/{world.lmns.pk}/2022/q1/"
@@ -44,7 +48,9 @@ def test_signing_off_tells_the_submitter_and_the_holders_leads(
 ):
     signer = lmns_member(world.lmns, Role.PROGRAMME_TEAM, "notts-team-2")
     with django_capture_on_commit_callbacks(execute=True):
-        transition_return(submitted, "sign_off", user=signer, expected_version=2)
+        transition_return(
+            spend_return=submitted, action="sign_off", user=signer, expected_version=2
+        )
     assert _told("spend_return.signed_off") == ["notts-team", "nuh-lead", "sfh-lead"]
     lead_note = Notification.objects.get(recipient=world.users["lead"])
     assert lead_note.url == f"/funding/trusts/{world.trust.pk}/"

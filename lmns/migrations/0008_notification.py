@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lmns', '0006_download_log_and_purges'),
+        ('lmns', '0007_lmns_spend_four_eyes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
