@@ -16,10 +16,17 @@ class AssuranceConfig(AppConfig):
 
         from .dashboard import register_links
         from .models import Answer, EvidenceFile, QuarterlyReturn, SectionRating
+        from .return_selectors import history_parts, history_steps
         from .selectors import describe_answer, describe_evidence
 
         register_reference_data("assurance.framework", "assurance.section", "assurance.requirement")
-        register_history(QuarterlyReturn, Scope.trust("trust"))
+        register_history(
+            QuarterlyReturn,
+            Scope.trust("trust"),
+            readable=lambda access: QuarterlyReturn.with_discarded.all(),
+            parts=history_parts,
+            steps=history_steps,
+        )
         register_history(Answer, Scope.trust("quarterly_return__trust"))
         register_history(SectionRating, Scope.trust("quarterly_return__trust"))
         register_history(EvidenceFile, Scope.trust("answer__quarterly_return__trust"))

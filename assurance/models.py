@@ -98,6 +98,7 @@ class ReturnStatus(models.TextChoices):
     UNDER_REVIEW = "under_review", "Under review"
     RETURNED = "returned", "Returned to trust"
     ASSURED = "assured", "Assured"
+    DISCARDED = "discarded", "Discarded"
 
 
 class ComplianceStatus(models.TextChoices):
@@ -105,6 +106,14 @@ class ComplianceStatus(models.TextChoices):
     PARTIALLY_MET = "partially_met", "Partially met"
     NOT_MET = "not_met", "Not met"
     NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class LiveReturns(models.Manager):
+    """Returns in use: a discarded draft leaves every list and page, and does not block
+    starting that return again. ``QuarterlyReturn.with_discarded`` still finds it (history)."""
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(status=ReturnStatus.DISCARDED)
 
 
 class QuarterlyReturn(models.Model):
@@ -127,13 +136,17 @@ class QuarterlyReturn(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     history = HistoricalRecords()
+    objects = LiveReturns()
+    with_discarded = models.Manager()
 
     class Meta:
         ordering = ["-period__start_date", "trust__name", "framework__name"]
+        base_manager_name = "with_discarded"
         constraints = [
             models.UniqueConstraint(
                 fields=["trust", "framework", "period"],
-                name="one_return_per_trust_framework_period",
+                condition=~models.Q(status="discarded"),
+                name="one_live_return_per_trust_framework_period",
             ),
         ]
 

@@ -161,3 +161,36 @@ def start_return_defaults(trust: Trust) -> dict:
         period = open_periods.exclude(pk__in=started).order_by("start_date").first()
     period = period or open_periods.order_by("-start_date").first()
     return {"framework": framework, "period": period}
+
+
+def history_parts(ret: QuarterlyReturn) -> list[tuple]:
+    """The return's parts on its History page, answer by answer: each answer's and each
+    section rating's changes, named by requirement or section code."""
+    return [
+        (
+            Answer.history.filter(quarterly_return_id=ret.pk).select_related("requirement"),
+            lambda row: f"Requirement {row.requirement.code}",
+        ),
+        (
+            SectionRating.history.filter(quarterly_return_id=ret.pk).select_related("section"),
+            lambda row: f"Section {row.section.code}",
+        ),
+    ]
+
+
+def history_steps(ret: QuarterlyReturn) -> list[dict]:
+    """The return's workflow steps as History rows: from which state to which, and why."""
+    from lmns.people import person_name
+
+    label = dict(ReturnStatus.choices)
+    return [
+        {
+            "when": step.at,
+            "who": person_name(step.by) or "System",
+            "field": "Workflow step",
+            "old": label.get(step.from_status, step.from_status),
+            "new": label.get(step.to_status, step.to_status)
+            + (f" – “{step.comment}”" if step.comment else ""),
+        }
+        for step in ret.transitions.select_related("by")
+    ]

@@ -294,6 +294,7 @@ class Action(models.TextChoices):
     ASSURE = "assure", "Assure"
     SEND_BACK = "send_back", "Return to the trust"
     REOPEN = "reopen", "Reopen"
+    DISCARD = "discard", "Discard this draft"
 
 
 def may_enter_for_trust(access: Access, ret: QuarterlyReturn) -> bool:
@@ -304,6 +305,15 @@ def may_enter_for_trust(access: Access, ret: QuarterlyReturn) -> bool:
 def may_review(access: Access, ret: QuarterlyReturn) -> bool:
     """The LMNS programme team reviews, returns, assures and reopens."""
     return access.can_manage_lmns(ret.trust.lmns_id)
+
+
+def never_submitted(ret: QuarterlyReturn) -> bool:
+    return not ret.transitions.exists()
+
+
+def may_discard(access: Access, ret: QuarterlyReturn) -> bool:
+    """The trust's own leads discard a draft that has never been submitted."""
+    return may_enter_for_trust(access, ret) and never_submitted(ret)
 
 
 TRUST_LEADS_ONLY = "Only the trust's leads submit its returns."
@@ -358,6 +368,14 @@ RETURN_WORKFLOW = Workflow(
             may_review,
             TEAM_ONLY,
             comment_label="Why the assured return is being reopened",
+        ),
+        # Kept, with its history; it leaves the lists (QuarterlyReturn.objects).
+        _step(
+            Action.DISCARD,
+            [ReturnStatus.DRAFT],
+            ReturnStatus.DISCARDED,
+            may_discard,
+            "Only the trust's leads discard its drafts, and only one never submitted.",
         ),
     ),
 )

@@ -349,6 +349,9 @@ def return_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             except Refusal as error:
                 messages.error(request, str(error))
             else:
+                if action == Action.DISCARD:
+                    messages.success(request, f"The {ret} draft was discarded.")
+                    return redirect("assurance:trust_returns", pk=ret.trust_id)
                 messages.success(
                     request, f"Done: the return is now {ret.get_status_display().lower()}."
                 )

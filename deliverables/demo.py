@@ -1,4 +1,4 @@
-"""Demo plans, deliverables, a trajectory and risks from the published plans (seeds 001–003).
+"""Demo plans, deliverables, a trajectory and risks from the published plans (seeds 001–004).
 
 Idempotent: running it again finds what it made before and creates nothing twice.
 
@@ -7,11 +7,19 @@ Idempotent: running it again finds what it made before and creates nothing twice
   progress such as "Plans submitted June 22" is mapped explicitly below, never guessed). Short
   titles, due dates and workstreams are ours, read from each deliverable's text. A few
   2022/23 Q3 updates (at risk and off track, with recovery actions) are illustrative.
-* Kent & Medway: seed 003's continuity of carer trajectory; the actuals are illustrative.
+* Norfolk & Waveney, James Paget (JPUH): seed 004's improvement plan as a trust plan: its four
+  priorities with their SROs and workstreams, each item with what will change, what is being
+  done and what it means for families (``data/jpuh_improvement_plan.json``, taken from the seed
+  as published), the accountability framework as the plan's governance route, and the measures
+  the plan names as its KPIs. The plan's period (April 2023 to March 2026, "the next 3 years")
+  is our reading of the seed; how often each group reviews progress is not stated in it.
+* Kent & Medway: seed 003's continuity of carer trajectory (a quality ambition, linked to the
+  continuity of carer measure); the actuals are illustrative.
 * BLMK: seed 002's three top risks with their mitigations; the scores are illustrative.
 """
 
 import datetime
+import json
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -23,8 +31,11 @@ from quality.models import Ambition, AmbitionActual, AmbitionKind, AmbitionTarge
 from . import importing
 from .models import (
     Deliverable,
+    GovernanceStep,
     Mitigation,
     Plan,
+    PlanKpi,
+    ReviewFrequency,
     Risk,
     RiskScore,
     Workstream,
@@ -310,12 +321,144 @@ def load_blmk() -> int:
     return lmns.risks.count()
 
 
+SEED_004 = Path(__file__).parent / "data" / "jpuh_improvement_plan.json"
+JPUH_PLAN = "Improvement Plan – Maternity Services"
+# Seed 004's four priorities: (name, SRO, its workstream).
+JPUH_PRIORITIES = [
+    (
+        "Ensure that standards, structures and processes are in place to deliver safe, "
+        "personalised, and equitable care",
+        "Chief Medical Officer",
+        "Work stream: Safe and Effective Service Provision – 'Caring for our patients'",
+    ),
+    (
+        "Grow, retain and develop our workforce in line with the needs of the service",
+        "Director of People and Culture",
+        "Work stream: Caring, Compassionate and Competent Staff – 'Supporting Our People'",
+    ),
+    (
+        "Work with service users, staff and community voices to shape our services",
+        "Chief Nurse",
+        "Work stream: Responsive Communication and Patient Voice – 'Collaboration with our "
+        "partners'",
+    ),
+    (
+        "Create a collaborative culture of safety, learning and support through effective "
+        "leadership",
+        "Chief Operating Officer",
+        "Work stream: Well-Led Continuous Improvement Culture – 'Enhancing our performance'",
+    ),
+]
+# Seed 004's accountability framework, from the division up; how often each group reviews
+# progress is not stated in the plan.
+JPUH_GOVERNANCE = [
+    (
+        "Maternity – Divisional Governance",
+        "",
+        "Ongoing monitoring of maternity service improvement from a divisional perspective.\n"
+        "Providing support to Executive Maternity Improvement Group if required.\n"
+        "Ongoing monitoring of key metrics for maternity which are agreed as Business as Usual.",
+    ),
+    (
+        "Executive Maternity Improvement Group",
+        "Chief Executive",
+        "Ensuring that each priority has a clear plan for delivery.\n"
+        "Reporting against key metrics within each workstream and developing remedial actions "
+        "where projects are not on track.\n"
+        "Adopting an open and honest approach with Divisional Leads and updating on any support "
+        "required.",
+    ),
+    (
+        "Patient Safety and Quality Committee",
+        "",
+        "Supporting delivery through effective challenge and monitoring against plans.\n"
+        "To lead staff in line with the direction and achievement of delivery plans.\n"
+        "Escalating key issues to delivery to Trust Board of Directors when required.",
+    ),
+    (
+        "Board of Directors",
+        "",
+        "Ensuring we have realistic delivery plans underpinning each workstream which support "
+        "overall improvement of maternity services.\n"
+        "Assurance on progress through the Board of Directors.",
+    ),
+]
+# The measures seed 004 names for finding its gap against national standards.
+JPUH_KPIS = [
+    "BOOKING-10WK",
+    "ONE-TO-ONE",
+    "SMOKE-BOOKING",
+    "SMOKE-DELIVERY",
+    "BREASTFEEDING",
+    "INDUCTION",
+]
+
+
+def load_james_paget() -> int:
+    """Seed 004: James Paget's improvement plan as a trust plan of Norfolk and Waveney."""
+    lmns = Lmns.objects.get(short_name="NWLMNS")
+    jpuh = lmns.trusts.filter(ods_code="RGP").first()
+    if jpuh is None:
+        return 0
+    plan, _ = Plan.objects.get_or_create(
+        lmns=lmns,
+        trust=jpuh,
+        title=JPUH_PLAN,
+        defaults={
+            "period_start": datetime.date(2023, 4, 1),
+            "period_end": datetime.date(2026, 3, 31),
+        },
+    )
+    workstreams = {}
+    for order, (name, sro, description) in enumerate(JPUH_PRIORITIES, start=1):
+        workstreams[order], _ = Workstream.objects.get_or_create(
+            plan=plan,
+            name=f"Priority {order}. {name}",
+            defaults={"sro": sro, "description": description, "order": order},
+        )
+    parts: dict[int, int] = {}
+    for row in json.loads(SEED_004.read_text(encoding="utf-8")):
+        priority = row["priority"]
+        parts[priority] = parts.get(priority, 0) + 1
+        Deliverable.objects.get_or_create(
+            plan=plan,
+            number=priority,
+            part="abcdefghijklmnopqrstuvwxyz"[parts[priority] - 1],
+            defaults={
+                "title": row["title"],
+                "text": row["change"],
+                "actions": row["actions"],
+                "for_families": row["families"],
+                "workstream": workstreams[priority],
+                "owner_name": workstreams[priority].sro,
+                "due_date": plan.period_end,
+            },
+        )
+    for level, (group, chair, responsibilities) in enumerate(JPUH_GOVERNANCE, start=1):
+        GovernanceStep.objects.get_or_create(
+            plan=plan,
+            level=level,
+            defaults={
+                "group": group,
+                "chair": chair,
+                "responsibilities": responsibilities,
+                "frequency": ReviewFrequency.NOT_STATED,
+            },
+        )
+    for order, code in enumerate(JPUH_KPIS, start=1):
+        measure = Measure.objects.filter(code=code).first()
+        if measure is not None:
+            PlanKpi.objects.get_or_create(plan=plan, measure=measure, defaults={"order": order})
+    return plan.deliverables.count()
+
+
 @transaction.atomic
 def load() -> str:
     nw = load_norfolk_and_waveney()
+    jpuh = load_james_paget()
     load_kent_and_medway()
     risks = load_blmk()
     return (
-        f"{nw} Norfolk and Waveney deliverables, a Kent and Medway continuity of carer "
-        f"trajectory, {risks} BLMK risks"
+        f"{nw} Norfolk and Waveney deliverables, James Paget's improvement plan with {jpuh} "
+        f"workstream items, a Kent and Medway continuity of carer trajectory, {risks} BLMK risks"
     )

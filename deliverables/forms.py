@@ -267,6 +267,8 @@ class DeliverableForm(ModelForm):
             "part",
             "title",
             "text",
+            "actions",
+            "for_families",
             "workstream",
             "owner_name",
             "due_date",
@@ -274,6 +276,8 @@ class DeliverableForm(ModelForm):
         ]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 4}),
+            "actions": forms.Textarea(attrs={"rows": 3}),
+            "for_families": forms.Textarea(attrs={"rows": 3}),
             "trusts": forms.CheckboxSelectMultiple,
         }
 

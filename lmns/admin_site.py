@@ -9,7 +9,12 @@ reason. Installed through ``lmns.apps.LmnsAdminConfig`` in place of ``django.con
 """
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db.models.base import ModelBase
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 
 # Models the admin site may still delete, and why: nothing refers to their rows, so neither the
 # audit trail nor a backup can lose anything, and the admin log keeps who removed what.
@@ -35,6 +40,14 @@ class KeepRecordsMixin:
 class LmnsAdminSite(admin.AdminSite):
     site_header = "LMNS Assurance administration"
     site_title = "LMNS Assurance"
+
+    @method_decorator(login_not_required)
+    def login(self, request, extra_context=None):
+        """``/admin/login/`` is the product's one sign-in page (with its second factor)."""
+        if request.user.is_authenticated:
+            raise PermissionDenied("The administration site is for administrators only.")
+        next_url = request.GET.get("next") or reverse("admin:index")
+        return redirect_to_login(next_url, reverse("account_login"))
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin

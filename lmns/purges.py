@@ -21,7 +21,7 @@ or a text can carry some by mistake (an incident report with NHS numbers). Then:
 Apps declare what may be purged from their ``AppConfig.ready``::
 
     register_purgeable(
-        "assurance.EvidenceFile", {"file": ("original_name",)}, describe=describe_evidence
+        "app.Attachment", {"file": ("original_name",)}, describe=describe_attachment
     )
 
 ``{"file": ("original_name",)}`` means: the field ``file`` may be purged, and the fields listed

@@ -4,7 +4,7 @@ The schedule is a setting (``RECORD_RETENTION``: for each kind, the period in da
 and the source in the NHS Records Management Code of Practice). Apps say where each kind lives
 (``register_retention``, from their ``AppConfig.ready``), so the core names no feature app::
 
-    register_retention("returns", "assurance.QuarterlyReturn", date_field="period__end_date")
+    register_retention("returns", "app.Return", date_field="period__end_date")
 
 ``manage.py apply_retention`` (daily, ``--dry-run`` to see first) then, for each kind:
 

@@ -99,3 +99,17 @@ def clear_failures_on_sign_in(sender, request, user, **kwargs) -> None:
     AccessAttempt.objects.filter(
         username=user.get_username(), ip_address=client_address(request)
     ).delete()
+
+
+def sign_in_username(request: HttpRequest, credentials: dict | None) -> str | None:
+    """``AXES_USERNAME_CALLABLE``: the account a sign-in attempt names.
+
+    The user name allauth passes to ``authenticate`` (``username``), else the sign-in form's
+    ``login`` field; a wrong second-factor code is reported with the person's user name.
+    """
+    if credentials:
+        name = credentials.get("username") or credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+        if name:
+            return str(name)
+    value = request.POST.get(settings.AXES_USERNAME_FORM_FIELD) if request is not None else None
+    return value or None

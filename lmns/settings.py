@@ -8,6 +8,7 @@ in local development mode on SQLite in the project folder.
 import datetime
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -55,12 +56,18 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "lmns.apps.LmnsConfig",
     "assurance.apps.AssuranceConfig",
     "deliverables.apps.DeliverablesConfig",
     "funding.apps.FundingConfig",
     "quality.apps.QualityConfig",
     "boardpack.apps.BoardpackConfig",
+    "accounts.apps.AccountsConfig",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Django's sign-in check, keeping a post that arrives after the session ended.
     "lmns.sessions.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -78,6 +86,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Until a person who must have a second factor has one: only sign-out and enrolment.
+    "accounts.middleware.SecondFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "lmns.urls"
@@ -94,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "lmns.context_processors.navigation",
                 "lmns.sessions.session_context",
+                "accounts.context_processors.sign_in",
             ],
         },
     },
@@ -132,9 +143,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "lmns.people.ActivePeopleBackend",
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English")]
@@ -212,8 +223,101 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = False  # lmns.security.clear_failures_on_sign_in clears the pair's
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# allauth's sign-in form names the field "login"; lmns.security.sign_in_username also reads the
+# credentials allauth passes on, and the person behind a wrong second-factor code.
+AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "lmns.security.sign_in_username"
 
-# Content Security Policy: nothing inline, nothing from elsewhere.
+# Accounts (django-allauth; see docs/accounts.md). Sign-in by user name and password, or through
+# the organisation's identity provider; no sign-up; the address is set by an administrator.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.SignInForm"}
+MFA_FORMS = {"authenticate": "accounts.forms.SecondFactorForm"}
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_SESSION_REMEMBER = False  # sessions end when the browser closes (SESSION_EXPIRE_...)
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_PRESERVE_USERNAME_CASING = True
+# A reset asked for an address without an account sends nothing (and says the same as always).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "LMNS Assurance: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# One lockout (django-axes, above). allauth's own limits would count in each worker's memory.
+ACCOUNT_RATE_LIMITS = False
+# Password sign-in can be switched off where everyone signs in through the identity provider;
+# the break-glass administrators named here keep password and second factor.
+PASSWORD_SIGN_IN_ENABLED = env_bool("PASSWORD_SIGN_IN_ENABLED", True)
+BREAK_GLASS_USERNAMES = [
+    u.strip() for u in os.environ.get("BREAK_GLASS_USERNAMES", "").split(",") if u.strip()
+]
+INVITATION_DAYS = 7
+
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "LMNS Assurance"
+# TOTP secrets and recovery-code seeds are encrypted with this key (accounts.crypto). In
+# development it is derived from SECRET_KEY; production must set it.
+MFA_ENCRYPTION_KEY = os.environ.get("MFA_ENCRYPTION_KEY", "")
+if not MFA_ENCRYPTION_KEY and not DEBUG:
+    raise ImproperlyConfigured("MFA_ENCRYPTION_KEY must be set when DEBUG is off.")
+# Roles that must enrol a second factor before anything else (accounts.middleware):
+# "trust_lead", "programme_team", "board_member", "staff" (administrators), or "all".
+MFA_REQUIRED_FOR = [
+    r.strip()
+    for r in os.environ.get("MFA_REQUIRED_FOR", "" if DEBUG else "all").split(",")
+    if r.strip()
+]
+
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # later sign-ins match issuer and subject only
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "sso"
+# An identity provider configured from the environment (or, instead, in the admin site):
+# SSO_PROVIDER_ID, SSO_NAME, SSO_ISSUER (one Entra tenant's issuer URL, never "common"),
+# SSO_CLIENT_ID, SSO_CLIENT_SECRET, and SSO_ENFORCES_MFA when the provider requires MFA.
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": []}}
+if os.environ.get("SSO_ISSUER"):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
+        {
+            "provider_id": os.environ.get("SSO_PROVIDER_ID", "nhs"),
+            "name": os.environ.get("SSO_NAME", "your organisation account"),
+            "client_id": os.environ["SSO_CLIENT_ID"],
+            "secret": os.environ.get("SSO_CLIENT_SECRET", ""),
+            "settings": {
+                "server_url": os.environ["SSO_ISSUER"],
+                "enforces_mfa": env_bool("SSO_ENFORCES_MFA", False),
+            },
+        }
+    )
+
+# Account mail. Development writes mail to the console; production names its SMTP relay.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "LMNS Assurance <noreply@localhost>")
+
+# Content Security Policy: nothing inline, nothing from elsewhere (but the identity provider's
+# sign-in page, which the "Sign in with ..." form redirects to: SSO_ISSUER's origin, and those
+# of providers configured in the admin site, listed in SSO_FORM_ACTION_ORIGINS).
+SSO_ORIGINS = [
+    o.strip() for o in os.environ.get("SSO_FORM_ACTION_ORIGINS", "").split(",") if o.strip()
+]
+if os.environ.get("SSO_ISSUER"):
+    _issuer = urlsplit(os.environ["SSO_ISSUER"])
+    SSO_ORIGINS.append(f"{_issuer.scheme}://{_issuer.netloc}")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -224,7 +328,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # Signing in through the identity provider posts a form that redirects there.
+        "form-action": [SELF, *SSO_ORIGINS],
         "frame-ancestors": [NONE],
     }
 }

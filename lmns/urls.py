@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
@@ -21,19 +20,9 @@ urlpatterns = [
     path("governance/purges/<int:pk>/reject/", views.purge_reject, name="purge_reject"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/session/keep-alive/", views.keep_alive, name="session_keep_alive"),
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
-    path(
-        "accounts/password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
+    # Sign-in, password reset, second factor, single sign-on, invitations (django-allauth).
+    path("accounts/", include("accounts.urls")),
     path("assurance/", include("assurance.urls")),
     path("deliverables/", include("deliverables.urls")),
     path("funding/", include("funding.urls")),

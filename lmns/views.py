@@ -82,7 +82,11 @@ def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
         raise Http404("No history is kept for this kind of record.")
     access = get_access(request)
     obj = access.get_or_404(entry.readable_queryset(access), entry.scope, pk=pk)
-    context = {"record": obj, "kind": entry.model._meta.verbose_name, "rows": history_rows(obj)}
+    context = {
+        "record": obj,
+        "kind": entry.model._meta.verbose_name,
+        "rows": history_rows(obj, entry),
+    }
     return render(request, "lmns/history.html", context)
 
 

@@ -40,7 +40,7 @@ class Journey(HttpUser):
         with self.client.post(
             "/accounts/login/",
             data={
-                "username": self.person["username"],
+                "login": self.person["username"],
                 "password": PASSWORD,
                 "csrfmiddlewaretoken": token,
             },

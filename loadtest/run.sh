@@ -24,6 +24,9 @@ export DATABASE_URL="$PG_URL/$DB"
 export DEBUG=0
 export SECRET_KEY="load-test-only-secret-key-not-for-production-0123456789abcdefghijklmnop"
 export SECURE_SSL_REDIRECT=0
+# The load test measures pages, not enrolment: nobody is asked for a second factor.
+export MFA_ENCRYPTION_KEY="bG9hZC10ZXN0LW9ubHkta2V5LW5vdC1mb3ItcHJvZC0="
+export MFA_REQUIRED_FOR=""
 export ALLOWED_HOSTS=127.0.0.1,localhost
 export LOADTEST_TARGETS="$OUT/targets.json"
 

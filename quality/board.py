@@ -12,10 +12,19 @@ from django.urls import reverse
 
 from lmns.board import BoardSection
 from lmns.models import Lmns, ReportingPeriod
+from lmns.text import excerpt
 
 from .charts import spc_svg
 from .models import Unit
-from .selectors import MeasureSeries, last_complete_month, month_start, suppressed, surveillance
+from .selectors import (
+    MeasureSeries,
+    accreditations_of,
+    ambitions_of,
+    last_complete_month,
+    month_start,
+    suppressed,
+    surveillance,
+)
 
 MAX_CHARTS = 8
 
@@ -65,6 +74,8 @@ def build_quality(lmns: Lmns, period: ReportingPeriod) -> dict:
         messages.append(
             {"text": f"{row['measure']} at {row['trust']}: {row['why']}", "priority": 65}
         )
+    ambitions = _ambitions(lmns, month)
+    accreditations = _accreditations(lmns)
     headers = ["Measure", *(t.short_name for t in data.trusts)]
     table_rows = [
         [row["measure"].short_name, *(_shown(cell) for cell in row["cells"])] for row in data.rows
@@ -78,6 +89,8 @@ def build_quality(lmns: Lmns, period: ReportingPeriod) -> dict:
         "trusts": [t.short_name for t in data.trusts],
         "rows": table_rows,
         "messages": messages,
+        "ambitions": ambitions,
+        "accreditations": accreditations,
         "tables": [
             {
                 "key": "quality_exceptions",
@@ -91,14 +104,85 @@ def build_quality(lmns: Lmns, period: ReportingPeriod) -> dict:
                 "headers": headers,
                 "rows": table_rows,
             },
+            {
+                "key": "quality_targets",
+                "caption": f"Ambitions and targets in force, {month:%B %Y}",
+                "headers": ["Ambition", "For", "Baseline", "Target in force", "Source"],
+                "rows": [
+                    [a["metric"], a["scope"], a["baseline"], a["in_force"], a["source"]]
+                    for a in ambitions
+                ],
+            },
+            {
+                "key": "quality_accreditations",
+                "caption": "Accreditation stages by provider",
+                "headers": ["Scheme", "Provider", "Achieved", "Planned"],
+                "rows": [
+                    [a["scheme"], a["provider"], a["achieved"], a["planned"]]
+                    for a in accreditations
+                ],
+            },
         ],
         "links": [
             {
                 "label": f"Perinatal quality surveillance, {month:%B %Y}",
                 "url": reverse("quality:surveillance", args=[lmns.pk]) + f"?month={month:%Y-%m}",
-            }
+            },
+            {"label": "Ambitions and targets", "url": reverse("quality:ambitions", args=[lmns.pk])},
+            {"label": "Accreditations", "url": reverse("quality:accreditations", args=[lmns.pk])},
         ],
     }
+
+
+def _ambitions(lmns: Lmns, month) -> list[dict]:
+    """The LMNS's ambitions with the target in force for the month (three queries)."""
+    out = []
+    for row in ambitions_of(lmns, month):
+        a, in_force = row["ambition"], row["in_force"]
+        baseline = ""
+        if a.baseline_value is not None:
+            year = f"{a.baseline_date:%Y}" if a.baseline_date else "year not stated"
+            baseline = f"{a.baseline_text} ({year})"
+            if a.baseline_illustrative:
+                baseline += ", illustrative"
+        if in_force is not None:
+            target = f"{in_force.value_text} by {in_force.due:%B %Y}"
+        elif a.in_force_until:
+            target = f"none: its targets ran to {a.in_force_until:%B %Y}"
+        else:
+            target = "none"
+        out.append(
+            {
+                "metric": a.metric,
+                "kind": a.get_kind_display(),
+                "scope": a.trust.short_name if a.trust else lmns.short_name,
+                "baseline": baseline,
+                "in_force": target,
+                "source": a.source,
+                "note": excerpt(a.note)[0],  # the whole note: the ambitions page (linked)
+            }
+        )
+    return out
+
+
+def _accreditations(lmns: Lmns) -> list[dict]:
+    """Each provider's highest stage achieved and its next planned assessment (four queries)."""
+    out = []
+    for scheme in accreditations_of(lmns):
+        for row in scheme["rows"]:
+            achieved = row.achieved
+            planned = [s for s in row.steps if s is not None and s.status == "planned"]
+            out.append(
+                {
+                    "scheme": scheme["scheme"].name,
+                    "provider": row.accreditation.short_name,
+                    "achieved": f"{achieved[-1].stage.name}: {achieved[-1].text}"
+                    if achieved
+                    else "none yet",
+                    "planned": f"{planned[0].stage.name}: {planned[0].text}" if planned else "",
+                }
+            )
+    return out
 
 
 SECTIONS = [

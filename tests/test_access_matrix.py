@@ -63,7 +63,7 @@ def test_access_matrix(world, url_name):
 def test_anonymous_is_sent_to_sign_in(world, client):
     response = client.get(reverse("home"))
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("account_login"))
 
 
 def test_admin_needs_staff(world):

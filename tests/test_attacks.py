@@ -40,14 +40,14 @@ from tests.attacks import (
 
 ATTACKED = sorted(USES)
 POSTED = [name for name in ATTACKED if USES[name].method == "post"]
-# The project's own forms (the rule on free text is the project's, not Django's sign-in form).
-OWN_POSTED = [name for name in POSTED if not name.startswith("django.")]
+# The project's own forms (the rule on free text is the project's, not the account library's).
+OWN_POSTED = [name for name in POSTED if not name.startswith(("django.", "allauth."))]
 OVER_LONG_UNBOUNDED = 20_000
 
 
 def _refused(response, persona: str) -> bool:
     if persona == "anonymous":
-        return response.status_code == 302 and response.url.startswith(reverse("login"))
+        return response.status_code == 302 and response.url.startswith(reverse("account_login"))
     return response.status_code in (403, 404)
 
 
@@ -72,8 +72,8 @@ def test_abstract_forms_are_only_bases_of_attacked_forms():
 
 
 def test_the_core_forms_are_discovered():
-    assert "django.contrib.auth.forms.AuthenticationForm" in FORMS
-    assert "django.contrib.auth.forms.PasswordChangeForm" in FORMS
+    assert "accounts.forms.SignInForm" in FORMS
+    assert "allauth.account.forms.ChangePasswordForm" in FORMS
 
 
 @pytest.mark.parametrize("name", ATTACKED)

@@ -518,3 +518,35 @@ def test_a_long_allocation_change_reason_is_kept_in_full_and_fits_the_history(wo
     latest = stream.history.latest("history_date")
     assert latest.history_change_reason.startswith("Month-6 review")
     assert len(latest.history_change_reason) <= 100
+
+
+def test_a_returns_history_reads_answer_by_answer_by_label_and_name_without_counters(world):
+    from assurance.services import answers_for_return, save_section, take_action
+    from assurance.tests.factories import fill_answers
+
+    ret = _return(world)
+    lead = world.users["lead"]
+    answers = answers_for_return(ret)
+    first = answers[0]
+    save_section(
+        ret=ret,
+        answers=[first],
+        values=[{"status": "partially_met", "narrative": "Two of three audits done."}],
+        uploads=[],
+        user=lead,
+        expected_version=ret.version,
+    )
+    fill_answers(ret)
+    ret.refresh_from_db()
+    take_action(ret=ret, action="submit", user=lead, expected_version=ret.version, comment="")
+
+    page = world.client_for("team").get(history_url(ret)).content.decode()
+    name = lead.get_full_name() or lead.username
+    code = first.requirement.code
+    assert f"<td>Requirement {code}: Status</td>" in page
+    assert "<td>Partially met</td>" in page
+    assert "<td>Workflow step</td>" in page and "<td>Submitted</td>" in page
+    assert f"<td>{name}</td>" in page
+    # Internal counters and stamps are left out: the When and Who columns say them.
+    assert "<td>Version</td>" not in page
+    assert "<td>Updated by</td>" not in page and "<td>Updated at</td>" not in page

@@ -85,8 +85,10 @@ def test_restore_reports_a_missing_file(tmp_path):
 def _delete_what_the_admin_allows() -> dict[str, int]:
     """As a superuser, press Delete on a row of every model in the admin site, and try the
     "delete selected" action on it too; returns how many rows of each model went."""
+    from allauth.socialaccount.models import SocialAccount, SocialApp
     from axes.models import AccessFailureLog
     from django.contrib import admin
+    from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.test import Client
     from django.urls import reverse
@@ -108,9 +110,25 @@ def _delete_what_the_admin_allows() -> dict[str, int]:
         new_status=stream.status,
         reason="Month-6 review: confirmed as planned.",
     )
+    # An identity provider configured in the admin, and a person bound to it.
+    provider = SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id="trust-idp",
+        name="Trust account",
+        client_id="lmns",
+        secret="client-secret",
+        settings={"server_url": "https://idp.example.nhs.uk/tenant"},
+    )
+    SocialAccount.objects.create(
+        user=get_user_model().objects.get(username="nuh-lead"),
+        provider=provider.provider_id,
+        uid="subject-1",
+    )
     client = Client()
-    client.post(reverse("login"), {"username": "nuh-lead", "password": "wrong"})  # a lockout row
-    client.post(reverse("login"), {"username": "admin", "password": "lmns-demo-2026"})
+    client.post(
+        reverse("account_login"), {"login": "nuh-lead", "password": "wrong"}
+    )  # a lockout row
+    client.post(reverse("account_login"), {"login": "admin", "password": "lmns-demo-2026"})
     gone = {}
     for model in admin.site._registry:
         label = model._meta.label_lower

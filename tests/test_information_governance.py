@@ -317,5 +317,5 @@ def test_the_privacy_notice_page_keeps_in_step_with_docs(client, settings):
     for heading in headings:
         assert f"<h2>{heading}</h2>" in page
     assert "6 years" in page and "20 years" in page  # the schedule, from the settings
-    home = client.get(reverse("login")).content.decode()
+    home = client.get(reverse("account_login")).content.decode()
     assert reverse("privacy") in home

@@ -58,20 +58,27 @@ def test_no_code_can_delete_a_person(world):
 
 
 # -- no way in for someone who has left -------------------------------------------------------
-@pytest.mark.parametrize("url_name", ["login", "admin:login"])
-def test_a_person_who_has_left_cannot_sign_in_with_their_password(world, client, url_name):
+def test_a_person_who_has_left_cannot_sign_in_with_their_password(world, client):
     lead = world.users["lead"]
     lead.is_staff = True  # so that the admin sign-in would admit them while active
     lead.save()
-    url = reverse(url_name)
-    assert client.post(url, {"username": "nuh-lead", "password": PASSWORD}).status_code == 302
+    url = reverse("account_login")
+    assert client.post(url, {"login": "nuh-lead", "password": PASSWORD}).status_code == 302
     client.logout()
 
     lead.is_active = False
     lead.save()
-    response = client.post(url, {"username": "nuh-lead", "password": PASSWORD})
+    response = client.post(url, {"login": "nuh-lead", "password": PASSWORD})
 
     assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_site_signs_in_through_the_one_sign_in_page(world, client):
+    response = client.post(reverse("admin:login"), {"login": "nuh-lead", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('account_login')}?next=/admin/"
     assert "_auth_user_id" not in client.session
 
 
@@ -84,7 +91,7 @@ def test_a_person_marked_as_left_is_signed_out_of_an_open_session(world):
 
     response = client.get(reverse("home"))
 
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
 
 
 def test_one_rule_says_who_is_still_here(world):

@@ -26,7 +26,7 @@ def _sign_in(address: str, username: str, password: str, forged: str = "") -> in
     """One sign-in through the proxy, which appends the address it was reached from."""
     forwarded = f"{forged}, {address}" if forged else address
     response = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded).post(
-        reverse("login"), {"username": username, "password": password}
+        reverse("account_login"), {"login": username, "password": password}
     )
     return response.status_code
 
@@ -64,7 +64,7 @@ def test_production_trusts_one_proxy_and_development_none():
     from django.conf import settings
 
     def count(debug: str) -> str:
-        env = {**os.environ, "DEBUG": debug, "SECRET_KEY": "x" * 50}
+        env = {**os.environ, "DEBUG": debug, "SECRET_KEY": "x" * 50, "MFA_ENCRYPTION_KEY": "k"}
         env.pop("TRUSTED_PROXY_COUNT", None)
         code = "from lmns import settings; print(settings.TRUSTED_PROXY_COUNT)"
         run = subprocess.run(

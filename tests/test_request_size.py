@@ -110,7 +110,7 @@ def test_an_oversize_post_gets_413_without_being_read(world, persona):
     sessions = Session.objects.count()
 
     response = client.post(
-        reverse("login") if persona == "anonymous" else reverse("home"),
+        reverse("account_login") if persona == "anonymous" else reverse("home"),
         content_type=MULTIPART_CONTENT,
         **{"wsgi.input": body, "CONTENT_LENGTH": str(settings.REQUEST_MAX_BYTES + 1)},
     )
@@ -122,7 +122,7 @@ def test_an_oversize_post_gets_413_without_being_read(world, persona):
 
 
 def test_a_declared_length_that_is_not_a_number_is_refused(client):
-    response = client.post(reverse("login"), CONTENT_LENGTH="lots")
+    response = client.post(reverse("account_login"), CONTENT_LENGTH="lots")
     assert response.status_code == 400
 
 
@@ -163,7 +163,7 @@ def test_without_the_middleware_an_oversize_upload_is_still_413(world, settings)
     big = SimpleUploadedFile("audit.pdf", b"%PDF-1.7\n" + b"0" * (2 * 1024 * 1024))
 
     response = world.client_for("anonymous").post(
-        reverse("login"), {"username": "nuh-lead", "password": "x", "new_file": big}
+        reverse("account_login"), {"login": "nuh-lead", "password": "x", "new_file": big}
     )
 
     assert response.status_code == 413

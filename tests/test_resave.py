@@ -212,7 +212,7 @@ def test_dates_and_record_choices_have_one_way_in_the_code():
 # Pages post to these without a form class (nothing typed is posted), so no attack case names
 # them; each is covered by its own tests.
 FORMLESS_ACTIONS = {
-    "logout": "signing out posts only the CSRF token",
+    "account_logout": "signing out posts only the CSRF token",
     "session_keep_alive": "staying signed in posts only the CSRF token",
 }
 

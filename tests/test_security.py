@@ -7,10 +7,10 @@ from django.urls import reverse
 
 @pytest.mark.django_db
 def test_repeated_failed_sign_ins_lock_the_account_with_a_message(world, client):
-    url = reverse("login")
+    url = reverse("account_login")
     for _ in range(settings.SIGN_IN_LOCKOUT_PER_ACCOUNT_AND_ADDRESS):
-        client.post(url, {"username": "nuh-lead", "password": "wrong"})
-    response = client.post(url, {"username": "nuh-lead", "password": "test-password-123"})
+        client.post(url, {"login": "nuh-lead", "password": "wrong"})
+    response = client.post(url, {"login": "nuh-lead", "password": "test-password-123"})
     assert response.status_code == 429
     assert "Too many failed sign-in attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -19,7 +19,7 @@ def test_repeated_failed_sign_ins_lock_the_account_with_a_message(world, client)
 @pytest.mark.django_db
 def test_correct_password_signs_in(world, client):
     response = client.post(
-        reverse("login"), {"username": "nuh-lead", "password": "test-password-123"}
+        reverse("account_login"), {"login": "nuh-lead", "password": "test-password-123"}
     )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(world.users["lead"].pk)
@@ -51,7 +51,7 @@ def test_sessions_expire_after_an_hour_of_inactivity(world):
     session.expire_date = timezone.now() - datetime.timedelta(seconds=1)
     session.save()
     response = client.get(reverse("home"))
-    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
 
 
 @pytest.mark.django_db
@@ -60,6 +60,6 @@ def test_logout_needs_a_post_with_csrf(world):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.users["lead"])
-    response = client.post(reverse("logout"))
+    response = client.post(reverse("account_logout"))
     assert response.status_code == 403
     assert "_auth_user_id" in client.session

@@ -202,8 +202,8 @@ def test_trend_charts_escape_every_text_they_carry():
 )
 def test_signing_in_never_redirects_to_another_site(world, client, target):
     response = client.post(
-        reverse("login") + f"?next={target}",
-        {"username": "nuh-lead", "password": "test-password-123", "next": target},
+        reverse("account_login") + f"?next={target}",
+        {"login": "nuh-lead", "password": "test-password-123", "next": target},
     )
     assert response.status_code == 302
     assert response.url == reverse("home")

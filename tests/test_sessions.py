@@ -31,7 +31,7 @@ def _section(world):
 def _signed_in(username: str) -> Client:
     """Signed in through the sign-in page, as a person does."""
     client = Client()
-    response = client.post(reverse("login"), {"username": username, "password": PASSWORD})
+    response = client.post(reverse("account_login"), {"login": username, "password": PASSWORD})
     assert response.status_code == 302
     return client
 
@@ -82,7 +82,7 @@ def timed_out(world):
 def test_a_save_after_the_session_ended_saves_nothing_and_asks_to_sign_in(timed_out):
     client, ret, url, response = timed_out
     assert response.status_code == 302
-    assert response.url == f"{reverse('login')}?next={url}"
+    assert response.url == f"{reverse('account_login')}?next={url}"
     answer = Answer.objects.get(quarterly_return=ret)
     assert answer.narrative == "" and answer.action_due is None
     login_page = client.get(response.url).content.decode()
@@ -92,7 +92,7 @@ def test_a_save_after_the_session_ended_saves_nothing_and_asks_to_sign_in(timed_
 
 def test_signing_in_again_brings_the_page_back_filled_in_once(timed_out):
     client, ret, url, response = timed_out
-    signed_in = client.post(response.url, {"username": "nuh-lead", "password": PASSWORD})
+    signed_in = client.post(response.url, {"login": "nuh-lead", "password": PASSWORD})
     assert signed_in.status_code == 302 and signed_in.url == url
     page = client.get(url)
     kept = _kept(page)
@@ -112,10 +112,10 @@ def test_signing_in_again_brings_the_page_back_filled_in_once(timed_out):
 def test_kept_input_never_goes_to_anyone_else(timed_out):
     client, ret, url, response = timed_out
     # A colleague signs in on the same browser before the lead comes back.
-    client.post(response.url, {"username": "sfh-lead", "password": PASSWORD})
+    client.post(response.url, {"login": "sfh-lead", "password": PASSWORD})
     assert KEPT_INPUT not in client.session
-    client.post(reverse("logout"))
-    client.post(reverse("login"), {"username": "nuh-lead", "password": PASSWORD})
+    client.post(reverse("account_logout"))
+    client.post(reverse("account_login"), {"login": "nuh-lead", "password": PASSWORD})
     assert "kept-input" not in client.get(url).content.decode()
 
 
@@ -138,7 +138,7 @@ def test_nothing_is_kept_without_a_session_that_ended_or_after_a_password_change
 
     # Signed out on purpose: the session is gone, so is its owner.
     client = _signed_in("sfh-lead")
-    client.post(reverse("logout"))
+    client.post(reverse("account_logout"))
     client.post(url, _typed(ret))
     assert KEPT_INPUT not in client.session
 
@@ -194,7 +194,7 @@ def test_pages_carry_the_timeout_warning_for_signed_in_people_only(world, settin
     assert f'data-session-seconds="{settings.SESSION_COOKIE_AGE}"' in html
     assert 'data-warn-seconds="300"' in html
     assert "session-timeout.js" in html
-    assert 'id="session-timeout"' not in Client().get(reverse("login")).content.decode()
+    assert 'id="session-timeout"' not in Client().get(reverse("account_login")).content.decode()
 
 
 def test_sessions_are_kept_in_the_database():

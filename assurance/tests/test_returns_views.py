@@ -540,7 +540,8 @@ def big_return(world):
 
 
 def test_query_count_of_the_overview(django_assert_max_num_queries, as_lead, big_return):
-    with django_assert_max_num_queries(11):
+    # 12: one of them asks whether the draft was ever submitted (may it be discarded?).
+    with django_assert_max_num_queries(12):
         assert (
             as_lead.get(reverse("assurance:return_detail", args=[big_return.pk])).status_code == 200
         )
@@ -578,3 +579,38 @@ def test_query_count_of_a_download(django_assert_max_num_queries, as_board, big_
     with django_assert_max_num_queries(7):
         response = as_board.get(reverse("assurance:evidence_download", args=[evidence.pk]))
         assert response.status_code == 200
+
+
+def test_a_draft_never_submitted_can_be_discarded_and_started_again(world, as_lead, ret):
+    detail = as_lead.get(reverse("assurance:return_detail", args=[ret.pk])).content.decode()
+    assert "Discard this draft" in detail
+    response = _act(as_lead, ret, "discard")
+    assert response.status_code == 302
+    assert response.url == reverse("assurance:trust_returns", args=[world.trust.pk])
+    listing = as_lead.get(response.url).content.decode()
+    assert "draft was discarded" in listing
+    assert reverse("assurance:return_detail", args=[ret.pk]) not in listing
+    assert as_lead.get(reverse("assurance:return_detail", args=[ret.pk])).status_code == 404
+    # Kept, with the step in its history; and the same return can be started again.
+    kept = QuarterlyReturn.with_discarded.get(pk=ret.pk)
+    assert kept.status == ReturnStatus.DISCARDED
+    history = as_lead.get(reverse("record_history", args=["assurance.quarterlyreturn", ret.pk]))
+    assert "<td>Discarded</td>" in history.content.decode()
+    start = reverse("assurance:return_start", args=[world.trust.pk])
+    data = {"framework": ret.framework.pk, "period": ret.period.pk}
+    assert as_lead.post(start, data).status_code == 302
+    assert QuarterlyReturn.objects.get(trust=world.trust, framework=ret.framework).pk != ret.pk
+
+
+def test_a_return_once_submitted_cannot_be_discarded(world, as_lead, as_team, ret):
+    fill_answers(ret)
+    _act(as_lead, ret, "submit")
+    _act(as_team, ret, "send_back", comment="Add the audit.")
+    ret.refresh_from_db()
+    assert ret.status == ReturnStatus.RETURNED
+    detail = as_lead.get(reverse("assurance:return_detail", args=[ret.pk])).content.decode()
+    assert "Discard this draft" not in detail
+    _act(as_lead, ret, "discard")
+    ret.refresh_from_db()
+    assert ret.status == ReturnStatus.RETURNED
+    assert _act(as_team, ret, "discard").status_code == 403

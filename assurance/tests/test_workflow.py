@@ -229,7 +229,8 @@ def test_a_stale_step_is_refused(world, ret):
 
 def test_actions_offered_depend_on_role_and_state(world, ret):
     lead, team, board = (get_access(world.users[p]) for p in ("lead", "team", "board"))
-    assert available_actions(lead, ret) == [Action.SUBMIT]
+    # A draft never submitted may also be discarded by its trust's lead.
+    assert available_actions(lead, ret) == [Action.SUBMIT, Action.DISCARD]
     assert available_actions(team, ret) == []
     assert available_actions(board, ret) == []
     ret.status = ReturnStatus.SUBMITTED

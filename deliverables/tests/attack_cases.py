@@ -215,6 +215,8 @@ def _deliverable_edit(w) -> Target:
             "part": "a",
             "title": "Continuity of carer for Black, Asian and mixed ethnicity women",
             "text": "75% by March 2024.",
+            "actions": "Teams launched at every trust.",
+            "for_families": "Women know the midwife who cares for them.",
             "workstream": workstream.pk,
             "owner_name": "Director of Midwifery",
             "due_date": "2024-03-31",

@@ -3,13 +3,9 @@ from .matrix import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, Case, every
 CASES = {
     "home": Case(expect=everyone(OK)),
     "help": Case(expect=everyone(OK)),
-    "login": Case(expect=everyone(OK, anonymous=OK)),
     "accessibility": Case(expect=everyone(OK, anonymous=OK)),
     "privacy": Case(expect=everyone(OK, anonymous=OK)),
-    "logout": Case(expect=everyone(NOT_ALLOWED)),
     "session_keep_alive": Case(expect=everyone(NOT_ALLOWED, anonymous=NOT_ALLOWED)),
-    "password_change": Case(expect=everyone(OK)),
-    "password_change_done": Case(expect=everyone(OK)),
     "lmns_detail": Case(
         kwargs=lambda w: {"pk": w.lmns.pk},
         expect=everyone(OK, other_team=NOT_FOUND),

@@ -212,3 +212,43 @@ def test_the_demo_loads_seed_003_ambitions_and_baby_friendly_table():
     }
     # DVH is DGT's hospital, not a second trust; MCH and KCHFT are not trusts of the product.
     assert not km.trusts.filter(short_name__in=["DVH", "MCH", "KCHFT"]).exists()
+
+
+def test_the_board_section_lists_targets_in_force_and_accreditation_stages(world):
+    from lmns.models import ReportingPeriod
+    from quality import board
+
+    ambition = AmbitionFactory(
+        lmns=world.lmns,
+        measure=measure("PRETERM"),
+        kind="national",
+        metric="Reduce preterm births from 8% to 6% by 2025",
+        baseline_value=Decimal("8"),
+        source="Seed 003",
+    )
+    AmbitionTargetFactory(ambition=ambition, due=datetime.date(2099, 12, 31), value=6)
+    accreditation = AccreditationFactory(trust=world.trust)
+    stages = {s.order: s for s in baby_friendly().stages.all()}
+    AccreditationStepFactory(accreditation=accreditation, stage=stages[1])
+    AccreditationStepFactory(accreditation=accreditation, stage=stages[2])
+    AccreditationStepFactory(accreditation=accreditation, stage=stages[3], planned=True)
+    period = ReportingPeriod.objects.create(start_year=2025, quarter=1)
+    section = board.build_quality(world.lmns, period)
+    tables = {t["key"]: t for t in section["tables"]}
+    assert tables["quality_targets"]["rows"] == [
+        [
+            "Reduce preterm births from 8% to 6% by 2025",
+            "NottsLMNS",
+            "8% (year not stated)",
+            "6% by December 2099",
+            "Seed 003",
+        ]
+    ]
+    assert tables["quality_accreditations"]["rows"] == [
+        [
+            "UNICEF UK Baby Friendly Initiative",
+            "NUH",
+            "Stage 1: Achieved, date not stated",
+            "Stage 2: Assessment due March 2020",
+        ]
+    ]

@@ -24,10 +24,10 @@ def test_board_member_cannot_reach_an_edit_page(world, live_server, page):
     sign_in(page, live_server, "notts-board")
     expect(page.get_by_text("Board member", exact=True)).to_be_visible()
     page.goto(live_server.url + "/admin/lmns/trust/")
-    expect(page.get_by_text("not authorized to access this page")).to_be_visible()
+    expect(page.get_by_text("for administrators only")).to_be_visible()
     expect(page.get_by_text("Nottingham University Hospitals NHS Trust")).to_have_count(0)
 
 
 def test_wrong_password_is_refused_with_a_message(world, live_server, page):
     sign_in(page, live_server, "nuh-lead", password="not-the-password")
-    expect(page.get_by_text("did not match")).to_be_visible()
+    expect(page.get_by_text("are not correct")).to_be_visible()
