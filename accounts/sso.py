@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
@@ -21,7 +23,8 @@ from lmns.people import can_sign_in
 
 INVITATION_SESSION_KEY = "accounts.invitation"
 PROVIDER_MFA_SESSION_KEY = "accounts.provider_mfa"
-MULTI_TENANT = ("/common", "/organizations", "/consumers")
+# Entra ID's multi-tenant endpoints: any tenant's people could sign in through them.
+MULTI_TENANT = {"common", "organizations", "consumers", "{tenantid}"}
 
 
 def _issuer(url: str) -> str:
@@ -46,7 +49,8 @@ def provider_did_mfa(sociallogin) -> bool:
 
 def issuer_refusal(sociallogin) -> str | None:
     issuer = configured_issuer(sociallogin)
-    if not issuer or any(issuer.lower().endswith(m) for m in MULTI_TENANT):
+    segments = set(urlsplit(issuer.lower()).path.split("/"))
+    if not issuer or segments & MULTI_TENANT:
         return "sso_refused"
     if _issuer(str(token_claims(sociallogin).get("iss", ""))) != issuer:
         return "sso_refused"

@@ -85,3 +85,26 @@ class IssuedPackPdf(Final):
 
     def __str__(self) -> str:
         return f"PDF of {self.pack}"
+
+
+class IssuedPackXlsx(Final):
+    """An issued pack's spreadsheet, written once and kept with its SHA-256, like its PDF.
+
+    Written when the pack is issued (or, for a pack issued before spreadsheets were kept, at its
+    first download); later downloads send these bytes. Never changed.
+    """
+
+    pack = models.OneToOneField(
+        BoardPack, on_delete=models.PROTECT, primary_key=True, related_name="xlsx"
+    )
+    content = models.BinaryField()
+    sha256 = models.CharField("SHA-256", max_length=64)
+    written_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "issued pack spreadsheet"
+
+    what = "an issued pack's spreadsheet"
+
+    def __str__(self) -> str:
+        return f"Spreadsheet of {self.pack}"

@@ -15,7 +15,7 @@ from lmns.models import Lmns, ReportingPeriod
 from lmns.people import full_name
 from lmns.text import ONE_LINE
 
-from .models import BoardPack, IssuedPackPdf
+from .models import BoardPack, IssuedPackPdf, IssuedPackXlsx
 from .sections import discover_sections
 
 logger = logging.getLogger(__name__)
@@ -171,26 +171,36 @@ def issue_pack(*, lmns: Lmns, period: ReportingPeriod, user, expected_version: i
         ) from exc
 
 
-def keep_pdf(*, pack: BoardPack, content: bytes) -> IssuedPackPdf:
-    """Keep an issued pack's PDF with its SHA-256, once: if another request kept it first (two
-    downloads of a pack issued before PDFs were kept), that one is the pack's PDF."""
+def _keep(model, pack: BoardPack, content: bytes):
     try:
         with transaction.atomic():
-            return IssuedPackPdf.objects.create(
+            return model.objects.create(
                 pack=pack, content=content, sha256=hashlib.sha256(content).hexdigest()
             )
     except IntegrityError:
-        return IssuedPackPdf.objects.get(pack=pack)
+        return model.objects.get(pack=pack)
 
 
-def is_intact(kept: IssuedPackPdf) -> bool:
-    """Whether the kept PDF still has the SHA-256 it was stored with."""
+def keep_pdf(*, pack: BoardPack, content: bytes) -> IssuedPackPdf:
+    """Keep an issued pack's PDF with its SHA-256, once: if another request kept it first (two
+    downloads of a pack issued before PDFs were kept), that one is the pack's PDF."""
+    return _keep(IssuedPackPdf, pack, content)
+
+
+def keep_xlsx(*, pack: BoardPack, content: bytes) -> IssuedPackXlsx:
+    """Keep an issued pack's spreadsheet with its SHA-256, once (as ``keep_pdf``)."""
+    return _keep(IssuedPackXlsx, pack, content)
+
+
+def is_intact(kept: IssuedPackPdf | IssuedPackXlsx) -> bool:
+    """Whether the kept file still has the SHA-256 it was stored with."""
     return hashlib.sha256(bytes(kept.content)).hexdigest() == kept.sha256
 
 
 def scrub_purged_text(replacements: list[tuple[str, str]]) -> int:
     """A purge (``lmns.purges``): issued packs' snapshots lose the removed text for its
-    tombstone, and their kept PDF goes, to be rendered again from the scrubbed snapshot.
+    tombstone, and their kept PDF and spreadsheet go, to be made again from the scrubbed
+    snapshot.
 
     The one change an issued pack ever takes: removing patient data uploaded by mistake.
     """
@@ -202,5 +212,6 @@ def scrub_purged_text(replacements: list[tuple[str, str]]) -> int:
         if scrubbed != snapshot:
             BoardPack.objects.filter(pk=pk).update(snapshot=scrubbed)
             IssuedPackPdf.objects.filter(pack_id=pk).delete()
+            IssuedPackXlsx.objects.filter(pack_id=pk).delete()
             changed += 1
     return changed

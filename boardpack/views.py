@@ -3,13 +3,22 @@
 An issued pack's PDF is rendered once, when it is issued, and kept with its SHA-256
 (``IssuedPackPdf``); every later download sends those bytes. A pack issued before PDFs were kept
 gets its PDF at its first download, rendered from its frozen snapshot exactly as it would have
-been at issue (see docs/boardpack.md). The team's draft is rendered at each download.
+been at issue (see docs/boardpack.md). The spreadsheet is kept the same way. The team's draft
+is rendered at each download.
+
+An issued pack never changes, so its page, PDF and spreadsheet carry an ETag and its
+Last-Modified, and a browser that already holds them is answered "304 Not Modified" (after
+the access check, never before). They are marked ``private``: a shared cache (a proxy) never
+keeps them, so one person's pack cannot be served to another; the page's ETag names the
+person and their session as well, since its navigation is theirs.
 """
 
+import hashlib
 import logging
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +26,9 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lmns.access import Access, get_access
@@ -26,7 +37,7 @@ from lmns.models import Lmns, ReportingPeriod
 
 from . import exports, pdf
 from .forms import IssueForm
-from .models import BoardPack, IssuedPackPdf
+from .models import BoardPack, IssuedPackPdf, IssuedPackXlsx
 from .selectors import (
     current_draft_period,
     draft_periods,
@@ -35,7 +46,15 @@ from .selectors import (
     issued_versions,
     latest_issued,
 )
-from .services import build_pack, is_intact, issue_pack, keep_pdf, latest_version, not_agreed
+from .services import (
+    build_pack,
+    is_intact,
+    issue_pack,
+    keep_pdf,
+    keep_xlsx,
+    latest_version,
+    not_agreed,
+)
 from .styles import section_stylesheets
 
 logger = logging.getLogger(__name__)
@@ -125,6 +144,7 @@ def _pack_context(
     chosen: ChosenPack,
     *,
     pdf_mode: bool = False,
+    versions: list[BoardPack] | None = None,
 ) -> dict:
     query = f"?version={chosen.issued.version}" if chosen.issued else ""
     return {
@@ -138,7 +158,7 @@ def _pack_context(
         "status": chosen.status,
         "produced_at": parse_datetime(chosen.pack["produced_at"]),
         "tables": exports.pack_tables(chosen.pack),
-        "versions": [] if pdf_mode else issued_versions(lmns, period),
+        "versions": [] if pdf_mode else (versions or issued_versions(lmns, period)),
         "can_issue": access.can_manage_lmns(lmns.pk),
         "pdf_problem": pdf.unavailable_reason(),
         "query": query,
@@ -146,11 +166,44 @@ def _pack_context(
     }
 
 
+def _cache_headers(response: HttpResponse, issued: BoardPack, etag: str) -> HttpResponse:
+    """An issued pack's headers: the browser may keep it but asks each time (no-cache) whether
+    it changed; no shared cache may keep it (private)."""
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(issued.issued_at.timestamp())
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _not_modified(request: HttpRequest, issued: BoardPack, etag: str) -> HttpResponse | None:
+    """304 when the browser already holds this issued pack's ``etag``; None otherwise."""
+    found = get_conditional_response(
+        request, etag=etag, last_modified=int(issued.issued_at.timestamp())
+    )
+    return _cache_headers(found, issued, etag) if found is not None else None
+
+
+def _page_etag(request: HttpRequest, issued: BoardPack, versions: list[BoardPack]) -> str:
+    """The issued page for this person in this session, with the versions it links to."""
+    session = hashlib.sha256((request.session.session_key or "").encode()).hexdigest()[:16]
+    newest = max((v.version for v in versions), default=0)
+    return f'W/"pack-{issued.pk}-{newest}-{request.user.pk}-{session}"'
+
+
 def _render_pack(
     request: HttpRequest, access: Access, lmns: Lmns, period: ReportingPeriod, chosen: ChosenPack
 ) -> HttpResponse:
-    context = _pack_context(request, access, lmns, period, chosen)
-    return render(request, "boardpack/pack.html", context)
+    if chosen.issued is None:
+        context = _pack_context(request, access, lmns, period, chosen)
+        return render(request, "boardpack/pack.html", context)
+    versions = issued_versions(lmns, period)
+    etag = _page_etag(request, chosen.issued, versions)
+    # A message waiting to be shown (after issuing, say) must reach the page: render it.
+    if not len(get_messages(request)):
+        if (not_modified := _not_modified(request, chosen.issued, etag)) is not None:
+            return not_modified
+    context = _pack_context(request, access, lmns, period, chosen, versions=versions)
+    return _cache_headers(render(request, "boardpack/pack.html", context), chosen.issued, etag)
 
 
 @require_GET
@@ -216,6 +269,7 @@ def issue(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
             form.add_error(None, exc)
         else:
             _keep_issued_pdf(request, access, lmns, period, issued)
+            _kept_xlsx(ChosenPack(issued.snapshot, issued))
             messages.success(
                 request,
                 f"The {period} board pack was issued to the board (version {issued.version}). "
@@ -285,9 +339,20 @@ def _kept_pdf(issued: BoardPack) -> IssuedPackPdf | None:
     return kept
 
 
+def _kept_etag(model, issued: BoardPack | None) -> str | None:
+    """The ETag of an issued pack's kept file (its SHA-256), without loading the file."""
+    if issued is None:
+        return None
+    sha256 = model.objects.filter(pack=issued).values_list("sha256", flat=True).first()
+    return f'"{sha256}"' if sha256 else None
+
+
 @require_GET
 def pack_pdf(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
     access, lmns, period, chosen = _chosen_or_404(request, pk, period_pk)
+    etag = _kept_etag(IssuedPackPdf, chosen.issued)
+    if etag and (not_modified := _not_modified(request, chosen.issued, etag)) is not None:
+        return not_modified
     kept = _kept_pdf(chosen.issued) if chosen.issued else None
     if kept is None:
         problem = pdf.unavailable_reason()
@@ -306,16 +371,42 @@ def pack_pdf(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
         _filename(chosen, "pdf"),
     )
     if kept:
-        response["ETag"] = f'"{kept.sha256}"'
+        _cache_headers(response, chosen.issued, f'"{kept.sha256}"')
     return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _kept_xlsx(chosen: ChosenPack) -> bytes:
+    """The issued pack's kept spreadsheet, written and kept at its first download if it was
+    issued before spreadsheets were kept. Kept bytes that no longer match their SHA-256 are
+    not sent: the spreadsheet is written again from the frozen snapshot."""
+    kept = IssuedPackXlsx.objects.filter(pack=chosen.issued).first()
+    if kept is not None and is_intact(kept):
+        return bytes(kept.content)
+    body = exports.pack_xlsx(chosen.pack, chosen.status)
+    if kept is None:
+        keep_xlsx(pack=chosen.issued, content=body)
+    else:
+        logger.error("The kept spreadsheet of %s does not match its SHA-256", chosen.issued)
+    return body
 
 
 @require_GET
 def pack_xlsx(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    """The draft's spreadsheet is written at each download; an issued pack's is kept."""
     _access, lmns, _period, chosen = _chosen_or_404(request, pk, period_pk)
-    body = exports.pack_xlsx(chosen.pack, chosen.status)
-    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _attachment(request, lmns, chosen, body, content_type, _filename(chosen, "xlsx"))
+    filename = _filename(chosen, "xlsx")
+    if chosen.issued is None:
+        body = exports.pack_xlsx(chosen.pack, chosen.status)
+        return _attachment(request, lmns, chosen, body, XLSX, filename)
+    etag = _kept_etag(IssuedPackXlsx, chosen.issued)
+    if etag and (not_modified := _not_modified(request, chosen.issued, etag)) is not None:
+        return not_modified
+    body = _kept_xlsx(chosen)
+    response = _attachment(request, lmns, chosen, body, XLSX, filename)
+    return _cache_headers(response, chosen.issued, f'"{hashlib.sha256(body).hexdigest()}"')
 
 
 @require_GET

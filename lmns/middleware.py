@@ -22,6 +22,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+from django.utils.cache import patch_cache_control
 
 
 class RequestTooLarge(RequestDataTooBig):
@@ -69,3 +70,19 @@ class CappedUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size: int) -> None:
         return None
+
+
+class PrivateResponsesMiddleware:
+    """Every answer is the person's own: ``Cache-Control: private`` on any response that does
+    not say otherwise, so no shared cache (a proxy between the hospital and the server) keeps
+    one person's page to hand to another. Static files, served before this, keep WhiteNoise's
+    public headers; an issued board pack adds ``no-cache`` and an ETag of its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True)
+        return response

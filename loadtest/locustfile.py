@@ -3,9 +3,13 @@
 The journeys' URLs and people come from a targets file written by ``loadtest/targets.py``
 (path in ``LOADTEST_TARGETS``), so this file needs no Django and no guessed ids:
 
-* a trust lead opens their trust's return section and saves it;
+* a trust lead opens their trust's return section and saves it, and now and then checks the
+  return and submits it (refused while sections are unanswered, as on a deadline day);
 * the programme team reviews the LMNS compliance dashboard and the plan;
-* a board member reads the board pack.
+* a board member reads the board pack, and downloads its PDF and spreadsheet.
+
+``LOADTEST_THINK="5,20"`` sets each person's think time between pages (seconds; 0.5 to 2 by
+default, a stress test rather than people); ``loadtest/deadline.sh`` runs the deadline day.
 
 The server runs in production mode over plain HTTP on loopback, so its cookies carry the
 Secure flag; a browser would refuse to send them over HTTP, and so would ``requests``. The
@@ -24,11 +28,12 @@ with open(os.environ.get("LOADTEST_TARGETS", "loadtest/targets.json")) as target
     TARGETS = json.load(targets_file)
 PASSWORD = TARGETS["password"]
 _counters = {name: itertools.count() for name in ("lead", "team", "board")}
+THINK = [float(s) for s in os.environ.get("LOADTEST_THINK", "0.5,2").split(",")]
 
 
 class Journey(HttpUser):
     abstract = True
-    wait_time = between(0.5, 2)
+    wait_time = between(*THINK)
     role = ""
 
     def on_start(self) -> None:
@@ -58,7 +63,7 @@ class Journey(HttpUser):
 
     def read(self, url: str, name: str) -> None:
         with self.client.get(url, name=name, catch_response=True) as response:
-            if response.status_code != 200:
+            if response.status_code not in (200, 304):
                 response.failure(f"{url} answered {response.status_code}")
             elif "/accounts/login/" in response.url:
                 response.failure(f"{url} sent the person to sign in")
@@ -66,11 +71,37 @@ class Journey(HttpUser):
 
 
 class TrustLead(Journey):
-    """Opens their return section, changes the narrative and saves."""
+    """Opens their return section, changes the narrative and saves; now and then submits."""
 
     role = "lead"
+    weight = 6
 
-    @task
+    @task(1)
+    def check_and_submit(self) -> None:
+        submit = self.person.get("submit")
+        if not submit:
+            return
+        with self.client.get(submit["url"], name=submit["name"], catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{submit['url']} answered {response.status_code}")
+                return
+            action, found = form_fields(response.text, having="version")
+            if not found:  # already submitted by another simulated lead: nothing to do
+                return
+        self._insecure_cookies()
+        with self.client.post(
+            action or submit["url"],
+            data=found,
+            name=f"{submit['name']} (post)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            # Refused with the unanswered items listed (200), or submitted (redirect).
+            if response.status_code not in (200, 302, 303):
+                response.failure(f"submit answered {response.status_code}")
+        self._insecure_cookies()
+
+    @task(4)
     def enter_and_save(self) -> None:
         for page in self.person.get("pages", []):
             self.read(page["url"], page["name"])
@@ -82,8 +113,7 @@ class TrustLead(Journey):
                 response.failure(f"{form['url']} answered {response.status_code}")
                 return
             action, found = form_fields(response.text, having=form["edit"])
-            if not found:
-                response.failure(f"no form with a {form['edit']} field on {form['url']}")
+            if not found:  # the return was submitted: the section reads, it no longer saves
                 return
         self._insecure_cookies()
         # Change the first field whose name ends with form["edit"] (e.g. a narrative).
@@ -113,6 +143,7 @@ class ProgrammeTeam(Journey):
     """Reviews the LMNS compliance dashboard and the plan."""
 
     role = "team"
+    weight = 2
 
     @task
     def review(self) -> None:
@@ -121,9 +152,10 @@ class ProgrammeTeam(Journey):
 
 
 class BoardMember(Journey):
-    """Reads the board pack."""
+    """Reads the board pack, and downloads its PDF and spreadsheet."""
 
     role = "board"
+    weight = 2
 
     @task
     def read_pack(self) -> None:

@@ -16,6 +16,7 @@ USERS="${USERS:-50}"
 SPAWN_RATE="${SPAWN_RATE:-5}"
 DURATION="${DURATION:-60s}"
 WORKERS="${WORKERS:-4}"
+THREADS="${THREADS:-1}"
 PORT="${PORT:-8765}"
 OUT="${OUT:-$(mktemp -d)}"
 
@@ -50,8 +51,8 @@ DJANGO_SETTINGS_MODULE=lmns.settings "$BIN/python" -c \
   "import django, sys; django.setup(); from loadtest.targets import main; main(sys.argv[1])" \
   "$LOADTEST_TARGETS"
 
-step "gunicorn, $WORKERS workers on 127.0.0.1:$PORT"
-"$BIN/gunicorn" lmns.wsgi:application --workers "$WORKERS" --bind "127.0.0.1:$PORT" \
+step "gunicorn, $WORKERS workers × $THREADS threads on 127.0.0.1:$PORT"
+"$BIN/gunicorn" lmns.wsgi:application --workers "$WORKERS" --threads "$THREADS" --bind "127.0.0.1:$PORT" \
   --log-level warning --error-logfile "$OUT/gunicorn.log" &
 GUNICORN=$!
 trap 'kill "$GUNICORN" 2>/dev/null || true; wait "$GUNICORN" 2>/dev/null || true' EXIT

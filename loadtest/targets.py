@@ -74,6 +74,7 @@ def lead_targets() -> list[dict]:
                         "url": reverse("assurance:section_edit", args=[ret.pk, section.pk]),
                         "edit": "narrative",
                     },
+                    "submit": page("submit return", "assurance:return_action", ret.pk, "submit"),
                 }
             )
     return people
@@ -84,6 +85,25 @@ def _first_plan_pk(lmns) -> int | None:
         return None
     plan = apps.get_model("deliverables", "Plan").objects.filter(lmns=lmns).order_by("pk")
     return plan.values_list("pk", flat=True).first()
+
+
+def _issued_downloads(lmns) -> list[dict | None]:
+    """The PDF and spreadsheet of the LMNS's latest issued pack, if there is one."""
+    if not apps.is_installed("boardpack"):
+        return []
+    issued = (
+        apps.get_model("boardpack", "BoardPack")
+        .objects.filter(lmns=lmns)
+        .order_by("-period__start_date", "-version")
+        .first()
+    )
+    if issued is None:
+        return []
+    args = (lmns.pk, issued.period_id)
+    return [
+        page("board pack PDF", "boardpack:pdf", *args),
+        page("board pack XLSX", "boardpack:xlsx", *args),
+    ]
 
 
 def lmns_targets(role: str) -> list[dict]:
@@ -100,6 +120,7 @@ def lmns_targets(role: str) -> list[dict]:
                 pages.append(page("plan", "deliverables:plan_detail", plan_pk))
         else:
             pages.append(page("board pack", "boardpack:latest", lmns.pk))
+            pages.extend(_issued_downloads(lmns))
         if len([p for p in pages if p]) == 1:
             pages.append(page("LMNS", "lmns_detail", lmns.pk))
         people.append({"username": membership.user.username, "pages": [p for p in pages if p]})

@@ -67,6 +67,8 @@ NO_HISTORY = {
     "the import then writes keeps its history",
     "boardpack.IssuedPackPdf": "an issued pack's PDF, rendered once from its frozen snapshot; "
     "it cannot be changed or deleted",
+    "boardpack.IssuedPackXlsx": "an issued pack's spreadsheet, written once from its frozen "
+    "snapshot; it cannot be changed or deleted",
     "quality.Measure": "reference data shipped in migrations; administrators add and retire "
     "measures in the admin site, whose log records who changed what and when",
     "lmns.Download": APPEND_ONLY + " (who downloaded which file, when)",
@@ -82,8 +84,8 @@ REVIEWED_DELETES = {
     "patient data; its tombstone (lmns.Purge, with history) stays",
     "lmns/retention.py": "the retention schedule removes only kinds the settings say delete "
     "(sessions, import previews, the download log); records are listed for review",
-    "boardpack/services.py": "a purge drops an issued pack's kept PDF so that it renders again "
-    "from the scrubbed snapshot",
+    "boardpack/services.py": "a purge drops an issued pack's kept PDF and spreadsheet so that "
+    "they are made again from the scrubbed snapshot",
     "lmns/uploads.py": "import previews: replaced by a newer upload, used up by their import, "
     "purged once expired; no record of the audit trail",
 }

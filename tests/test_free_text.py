@@ -34,6 +34,7 @@ NOT_FREE_TEXT = {
     "lmns.Purge.field": "a field name, from the purge registry",
     "lmns.Purge.removed_sha256": "computed from what was removed",
     "boardpack.IssuedPackPdf.sha256": "computed from the rendered PDF",
+    "boardpack.IssuedPackXlsx.sha256": "computed from the written spreadsheet",
     "quality.Measure.publication_url": "a link, which the URL validator holds to a URL's form",
     "accounts.Invitation.email": "an address, which the email validator holds to an address's form",
     "accounts.Invitation.token_hash": "computed from the invitation's token",

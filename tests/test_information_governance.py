@@ -307,7 +307,7 @@ def test_the_retention_command_reports_and_its_dry_run_removes_nothing(world, ca
 
 
 # -- the documents ----------------------------------------------------------------------------
-def test_the_privacy_notice_page_keeps_in_step_with_docs(client, settings):
+def test_the_privacy_notice_page_keeps_in_step_with_docs(db, client, settings):
     from pathlib import Path
 
     notice = (Path(settings.BASE_DIR) / "docs" / "privacy-notice.md").read_text()

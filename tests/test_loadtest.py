@@ -90,3 +90,27 @@ def test_trust_lead_journey_saves_their_own_draft_return(world, client):
         assert Answer.objects.filter(
             quarterly_return__trust=world.trust, narrative=f"Reviewed under load {n}."
         ).exists()
+
+
+@pytest.mark.django_db
+def test_trust_lead_journey_submits_as_locust_does_and_an_unfinished_return_is_refused(
+    world, client
+):
+    """The submit step's form, posted as locust posts it: a return with unanswered sections is
+    refused on the page (200, the return still a draft), never an error."""
+    from assurance.models import QuarterlyReturn, ReturnStatus
+
+    person = next(p for p in build_targets()["lead"] if p["username"] == "nuh-lead")
+    client.force_login(world.users["lead"])
+    page = client.get(person["submit"]["url"])
+    assert page.status_code == 200
+    action, fields = form_fields(page.content.decode(), having="version")
+    assert fields, "no submit form with a version field"
+    data = {}
+    for name, value in fields:
+        data.setdefault(name, []).append(value)
+    response = client.post(action or person["submit"]["url"], data)
+    assert response.status_code in (200, 302)
+    ret_pk = int(person["submit"]["url"].split("/returns/")[1].split("/")[0])
+    if response.status_code == 200:
+        assert QuarterlyReturn.objects.get(pk=ret_pk).status == ReturnStatus.DRAFT

@@ -30,4 +30,4 @@ def test_board_member_cannot_reach_an_edit_page(world, live_server, page):
 
 def test_wrong_password_is_refused_with_a_message(world, live_server, page):
     sign_in(page, live_server, "nuh-lead", password="not-the-password")
-    expect(page.get_by_text("are not correct")).to_be_visible()
+    expect(page.get_by_role("alert").get_by_text("are not correct")).to_be_visible()
