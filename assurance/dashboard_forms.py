@@ -28,7 +28,7 @@ def _frameworks():
 
 
 def _periods():
-    return ReportingPeriod.objects.order_by("-start_date")
+    return ReportingPeriod.objects.started().order_by("-start_date")
 
 
 class _FilterForm(forms.Form):

@@ -84,7 +84,7 @@ def check_evidence_file(upload: UploadedFile) -> str:
 class StartReturnForm(forms.Form):
     framework = ModelChoiceField(queryset=Framework.objects.filter(active=True), empty_label=None)
     period = ModelChoiceField(
-        queryset=ReportingPeriod.objects.filter(is_open=True).order_by("-start_date"),
+        queryset=ReportingPeriod.objects.started().filter(is_open=True).order_by("-start_date"),
         empty_label=None,
         label="Reporting period",
     )

@@ -152,7 +152,7 @@ def start_return_defaults(trust: Trust) -> dict:
         .first()
     )
     framework = Framework.objects.filter(pk=latest).first() if latest else None
-    open_periods = ReportingPeriod.objects.filter(is_open=True)
+    open_periods = ReportingPeriod.objects.started().filter(is_open=True)
     period = None
     if framework:
         started = QuarterlyReturn.objects.filter(trust=trust, framework=framework).values(

@@ -84,7 +84,7 @@ def default_framework(frameworks: list[Framework]) -> Framework | None:
 
 
 def all_periods() -> list[ReportingPeriod]:
-    return list(ReportingPeriod.objects.order_by("-start_date"))
+    return list(ReportingPeriod.objects.started().order_by("-start_date"))
 
 
 def default_period(lmns: Lmns, framework: Framework) -> ReportingPeriod | None:

@@ -16,7 +16,7 @@ from .services import UpdateInput, check_update_rule
 
 class PeriodField(ModelChoiceField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("queryset", ReportingPeriod.objects.order_by("-start_date"))
+        kwargs.setdefault("queryset", ReportingPeriod.objects.started().order_by("-start_date"))
         kwargs.setdefault("label", "Reporting period")
         kwargs.setdefault("empty_label", None)
         super().__init__(**kwargs)

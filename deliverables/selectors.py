@@ -157,7 +157,7 @@ def governance_route(plan: Plan) -> list[dict]:
 
 
 def periods_for_choice() -> QuerySet[ReportingPeriod]:
-    return ReportingPeriod.objects.order_by("-start_date")
+    return ReportingPeriod.objects.started().order_by("-start_date")
 
 
 def carried_forward(deliverable: Deliverable) -> dict:

@@ -21,9 +21,9 @@ from .models import (
     BudgetLine,
     Category,
     FundingStream,
-    ReturnStatus,
     SpendEntry,
     SpendReturn,
+    SpendReturnStatus,
     SpendReturnTransition,
     StreamKind,
 )
@@ -188,23 +188,25 @@ def load() -> str:
 
 
 def _sign_off(spend_return: SpendReturn, team, period: ReportingPeriod) -> None:
+    """Submitted by the team, signed off a week later by its finance lead (four eyes)."""
+    finance = get_user_model().objects.get(username=team.username.replace("-team", "-finance"))
     submitted = timezone.make_aware(
         datetime.datetime.combine(period.end_date + datetime.timedelta(days=20), datetime.time(10))
     )
     signed = submitted + datetime.timedelta(days=7)
     SpendReturn.objects.filter(pk=spend_return.pk).update(
-        status=ReturnStatus.SIGNED_OFF,
+        status=SpendReturnStatus.SIGNED_OFF,
         version=3,
         submitted_by=team,
         submitted_at=submitted,
-        signed_off_by=team,
+        signed_off_by=finance,
         signed_off_at=signed,
     )
-    for from_status, to_status, at in (
-        (ReturnStatus.DRAFT, ReturnStatus.SUBMITTED, submitted),
-        (ReturnStatus.SUBMITTED, ReturnStatus.SIGNED_OFF, signed),
+    for from_status, to_status, at, by in (
+        (SpendReturnStatus.DRAFT, SpendReturnStatus.SUBMITTED, submitted, team),
+        (SpendReturnStatus.SUBMITTED, SpendReturnStatus.SIGNED_OFF, signed, finance),
     ):
         transition = SpendReturnTransition.objects.create(
-            spend_return=spend_return, from_status=from_status, to_status=to_status, by=team
+            spend_return=spend_return, from_status=from_status, to_status=to_status, by=by
         )
         SpendReturnTransition.objects.filter(pk=transition.pk).update(at=at)

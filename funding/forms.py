@@ -198,3 +198,17 @@ class SpendEntryForm(ModelForm):
 class TransitionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     comment = text.short_text_field(required=False)
+
+
+class SignOffForm(TransitionForm):
+    """Signing off asks the person to confirm they checked the figures."""
+
+    confirm = forms.BooleanField(
+        label="I have checked the figures against each line's profile and sign this return off",
+        error_messages={"required": "Tick to confirm you have checked the figures."},
+    )
+
+
+def step_form(action: str, data=None) -> TransitionForm:
+    """The form of a spend-return step: sign-off asks for confirmation."""
+    return (SignOffForm if action == "sign_off" else TransitionForm)(data)

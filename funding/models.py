@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from lmns import workflow
 from lmns.models import Lmns, ReportingPeriod, Trust
 from lmns.text import (
     NARRATIVE,
@@ -213,7 +214,7 @@ class BudgetLine(models.Model):
         return self.stream.lmns_id
 
 
-class ReturnStatus(models.TextChoices):
+class SpendReturnStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
     SIGNED_OFF = "signed_off", "Signed off"
@@ -227,7 +228,7 @@ class SpendReturn(models.Model):
         ReportingPeriod, on_delete=models.PROTECT, related_name="spend_returns"
     )
     status = models.CharField(
-        max_length=20, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT
+        max_length=20, choices=SpendReturnStatus.choices, default=SpendReturnStatus.DRAFT
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     submitted_by = models.ForeignKey(
@@ -251,25 +252,19 @@ class SpendReturn(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status == ReturnStatus.DRAFT
+        return self.status == SpendReturnStatus.DRAFT
 
 
-class SpendReturnTransition(models.Model):
+class SpendReturnTransition(workflow.Transition):
     """One step of a spend return's workflow: who moved it, when, from what, to what, and why."""
 
     spend_return = models.ForeignKey(
         SpendReturn, on_delete=models.CASCADE, related_name="transitions"
     )
-    from_status = models.CharField(max_length=20, choices=ReturnStatus.choices)
-    to_status = models.CharField(max_length=20, choices=ReturnStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    comment = ShortTextField(blank=True)
+    from_status = models.CharField(max_length=20, choices=SpendReturnStatus.choices)
+    to_status = models.CharField(max_length=20, choices=SpendReturnStatus.choices)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(workflow.Transition.Meta):
         constraints = [text_lengths("spend_return_transition", comment=SHORT_TEXT)]
 
     def __str__(self) -> str:

@@ -47,9 +47,9 @@ from .models import (
     QUARTERS,
     BudgetLine,
     FundingStream,
-    ReturnStatus,
     SpendEntry,
     SpendReturn,
+    SpendReturnStatus,
 )
 
 DEC = DecimalField(**{**MONEY, "max_digits": 14})
@@ -227,7 +227,7 @@ class FundingYear:
     def provisional(self) -> bool:
         """True unless every quarter to date has a signed-off return."""
         return any(
-            q not in self.returns or self.returns[q].status != ReturnStatus.SIGNED_OFF
+            q not in self.returns or self.returns[q].status != SpendReturnStatus.SIGNED_OFF
             for q in range(1, self.to_quarter + 1)
         )
 

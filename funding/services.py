@@ -13,15 +13,23 @@ from django.utils.text import Truncator
 from lmns.access import Access
 from lmns.models import Lmns, ReportingPeriod
 from lmns.templatetags.lmns_tags import money
-from lmns.workflow import StaleRecord, advance, bump_version, changed_values, unsaved_fields
+from lmns.workflow import (
+    Refusal,
+    StaleRecord,
+    Step,
+    Workflow,
+    bump_version,
+    changed_values,
+    unsaved_fields,
+)
 
 from .models import (
     AllocationChange,
     BudgetLine,
     FundingStream,
-    ReturnStatus,
     SpendEntry,
     SpendReturn,
+    SpendReturnStatus,
     SpendReturnTransition,
 )
 from .selectors import exceeds_threshold
@@ -155,7 +163,7 @@ def save_spend_entry(
     no longer a draft (submitted and signed-off figures are read-only).
     """
     locked = SpendReturn.objects.select_for_update().get(pk=spend_return.pk)
-    if locked.status != ReturnStatus.DRAFT:
+    if locked.status != SpendReturnStatus.DRAFT:
         raise ValidationError(
             f"The {locked.period} return is {locked.get_status_display().lower()}: "
             "its figures can no longer be changed."
@@ -193,13 +201,6 @@ def save_spend_entry(
     return entry
 
 
-TRANSITIONS = {
-    "submit": ([ReturnStatus.DRAFT], ReturnStatus.SUBMITTED),
-    "sign_off": ([ReturnStatus.SUBMITTED], ReturnStatus.SIGNED_OFF),
-    "reopen": ([ReturnStatus.SUBMITTED], ReturnStatus.DRAFT),
-}
-
-
 def missing_lines(spend_return: SpendReturn) -> list[str]:
     """Titles of the year's lines without figures in this return."""
     return list(
@@ -213,40 +214,88 @@ def missing_lines(spend_return: SpendReturn) -> list[str]:
     )
 
 
-@transaction.atomic
+# -- the spend return's workflow ---------------------------------------------------------------
+def may_manage_spend(access: Access, spend_return: SpendReturn) -> bool:
+    """The LMNS programme team submits and reopens its spend returns."""
+    return access.can_manage_lmns(spend_return.lmns_id)
+
+
+def may_sign_off(access: Access, spend_return: SpendReturn) -> bool:
+    """Four eyes on money: another member of the programme team than the submitter signs off,
+    unless an administrator allowed the submitter for this LMNS."""
+    if not may_manage_spend(access, spend_return):
+        return False
+    same_person = spend_return.submitted_by_id == access.user_id
+    return not same_person or spend_return.lmns.spend_sign_off_by_submitter
+
+
+TEAM_ONLY = "Only the LMNS programme team moves its spend returns."
+FOUR_EYES = (
+    "The person who submitted a spend return cannot sign it off: another member of the "
+    "programme team signs it off."
+)
+SPEND_RETURN_WORKFLOW = Workflow(
+    name="spend_return",
+    noun="return",
+    transition_model=SpendReturnTransition,
+    record_field="spend_return",
+    steps=(
+        Step(
+            "submit",
+            "Submit the return",
+            (SpendReturnStatus.DRAFT,),
+            SpendReturnStatus.SUBMITTED,
+            may_manage_spend,
+            TEAM_ONLY,
+        ),
+        Step(
+            "sign_off",
+            "Sign off the return",
+            (SpendReturnStatus.SUBMITTED,),
+            SpendReturnStatus.SIGNED_OFF,
+            may_sign_off,
+            FOUR_EYES,
+        ),
+        Step(
+            "reopen",
+            "Send back to draft",
+            (SpendReturnStatus.SUBMITTED,),
+            SpendReturnStatus.DRAFT,
+            may_manage_spend,
+            TEAM_ONLY,
+            comment_label="Say why the return is sent back to draft",
+        ),
+    ),
+)
+
+
+def steps_for(access: Access, spend_return: SpendReturn) -> list[Step]:
+    """The steps this person may take now: the page's buttons (an unsaved return is a draft)."""
+    return SPEND_RETURN_WORKFLOW.available(access, spend_return)
+
+
 def transition_return(
-    spend_return: SpendReturn, action: str, *, user, expected_version: int, comment: str = ""
+    *, spend_return: SpendReturn, action: str, user, expected_version: int, comment: str = ""
 ) -> SpendReturnTransition:
-    """Submit, sign off or reopen a return through the shared workflow step, with history."""
-    if action not in TRANSITIONS:
-        raise ValidationError("Unknown action.")
-    from_statuses, to_status = TRANSITIONS[action]
-    if action == "submit":
+    """Take one step of :data:`SPEND_RETURN_WORKFLOW`, with its transition and history rows.
+
+    The caller has checked the role with ``SPEND_RETURN_WORKFLOW.may_take``. Refuses (with
+    ``ValidationError``) submitting a return with lines still to fill in.
+    """
+    if action == "submit" and spend_return.status == SpendReturnStatus.DRAFT:
         missing = missing_lines(spend_return)
         if missing:
-            raise ValidationError(
-                f"{len(missing)} line(s) have no figures yet: {', '.join(missing)}."
-            )
-    if action == "reopen" and not comment.strip():
-        raise ValidationError("Say why the return is sent back to draft.")
-    previous = spend_return.status
+            raise Refusal(f"{len(missing)} line(s) have no figures yet: {', '.join(missing)}.")
     now = timezone.now()
-    changes = {}
-    if action == "submit":
-        changes = {"submitted_by": user, "submitted_at": now}
-    elif action == "sign_off":
-        changes = {"signed_off_by": user, "signed_off_at": now}
-    advance(
-        spend_return,
-        from_statuses=from_statuses,
-        to_status=to_status,
+    changes = {
+        "submit": {"submitted_by": user, "submitted_at": now},
+        "sign_off": {"signed_off_by": user, "signed_off_at": now},
+    }.get(action, {})
+    return SPEND_RETURN_WORKFLOW.take(
+        record=spend_return,
+        action=action,
+        user=user,
         expected_version=expected_version,
+        comment=comment,
         **changes,
-    )
-    return SpendReturnTransition.objects.create(
-        spend_return=spend_return,
-        from_status=previous,
-        to_status=to_status,
-        by=user,
-        comment=comment.strip(),
     )

@@ -23,8 +23,15 @@ from lmns.workflow import StaleRecord
 
 from . import selectors, services
 from .exports import year_workbook
-from .forms import AllocationChangeForm, BudgetLineForm, SpendEntryForm, StreamForm, TransitionForm
-from .models import BudgetLine, FundingStream, ReturnStatus, SpendEntry
+from .forms import (
+    AllocationChangeForm,
+    BudgetLineForm,
+    SpendEntryForm,
+    StreamForm,
+    TransitionForm,
+    step_form,
+)
+from .models import BudgetLine, FundingStream, SpendEntry, SpendReturn, SpendReturnStatus
 
 
 # -- access -------------------------------------------------------------------------------------
@@ -259,7 +266,7 @@ def _return_page(
     """The spend return page; ``refused`` is a step's form sent back with its errors."""
     spend_return = (
         lmns.spend_returns.filter(period=period)
-        .select_related("period", "submitted_by", "signed_off_by")
+        .select_related("lmns", "period", "submitted_by", "signed_off_by")
         .first()
     )
     wide = access.can_read_lmns_wide(lmns.pk)
@@ -284,7 +291,8 @@ def _return_page(
         "transitions": list(spend_return.transitions.select_related("by")) if spend_return else [],
         "missing": services.missing_lines(spend_return) if spend_return and wide else [],
         "history_url": history_url(spend_return) if spend_return and wide else "",
-        "ReturnStatus": ReturnStatus,
+        "SpendReturnStatus": SpendReturnStatus,
+        "steps": services.steps_for(access, spend_return or SpendReturn(lmns=lmns)),
         "refused": {"action": action, "form": refused} if refused else None,
     }
     return render(request, "funding/return_detail.html", context)
@@ -365,33 +373,31 @@ def return_transition(
     request: HttpRequest, pk: int, start_year: int, quarter: int, action: str
 ) -> HttpResponse:
     access, lmns = _manage(request, pk)
-    if action not in services.TRANSITIONS:
+    workflow = services.SPEND_RETURN_WORKFLOW
+    if (step := workflow.step(action)) is None:
         raise Http404("No such step.")
     period = _period(start_year, quarter)
-    form = TransitionForm(request.POST)
-    target = reverse("funding:return_detail", args=[lmns.pk, start_year, quarter])
+    form = step_form(action, request.POST)
     if not form.is_valid():
         return _return_page(request, access, lmns, period, refused=form, action=action)
     try:
         # One transaction: a refused step leaves no empty return behind.
         with transaction.atomic():
             spend_return = services.return_for(lmns, period)
+            access.require(workflow.may_take(access, spend_return, action), step.refused)
             services.transition_return(
-                spend_return,
-                action,
+                spend_return=spend_return,
+                action=action,
                 user=request.user,
                 expected_version=form.cleaned_data["version"],
                 comment=form.cleaned_data["comment"],
             )
-    except StaleRecord as error:
-        messages.error(request, str(error))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request, f"The {period} return is now {spend_return.get_status_display().lower()}."
-        )
-    return redirect(target)
+        status = spend_return.get_status_display().lower()
+        messages.success(request, f"The {period} return is now {status}.")
+    return redirect("funding:return_detail", lmns.pk, start_year, quarter)
 
 
 # -- trust page ---------------------------------------------------------------------------------

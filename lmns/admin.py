@@ -43,7 +43,7 @@ class TrustInline(admin.TabularInline):
 
 @admin.register(Lmns)
 class LmnsAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "icb", "region"]
+    list_display = ["name", "short_name", "icb", "region", "spend_sign_off_by_submitter"]
     list_filter = ["region"]
     search_fields = ["name", "short_name", "icb"]
     inlines = [TrustInline]

@@ -15,13 +15,14 @@ class LmnsConfig(AppConfig):
         from .audit import register_history
         from .downloads import scrub_download_names
         from .menus import OrgLink, register_link
-        from .models import Purge, Role, Trust
+        from .models import Lmns, Purge, Role, Trust
         from .people import refuse_deleting_people
         from .purges import register_copy_scrubber
         from .retention import register_retention
         from .security import clear_failures_on_sign_in
         from .sessions import drop_input_kept_for_someone_else
 
+        register_history(Lmns, Scope.lmns(""))
         register_history(Trust, Scope.trust(""))
         register_history(Purge, Scope.lmns("lmns", wide=True))
         register_retention("sessions", "sessions.Session", date_field="expire_date")

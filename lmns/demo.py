@@ -192,6 +192,10 @@ def load() -> str:
             Membership.objects.get_or_create(user=lead, role=Role.TRUST_LEAD, trust=trust)
         team = _demo_user(f"{prefix}-team", short, "Programme team")
         Membership.objects.get_or_create(user=team, role=Role.PROGRAMME_TEAM, lmns=lmns)
+        # A second member of the team: spend returns are signed off by someone other than the
+        # person who submitted them (four eyes on money).
+        finance = _demo_user(f"{prefix}-finance", short, "Finance lead")
+        Membership.objects.get_or_create(user=finance, role=Role.PROGRAMME_TEAM, lmns=lmns)
         board = _demo_user(f"{prefix}-board", short, "Board member")
         Membership.objects.get_or_create(user=board, role=Role.BOARD_MEMBER, lmns=lmns)
     _demo_user("admin", "Site", "Administrator", superuser=True)

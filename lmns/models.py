@@ -49,6 +49,14 @@ class Lmns(models.Model):
     )
     icb = OneLineTextField("Integrated Care Board")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="lmnss")
+    spend_sign_off_by_submitter = models.BooleanField(
+        "the submitter may sign off a spend return",
+        default=False,
+        help_text="Four eyes on money: by default a spend return is signed off by someone other "
+        "than the person who submitted it. Tick only for an LMNS whose programme team is one "
+        "person; the change is kept in the LMNS's history.",
+    )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -151,6 +159,10 @@ class ReportingPeriodQuerySet(models.QuerySet):
         """The period whose quarter contains ``today``."""
         today = today or datetime.date.today()
         return self.filter(start_date__lte=today, end_date__gte=today).first()
+
+    def started(self, today: datetime.date | None = None) -> "ReportingPeriodQuerySet":
+        """Past and current periods, not future ones: what a period picker lists."""
+        return self.filter(start_date__lte=today or datetime.date.today())
 
     def latest_open(self) -> "ReportingPeriod | None":
         return self.filter(is_open=True).order_by("-start_date").first()

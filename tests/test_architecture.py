@@ -53,5 +53,4 @@ def test_workflow_steps_are_declared_in_one_module():
                 if isinstance(node, ast.ImportFrom) and node.module == "lmns.workflow":
                     if any(alias.name == "advance" for alias in node.names):
                         offenders.append(str(path.relative_to(ROOT)))
-    # Funding's spend return still calls advance() directly; it moves onto a step table next.
-    assert set(offenders) <= {"funding/services.py"}, offenders
+    assert not offenders

@@ -242,6 +242,7 @@ def _purge(w):
 
 
 SUBJECTS = {
+    "lmns.lmns": lambda w: w.lmns,
     "lmns.trust": lambda w: w.trust,
     "assurance.quarterlyreturn": _return,
     "assurance.answer": lambda w: _return(w).answers.first(),

@@ -12,7 +12,7 @@ from assurance.services import RETURN_WORKFLOW, Action
 from assurance.tests.factories import QuarterlyReturnFactory, fill_answers
 from conftest import PERSONAS
 from funding.models import SpendReturn, SpendReturnTransition
-from funding.services import TRANSITIONS
+from funding.services import SPEND_RETURN_WORKFLOW
 from funding.tests.factories import SpendEntryFactory, SpendReturnFactory
 
 
@@ -62,9 +62,10 @@ def _assure_fields(ret) -> dict:
     return {f"agreed_{r.section_id}": str(r.derived_percent) for r in ret.section_ratings.all()}
 
 
-@pytest.mark.parametrize("action", sorted(TRANSITIONS))
+@pytest.mark.parametrize("action", sorted(s.action for s in SPEND_RETURN_WORKFLOW.steps))
 def test_spend_return_steps_are_for_the_programme_team_only(world, action):
-    from_statuses, to_status = TRANSITIONS[action]
+    step = SPEND_RETURN_WORKFLOW.step(action)
+    from_statuses, to_status = step.from_statuses, step.to_status
     spend_return = SpendReturnFactory(lmns=world.lmns, period=world.period, status=from_statuses[0])
     SpendEntryFactory(
         budget_line__stream__lmns=world.lmns,
@@ -75,7 +76,7 @@ def test_spend_return_steps_are_for_the_programme_team_only(world, action):
         "funding:return_transition",
         args=[world.lmns.pk, world.period.start_year, world.period.quarter, action],
     )
-    data = {"version": spend_return.version, "comment": "Forged."}
+    data = {"version": spend_return.version, "comment": "Forged.", "confirm": "on"}
     for persona in PERSONAS:
         if persona == "team":
             continue

@@ -614,3 +614,11 @@ def test_a_return_once_submitted_cannot_be_discarded(world, as_lead, as_team, re
     ret.refresh_from_db()
     assert ret.status == ReturnStatus.RETURNED
     assert _act(as_team, ret, "discard").status_code == 403
+
+
+def test_period_pickers_list_past_and_current_periods_not_future_ones(world, as_lead):
+    future = ReportingPeriodFactory(start_year=2099, quarter=1, is_open=True)
+    page = as_lead.get(reverse("assurance:return_start", args=[world.trust.pk]))
+    offered = [period.pk for period in page.context["form"].fields["period"].queryset]
+    assert world.period.pk in offered and future.pk not in offered
+    assert str(future) not in page.content.decode()

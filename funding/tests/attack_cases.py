@@ -143,6 +143,33 @@ def _submit(w) -> Target:
     )
 
 
+def _sign_off(w) -> Target:
+    """Signing off a return someone else submitted (four eyes), with the confirmation ticked."""
+    from funding.models import SpendReturnStatus
+    from lmns.tests.factories import UserFactory
+
+    spend_return = SpendReturnFactory(
+        lmns=w.lmns,
+        period=w.period,
+        status=SpendReturnStatus.SUBMITTED,
+        submitted_by=UserFactory(),
+    )
+    SpendEntryFactory(
+        budget_line__stream__lmns=w.lmns,
+        budget_line__stream__start_year=YEAR,
+        spend_return=spend_return,
+    )
+    other = SpendReturnFactory(
+        lmns=w.other_lmns, period=w.period, status=SpendReturnStatus.SUBMITTED
+    )
+    return Target(
+        url=reverse("funding:return_transition", args=[w.lmns.pk, YEAR, 1, "sign_off"]),
+        data={"version": spend_return.version, "comment": "Checked.", "confirm": "on"},
+        show_url=reverse("funding:return_detail", args=[w.lmns.pk, YEAR, 1]),
+        foreign_url=reverse("funding:return_transition", args=[other.lmns_id, YEAR, 1, "sign_off"]),
+    )
+
+
 def _first_submit(w) -> Target:
     """Submitting a quarter nobody has entered yet (its return does not exist before)."""
     from lmns.tests.factories import ReportingPeriodFactory
@@ -174,4 +201,5 @@ CASES = {
         AttackCase(build=_submit, persona="team", resave=Resave.STEP),
         AttackCase(build=_first_submit, persona="team", resave=Resave.STEP),
     ],
+    "funding.forms.SignOffForm": AttackCase(build=_sign_off, persona="team", resave=Resave.STEP),
 }

@@ -10,7 +10,7 @@ from django.utils.html import strip_tags
 from openpyxl import load_workbook
 
 from funding import demo as funding_demo
-from funding.models import BudgetLine, ReturnStatus, SpendEntry, SpendReturn
+from funding.models import BudgetLine, SpendEntry, SpendReturn, SpendReturnStatus
 from funding.selectors import funding_year
 from lmns import demo as core_demo
 from lmns.models import Lmns, Trust
@@ -97,7 +97,7 @@ def test_trust_lead_enters_q3_for_their_own_line_only(blmk):
     assert response.status_code == 302
     entry = SpendEntry.objects.get(budget_line=bedford, quarter=3)
     assert entry.actual == Decimal("13000")
-    assert entry.spend_return.status == ReturnStatus.DRAFT
+    assert entry.spend_return.status == SpendReturnStatus.DRAFT
 
     assert lead.get(reverse("funding:entry_edit", args=[luton.pk, 3])).status_code == 404
     assert lead.post(reverse("funding:entry_edit", args=[luton.pk, 3]), {}).status_code == 404
@@ -162,7 +162,7 @@ def test_team_submits_and_signs_off_and_figures_become_read_only(blmk):
     response = team.post(submit, {"version": q3.version}, follow=True)
     assert "3 line(s) have no figures yet" in response.content.decode()
     q3.refresh_from_db()
-    assert q3.status == ReturnStatus.DRAFT
+    assert q3.status == SpendReturnStatus.DRAFT
 
     _enter("bh-lead", line("Project manager, Bedford"))
     _enter("ldh-lead", line("Project manager, Luton"))
@@ -173,12 +173,24 @@ def test_team_submits_and_signs_off_and_figures_become_read_only(blmk):
 
     team.post(submit, {"version": q3.version, "comment": "All lines in."})
     q3.refresh_from_db()
-    assert q3.status == ReturnStatus.SUBMITTED
+    assert q3.status == SpendReturnStatus.SUBMITTED
     sign_off = reverse("funding:return_transition", args=[blmk.pk, 2018, 3, "sign_off"])
-    response = team.post(sign_off, {"version": q3.version}, follow=True)
+    # Four eyes on money: the submitter is not offered sign-off, and a forged one is refused.
+    page = team.get(reverse("funding:return_detail", args=[blmk.pk, 2018, 3])).content.decode()
+    assert "Sign off the return" not in page
+    assert "another member of the programme team signs it off" in page
+    refused = team.post(sign_off, {"version": q3.version, "confirm": "on"})
+    assert refused.status_code == 403
+    finance = client_for("blmk-finance")
+    unconfirmed = finance.post(sign_off, {"version": q3.version}, follow=True)
+    assert "Tick to confirm you have checked the figures." in unconfirmed.content.decode()
     q3.refresh_from_db()
-    assert q3.status == ReturnStatus.SIGNED_OFF
+    assert q3.status == SpendReturnStatus.SUBMITTED
+    response = finance.post(sign_off, {"version": q3.version, "confirm": "on"}, follow=True)
+    q3.refresh_from_db()
+    assert q3.status == SpendReturnStatus.SIGNED_OFF
     page = response.content.decode()
+    assert "Submitted and signed off by the same person" not in page
     assert "Signed off" in page
     assert "from <strong>Submitted</strong> to <strong>Signed off</strong>" in page
     assert "“All lines in.”" in page

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from funding import board
-from funding.models import ReturnStatus, SpendReturn
+from funding.models import SpendReturn, SpendReturnStatus
 from funding.selectors import exceeds_threshold, forecast_verdict, funding_year, month6_review
 from funding.templatetags.funding_tags import vs_allocation, vs_profile
 from funding.tests.factories import SpendEntryFactory, SpendReturnFactory
@@ -161,7 +161,7 @@ def test_stale_submit_and_reopen_need_care(world, funded, as_team):
     assert "changed by someone else" in response.content.decode()
     as_team.post(submit, {"version": spend_return.version})
     spend_return.refresh_from_db()
-    assert spend_return.status == ReturnStatus.SUBMITTED
+    assert spend_return.status == SpendReturnStatus.SUBMITTED
     # A trust lead cannot enter figures into a submitted return.
     response = world.client_for("lead").get(
         reverse("funding:entry_edit", args=[funded.nuh_line.pk, 1]), follow=True
@@ -170,13 +170,15 @@ def test_stale_submit_and_reopen_need_care(world, funded, as_team):
 
     reopen = reverse("funding:return_transition", args=[*base, "reopen"])
     response = as_team.post(reopen, {"version": spend_return.version}, follow=True)
-    assert "Say why the return is sent back to draft." in response.content.decode()
+    assert "Say why the return is sent back to draft: a comment is required." in (
+        response.content.decode()
+    )
     as_team.post(reopen, {"version": spend_return.version, "comment": "NUH figure wrong"})
     spend_return.refresh_from_db()
-    assert spend_return.status == ReturnStatus.DRAFT
+    assert spend_return.status == SpendReturnStatus.DRAFT
     assert [t.to_status for t in spend_return.transitions.all()] == [
-        ReturnStatus.SUBMITTED,
-        ReturnStatus.DRAFT,
+        SpendReturnStatus.SUBMITTED,
+        SpendReturnStatus.DRAFT,
     ]
     assert (
         as_team.post(reverse("funding:return_transition", args=[*base, "explode"]), {}).status_code
@@ -189,7 +191,7 @@ def test_sign_off_needs_submission_first(world, funded, as_team):
     spend_return = SpendReturnFactory(lmns=world.lmns, period=world.period)
     url = reverse("funding:return_transition", args=[world.lmns.pk, 2022, 1, "sign_off"])
     as_team.post(url, {"version": spend_return.version})
-    assert SpendReturn.objects.get(pk=spend_return.pk).status == ReturnStatus.DRAFT
+    assert SpendReturn.objects.get(pk=spend_return.pk).status == SpendReturnStatus.DRAFT
 
 
 @pytest.mark.django_db
@@ -240,3 +242,31 @@ def test_board_section_template_renders_from_the_dict_alone(
     assert "£100,000" in text
     assert "Month-6 position:" in text
     assert "forecast underspend" in text
+
+
+@pytest.mark.django_db
+def test_an_lmns_may_let_the_submitter_sign_off_and_the_page_says_so(world, funded, as_team):
+    from funding.tests.factories import SpendEntryFactory, SpendReturnFactory
+
+    spend_return = SpendReturnFactory(lmns=world.lmns, period=world.period)
+    for line in (funded.central, funded.nuh_line, funded.sfh_line):
+        SpendEntryFactory(budget_line=line, spend_return=spend_return)
+    base = [world.lmns.pk, 2022, 1]
+    as_team.post(reverse("funding:return_transition", args=[*base, "submit"]), {"version": 1})
+    sign_off = reverse("funding:return_transition", args=[*base, "sign_off"])
+    assert as_team.post(sign_off, {"version": 2, "confirm": "on"}).status_code == 403
+
+    # An administrator turns the rule off for this LMNS; the change is in its history.
+    world.lmns.spend_sign_off_by_submitter = True
+    world.lmns.save()
+    assert world.lmns.history.count() == 2
+    response = as_team.post(sign_off, {"version": 2, "confirm": "on"}, follow=True)
+    spend_return.refresh_from_db()
+    assert spend_return.status == SpendReturnStatus.SIGNED_OFF
+    assert "Submitted and signed off by the same person: allowed for this LMNS." in (
+        response.content.decode()
+    )
+    # Submit and sign-off are in the return's own history, with who took them.
+    statuses = [h.status for h in spend_return.history.order_by("history_date")]
+    assert statuses[-2:] == [SpendReturnStatus.SUBMITTED, SpendReturnStatus.SIGNED_OFF]
+    assert spend_return.history.latest("history_date").history_user == world.users["team"]

@@ -1,11 +1,14 @@
-"""A trust lead enters their quarter's actuals; the programme team submits and signs off."""
+"""A trust lead enters their quarter's actuals; the programme team submits, and another member of
+the team signs off (four eyes on money)."""
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from funding.models import ReturnStatus, SpendReturn
+from funding.models import SpendReturn, SpendReturnStatus
 from funding.tests.factories import SpendEntryFactory, SpendReturnFactory, make_funded
+from lmns.models import Role
+from lmns.tests.factories import lmns_member
 
 from .conftest import sign_in
 
@@ -29,7 +32,7 @@ def test_trust_lead_enters_actuals_and_team_signs_off(world, live_server, page):
     page.get_by_label("Actual expenditure in the quarter").fill("£12,000")
     page.get_by_label("Forecast outturn for the year").fill("16000")
     page.get_by_role("button", name="Save figures").click()
-    expect(page.get_by_text("explain the variance")).to_be_visible()
+    expect(page.locator("#error_1_id_narrative")).to_contain_text("explain the variance")
     expect(page.get_by_label("Actual expenditure in the quarter")).to_have_value("£12,000")
 
     page.get_by_label("Actual expenditure in the quarter").fill("4800")
@@ -42,8 +45,18 @@ def test_trust_lead_enters_actuals_and_team_signs_off(world, live_server, page):
     page.goto(live_server.url + reverse("funding:return_detail", args=[world.lmns.pk, 2022, 1]))
     page.get_by_role("button", name="Submit the return").click()
     expect(page.locator("#return-status")).to_have_text("Submitted")
-    page.get_by_label("Sign-off comment (optional)").fill("Agreed at LMNS board.")
+    expect(page.get_by_role("button", name="Sign off the return")).to_have_count(0)
+
+    lmns_member(world.lmns, Role.PROGRAMME_TEAM, "notts-finance")
+    page.context.clear_cookies()
+    sign_in(page, live_server, "notts-finance")
+    page.goto(live_server.url + reverse("funding:return_detail", args=[world.lmns.pk, 2022, 1]))
+    page.locator("#sign_off-comment").fill("Agreed at LMNS board.")
+    page.get_by_role("button", name="Sign off the return").click()
+    expect(page.get_by_text("Tick to confirm you have checked the figures.")).to_be_visible()
+    page.locator("#sign_off-comment").fill("Agreed at LMNS board.")
+    page.get_by_label("I have checked the figures").check()
     page.get_by_role("button", name="Sign off the return").click()
     expect(page.locator("#return-status")).to_have_text("Signed off")
     expect(page.locator("#timeline")).to_contain_text("Agreed at LMNS board.")
-    assert SpendReturn.objects.get(pk=spend_return.pk).status == ReturnStatus.SIGNED_OFF
+    assert SpendReturn.objects.get(pk=spend_return.pk).status == SpendReturnStatus.SIGNED_OFF
