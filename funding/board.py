@@ -10,7 +10,7 @@ from lmns.board import BoardSection
 from lmns.models import Lmns, ReportingPeriod
 from lmns.templatetags.lmns_tags import money
 
-from .models import ReturnStatus
+from .models import SpendReturnStatus
 from .selectors import exceeds_threshold, forecast_verdict, funding_year
 
 COLUMNS = [
@@ -80,7 +80,7 @@ def build(lmns: Lmns, period: ReportingPeriod) -> dict:
         "not_agreed": [
             f"Q{q} spend return: {status.lower()}"
             for q, status in year.quarter_statuses[: period.quarter]
-            if status != ReturnStatus.SIGNED_OFF.label
+            if status != SpendReturnStatus.SIGNED_OFF.label
         ]
         if year.streams
         else [],
