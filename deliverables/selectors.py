@@ -74,6 +74,10 @@ TABLE_COLUMNS = (
     "latest_update__created_at",
     "latest_update__period__start_year",
     "latest_update__period__quarter",
+    # The exports add the latest update's narrative and recovery plan after the page's columns.
+    "latest_update__narrative",
+    "latest_update__recovery_action",
+    "latest_update__recovery_date",
 )
 
 
