@@ -16,6 +16,9 @@ from django.shortcuts import redirect
 from .sso import PROVIDER_MFA_SESSION_KEY
 
 ALLOWED = {
+    # Pages open to everyone, signed in or not.
+    "privacy",
+    "accessibility",
     "account_logout",
     "account_reauthenticate",
     "session_keep_alive",
@@ -37,10 +40,20 @@ def must_enrol(user) -> bool:
     return user.memberships.filter(role__in=required).exists()
 
 
+ENROLLED_SESSION_KEY = "accounts.enrolled"
+
+
 def has_second_factor(request) -> bool:
-    if request.session.get(PROVIDER_MFA_SESSION_KEY):
+    """Enrolled (remembered for the session once seen), or signed in through an MFA provider."""
+    session = request.session
+    if session.get(PROVIDER_MFA_SESSION_KEY) or session.get(ENROLLED_SESSION_KEY):
         return True
-    return Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()
+    enrolled = Authenticator.objects.filter(
+        user=request.user, type=Authenticator.Type.TOTP
+    ).exists()
+    if enrolled:
+        session[ENROLLED_SESSION_KEY] = True
+    return enrolled
 
 
 class SecondFactorRequiredMiddleware:

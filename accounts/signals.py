@@ -36,3 +36,11 @@ def note_provider_second_factor(sender, request, user, **kwargs) -> None:
     sociallogin = kwargs.get("sociallogin")
     if sociallogin is not None and sso.provider_did_mfa(sociallogin):
         request.session[sso.PROVIDER_MFA_SESSION_KEY] = True
+
+
+def forget_enrolment(sender, request, user, **kwargs) -> None:
+    """Removing one's authenticator app ends the session's note that they had one."""
+    from .middleware import ENROLLED_SESSION_KEY
+
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(ENROLLED_SESSION_KEY, None)

@@ -255,6 +255,16 @@ BREAK_GLASS_USERNAMES = [
 ]
 INVITATION_DAYS = 7
 
+# The cache every gunicorn worker shares (the database): allauth marks a second-factor code as
+# used there, so a code cannot be replayed through another worker. Its table is made by
+# accounts/migrations/0003_shared_cache.py.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "lmns_cache",
+    }
+}
+
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "LMNS Assurance"

@@ -19,7 +19,7 @@ PASSWORD = "test-password-123"
 
 
 @pytest.fixture(autouse=True)
-def fresh_codes():
+def fresh_codes(db):
     cache.clear()  # a code is accepted once; tests reuse the same authenticator secret
 
 
@@ -53,6 +53,12 @@ def test_a_person_required_to_enrol_is_made_to(world, settings):
     assert enrolled.status_code == 302
     assert Authenticator.objects.filter(user=world.users["lead"]).count() == 2  # and codes
     assert client.get(reverse("home")).status_code == 200
+
+    # Removing the app sends them back to enrol.
+    assert client.post(reverse("mfa_deactivate_totp")).status_code == 302
+    assert client.get(reverse("home")).url == reverse("mfa_activate_totp")
+    # The privacy notice stays open to everyone.
+    assert client.get(reverse("privacy")).status_code == 200
 
 
 def test_roles_not_listed_are_not_asked(world, settings):
@@ -160,3 +166,21 @@ def test_an_administrator_resets_a_second_factor_and_the_audit_says_who_whose_wh
     )
     assert again.status_code == 200 and "has no second factor to reset" in again.content.decode()
     assert SecondFactorReset.objects.count() == 1
+
+
+def test_a_code_is_used_once_whichever_worker_checks_it(world, settings):
+    """The code's "used" mark is in the database cache, which every worker shares."""
+    from django.core.cache import caches
+
+    assert settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
+    enrol(world.users["lead"])
+    code = totp_code()
+    first = Client()
+    _password(first)
+    assert first.post(reverse("mfa_authenticate"), {"code": code}).status_code == 302
+    caches.close_all()  # as another worker would: a fresh connection to the cache
+
+    replay = Client()
+    _password(replay)
+    refused = replay.post(reverse("mfa_authenticate"), {"code": code})
+    assert refused.status_code == 200 and not _signed_in(replay)
