@@ -124,6 +124,12 @@ class AnswerForm(forms.Form):
     action_owner = text.one_line_field(required=False)
     action_due = DateField(label="Action due date", required=False)
     new_file = forms.FileField(label="Add an evidence file", required=False)
+    no_patient_data = forms.BooleanField(
+        label="This file holds no patient-identifiable information",
+        required=False,
+        help_text="No NHS or hospital numbers, no names, addresses or dates of birth of women, "
+        "babies or families. Take such details out of the file before uploading it.",
+    )
 
     def __init__(self, *args, reports_percent: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,6 +138,7 @@ class AnswerForm(forms.Form):
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
         self.fields["status"].widget.attrs["class"] = "form-select"
+        self.fields["no_patient_data"].widget.attrs["class"] = "form-check-input"
         self.content_type = ""
 
     def clean_new_file(self):
@@ -139,6 +146,16 @@ class AnswerForm(forms.Form):
         if upload:
             self.content_type = check_evidence_file(upload)
         return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_file") and not cleaned.get("no_patient_data"):
+            self.add_error(
+                "no_patient_data",
+                "Confirm that the file holds no patient-identifiable information. If it does, "
+                "take those details out of it first: this service must hold none.",
+            )
+        return cleaned
 
     @property
     def summary_label(self) -> str:

@@ -281,6 +281,11 @@ class EvidenceFile(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    no_patient_data_confirmed = models.BooleanField(
+        "uploader confirmed it holds no patient-identifiable information",
+        default=False,
+        help_text="Files uploaded before the confirmation was asked for say no.",
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -213,6 +213,8 @@ class UploadedEvidence:
     answer: Answer
     upload: UploadedFile
     content_type: str
+    # The uploader confirmed the file holds no patient-identifiable information.
+    no_patient_data: bool = False
 
 
 def save_section(
@@ -240,6 +242,10 @@ def save_section(
         (answer, {f: entered.get(f, getattr(answer, f)) for f in ANSWER_FIELDS})
         for answer, entered in zip(answers, values, strict=True)
     ]
+    if any(not item.no_patient_data for item in uploads):
+        raise ReturnError(
+            "Confirm that each file holds no patient-identifiable information before uploading it."
+        )
     pending = [(answer, data) for answer, data in entered_values if changed_values(answer, data)]
     if not pending and not uploads:
         return False
@@ -264,6 +270,7 @@ def save_section(
                 content_type=item.content_type,
                 size=item.upload.size,
                 uploaded_by=user,
+                no_patient_data_confirmed=item.no_patient_data,
             )
         record_history(ret, user)
         recompute_ratings(ret)

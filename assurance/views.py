@@ -273,7 +273,12 @@ def _post_section(request: HttpRequest, ret: QuarterlyReturn, context: dict) -> 
             answers=answers,
             values=[form.values() for form in formset],
             uploads=[
-                UploadedEvidence(answer, form.cleaned_data["new_file"], form.content_type)
+                UploadedEvidence(
+                    answer,
+                    form.cleaned_data["new_file"],
+                    form.content_type,
+                    no_patient_data=form.cleaned_data["no_patient_data"],
+                )
                 for answer, form in zip(answers, formset, strict=True)
                 if form.cleaned_data.get("new_file")
             ],

@@ -6,10 +6,19 @@ freeze their figures. Idempotent: a quarter that already has an issued pack is l
 
 from django.contrib.auth import get_user_model
 
-from lmns.models import Lmns, ReportingPeriod
+from lmns.models import Download, Lmns, ReportingPeriod
 
 from .models import BoardPack
 from .services import issue_pack
+
+# Who downloaded which pack (the LMNS team's "Who downloaded what" page): (username, LMNS,
+# financial year start, quarter, format).
+DEMO_DOWNLOADS = [
+    ("notts-board", "NottsLMNS", 2022, 1, "pdf"),
+    ("notts-team", "NottsLMNS", 2022, 1, "xlsx"),
+    ("nw-board", "NWLMNS", 2022, 3, "pdf"),
+    ("blmk-board", "BLMKLMNS", 2018, 3, "pdf"),
+]
 
 # (LMNS short name, programme team username, financial year start, quarter); oldest first so
 # the board's "latest" pack is the last one.
@@ -38,4 +47,32 @@ def load() -> str:
             continue
         issue_pack(lmns=lmns, period=period, user=team, expected_version=0)
         issued += 1
-    return f"{issued} board packs issued, {BoardPack.objects.count()} in all"
+    return f"{issued} board packs issued, {BoardPack.objects.count()} in all; " + _downloads()
+
+
+def _downloads() -> str:
+    """A few downloads of the issued packs, so the download log shows what it records."""
+    added = 0
+    for username, short_name, year, quarter, fmt in DEMO_DOWNLOADS:
+        pack = (
+            BoardPack.objects.filter(
+                lmns__short_name=short_name, period__start_year=year, period__quarter=quarter
+            )
+            .select_related("lmns", "period")
+            .first()
+        )
+        person = get_user_model().objects.filter(username=username).first()
+        if pack is None or person is None:
+            continue
+        name = f"{short_name}-board-pack-{pack.period.slug}.{fmt}"
+        _, created = Download.objects.get_or_create(
+            person=person,
+            lmns=pack.lmns,
+            name=name,
+            defaults={
+                "kind": f"Board pack {fmt.upper()}, issued version {pack.version}",
+                "path": f"/board/{pack.lmns.pk}/{pack.period.pk}/{fmt}/",
+            },
+        )
+        added += created
+    return f"{added} downloads recorded"

@@ -62,6 +62,7 @@ def _largest_legitimate_post(world) -> tuple[str, dict]:
                 f"answers-{i}-action_owner": "Practice development midwife",
                 f"answers-{i}-action_due": "2022-09-30",
                 f"answers-{i}-new_file": SimpleUploadedFile(f"audit-{i}.pdf", pdf),
+                f"answers-{i}-no_patient_data": "on",
             }
         )
     return reverse("assurance:section_edit", args=[ret.pk, section.pk]), data

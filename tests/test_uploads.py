@@ -34,6 +34,7 @@ def _upload(world, ret, section, name: str, content: bytes):
         "answers-0-action_owner": "",
         "answers-0-action_due": "",
         "answers-0-new_file": SimpleUploadedFile(name, content),
+        "answers-0-no_patient_data": "on",
     }
     url = reverse("assurance:section_edit", args=[ret.pk, section.pk])
     return world.client_for("lead").post(url, data)

@@ -58,6 +58,7 @@ def _section(w) -> Target:
                 f"answers-{i}-action_owner": "Practice development midwife",
                 f"answers-{i}-action_due": "2022-09-30",
                 f"answers-{i}-new_file": _evidence(f"training-audit-{i}.pdf"),
+                f"answers-{i}-no_patient_data": "on",
             }
         )
     url = reverse("assurance:section_edit", args=[ret.pk, section.pk])
@@ -168,9 +169,19 @@ CASES = {
         build=_start, persona="lead", unscoped=REFERENCE, resave=Resave.STEP
     ),
     "assurance.forms.AnswerForm": AttackCase(
-        build=_section, persona="lead", prefix="answers-0", resave=Resave.EDIT
+        build=_section,
+        persona="lead",
+        prefix="answers-0",
+        resave=Resave.EDIT,
+        # The confirmation goes with each new file and, like the file, is never shown back.
+        with_upload=frozenset({"no_patient_data"}),
     ),
-    "assurance.forms.VersionForm": AttackCase(build=_section, persona="lead", resave=Resave.EDIT),
+    "assurance.forms.VersionForm": AttackCase(
+        build=_section,
+        persona="lead",
+        resave=Resave.EDIT,
+        with_upload=frozenset({"no_patient_data"}),
+    ),
     "assurance.forms.ActionForm": AttackCase(build=_send_back, persona="team", resave=Resave.STEP),
     "assurance.forms.AssureForm": AttackCase(build=_assure, persona="team", resave=Resave.STEP),
     "assurance.dashboard_forms.ComplianceImportForm": AttackCase(

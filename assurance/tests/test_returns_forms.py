@@ -73,9 +73,17 @@ def test_a_png_renamed_as_pdf_is_refused():
     ],
 )
 def test_real_files_of_allowed_kinds_are_accepted(name, content, content_type):
-    form = _form(files={"new_file": SimpleUploadedFile(name, content)})
+    form = _form({"no_patient_data": "on"}, files={"new_file": SimpleUploadedFile(name, content)})
     assert form.is_valid(), form.errors
     assert form.content_type.startswith(content_type)
+
+
+def test_a_file_needs_the_confirmation_that_it_holds_no_patient_data():
+    form = _form(files={"new_file": SimpleUploadedFile("audit.pdf", PDF)})
+    assert not form.is_valid()
+    assert "holds no patient-identifiable information" in form.errors["no_patient_data"][0]
+    # Without a file there is nothing to confirm.
+    assert _form({"status": "fully_met"}).is_valid()
 
 
 def test_assure_form_needs_a_reason_only_for_a_changed_figure(world):

@@ -340,9 +340,11 @@ def test_upload_then_download_with_safe_headers(world, as_lead, ret):
     first = _sections(ret)[0]
     data = _post_data(ret, first, save="1")
     data["answers-0-new_file"] = SimpleUploadedFile("CTG audit.pdf", PDF)
+    data["answers-0-no_patient_data"] = "on"
     as_lead.post(_section_url(ret, first), data)
     evidence = EvidenceFile.objects.get(answer__quarterly_return=ret)
     assert evidence.original_name == "CTG audit.pdf"
+    assert evidence.no_patient_data_confirmed
     assert "CTG" not in evidence.file.name
     url = reverse("assurance:evidence_download", args=[evidence.pk])
     assert url in as_lead.get(_section_url(ret, first)).content.decode()
@@ -372,6 +374,7 @@ def test_a_disguised_upload_is_refused_and_the_rest_of_the_form_kept(as_lead, re
     first = _sections(ret)[0]
     data = _post_data(ret, first, {0: {"narrative": "Keep me"}}, save="1")
     data["answers-0-new_file"] = SimpleUploadedFile("audit.pdf", b"MZ\x90\x00rest of program")
+    data["answers-0-no_patient_data"] = "on"
     response = as_lead.post(_section_url(ret, first), data)
     page = response.content.decode()
     assert "does not look like a real .pdf file" in page
@@ -384,6 +387,7 @@ def test_an_oversized_upload_is_refused(settings, as_lead, ret):
     first = _sections(ret)[0]
     data = _post_data(ret, first, save="1")
     data["answers-0-new_file"] = SimpleUploadedFile("audit.pdf", PDF + b" " * 200)
+    data["answers-0-no_patient_data"] = "on"
     response = as_lead.post(_section_url(ret, first), data)
     assert "files may be at most" in response.content.decode()
     assert not EvidenceFile.objects.exists()
@@ -576,9 +580,19 @@ def test_query_count_of_the_returns_list(django_assert_max_num_queries, world, a
 
 def test_query_count_of_a_download(django_assert_max_num_queries, as_board, big_return):
     evidence = EvidenceFile.objects.filter(answer__quarterly_return=big_return).first()
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):  # one records the download
         response = as_board.get(reverse("assurance:evidence_download", args=[evidence.pk]))
         assert response.status_code == 200
+
+
+def test_an_upload_without_the_patient_data_confirmation_is_refused_and_saves_nothing(as_lead, ret):
+    first = _sections(ret)[0]
+    data = _post_data(ret, first, save="1")
+    data["answers-0-new_file"] = SimpleUploadedFile("CTG audit.pdf", PDF)
+    response = as_lead.post(_section_url(ret, first), data)
+    assert response.status_code == 200
+    assert "holds no patient-identifiable information" in response.content.decode()
+    assert not EvidenceFile.objects.filter(answer__quarterly_return=ret).exists()
 
 
 def test_a_draft_never_submitted_can_be_discarded_and_started_again(world, as_lead, ret):

@@ -96,6 +96,9 @@ class AttackCase:
     allow_negative: frozenset[str] = frozenset()
     # Fields left out of the generic text attacks, with the reason (e.g. a code with a pattern).
     skip_text: frozenset[str] = frozenset()
+    # Fields that go with a file upload (a declaration about the file): like a file input,
+    # they are sent with each new file and never shown back (tests/test_resave.py).
+    with_upload: frozenset[str] = frozenset()
     # Fields this use of the form ignores (e.g. a version before the record exists).
     unused: frozenset[str] = frozenset()
     # "get" for filter forms: attacked through the query string; they never change data.
