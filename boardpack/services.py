@@ -41,6 +41,7 @@ def _normalise(data: dict) -> dict:
     ]
     data.setdefault("tables", [])
     data.setdefault("links", [])
+    data["not_agreed"] = [str(item) for item in data.get("not_agreed") or []]
     return data
 
 
@@ -108,6 +109,15 @@ def build_pack(lmns: Lmns, period: ReportingPeriod) -> dict:
         "messages": key_messages(sections),
         "sections": sections,
     }
+
+
+def not_agreed(pack: dict) -> list[str]:
+    """The returns behind the pack's figures that are not yet assured or signed off."""
+    return [
+        f"{entry['title']}: {item}"
+        for entry in pack["sections"]
+        for item in entry["data"].get("not_agreed", [])
+    ]
 
 
 def latest_version(lmns: Lmns, period: ReportingPeriod) -> int:

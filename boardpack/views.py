@@ -42,13 +42,22 @@ from .forms import IssueForm
 from .models import BoardPack, IssuedPackPdf, IssuedPackXlsx
 from .notifications import ISSUED
 from .selectors import (
+    current_draft_period,
     draft_periods,
     issued_packs,
     issued_version,
     issued_versions,
     latest_issued,
 )
-from .services import build_pack, is_intact, issue_pack, keep_pdf, keep_xlsx, latest_version
+from .services import (
+    build_pack,
+    is_intact,
+    issue_pack,
+    keep_pdf,
+    keep_xlsx,
+    latest_version,
+    not_agreed,
+)
 from .styles import section_stylesheets
 
 logger = logging.getLogger(__name__)
@@ -204,8 +213,11 @@ def _render_pack(
 
 @require_GET
 def latest(request: HttpRequest, pk: int) -> HttpResponse:
-    """What the board reads by default: the latest issued pack."""
+    """What the board reads by default: the latest issued pack. The programme team, who prepare
+    the packs, get the current draft instead (the issued packs are listed on it)."""
     access, lmns = _readable_lmns(request, pk)
+    if access.can_manage_lmns(lmns.pk) and (period := current_draft_period(lmns)):
+        return redirect("boardpack:pack", lmns.pk, period.pk)
     issued = latest_issued(lmns)
     if issued is None:
         context = {
@@ -275,6 +287,7 @@ def issue(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
         "period": period,
         "form": form,
         "versions": issued_versions(lmns, period),
+        "not_agreed": not_agreed(build_pack(lmns, period)),
     }
     return render(request, "boardpack/issue.html", context)
 
