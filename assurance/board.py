@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from lmns.board import BoardSection
+from lmns.formatting import percent
 from lmns.models import Lmns, ReportingPeriod
 
 from .charts import trend_svg
@@ -30,6 +31,7 @@ from .selectors import (
     SUBMITTED_STATUSES,
     ComplianceGrid,
     active_frameworks,
+    changed_ratings,
     compliance_grid,
     default_framework,
     history_by_trust_section,
@@ -51,6 +53,11 @@ def ordinal(n: int) -> str:
 
 def _plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many
+
+
+def whole(value: Decimal) -> str:
+    """A figure a person reads: a whole number (the snapshot's tables keep the exact one)."""
+    return percent(value).rstrip("%")
 
 
 def _num(value: Decimal | None) -> str:
@@ -106,7 +113,7 @@ def key_messages(
                 verb = "rose" if change > 0 else "fell"
                 messages.append(
                     {
-                        "text": f"{label} at {row.trust.short_name} {verb} {_num(abs(change))} "
+                        "text": f"{label} at {row.trust.short_name} {verb} {whole(abs(change))} "
                         f"{_plural(abs(change), 'point', 'points')}",
                         "priority": 20 if change > 0 else 25,
                     }
@@ -136,7 +143,12 @@ def build_compliance(lmns: Lmns, period: ReportingPeriod) -> dict:
     has_data = any(cell.percent is not None for row in grid.rows for cell in row.cells) or any(
         row.status != NOT_STARTED for row in grid.rows
     )
-    codes = [section.code for section in grid.sections]
+    # Paper cannot show tooltips: every column is headed with its code and name.
+    codes = [f"{section.code} {section.title}" for section in grid.sections]
+    changed = [
+        {**c, "derived": _num(c["derived"]), "agreed": _num(c["agreed"])}
+        for c in changed_ratings(lmns, framework, period)
+    ]
     dashboard = (
         reverse("assurance:dashboard", args=[lmns.pk])
         + "?"
@@ -171,7 +183,7 @@ def build_compliance(lmns: Lmns, period: ReportingPeriod) -> dict:
                     chart_id=f"board-trend-{row.trust.pk}",
                 ),
                 "trend_text": ", ".join(
-                    f"{label} {_num(value)}%" for label, value in points if value is not None
+                    f"{label} {percent(value)}" for label, value in points if value is not None
                 ),
                 "trend_url": reverse("assurance:trust_trend", args=[row.trust.pk])
                 + "?"
@@ -206,6 +218,15 @@ def build_compliance(lmns: Lmns, period: ReportingPeriod) -> dict:
             ],
         },
         {
+            "key": "compliance_changed",
+            "caption": "Figures the LMNS changed from the derived one, with the reason",
+            "headers": ["Trust", "Section", "Derived (%)", "Agreed (%)", "Reason"],
+            "rows": [
+                [c["trust"], f"{c['code']} {c['title']}", c["derived"], c["agreed"], c["reason"]]
+                for c in changed
+            ],
+        },
+        {
             "key": "compliance_trend",
             "caption": "Mean agreed compliance across sections (%), by quarter",
             "headers": ["Trust", *(str(p) for p in periods)],
@@ -222,6 +243,12 @@ def build_compliance(lmns: Lmns, period: ReportingPeriod) -> dict:
         "period": str(period),
         "previous_period": str(grid.previous_period) if grid.previous_period else "",
         "sections": [{"code": s.code, "title": s.title} for s in grid.sections],
+        "changed": changed,
+        "not_agreed": [
+            f"{t['short_name']} {framework.short_name} return: {t['status'].lower()}"
+            for t in trusts
+            if not t["assured"]
+        ],
         "trusts": trusts,
         "messages": key_messages(grid, history),
         "tables": tables,

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Max, QuerySet
+from django.db.models import Avg, F, Max, QuerySet
 
 from lmns.models import Lmns, ReportingPeriod, Trust
 from lmns.templatetags.lmns_tags import signed
@@ -270,6 +270,40 @@ def compliance_grid(lmns: Lmns, framework: Framework, period: ReportingPeriod) -
             )
         rows.append(row)
     return ComplianceGrid(lmns, framework, period, previous, sections, rows)
+
+
+def changed_ratings(lmns: Lmns, framework: Framework, period: ReportingPeriod) -> list[dict]:
+    """Agreed figures of assured returns the LMNS changed from the derived one, with the reason."""
+    rows = (
+        SectionRating.objects.filter(
+            quarterly_return__trust__lmns=lmns,
+            quarterly_return__framework__name=framework.name,
+            quarterly_return__period=period,
+            quarterly_return__status=ReturnStatus.ASSURED,
+        )
+        .exclude(agreed_percent=F("derived_percent"))
+        .exclude(agreed_percent__isnull=True)
+        .order_by("quarterly_return__trust__name", "section__order", "section__code")
+        .values(
+            "quarterly_return__trust__short_name",
+            "section__code",
+            "section__title",
+            "derived_percent",
+            "agreed_percent",
+            "change_reason",
+        )
+    )
+    return [
+        {
+            "trust": r["quarterly_return__trust__short_name"],
+            "code": r["section__code"],
+            "title": r["section__title"],
+            "derived": r["derived_percent"],
+            "agreed": r["agreed_percent"],
+            "reason": r["change_reason"],
+        }
+        for r in rows
+    ]
 
 
 # -- returns status ---------------------------------------------------------------------

@@ -55,3 +55,18 @@ def draft_periods(today: datetime.date | None = None) -> list[ReportingPeriod]:
     """Every quarter that has begun, latest first: those the team can prepare a pack for."""
     today = today or timezone.localdate()
     return list(ReportingPeriod.objects.filter(start_date__lte=today).order_by("-start_date"))
+
+
+def current_draft_period(lmns: Lmns, today: datetime.date | None = None) -> ReportingPeriod | None:
+    """The quarter the team is preparing: the one after the latest issued pack's, once it has
+    begun; with nothing issued, or nothing begun after it, the latest quarter that has begun."""
+    today = today or timezone.localdate()
+    issued = latest_issued(lmns)
+    begun = ReportingPeriod.objects.filter(start_date__lte=today)
+    if issued is not None:
+        following = (
+            begun.filter(start_date__gt=issued.period.start_date).order_by("start_date").first()
+        )
+        if following is not None:
+            return following
+    return begun.order_by("-start_date").first()

@@ -16,6 +16,7 @@ from lmns.people import full_name
 from lmns.text import ONE_LINE
 
 from .models import BoardPack, IssuedPackPdf, IssuedPackXlsx
+from .notifications import pack_issued
 from .sections import discover_sections
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ def _normalise(data: dict) -> dict:
     ]
     data.setdefault("tables", [])
     data.setdefault("links", [])
+    data["not_agreed"] = [str(item) for item in data.get("not_agreed") or []]
     return data
 
 
@@ -109,6 +111,15 @@ def build_pack(lmns: Lmns, period: ReportingPeriod) -> dict:
     }
 
 
+def not_agreed(pack: dict) -> list[str]:
+    """The returns behind the pack's figures that are not yet assured or signed off."""
+    return [
+        f"{entry['title']}: {item}"
+        for entry in pack["sections"]
+        for item in entry["data"].get("not_agreed", [])
+    ]
+
+
 def latest_version(lmns: Lmns, period: ReportingPeriod) -> int:
     """The number of the latest issued version of this quarter's pack, 0 if none."""
     found = BoardPack.objects.filter(lmns=lmns, period=period).aggregate(v=Max("version"))["v"]
@@ -146,7 +157,7 @@ def issue_pack(*, lmns: Lmns, period: ReportingPeriod, user, expected_version: i
     name = full_name(user)[:ONE_LINE]
     try:
         with transaction.atomic():
-            return BoardPack.objects.create(
+            pack = BoardPack.objects.create(
                 lmns=lmns,
                 period=period,
                 version=current + 1,
@@ -155,6 +166,8 @@ def issue_pack(*, lmns: Lmns, period: ReportingPeriod, user, expected_version: i
                 issued_by_name=name,
                 snapshot=snapshot,
             )
+            pack_issued(pack)
+            return pack
     except IntegrityError as exc:
         raise ValidationError(
             "Someone issued this quarter's pack at the same moment. Reload to see it."

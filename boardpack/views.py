@@ -31,21 +31,33 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lmns import notifications
 from lmns.access import Access, get_access
 from lmns.downloads import record_download
 from lmns.models import Lmns, ReportingPeriod
+from lmns.notifications import event_key
 
 from . import exports, pdf
 from .forms import IssueForm
 from .models import BoardPack, IssuedPackPdf, IssuedPackXlsx
+from .notifications import ISSUED
 from .selectors import (
+    current_draft_period,
     draft_periods,
     issued_packs,
     issued_version,
     issued_versions,
     latest_issued,
 )
-from .services import build_pack, is_intact, issue_pack, keep_pdf, keep_xlsx, latest_version
+from .services import (
+    build_pack,
+    is_intact,
+    issue_pack,
+    keep_pdf,
+    keep_xlsx,
+    latest_version,
+    not_agreed,
+)
 from .styles import section_stylesheets
 
 logger = logging.getLogger(__name__)
@@ -187,6 +199,8 @@ def _render_pack(
     if chosen.issued is None:
         context = _pack_context(request, access, lmns, period, chosen)
         return render(request, "boardpack/pack.html", context)
+    # Opening an issued pack reads its notification: the home page stops marking it new.
+    notifications.seen(user=request.user, key=event_key(ISSUED.code, chosen.issued.pk))
     versions = issued_versions(lmns, period)
     etag = _page_etag(request, chosen.issued, versions)
     # A message waiting to be shown (after issuing, say) must reach the page: render it.
@@ -199,8 +213,11 @@ def _render_pack(
 
 @require_GET
 def latest(request: HttpRequest, pk: int) -> HttpResponse:
-    """What the board reads by default: the latest issued pack."""
+    """What the board reads by default: the latest issued pack. The programme team, who prepare
+    the packs, get the current draft instead (the issued packs are listed on it)."""
     access, lmns = _readable_lmns(request, pk)
+    if access.can_manage_lmns(lmns.pk) and (period := current_draft_period(lmns)):
+        return redirect("boardpack:pack", lmns.pk, period.pk)
     issued = latest_issued(lmns)
     if issued is None:
         context = {
@@ -270,6 +287,7 @@ def issue(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
         "period": period,
         "form": form,
         "versions": issued_versions(lmns, period),
+        "not_agreed": not_agreed(build_pack(lmns, period)),
     }
     return render(request, "boardpack/issue.html", context)
 

@@ -74,17 +74,30 @@ TABLE_COLUMNS = (
     "latest_update__created_at",
     "latest_update__period__start_year",
     "latest_update__period__quarter",
+    # The exports add the latest update's narrative and recovery plan after the page's columns.
+    "latest_update__narrative",
+    "latest_update__recovery_action",
+    "latest_update__recovery_date",
 )
 
 
-def plan_table_rows(plan: Plan, access: Access) -> QuerySet[Deliverable]:
+EXPORT_COLUMNS = (
+    "latest_update__narrative",
+    "latest_update__recovery_action",
+    "latest_update__recovery_date",
+)
+
+
+def plan_table_rows(plan: Plan, access: Access, *, export: bool = False) -> QuerySet[Deliverable]:
     """The plan page's table and its exports: the columns they show and nothing else (the
-    long texts and who recorded the update cost the page more than the rest of it)."""
+    long texts and who recorded the update cost the page more than the rest of it). An export
+    also has the latest update's narrative and recovery plan, read in the same query."""
+    columns = TABLE_COLUMNS + EXPORT_COLUMNS if export else TABLE_COLUMNS
     return (
         visible_deliverables(access)
         .filter(plan=plan)
         .select_related("workstream", "latest_update__period")
-        .only(*TABLE_COLUMNS)
+        .only(*columns)
         .with_overdue()
         .order_by("number", "part")
     )

@@ -101,8 +101,8 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "deliverables/plan_form.html", {"lmns": lmns, "form": form})
 
 
-def _filtered_table(request: HttpRequest, access: Access, plan: Plan):
-    rows = selectors.plan_table_rows(plan, access)
+def _filtered_table(request: HttpRequest, access: Access, plan: Plan, *, export: bool = False):
+    rows = selectors.plan_table_rows(plan, access, export=export)
     plan_filter = DeliverableFilter(request.GET or None, queryset=rows, plan=plan)
     table = DeliverableTable(plan_filter.qs)
     RequestConfig(request, paginate=False).configure(table)
@@ -133,7 +133,7 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     plan = _plan_or_404(access, pk)
     if fmt not in {"csv", "xlsx"}:
         raise Http404("Export as csv or xlsx.")
-    _, table = _filtered_table(request, access, plan)
+    _, table = _filtered_table(request, access, plan, export=True)
     headers, rows = export_rows(table)
     filename = f"{plan.lmns.short_name}-plan-{plan.pk}-deliverables.{fmt}"
     record_download(request, kind="Plan export", name=filename, lmns=plan.lmns_id)

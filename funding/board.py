@@ -10,6 +10,7 @@ from lmns.board import BoardSection
 from lmns.models import Lmns, ReportingPeriod
 from lmns.templatetags.lmns_tags import money
 
+from .models import SpendReturnStatus
 from .selectors import exceeds_threshold, forecast_verdict, funding_year
 
 COLUMNS = [
@@ -76,6 +77,13 @@ def build(lmns: Lmns, period: ReportingPeriod) -> dict:
         "financial_year": year.financial_year,
         "quarter": period.quarter,
         "trusts_reported": year.trusts_reported_text,
+        "not_agreed": [
+            f"Q{q} spend return: {status.lower()}"
+            for q, status in year.quarter_statuses[: period.quarter]
+            if status != SpendReturnStatus.SIGNED_OFF.label
+        ]
+        if year.streams
+        else [],
         "messages": key_messages(year.totals, month6, year.lines) if year.streams else [],
         "tables": [
             {

@@ -1,4 +1,4 @@
-from lmns.tests.matrix import FORBIDDEN, NOT_FOUND, OK, Case, everyone
+from lmns.tests.matrix import FORBIDDEN, NOT_FOUND, OK, REDIRECT, Case, everyone
 
 from ..services import issue_pack
 
@@ -17,7 +17,10 @@ TEAM_ONLY = everyone(
 )
 
 CASES = {
-    "boardpack:latest": Case(kwargs=lambda w: {"pk": w.lmns.pk}, expect=READERS),
+    # The programme team is sent on to the current draft; the board reads the latest issued pack.
+    "boardpack:latest": Case(
+        kwargs=lambda w: {"pk": w.lmns.pk}, expect={**READERS, "team": REDIRECT}
+    ),
     "boardpack:packs": Case(kwargs=lambda w: {"pk": w.lmns.pk}, expect=READERS),
     "boardpack:pack": Case(kwargs=_issued, expect=READERS),
     "boardpack:issue": Case(kwargs=_issued, expect=TEAM_ONLY),

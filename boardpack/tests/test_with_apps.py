@@ -117,7 +117,9 @@ def test_the_spreadsheet_and_csv_match_the_page(notts, q1):
         io.BytesIO(board.get(reverse("boardpack:xlsx", args=[notts.pk, q1.pk])).content)
     )
     rows = list(book["compliance"].iter_rows(values_only=True))
-    assert rows[0][:2] == ("Trust", "Return") and rows[0][-1] == "WF"
+    # Paper cannot show tooltips: each column is headed with its code and name.
+    assert rows[0][:2] == ("Trust", "Return")
+    assert rows[0][-1] == "WF Workforce planning and guidelines"
     assert rows[1][8] == 57  # figures are numbers in the workbook, not text
     by_trust = {row[0]: [str(v) for v in row[2:]] for row in rows[1:]}
     assert by_trust["NUH"] == percents(compliance_row(html, "NUH")) == NUH_Q1
@@ -207,3 +209,53 @@ def test_deliverables_funding_and_risks_reach_the_board(db):
     assert funding[1][:2] == ("Line A: Transformation funding", 458000)
     risks = list(book["top_risks"].iter_rows(values_only=True))
     assert risks[1][:3] == ("Finance", "LMS SRO", 20)
+
+
+def test_the_pdf_names_every_section_and_states_changed_figures(notts, q1):
+    from boardpack.pdf import unavailable_reason
+
+    rating = SectionRating.objects.get(
+        quarterly_return__trust__short_name="NUH",
+        quarterly_return__period=q1,
+        section__code="IEA1",
+    )
+    rating.derived_percent, rating.agreed_percent = Decimal("93"), Decimal("85")
+    rating.change_reason = "two audits were of the wrong month"
+    rating.save()
+    team = signed_in("notts-team")
+    html = team.get(reverse("boardpack:pack", args=[notts.pk, q1.pk])).content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "NUH IEA1" in text and "93% → 85%, because two audits were of the wrong month" in text
+    headline = html.split('id="key-messages"', 1)[1].split("</section>", 1)[0]
+    section = html.split('id="section-compliance"', 1)[1].split("</section>", 1)[0]
+    for message in re.findall(r"<li>([^<]+) <span", headline):
+        assert message.strip() not in section  # key messages are printed once
+    if unavailable_reason():
+        pytest.skip(unavailable_reason())
+    pdf = team.get(reverse("boardpack:pdf", args=[notts.pk, q1.pk])).content
+    pdf_words = " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split()
+    )
+    for section in (
+        SectionRating.objects.filter(quarterly_return__period=q1)
+        .values_list("section__code", "section__title")
+        .distinct()
+    ):
+        assert " ".join(section) in pdf_words
+
+
+def test_issuing_with_returns_not_assured_lists_them(notts):
+    period = ReportingPeriod.objects.get(start_year=2022, quarter=2)
+    page = signed_in("notts-team").get(reverse("boardpack:issue", args=[notts.pk, period.pk]))
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.content.decode()).split())
+    assert "not yet assured or signed off" in text
+    assert "Ockenden compliance: NUH" in text and "Ockenden compliance: SFH" in text
+
+
+def test_the_teams_board_pack_link_opens_the_current_draft(notts):
+    response = signed_in("notts-team").get(reverse("boardpack:latest", args=[notts.pk]))
+    assert response.status_code == 302
+    period = ReportingPeriod.objects.get(start_year=2022, quarter=2)
+    assert response["Location"] == reverse("boardpack:pack", args=[notts.pk, period.pk])
+    board = signed_in("notts-board").get(reverse("boardpack:latest", args=[notts.pk]))
+    assert board.status_code == 200  # the board reads the latest issued pack
