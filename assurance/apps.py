@@ -14,6 +14,7 @@ class AssuranceConfig(AppConfig):
         from lmns.purges import register_purgeable
         from lmns.retention import register_retention
 
+        from . import notifications, queue
         from .dashboard import register_links
         from .models import Answer, EvidenceFile, QuarterlyReturn, SectionRating
         from .return_selectors import history_parts, history_steps
@@ -53,3 +54,5 @@ class AssuranceConfig(AppConfig):
             )
         )
         register_links()
+        notifications.register()
+        queue.register()

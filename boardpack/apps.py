@@ -16,6 +16,11 @@ class BoardpackConfig(AppConfig):
         register_retention("board_packs", "boardpack.BoardPack", date_field="issued_at")
         register_copy_scrubber(scrub_purged_text)
 
+        from . import notifications, queue
+
+        notifications.register()
+        queue.register()
+
         register_link(
             OrgLink(
                 label="Board pack",

@@ -16,6 +16,7 @@ from lmns.people import full_name
 from lmns.text import ONE_LINE
 
 from .models import BoardPack, IssuedPackPdf, IssuedPackXlsx
+from .notifications import pack_issued
 from .sections import discover_sections
 
 logger = logging.getLogger(__name__)
@@ -156,7 +157,7 @@ def issue_pack(*, lmns: Lmns, period: ReportingPeriod, user, expected_version: i
     name = full_name(user)[:ONE_LINE]
     try:
         with transaction.atomic():
-            return BoardPack.objects.create(
+            pack = BoardPack.objects.create(
                 lmns=lmns,
                 period=period,
                 version=current + 1,
@@ -165,6 +166,8 @@ def issue_pack(*, lmns: Lmns, period: ReportingPeriod, user, expected_version: i
                 issued_by_name=name,
                 snapshot=snapshot,
             )
+            pack_issued(pack)
+            return pack
     except IntegrityError as exc:
         raise ValidationError(
             "Someone issued this quarter's pack at the same moment. Reload to see it."

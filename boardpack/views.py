@@ -31,13 +31,16 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lmns import notifications
 from lmns.access import Access, get_access
 from lmns.downloads import record_download
 from lmns.models import Lmns, ReportingPeriod
+from lmns.notifications import event_key
 
 from . import exports, pdf
 from .forms import IssueForm
 from .models import BoardPack, IssuedPackPdf, IssuedPackXlsx
+from .notifications import ISSUED
 from .selectors import (
     current_draft_period,
     draft_periods,
@@ -196,6 +199,8 @@ def _render_pack(
     if chosen.issued is None:
         context = _pack_context(request, access, lmns, period, chosen)
         return render(request, "boardpack/pack.html", context)
+    # Opening an issued pack reads its notification: the home page stops marking it new.
+    notifications.seen(user=request.user, key=event_key(ISSUED.code, chosen.issued.pk))
     versions = issued_versions(lmns, period)
     etag = _page_etag(request, chosen.issued, versions)
     # A message waiting to be shown (after issuing, say) must reach the page: render it.

@@ -11,8 +11,11 @@ class DeliverablesConfig(AppConfig):
         from lmns.menus import OrgLink, register_link
         from lmns.models import Role
 
+        from . import queue
         from .models import Deliverable, DeliverableUpdate, Mitigation, Risk
         from .selectors import visible_deliverables
+
+        queue.register()
 
         register_history(Deliverable, Scope.lmns("plan__lmns"), readable=visible_deliverables)
         register_history(

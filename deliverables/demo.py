@@ -205,6 +205,11 @@ def load_norfolk_and_waveney() -> int:
             period=december,
             user=team,
         )
+    # A deliverable QEH's lead owns, so a trust lead's work queue shows an update due.
+    owned = plan.deliverables.filter(owner__isnull=True).order_by("number", "part").first()
+    qeh_lead = _user("qeh-lead")
+    if owned is not None and qeh_lead is not None and not plan.deliverables.filter(owner=qeh_lead):
+        Deliverable.objects.filter(pk=owned.pk).update(owner=qeh_lead)
     return plan.deliverables.count()
 
 

@@ -11,7 +11,11 @@ class FundingConfig(AppConfig):
         from lmns.menus import OrgLink, register_link
         from lmns.models import Role
 
+        from . import notifications, queue
         from .models import BudgetLine, FundingStream, SpendEntry, SpendReturn
+
+        notifications.register()
+        queue.register()
 
         register_history(FundingStream, Scope.lmns("lmns", wide=True))
         register_history(BudgetLine, Scope.lmns("stream__lmns", wide=True))

@@ -19,10 +19,15 @@ that leads from a row to the organisation owning it. The rules, from memberships
 The one 403/404 rule: a record of another LMNS, or of a trust the person does not read, is 404
 (its existence is not revealed); a page of the person's own LMNS that they may not open (a trust
 lead on an LMNS-wide page), or a record they may read but not change, is 403 with the reason.
+
+The inverse question, "who may read this record?", is :func:`readers`, written beside the forward
+rules from the same memberships: it decides who is told about a record (notifications) and never
+includes people who have left.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -31,6 +36,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from .models import Lmns, Membership, Role, Trust
+from .people import active_people
 
 LMNS_WIDE_ONLY = "This page is for the LMNS programme team and board members."
 
@@ -167,15 +173,21 @@ ANONYMOUS = Access(user_id=None)
 
 
 def get_access(request_or_user) -> Access:
-    """The signed-in person's access, computed once per request with a single query."""
+    """The signed-in person's access, computed once per request with a single query (which
+    also carries the navigation bar's counts, :func:`lmns.queue.membership_counts`)."""
     user = getattr(request_or_user, "user", request_or_user)
     if not getattr(user, "is_authenticated", False):
         return ANONYMOUS
     cached = getattr(user, "_lmns_access", None)
     if cached is not None:
         return cached
+    from .queue import membership_counts
+
     memberships = tuple(
-        Membership.objects.filter(user=user).select_related("trust__lmns", "lmns").order_by("role")
+        Membership.objects.filter(user=user)
+        .select_related("trust__lmns", "lmns")
+        .annotate(**membership_counts())
+        .order_by("role")
     )
     lead = [m.trust for m in memberships if m.role == Role.TRUST_LEAD]
     access = Access(
@@ -189,3 +201,47 @@ def get_access(request_or_user) -> Access:
     )
     user._lmns_access = access
     return access
+
+
+# -- the inverse: who reads a record -----------------------------------------------------------
+EVERY_ROLE = frozenset(Role.values)
+
+
+def owner_of(record: Model, scope: Scope | None = None) -> Trust | Lmns:
+    """The trust or LMNS owning ``record``, following ``scope.path`` (a Trust or an Lmns owns
+    itself)."""
+    if isinstance(record, Trust | Lmns):
+        return record
+    if scope is None:
+        raise ValueError(f"Say which Scope owns a {type(record).__name__}.")
+    owner = record
+    for name in scope.path.split("__"):
+        owner = getattr(owner, name)
+    return owner
+
+
+def readers(
+    record: Model, scope: Scope | None = None, *, roles: Iterable[str] = EVERY_ROLE
+) -> QuerySet:
+    """The active people whose memberships let them read ``record``, holding one of ``roles``.
+
+    The inverse of :meth:`Access.scope` for the same ``scope``: trust data is read by the trust's
+    leads and its LMNS's programme team and board; LMNS data by the LMNS's team, board and (unless
+    ``wide``) its trusts' leads. Superusers read everything but are told only through a
+    membership. People who have left are never readers.
+    """
+    owner = owner_of(record, scope)
+    kind = "trust" if isinstance(owner, Trust) else "lmns"
+    wide = scope.wide if scope is not None else False
+    lmns_id = owner.lmns_id if kind == "trust" else owner.pk
+    roles = frozenset(roles)
+    wide_roles = roles & {Role.PROGRAMME_TEAM, Role.BOARD_MEMBER}
+    held = Q(pk__in=[])
+    if wide_roles:
+        held |= Q(memberships__role__in=wide_roles, memberships__lmns_id=lmns_id)
+    if Role.TRUST_LEAD in roles:
+        if kind == "trust":
+            held |= Q(memberships__role=Role.TRUST_LEAD, memberships__trust_id=owner.pk)
+        elif not wide:
+            held |= Q(memberships__role=Role.TRUST_LEAD, memberships__trust__lmns_id=lmns_id)
+    return active_people().filter(held).distinct().order_by("pk")

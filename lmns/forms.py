@@ -185,3 +185,15 @@ class FilterSet(django_filters.FilterSet):
     """The base of every filter: filters on relations use this module's choice fields."""
 
     FILTER_DEFAULTS = _filter_defaults()
+
+
+class MarkReadForm(forms.Form):
+    """Mark one of the person's notifications read, or all of them when none is chosen."""
+
+    notification = ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        from .models import Notification
+
+        super().__init__(*args, **kwargs)
+        self.fields["notification"].queryset = Notification.objects.filter(recipient=user)

@@ -424,3 +424,40 @@ class Purge(models.Model):
         """The words shown wherever the removed data was."""
         when = timezone.localtime(self.decided_at or timezone.now())
         return f"Removed for information governance on {when.day} {when:%b %Y} (purge {self.pk})."
+
+
+class Notification(models.Model):
+    """One thing a person is told in the app: what happened, and the page where it is.
+
+    Made by :mod:`lmns.notifications` from an app's event. ``key`` names the event (a workflow
+    transition's id and the kind of message), so each person is told of each event once.
+    """
+
+    # People are never deleted (lmns.people): nothing needs to follow them.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="notifications"
+    )
+    kind = models.CharField(max_length=50)
+    text = OneLineTextField()
+    url = models.CharField(max_length=300)
+    key = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["recipient", "-created_at"], name="notification_latest"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once"),
+            text_lengths("notification", text=ONE_LINE),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None

@@ -7,9 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import defaults
 from django.views.decorators.http import require_POST
 
+from . import notifications, queue
 from .access import get_access
 from .audit import audited, history_rows
 from .downloads import downloads_of
+from .forms import MarkReadForm
 from .governance_forms import PurgeRequestForm
 from .menus import links_for
 from .middleware import RequestTooLarge, too_large
@@ -28,7 +30,6 @@ from .retention import retention_period, retention_schedule
 from .selectors import (
     home_cards,
     lmns_with_trusts,
-    open_period,
     roles_at_lmns,
     roles_at_trust,
     superuser_lmnss,
@@ -36,10 +37,13 @@ from .selectors import (
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """What needs the person now (their work queue), then their organisations."""
     access = get_access(request)
+    now = queue.Context.now()
     context = {
+        "queue": queue.work_queue(access, now),
         "cards": home_cards(access),
-        "open_period": open_period(),
+        "open_period": now.period,
         "all_lmnss": superuser_lmnss() if access.is_superuser else None,
     }
     return render(request, "lmns/home.html", context)
@@ -88,6 +92,25 @@ def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
         "rows": history_rows(obj, entry),
     }
     return render(request, "lmns/history.html", context)
+
+
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The person's notifications, newest first, unread ones marked."""
+    context = {"notifications": notifications.latest_for(request.user.pk)}
+    return render(request, "lmns/notifications.html", context)
+
+
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    """Mark one notification read (``notification`` posted) or all of them."""
+    form = MarkReadForm(request.POST, user=request.user)
+    if not form.is_valid():
+        raise Http404("No such notification.")
+    chosen = form.cleaned_data["notification"]
+    count = notifications.mark_read(user=request.user, notification=chosen)
+    if chosen is None:
+        messages.success(request, f"{count} notification{'s'[: count != 1]} marked read.")
+    return redirect("notifications")
 
 
 @login_not_required

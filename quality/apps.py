@@ -15,7 +15,9 @@ class QualityConfig(AppConfig):
         from .models import AccreditationStep, AmbitionActual, MonthlyFigure, Rebase
         from .views import register_links
 
-        register_reference_data("quality.measure")
+        register_reference_data(
+            "quality.measure", "quality.accreditationscheme", "quality.accreditationstage"
+        )
         register_history(MonthlyFigure, Scope.trust("trust"))
         register_history(Rebase, Scope.trust("trust"))
         register_history(

@@ -67,7 +67,8 @@ def test_seed_000_figures_are_assured_for_2022_23_q1(demo):
 
 def test_every_section_figure_is_reproduced_by_its_answers(demo):
     ratings = SectionRating.objects.filter(
-        quarterly_return__status=ReturnStatus.ASSURED
+        quarterly_return__status=ReturnStatus.ASSURED,
+        quarterly_return__trust__ods_code__in=assurance_demo.FIGURES,
     ).select_related("quarterly_return", "section")
     assert ratings.count() == 2 * 4 * 8
     for rating in ratings:
@@ -134,3 +135,28 @@ def test_the_dashboard_shows_seed_000_exactly(demo, client):
         row = re.search(rf'<tr data-trust="{short_name}">.*?</tr>', html, re.S).group(0)
         shown = dict(re.findall(r'data-section="(\w+)">\s*<span class="pct">(\d+)%</span>', row))
         assert shown == {code: str(v) for code, v in figures.items()}, short_name
+
+
+def test_the_working_period_keeps_every_queue_alive(db, django_capture_on_commit_callbacks):
+    """SFH awaits review, JPUH is sent back with two changes, NNUH is assured, QEH has nothing;
+    each step's notification was sent when the demo was loaded."""
+    from lmns.models import Notification
+
+    core_demo.load()
+    with django_capture_on_commit_callbacks(execute=True):
+        assurance_demo.load()
+
+    latest = ReportingPeriod.objects.latest_open()
+    states = dict(
+        QuarterlyReturn.objects.filter(period=latest).values_list("trust__short_name", "status")
+    )
+    assert states == {
+        "NUH": ReturnStatus.DRAFT,
+        "SFH": ReturnStatus.SUBMITTED,
+        "JPUH": ReturnStatus.RETURNED,
+        "NNUH": ReturnStatus.ASSURED,
+    }
+    told = set(Notification.objects.values_list("recipient__username", "kind"))
+    assert ("notts-team", "return.submitted") in told
+    assert ("jpuh-lead", "return.sent_back") in told
+    assert ("nnuh-lead", "return.assured") in told

@@ -10,7 +10,8 @@ from .factories import BoardPackFactory
 # Session and user, memberships (get_access), the LMNS, the period, the issued versions, saving
 # the session (3 with its savepoint), plus the test sections' one query each for a draft.
 DRAFT_QUERIES = 11
-ISSUED_QUERIES = 9
+# An issued pack also marks the reader's notification of it read (one UPDATE).
+ISSUED_QUERIES = 10
 LIST_QUERIES = 9
 
 

@@ -14,6 +14,8 @@ CASES = {
         kwargs=lambda w: {"pk": w.trust.pk},
         expect=everyone(OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND),
     ),
+    "notifications": Case(expect=everyone(OK)),
+    "notifications_read": Case(expect=everyone(NOT_ALLOWED)),
     "record_history": Case(
         kwargs=lambda w: {"label": "lmns.trust", "pk": w.trust.pk},
         expect=everyone(OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND),

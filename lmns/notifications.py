@@ -1,0 +1,126 @@
+"""Notifications in the app: each app says what its events tell whom, the core keeps the list.
+
+The core app never names a feature app. Each app registers the kinds of message it sends
+(:func:`register_kind`) and, from its ``AppConfig.ready``, subscribes to its workflow's events
+(``lmns.workflow.subscribe``) with a function that calls :func:`notify`. Recipients come from
+``lmns.access.readers``; people who have left are never told. A notification's ``key`` names the
+event and the kind (:func:`event_key`: the transition's id), so a person is told of one event
+once however often it is announced. Anything that is not a workflow step (issuing a board pack)
+hands its message over with :func:`after_commit`, which like a workflow subscriber never fails
+the change that made it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import Notification
+from .people import active_people
+from .text import ONE_LINE
+
+logger = logging.getLogger(__name__)
+
+# The list page shows this many of a person's latest notifications.
+LIST_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of message an app sends, e.g. ``return.submitted`` "A return was submitted"."""
+
+    code: str
+    label: str
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register_kind(kind: Kind) -> None:
+    _KINDS[kind.code] = kind
+
+
+def kinds() -> list[Kind]:
+    return sorted(_KINDS.values(), key=lambda kind: kind.code)
+
+
+def kind_label(code: str) -> str:
+    kind = _KINDS.get(code)
+    return kind.label if kind else code
+
+
+def event_key(kind: str, event_id: int | str) -> str:
+    """The key of one event's message of one kind: ``return.submitted:1234``."""
+    return f"{kind}:{event_id}"
+
+
+def notify(*, recipients: QuerySet | Iterable, kind: str, text: str, url: str, key: str) -> int:
+    """Tell each active person among ``recipients`` (people or their ids), once per ``key``.
+
+    Returns how many new notifications were made (a person already told of ``key`` is not
+    told again). Two queries, whatever the number of people.
+    """
+    if kind not in _KINDS:
+        raise ValueError(f"Unknown notification kind {kind!r}: register it first.")
+    if isinstance(recipients, QuerySet):
+        people = active_people().filter(pk__in=recipients.values("pk"))
+    else:
+        ids = {getattr(person, "pk", person) for person in recipients}
+        people = active_people().filter(pk__in=ids)
+    user_ids = list(people.values_list("pk", flat=True))
+    already = set(
+        Notification.objects.filter(key=key, recipient_id__in=user_ids).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    made = Notification.objects.bulk_create(
+        [
+            Notification(recipient_id=uid, kind=kind, text=text[:ONE_LINE], url=url, key=key)
+            for uid in user_ids
+            if uid not in already
+        ],
+        ignore_conflicts=True,
+    )
+    return len(made)
+
+
+def after_commit(send: Callable[[], object]) -> None:
+    """Run ``send`` once the transaction commits; a failure is logged, never raised."""
+
+    def run() -> None:
+        try:
+            send()
+        except Exception:
+            logger.exception("Sending notifications failed")
+
+    transaction.on_commit(run)
+
+
+# -- reading and marking read ----------------------------------------------------------------
+
+
+def unread(user_id: int) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)
+
+
+def latest_for(user_id: int) -> list[Notification]:
+    """The person's latest notifications, newest first (one query)."""
+    return list(Notification.objects.filter(recipient_id=user_id)[:LIST_LENGTH])
+
+
+def mark_read(*, user, notification: Notification | None = None) -> int:
+    """Mark one of ``user``'s notifications read, or all of them when none is given."""
+    qs = unread(user.pk)
+    if notification is not None:
+        qs = qs.filter(pk=notification.pk)
+    return qs.update(read_at=timezone.now())
+
+
+def seen(*, user, key: str) -> None:
+    """The person opened the page an event is about: its notification is read (one UPDATE)."""
+    unread(user.pk).filter(key=key).update(read_at=timezone.now())
