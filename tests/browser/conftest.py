@@ -69,3 +69,26 @@ def sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+# Reference data the migrations ship, which the transactional browser tests flush between them.
+REFERENCE_DATA_MIGRATIONS = {
+    "assurance.Framework": "assurance.migrations.0002_load_frameworks",
+    "quality.Measure": "quality.migrations.0002_starter_library",
+    "quality.AccreditationStage": "quality.migrations.0005_baby_friendly_stages",
+}
+
+
+@pytest.fixture
+def demo():
+    """The demo as `make run` loads it, on the reference data the migrations ship."""
+    import importlib
+    import io
+
+    from django.apps import apps
+    from django.core.management import call_command
+
+    for label, migration in REFERENCE_DATA_MIGRATIONS.items():
+        if not apps.get_model(label).objects.exists():
+            importlib.import_module(migration).load(apps, None)
+    call_command("load_demo", force=True, stdout=io.StringIO())

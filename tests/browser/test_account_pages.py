@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.tests.factories import invitation_with_token, with_address
 
 from .conftest import PASSWORD, sign_in
-from .test_every_page import PHONE, _serious, _wider_than_phone
+from .test_every_page import PHONE, _serious, _wider_than
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,7 +16,7 @@ def _check(page, url: str) -> list[str]:
     page.goto(url)
     page.wait_for_load_state()
     problems = [f"{url}: {p}" for p in _serious(page)]
-    wide = _wider_than_phone(page)
+    wide = _wider_than(page, PHONE)
     return problems + ([f"{url}: {wide}"] if wide else [])
 
 

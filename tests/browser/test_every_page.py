@@ -7,16 +7,12 @@ The crawl takes a few minutes on a small machine, so it runs once per CI run: on
 ``CI=true`` (the second pass of ``.ci/run``), or whenever ``LMNS_CRAWL=1`` is set.
 """
 
-import importlib
-import io
 import os
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from .crawl import crawl
 
@@ -52,16 +48,6 @@ PERSONAS = [
     "blmk-team",
     "dgt-lead",
 ]
-
-
-@pytest.fixture
-def demo():
-    from assurance.models import Framework
-
-    if not Framework.objects.exists():
-        migration = importlib.import_module("assurance.migrations.0002_load_frameworks")
-        migration.load(django_apps, None)
-    call_command("load_demo", force=True, stdout=io.StringIO())
 
 
 def _wider_than(page, viewport) -> str | None:

@@ -2,36 +2,17 @@
 exceptions first and opens the chart behind one; the pages pass axe-core without serious or
 critical violations and fit a 390 px phone."""
 
-import importlib
-import io
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps as django_apps
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from lmns.demo import DEMO_PASSWORD
-from quality.models import Measure
 
 from .conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SERIOUS = {"serious", "critical"}
-
-
-@pytest.fixture
-def demo():
-    """Earlier browser tests flush the database, removing the reference data migrations ship
-    (the frameworks the demo returns need, and the measures)."""
-    from assurance.models import Framework
-
-    if not Framework.objects.exists():
-        importlib.import_module("assurance.migrations.0002_load_frameworks").load(django_apps, None)
-    if not Measure.objects.exists():
-        importlib.import_module("quality.migrations.0002_starter_library").load(django_apps, None)
-    call_command("load_demo", force=True, stdout=io.StringIO())
 
 
 def _serious_violations(page) -> list[str]:
