@@ -52,7 +52,7 @@ def _serious_violations(page) -> list[str]:
 
 def test_the_board_member_reads_the_issued_pack_without_barriers(demo, live_server, page):
     sign_in(page, live_server, "notts-board", DEMO_PASSWORD)
-    page.get_by_role("link", name="Board pack").click()
+    page.get_by_role("link", name="Board pack", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Nottingham and Nottinghamshire LMNS")
     expect(page.get_by_text("Issued to the board on").first).to_be_visible()
     expect(page.get_by_text("Board pack · 2022/23 Q1")).to_be_visible()
@@ -82,7 +82,9 @@ def test_the_team_issues_the_pack_in_the_browser(demo, live_server, page):
     page.get_by_role("link", name="Issue 2022/23 Q1 pack to board").click()
     expect(page.get_by_text("Issuing again adds version 2")).to_be_visible()
     page.get_by_role("button", name="Issue to board").click()
-    expect(page.get_by_text("Tick the box to confirm")).to_be_visible()
+    expect(
+        page.get_by_text("Tick the box to confirm you want to issue the pack.", exact=True)
+    ).to_be_visible()
     page.get_by_label("I have read the draft").check()
     page.get_by_role("button", name="Issue to board").click()
     expect(page.get_by_text("was issued to the board (version 2)")).to_be_visible()
