@@ -72,6 +72,10 @@ NO_HISTORY = {
     "quality.Measure": "reference data shipped in migrations; administrators add and retire "
     "measures in the admin site, whose log records who changed what and when",
     "lmns.Download": APPEND_ONLY + " (who downloaded which file, when)",
+    "lmns.Notification": "a copy of a workflow step, whose own history says who did what; "
+    "reading it changes only when it was read",
+    "accounts.Invitation": "an offer of an account; the membership it grants keeps history",
+    "accounts.SecondFactorReset": APPEND_ONLY + " (who reset whose second factor, when, why)",
     "boardpack.BoardPack": "an issued pack is a frozen snapshot that cannot change or be "
     "deleted; a new issue is a new row",
 }
@@ -86,6 +90,8 @@ REVIEWED_DELETES = {
     "(sessions, import previews, the download log); records are listed for review",
     "boardpack/services.py": "a purge drops an issued pack's kept PDF and spreadsheet so that "
     "they are made again from the scrubbed snapshot",
+    "accounts/services.py": "a second-factor reset removes the person's authenticator (allauth "
+    "keeps it as a row); the reset itself is recorded in accounts.SecondFactorReset",
     "lmns/uploads.py": "import previews: replaced by a newer upload, used up by their import, "
     "purged once expired; no record of the audit trail",
 }

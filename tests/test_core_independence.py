@@ -11,8 +11,9 @@ registry the core offers (menus, board sections, history, reference data, its
 import re
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
+
+from tests.project import project_app_configs
 
 CORE = Path(settings.BASE_DIR) / "lmns"
 ALLOWED = {CORE / "settings.py", CORE / "urls.py"}
@@ -21,9 +22,8 @@ ALLOWED = {CORE / "settings.py", CORE / "urls.py"}
 def feature_apps() -> list[str]:
     """The project's own apps other than the core, by label and by module name."""
     names = set()
-    for config in apps.get_app_configs():
-        path = Path(config.path).resolve()
-        if path.is_relative_to(Path(settings.BASE_DIR).resolve()) and config.name != "lmns":
+    for config in project_app_configs():
+        if config.name != "lmns":
             names.update({config.label, config.name})
     return sorted(names)
 

@@ -7,8 +7,8 @@ from lmns import demo as core_demo
 
 def test_demo_issues_the_notts_packs_once(db):
     core_demo.load()
-    assert demo.load() == "5 board packs issued, 5 in all"
-    assert demo.load() == "0 board packs issued, 5 in all"
+    assert demo.load() == "5 board packs issued, 5 in all; 4 downloads recorded"
+    assert demo.load() == "0 board packs issued, 5 in all; 0 downloads recorded"
     latest = (
         BoardPack.objects.filter(lmns__short_name="NottsLMNS")
         .order_by("-period__start_date")
