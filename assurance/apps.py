@@ -16,7 +16,7 @@ class AssuranceConfig(AppConfig):
 
         from . import notifications, queue
         from .dashboard import register_links
-        from .models import Answer, EvidenceFile, QuarterlyReturn, SectionRating
+        from .models import Answer, EvidenceFile, EvidenceVerdict, QuarterlyReturn, SectionRating
         from .return_selectors import history_parts, history_steps
         from .selectors import describe_answer, describe_evidence
 
@@ -31,6 +31,7 @@ class AssuranceConfig(AppConfig):
         register_history(Answer, Scope.trust("quarterly_return__trust"))
         register_history(SectionRating, Scope.trust("quarterly_return__trust"))
         register_history(EvidenceFile, Scope.trust("answer__quarterly_return__trust"))
+        register_history(EvidenceVerdict, Scope.trust("answer__quarterly_return__trust"))
         register_retention(
             "returns", "assurance.QuarterlyReturn", date_field="period__end_date", describe=str
         )

@@ -78,7 +78,15 @@ class Requirement(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="requirements")
     code = OneLineTextField(max_length=20)
     text = NarrativeField()
-    guidance = NarrativeField(blank=True)
+    guidance = NarrativeField(
+        blank=True, help_text="What good evidence looks like, shown beside the answer."
+    )
+    guidance_url = models.URLField(
+        "guidance source",
+        max_length=500,
+        blank=True,
+        help_text="A link to the report or standard the requirement comes from.",
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -278,6 +286,14 @@ class EvidenceFile(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField(help_text="Bytes.")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    effective_date = models.DateField(
+        "date the evidence speaks for",
+        help_text="E.g. the date of the audit or of the meeting whose minutes these are.",
+    )
+    effective_date_stated = models.BooleanField(
+        default=True,
+        help_text="No for files whose uploader gave no date: their upload date stands in.",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -315,3 +331,115 @@ class EvidenceFile(models.Model):
     def is_purged(self) -> bool:
         """Removed for information governance (``lmns.purges``): no bytes, no name left."""
         return not self.file
+
+
+class VerdictChoice(models.TextChoices):
+    NOT_SEEN = "not_seen", "Not yet seen"
+    SUFFICIENT = "sufficient", "Sufficient"
+    INSUFFICIENT = "insufficient", "Insufficient"
+
+
+class EvidenceVerdict(models.Model):
+    """The LMNS's judgement of one answer's evidence, naming the files it judged.
+
+    An answer without a verdict is "not yet seen". A file added to the answer (or withdrawn
+    from it) afterwards sets the verdict back to "not yet seen": the judgement was of other
+    evidence.
+    """
+
+    answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="verdict")
+    verdict = models.CharField(
+        max_length=20, choices=VerdictChoice.choices, default=VerdictChoice.NOT_SEEN
+    )
+    reason = ShortTextField(blank=True)
+    files = models.ManyToManyField(EvidenceFile, blank=True, related_name="verdicts")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    judged_at = models.DateTimeField(null=True, blank=True)
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(m2m_fields=[files])
+
+    class Meta:
+        constraints = [
+            text_lengths("evidence_verdict", reason=SHORT_TEXT),
+            models.CheckConstraint(
+                condition=~Q(verdict="insufficient") | ~Q(reason=""),
+                name="insufficient_verdict_has_reason",
+                violation_error_message="Say why the evidence is insufficient.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer}: {self.get_verdict_display()}"
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ADDRESSED = "addressed", "Addressed by the trust"
+    CLOSED = "closed", "Accepted and closed"
+
+
+class RequestAction(models.TextChoices):
+    RAISE = "raise", "Raised"
+    REPLY = "reply", "Replied"
+    ADDRESS = "address", "Marked addressed"
+    ACCEPT = "accept", "Accepted and closed"
+    REOPEN = "reopen", "Reopened"
+
+
+class ChangeRequest(models.Model):
+    """What the LMNS asks a trust to change in a return: on one requirement, or on the whole
+    return (no requirement). Its thread (``ChangeRequestEntry``) records raising it, every
+    reply and every step (addressed, accepted, reopened)."""
+
+    quarterly_return = models.ForeignKey(
+        QuarterlyReturn, on_delete=models.CASCADE, related_name="change_requests"
+    )
+    requirement = models.ForeignKey(
+        Requirement,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="change_requests",
+        help_text="Empty for a request about the return as a whole.",
+    )
+    text = ShortTextField("what needs to change")
+    status = models.CharField(
+        max_length=20, choices=RequestStatus.choices, default=RequestStatus.OPEN
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    raised_at = models.DateTimeField(auto_now_add=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["raised_at", "pk"]
+        constraints = [text_lengths("change_request", text=SHORT_TEXT)]
+
+    def __str__(self) -> str:
+        where = self.requirement.code if self.requirement_id else "the return"
+        return f"Change request on {where}: {self.text[:60]}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == RequestStatus.CLOSED
+
+
+class ChangeRequestEntry(workflow.Transition):
+    """One entry of a change request's thread: raising it, a reply (status unchanged), or a
+    step of its workflow, with who, when and the words."""
+
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.CASCADE, related_name="entries"
+    )
+    from_status = models.CharField(max_length=20, choices=RequestStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=RequestStatus.choices)
+    action = models.CharField(max_length=20, choices=RequestAction.choices)
+
+    class Meta(workflow.Transition.Meta):
+        constraints = [text_lengths("change_request_entry", comment=SHORT_TEXT)]
+
+    def __str__(self) -> str:
+        return f"{self.change_request}: {self.action}"

@@ -1,5 +1,6 @@
 """Business rules of assurance returns."""
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lmns.access import Access
+from lmns.audit import save_with_links
 from lmns.models import ReportingPeriod, Trust
 from lmns.workflow import (
     Refusal,
@@ -24,15 +26,21 @@ from lmns.workflow import (
 
 from .models import (
     Answer,
+    ChangeRequest,
+    ChangeRequestEntry,
     ComplianceStatus,
     EvidenceFile,
+    EvidenceVerdict,
     Framework,
     QuarterlyReturn,
+    RequestAction,
+    RequestStatus,
     Requirement,
     ReturnStatus,
     Section,
     SectionRating,
     Transition,
+    VerdictChoice,
 )
 
 STATUS_SCORES = {
@@ -215,6 +223,8 @@ class UploadedEvidence:
     content_type: str
     # The uploader confirmed the file holds no patient-identifiable information.
     no_patient_data: bool = False
+    # The date the evidence speaks for; none given, the upload date stands in ("not stated").
+    effective_date: datetime.date | None = None
 
 
 def save_section(
@@ -271,7 +281,10 @@ def save_section(
                 size=item.upload.size,
                 uploaded_by=user,
                 no_patient_data_confirmed=item.no_patient_data,
+                effective_date=item.effective_date or timezone.localdate(),
+                effective_date_stated=item.effective_date is not None,
             )
+        unjudge(answers=[item.answer for item in uploads], user=user)
         record_history(ret, user)
         recompute_ratings(ret)
     return True
@@ -290,6 +303,7 @@ def withdraw_evidence(*, evidence: EvidenceFile, user) -> None:
     evidence.withdrawn_at = timezone.now()
     evidence.withdrawn_by = user
     evidence.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    unjudge(answers=[evidence.answer], user=user)
 
 
 # -- the workflow ----------------------------------------------------------------------------
@@ -327,9 +341,47 @@ TRUST_LEADS_ONLY = "Only the trust's leads submit its returns."
 TEAM_ONLY = "Only the LMNS programme team reviews and signs off returns."
 
 
-def _step(action: Action, from_statuses, to_status, may, refused, comment_label="") -> Step:
+def _step(
+    action: Action, from_statuses, to_status, may, refused, comment_label="", blocked=None
+) -> Step:
     return Step(
-        action.value, action.label, tuple(from_statuses), to_status, may, refused, comment_label
+        action.value,
+        action.label,
+        tuple(from_statuses),
+        to_status,
+        may,
+        refused,
+        comment_label,
+        blocked,
+    )
+
+
+IN_REVIEW = (ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW)
+
+
+def _requests(ret: QuarterlyReturn, statuses) -> int:
+    return ChangeRequest.objects.filter(quarterly_return=ret, status__in=statuses).count()
+
+
+def no_open_request(ret: QuarterlyReturn) -> str | None:
+    """Sending back says what to change: at least one change request must be open."""
+    if _requests(ret, [RequestStatus.OPEN]):
+        return None
+    return (
+        "Raise at least one change request (on a requirement or on the whole return) before "
+        "sending the return back, so the trust knows what to change."
+    )
+
+
+def requests_still_open(ret: QuarterlyReturn) -> str | None:
+    """Assuring needs every change request accepted and closed."""
+    count = _requests(ret, [RequestStatus.OPEN, RequestStatus.ADDRESSED])
+    if not count:
+        return None
+    return (
+        f"This return cannot be assured while {count} change request"
+        f"{'s are' if count != 1 else ' is'} still open: accept and close "
+        f"{'each' if count != 1 else 'it'} first, or send the return back."
     )
 
 
@@ -353,20 +405,22 @@ RETURN_WORKFLOW = Workflow(
             may_review,
             TEAM_ONLY,
         ),
+        # Assuring or sending back a submitted return opens its review on the way.
         _step(
             Action.ASSURE,
-            [ReturnStatus.UNDER_REVIEW],
+            IN_REVIEW,
             ReturnStatus.ASSURED,
             may_review,
             TEAM_ONLY,
+            blocked=requests_still_open,
         ),
         _step(
             Action.SEND_BACK,
-            [ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW],
+            IN_REVIEW,
             ReturnStatus.RETURNED,
             may_review,
             TEAM_ONLY,
-            comment_label="What the trust needs to change",
+            blocked=no_open_request,
         ),
         _step(
             Action.REOPEN,
@@ -389,7 +443,13 @@ RETURN_WORKFLOW = Workflow(
 
 
 def available_actions(access: Access, ret: QuarterlyReturn) -> list[Action]:
-    return [Action(step.action) for step in RETURN_WORKFLOW.available(access, ret)]
+    """The steps offered as buttons. Opening a review is implied by the team's first
+    request, verdict, send-back or assurance, so it is not offered on its own."""
+    return [
+        Action(step.action)
+        for step in RETURN_WORKFLOW.available(access, ret)
+        if step.action != Action.START_REVIEW
+    ]
 
 
 def can_edit_answers(access: Access, ret: QuarterlyReturn) -> bool:
@@ -454,3 +514,253 @@ def _write_agreed_ratings(
     bulk_update_with_history(
         ratings, SectionRating, ["agreed_percent", "change_reason"], default_user=user
     )
+
+
+# -- change requests -------------------------------------------------------------------------
+
+# A request is raised, answered and judged while the return is with the LMNS or sent back.
+REQUEST_RETURN_STATUSES = (ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW, ReturnStatus.RETURNED)
+
+
+def may_raise_request(access: Access, ret: QuarterlyReturn) -> bool:
+    """The LMNS programme team asks for changes."""
+    return may_review(access, ret)
+
+
+def may_answer_request(access: Access, request: ChangeRequest) -> bool:
+    """The trust's leads answer a request and mark it addressed."""
+    return may_enter_for_trust(access, request.quarterly_return)
+
+
+def may_judge_request(access: Access, request: ChangeRequest) -> bool:
+    """The LMNS programme team accepts a request (closing it) or reopens it."""
+    return may_review(access, request.quarterly_return)
+
+
+def may_reply(access: Access, request: ChangeRequest) -> bool:
+    return may_answer_request(access, request) or may_judge_request(access, request)
+
+
+def _request_return_live(request: ChangeRequest) -> str | None:
+    ret = request.quarterly_return
+    ret.refresh_from_db(fields=["status"])
+    if ret.status in REQUEST_RETURN_STATUSES:
+        return None
+    return f"The return is {ret.get_status_display().lower()}: its change requests are settled."
+
+
+CHANGE_REQUEST_WORKFLOW = Workflow(
+    name="change_request",
+    noun="change request",
+    transition_model=ChangeRequestEntry,
+    record_field="change_request",
+    steps=(
+        Step(
+            RequestAction.ADDRESS.value,
+            "Mark addressed",
+            (RequestStatus.OPEN,),
+            RequestStatus.ADDRESSED,
+            may_answer_request,
+            "Only the trust's leads mark a change request addressed.",
+            blocked=_request_return_live,
+        ),
+        Step(
+            RequestAction.ACCEPT.value,
+            "Accept and close",
+            (RequestStatus.OPEN, RequestStatus.ADDRESSED),
+            RequestStatus.CLOSED,
+            may_judge_request,
+            TEAM_ONLY,
+            blocked=_request_return_live,
+        ),
+        Step(
+            RequestAction.REOPEN.value,
+            "Reopen",
+            (RequestStatus.ADDRESSED, RequestStatus.CLOSED),
+            RequestStatus.OPEN,
+            may_judge_request,
+            TEAM_ONLY,
+            comment_label="What is still needed",
+            blocked=_request_return_live,
+        ),
+    ),
+)
+
+
+def _open_review(ret: QuarterlyReturn, user) -> None:
+    """The team's first piece of review on a submitted return opens its review (implied)."""
+    if ret.status == ReturnStatus.SUBMITTED:
+        RETURN_WORKFLOW.take(
+            record=ret,
+            action=Action.START_REVIEW,
+            user=user,
+            updated_by=user,
+            updated_at=timezone.now(),
+        )
+
+
+def _entry(request: ChangeRequest, *, from_status: str, user, text: str, action: str):
+    entry = ChangeRequestEntry.objects.create(
+        change_request=request,
+        from_status=from_status,
+        to_status=request.status,
+        by=user,
+        comment=text,
+    )
+    CHANGE_REQUEST_WORKFLOW.announce(action, request, entry, user)
+    return entry
+
+
+@transaction.atomic
+def raise_request(
+    *,
+    ret: QuarterlyReturn,
+    requirement: Requirement | None,
+    text: str,
+    user,
+    expected_version: int,
+) -> ChangeRequest:
+    """Ask the trust to change something: on one requirement, or the return as a whole.
+
+    Refused when the return is not with the LMNS or sent back, when the requirement is not
+    the return's framework's, and (``StaleRecord``) when the return changed since the page
+    was opened. On a submitted return it opens the review.
+    """
+    text = text.strip()
+    if not text:
+        raise ReturnError("Say what needs to change.")
+    locked = QuarterlyReturn.objects.select_for_update().get(pk=ret.pk)
+    if locked.version != expected_version:
+        raise StaleRecord(
+            "The return changed since you opened it. Your request is still below: check the "
+            "latest answers and send it again."
+        )
+    if locked.status not in REQUEST_RETURN_STATUSES:
+        raise ReturnError(
+            f"The return is {locked.get_status_display().lower()}: change requests are raised "
+            "while it is with the LMNS or sent back."
+        )
+    if requirement is not None and requirement.section.framework_id != ret.framework_id:
+        raise ReturnError("That requirement is not part of this return.")
+    ret.status, ret.version = locked.status, locked.version
+    _open_review(ret, user)
+    request = ChangeRequest.objects.create(
+        quarterly_return=ret, requirement=requirement, text=text, raised_by=user
+    )
+    _entry(request, from_status="", user=user, text=text, action=RequestAction.RAISE)
+    return request
+
+
+@transaction.atomic
+def reply_to_request(*, request: ChangeRequest, text: str, user, expected_version: int):
+    """Add a reply to a request's thread; its status stays as it is."""
+    text = text.strip()
+    if not text:
+        raise ReturnError("Write your reply before sending it.")
+    if request.is_closed:
+        raise ReturnError("This change request is closed; reopen it to continue the thread.")
+    if reason := _request_return_live(request):
+        raise ReturnError(reason)
+    bump_version(request, expected_version)
+    return _entry(
+        request, from_status=request.status, user=user, text=text, action=RequestAction.REPLY
+    )
+
+
+def take_request_step(
+    *, request: ChangeRequest, action: str, user, expected_version: int, comment: str = ""
+) -> ChangeRequestEntry:
+    """Mark a request addressed, accept it or reopen it (:data:`CHANGE_REQUEST_WORKFLOW`).
+
+    The caller has checked the role with ``CHANGE_REQUEST_WORKFLOW.may_take``.
+    """
+    try:
+        return CHANGE_REQUEST_WORKFLOW.take(
+            record=request,
+            action=action,
+            user=user,
+            expected_version=expected_version,
+            comment=comment,
+        )
+    except StaleRecord:
+        raise
+    except Refusal as refusal:
+        raise ReturnError(str(refusal)) from refusal
+
+
+# -- evidence judged -------------------------------------------------------------------------
+
+JUDGED_RETURN_STATUSES = (ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW)
+
+
+def may_judge_evidence(access: Access, ret: QuarterlyReturn) -> bool:
+    """The LMNS programme team judges the evidence of a return it reviews."""
+    return may_review(access, ret)
+
+
+def record_verdict(
+    *,
+    answer: Answer,
+    verdict: str,
+    reason: str,
+    files: Iterable[EvidenceFile],
+    user,
+    expected_version: int,
+) -> bool:
+    """Record the team's verdict on one answer's evidence, naming the files it judged.
+
+    ``expected_version`` is the verdict's version when the page was opened (0: none yet).
+    Insufficient needs a reason. Returns whether anything changed: the same verdict posted
+    again writes nothing.
+    """
+    ret = answer.quarterly_return
+    if ret.status not in JUDGED_RETURN_STATUSES:
+        raise ReturnError(
+            f"The return is {ret.get_status_display().lower()}: evidence is judged while the "
+            "LMNS reviews it."
+        )
+    reason = reason.strip()
+    if verdict == VerdictChoice.INSUFFICIENT and not reason:
+        raise ReturnError("Say why the evidence is insufficient, so the trust can act on it.")
+    if verdict != VerdictChoice.INSUFFICIENT:
+        reason = ""
+    files = [f for f in files if f.answer_id == answer.pk and not f.is_withdrawn]
+    if verdict == VerdictChoice.NOT_SEEN:
+        files = []
+    with transaction.atomic():
+        current = EvidenceVerdict.objects.select_for_update().filter(answer=answer).first()
+        if (current.version if current else 0) != expected_version:
+            raise StaleRecord(
+                "Someone else recorded a verdict on this evidence since you opened the page. "
+                "Your choice is still below: check it against theirs and save again."
+            )
+        if current is None:
+            current = EvidenceVerdict(answer=answer)
+        elif (
+            current.verdict == verdict
+            and current.reason == reason
+            and set(current.files.values_list("pk", flat=True)) == {f.pk for f in files}
+        ):
+            return False
+        _open_review(ret, user)
+        current.verdict = verdict
+        current.reason = reason
+        current.judged_by = user
+        current.judged_at = timezone.now()
+        current.version = expected_version + 1
+        current._history_user = user
+        save_with_links(current, files=files)
+    return True
+
+
+def unjudge(*, answers: Iterable[Answer], user) -> None:
+    """The evidence of these answers changed: their verdicts go back to "not yet seen"."""
+    verdicts = EvidenceVerdict.objects.filter(answer__in=[a.pk for a in answers]).exclude(
+        verdict=VerdictChoice.NOT_SEEN
+    )
+    for current in verdicts:
+        current.verdict = VerdictChoice.NOT_SEEN
+        current.reason = ""
+        current.version += 1
+        current._history_user = user
+        save_with_links(current, files=[])

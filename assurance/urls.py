@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard_urls, views
+from . import dashboard_urls, review_views, views
 
 app_name = "assurance"
 
@@ -15,6 +15,15 @@ urlpatterns = [
         name="section_edit",
     ),
     path("returns/<int:pk>/steps/<slug:action>/", views.return_action, name="return_action"),
+    # The LMNS's review: change requests and their threads, verdicts on evidence.
+    path("returns/<int:pk>/requests/new/", review_views.request_new, name="request_new"),
+    path("requests/<int:pk>/", review_views.request_thread, name="request_thread"),
+    path(
+        "requests/<int:pk>/steps/<slug:action>/",
+        review_views.request_step,
+        name="request_step",
+    ),
+    path("answers/<int:pk>/verdict/", review_views.answer_verdict, name="answer_verdict"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/withdraw/", views.evidence_withdraw, name="evidence_withdraw"),
 ]

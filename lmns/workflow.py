@@ -70,7 +70,10 @@ class Step:
 
     ``may(access, record)`` is the permission rule (a yes/no predicate in the app's services);
     ``refused`` is the reason a person who may not take it is given. A non-empty
-    ``comment_label`` makes a comment required and names it.
+    ``comment_label`` makes a comment required and names it. ``blocked(record)``, when given,
+    is a rule of the record's own content that can hold the step back even in the right state
+    (a return with change requests still open cannot be assured): it returns the reason, or
+    ``None`` when the step may go ahead.
     """
 
     action: str
@@ -80,6 +83,7 @@ class Step:
     may: Callable[[Any, Model], bool]
     refused: str = "You do not have permission to do that."
     comment_label: str = ""
+    blocked: Callable[[Model], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -148,13 +152,14 @@ class Workflow:
         ]
 
     def not_now(self, record: Model, step: Step) -> str | None:
-        """Why ``step`` cannot start from the record's present state; ``None`` when it can."""
-        if record.status in step.from_statuses:
-            return None
-        return (
-            f"“{step.label}” is not possible while the {self.noun} is "
-            f"{record.get_status_display().lower()}."
-        )
+        """Why ``step`` cannot start from the record's present state (or is held back by its
+        ``blocked`` rule); ``None`` when it can."""
+        if record.status not in step.from_statuses:
+            return (
+                f"“{step.label}” is not possible while the {self.noun} is "
+                f"{record.get_status_display().lower()}."
+            )
+        return step.blocked(record) if step.blocked is not None else None
 
     def announce(self, action: str, record: Model, transition: Transition, user) -> None:
         """Publish a written transition once the transaction commits (every step, and bulk
@@ -205,6 +210,8 @@ class Workflow:
                 expected_version=expected_version,
                 **changes,
             )
+            if step.blocked is not None and (reason := step.blocked(record)):
+                raise Refusal(reason)
             if during is not None:
                 during(record)
             transition = self.transition_model.objects.create(

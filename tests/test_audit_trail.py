@@ -51,6 +51,10 @@ NO_HISTORY = {
     "assurance.Section": "reference data shipped in migrations; new versions are new rows",
     "assurance.Requirement": "reference data shipped in migrations; new versions are new rows",
     "assurance.Transition": APPEND_ONLY + " (who moved a return, when, why)",
+    "assurance.ChangeRequest": "its thread (ChangeRequestEntry, append-only) records raising it "
+    "and every reply and step, with who and when; its words never change",
+    "assurance.ChangeRequestEntry": APPEND_ONLY + " (a change request's thread: raised, replies, "
+    "addressed, accepted, reopened)",
     "deliverables.Plan": "the plan's frame; its deliverables and their updates keep history",
     "deliverables.Workstream": "the plan's frame; its deliverables and their updates keep history",
     "deliverables.GovernanceStep": ADMIN_ONLY,

@@ -14,15 +14,20 @@ from simple_history.utils import bulk_create_with_history
 
 from assurance.models import (
     Answer,
+    ChangeRequest,
+    ChangeRequestEntry,
     ComplianceStatus,
     EvidenceFile,
+    EvidenceVerdict,
     Framework,
     QuarterlyReturn,
+    RequestStatus,
     Requirement,
     ReturnStatus,
     Section,
     SectionRating,
     Transition,
+    VerdictChoice,
 )
 from lmns.tests.factories import ReportingPeriodFactory, TrustFactory, UserFactory
 
@@ -141,6 +146,86 @@ class EvidenceFileFactory(factory.django.DjangoModelFactory):
     content_type = "application/pdf"
     size = factory.LazyAttribute(lambda o: o.file.size)
     uploaded_by = factory.SubFactory(UserFactory)
+    effective_date = datetime.date(2022, 6, 30)
+    effective_date_stated = True
+
+    class Params:
+        undated = factory.Trait(effective_date_stated=False)
+
+
+class EvidenceVerdictFactory(factory.django.DjangoModelFactory):
+    """A verdict on an answer's evidence. Pass ``files=[...]`` to name the files judged."""
+
+    class Meta:
+        model = EvidenceVerdict
+        skip_postgeneration_save = True
+
+    class Params:
+        insufficient = factory.Trait(
+            verdict=VerdictChoice.INSUFFICIENT, reason="The audit is last year's."
+        )
+
+    answer = factory.SubFactory(AnswerFactory)
+    verdict = VerdictChoice.SUFFICIENT
+    reason = ""
+    judged_by = factory.SubFactory(UserFactory)
+    judged_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
+
+    @factory.post_generation
+    def files(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.files.set(extracted)
+
+
+class ChangeRequestFactory(factory.django.DjangoModelFactory):
+    """A change request, raised with the first entry of its thread (as ``raise_request`` does).
+
+    Traits: ``general`` (on the whole return), ``addressed``, ``closed``.
+    """
+
+    class Meta:
+        model = ChangeRequest
+        skip_postgeneration_save = True
+
+    class Params:
+        general = factory.Trait(requirement=None)
+        addressed = factory.Trait(status=RequestStatus.ADDRESSED)
+        closed = factory.Trait(status=RequestStatus.CLOSED)
+
+    quarterly_return = factory.SubFactory(QuarterlyReturnFactory, status=ReturnStatus.UNDER_REVIEW)
+    requirement = factory.LazyAttribute(
+        lambda o: Requirement.objects.filter(
+            section__framework_id=o.quarterly_return.framework_id
+        ).first()
+    )
+    text = "Attach the training audit for this quarter."
+    status = RequestStatus.OPEN
+    raised_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def with_thread(obj, create, extracted, **kwargs):
+        """The entry raising it (pass False to skip)."""
+        if create and extracted is not False:
+            ChangeRequestEntry.objects.create(
+                change_request=obj,
+                from_status="",
+                to_status=RequestStatus.OPEN,
+                by=obj.raised_by,
+                comment=obj.text,
+            )
+
+
+class ChangeRequestEntryFactory(factory.django.DjangoModelFactory):
+    """A reply in a request's thread (status unchanged)."""
+
+    class Meta:
+        model = ChangeRequestEntry
+
+    change_request = factory.SubFactory(ChangeRequestFactory)
+    from_status = factory.LazyAttribute(lambda o: o.change_request.status)
+    to_status = factory.LazyAttribute(lambda o: o.change_request.status)
+    by = factory.SubFactory(UserFactory)
+    comment = "The audit is attached to IEA3.1 now."
 
 
 def fill_answers(ret: QuarterlyReturn, status: str = ComplianceStatus.FULLY_MET, **fields) -> None:
