@@ -15,10 +15,10 @@ class AssuranceConfig(AppConfig):
         from lmns.retention import register_retention
 
         from . import notifications, queue
-        from .dashboard import register_links
         from .models import Answer, EvidenceFile, EvidenceVerdict, QuarterlyReturn, SectionRating
-        from .return_selectors import history_parts, history_steps
-        from .selectors import describe_answer, describe_evidence
+        from .selectors.dashboard import describe_answer, describe_evidence
+        from .selectors.returns import history_parts, history_steps
+        from .views.dashboard import register_links
 
         register_reference_data("assurance.framework", "assurance.section", "assurance.requirement")
         register_history(

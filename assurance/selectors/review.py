@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from .models import (
+from ..models import (
     Answer,
     ChangeRequest,
     ChangeRequestEntry,

@@ -13,7 +13,7 @@ from lmns import text
 from lmns.forms import DateField, ModelChoiceField
 from lmns.models import ReportingPeriod
 
-from .models import ComplianceStatus, Framework, SectionRating
+from ..models import ComplianceStatus, Framework, SectionRating
 
 PERCENT_MESSAGE = "A per cent must be between 0 and 100."
 PERCENT_VALIDATORS = [

@@ -12,11 +12,12 @@ from django.urls import reverse
 from lmns.access import Access, Scope, get_access
 from lmns.workflow import Refusal, StaleRecord
 
-from . import return_selectors, review_selectors
-from .forms import ActionForm
-from .models import Answer, ChangeRequest, QuarterlyReturn
-from .review_forms import ChangeRequestForm, ReplyForm, VerdictForm
-from .services import (
+from ..forms.returns import ActionForm
+from ..forms.review import ChangeRequestForm, ReplyForm, VerdictForm
+from ..models import Answer, ChangeRequest, QuarterlyReturn
+from ..selectors import returns as return_selectors
+from ..selectors import review as review_selectors
+from ..services import (
     CHANGE_REQUEST_WORKFLOW,
     may_judge_evidence,
     may_raise_request,

@@ -5,8 +5,8 @@ from django import forms
 from lmns import text
 from lmns.forms import ModelChoiceField, ModelMultipleChoiceField
 
-from .forms import VersionForm
-from .models import EvidenceFile, QuarterlyReturn, Requirement, VerdictChoice
+from ..models import EvidenceFile, QuarterlyReturn, Requirement, VerdictChoice
+from .returns import VersionForm
 
 
 class ChangeRequestForm(VersionForm):
