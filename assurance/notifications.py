@@ -1,7 +1,12 @@
-"""What a return's steps tell whom (subscribed to the "return" workflow in ``apps.py``).
+"""What a return's steps tell whom (subscribed to the "return" and "change_request" workflows
+in ``apps.py``).
 
-Submitted: the LMNS programme team. Sent back, assured, reopened: the trust's leads. Starting a
-review tells nobody; neither does the compliance import (it loads quarters already agreed).
+Submitted: the LMNS programme team. Sent back (with how many change requests are open),
+assured, reopened: the trust's leads. Starting a review tells nobody; neither does the
+compliance import (it loads quarters already agreed). Change requests: a request raised on a
+return already sent back, and one reopened or accepted, tell the trust's leads; one marked
+addressed tells the programme team; a reply tells the other side and the author's colleagues.
+Raising requests before sending back tells nobody: the send-back says how many are open.
 Recipients are the return's readers holding the role (``lmns.access.readers``), never the
 person who took the step.
 """
@@ -11,10 +16,11 @@ from django.urls import reverse
 from lmns.access import Scope, readers
 from lmns.models import Role
 from lmns.notifications import Kind, event_key, notify, register_kind
+from lmns.people import person_name
 from lmns.text import excerpt
 from lmns.workflow import StepTaken
 
-from .models import QuarterlyReturn
+from .models import ChangeRequest, QuarterlyReturn, RequestStatus, ReturnStatus
 from .services import Action
 
 KINDS = {
@@ -35,7 +41,9 @@ def _text(action: str, ret: QuarterlyReturn, comment: str) -> str:
     if action == Action.SUBMIT:
         return f"{trust} submitted its {framework} return for {ret.period}"
     if action == Action.SEND_BACK:
-        return f"The LMNS sent back {name}: {_short(comment)}"
+        count = ret.change_requests.filter(status=RequestStatus.OPEN).count()
+        text = f"The LMNS sent back {name} with {count} open change request{'s'[: count != 1]}"
+        return f"{text}: {_short(comment)}" if comment.strip() else text
     if action == Action.ASSURE:
         return f"The LMNS assured {name}"
     return f"The LMNS reopened {name}: {_short(comment)}"
@@ -60,9 +68,73 @@ def on_return_step(event: StepTaken) -> None:
     )
 
 
+REQUEST_KINDS = {
+    "raise": Kind("request.raised", "A change request was raised"),
+    "reply": Kind("request.reply", "A change request was answered"),
+    "address": Kind("request.addressed", "A change request was marked addressed"),
+    "accept": Kind("request.accepted", "A change request was accepted"),
+    "reopen": Kind("request.reopened", "A change request was reopened"),
+}
+LEADS, TEAM = {Role.TRUST_LEAD}, {Role.PROGRAMME_TEAM}
+REQUEST_ROLES = {
+    "raise": LEADS,
+    "reply": LEADS | TEAM,
+    "address": TEAM,
+    "accept": LEADS,
+    "reopen": LEADS,
+}
+REQUEST_WORDS = {
+    "raise": "asked for a change",
+    "reply": "replied",
+    "address": "marked a change request addressed",
+    "accept": "accepted a change request",
+    "reopen": "reopened a change request",
+}
+
+
+def on_request_step(event: StepTaken) -> None:
+    if event.action not in REQUEST_KINDS:
+        return
+    request = ChangeRequest.objects.select_related(
+        "requirement",
+        "quarterly_return__trust",
+        "quarterly_return__framework",
+        "quarterly_return__period",
+    ).get(pk=event.record.pk)
+    ret = request.quarterly_return
+    if event.action == "raise" and ret.status != ReturnStatus.RETURNED:
+        return
+    kind = REQUEST_KINDS[event.action]
+    people = readers(ret, Scope.trust("trust"), roles=REQUEST_ROLES[event.action])
+    if event.by is not None:
+        people = people.exclude(pk=event.by.pk)
+    where = request.requirement.code if request.requirement_id else "the whole return"
+    who = "The trust" if event.action == "address" else "The LMNS"
+    if event.action == "reply":
+        who = "Someone"
+        if event.by is not None:
+            who = person_name(event.by)
+    text = (
+        f"{who} {REQUEST_WORDS[event.action]} on {where} of {ret.trust.short_name}'s "
+        f"{ret.framework.short_name} return for {ret.period}"
+    )
+    if event.comment:
+        text += f": {_short(event.comment)}"
+    notify(
+        recipients=people,
+        kind=kind.code,
+        text=text,
+        url=reverse("assurance:request_thread", args=[request.pk]),
+        key=event_key(kind.code, event.transition.pk),
+    )
+
+
 def register() -> None:
     from lmns import workflow
 
     for kind, _role in KINDS.values():
         register_kind(kind)
+    for kind in REQUEST_KINDS.values():
+        register_kind(kind)
     workflow.subscribe(on_return_step, workflow="return")
+    workflow.subscribe(on_request_step, workflow="change_request")

@@ -9,7 +9,7 @@ queries whatever the data.
 
 from __future__ import annotations
 
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from lmns.access import Access
@@ -17,7 +17,7 @@ from lmns.models import Role, Trust
 from lmns.queue import Context, Item, Source, day, due_in, register_source, waiting
 from lmns.text import excerpt
 
-from .models import Framework, QuarterlyReturn, ReturnStatus, Transition
+from .models import Framework, QuarterlyReturn, RequestStatus, ReturnStatus, Transition
 from .services import EDITABLE_STATUSES
 
 AWAITING_REVIEW = (ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW)
@@ -28,6 +28,14 @@ def _sent_back_comment() -> Subquery:
         quarterly_return=OuterRef("pk"), to_status=ReturnStatus.RETURNED
     ).order_by("-at", "-pk")
     return Subquery(latest.values("comment")[:1])
+
+
+def _requests_in(status: str) -> Count:
+    return Count("change_requests", filter=Q(change_requests__status=status), distinct=True)
+
+
+def _requests_phrase(count: int, what: str) -> str:
+    return f"{count} {what} change request{'s'[: count != 1]}"
 
 
 def lead_items(access: Access, context: Context) -> list[Item]:
@@ -44,7 +52,10 @@ def lead_items(access: Access, context: Context) -> list[Item]:
             Q(status=ReturnStatus.RETURNED) | Q(period__in=periods), trust__in=trusts
         )
         .select_related("trust", "framework", "period")
-        .annotate(sent_back=_sent_back_comment())
+        .annotate(
+            sent_back=_sent_back_comment(),
+            open_requests=_requests_in(RequestStatus.OPEN),
+        )
     )
     items = [_lead_item(ret, context) for ret in returns if ret.status in EDITABLE_STATUSES]
     started = {(ret.trust_id, ret.framework_id, ret.period_id) for ret in returns}
@@ -76,7 +87,7 @@ def lead_items(access: Access, context: Context) -> list[Item]:
 def _lead_item(ret: QuarterlyReturn, context: Context) -> Item:
     days = (ret.period.submission_deadline - context.today).days
     if ret.status == ReturnStatus.RETURNED:
-        detail = "Sent back by the LMNS"
+        detail = f"Sent back with {_requests_phrase(ret.open_requests, 'open')}"
         if ret.sent_back:
             detail += f": {excerpt(ret.sent_back, 200)[0]}"
         kind = "Sent back to change"
@@ -102,9 +113,14 @@ def review_items(access: Access, context: Context) -> list[Item]:
         )
         .select_related("trust", "framework", "period")
         .annotate(
-            submitted_at=Max(
-                "transitions__at", filter=Q(transitions__to_status=ReturnStatus.SUBMITTED)
-            )
+            submitted_at=Subquery(
+                Transition.objects.filter(
+                    quarterly_return=OuterRef("pk"), to_status=ReturnStatus.SUBMITTED
+                )
+                .order_by("-at")
+                .values("at")[:1]
+            ),
+            addressed=_requests_in(RequestStatus.ADDRESSED),
         )
     )
     items = []
@@ -116,7 +132,12 @@ def review_items(access: Access, context: Context) -> list[Item]:
                 title=f"{ret.trust.short_name} {ret.framework.short_name} return for {ret.period}",
                 url=reverse("assurance:return_detail", args=[ret.pk]),
                 kind="To review",
-                detail=f"{ret.get_status_display()} since {day(since)}",
+                detail=f"{ret.get_status_display()} since {day(since)}"
+                + (
+                    f"; {_requests_phrase(ret.addressed, 'addressed')} to accept or reopen"
+                    if ret.addressed
+                    else ""
+                ),
                 rank=-days,
                 when=waiting(days),
             )

@@ -154,12 +154,18 @@ class Workflow:
     def not_now(self, record: Model, step: Step) -> str | None:
         """Why ``step`` cannot start from the record's present state (or is held back by its
         ``blocked`` rule); ``None`` when it can."""
-        if record.status not in step.from_statuses:
-            return (
-                f"“{step.label}” is not possible while the {self.noun} is "
-                f"{record.get_status_display().lower()}."
-            )
+        if reason := self.wrong_state(record, step):
+            return reason
         return step.blocked(record) if step.blocked is not None else None
+
+    def wrong_state(self, record: Model, step: Step) -> str | None:
+        """Why ``step`` cannot start from the record's present state; ``None`` when it can."""
+        if record.status in step.from_statuses:
+            return None
+        return (
+            f"“{step.label}” is not possible while the {self.noun} is "
+            f"{record.get_status_display().lower()}."
+        )
 
     def announce(self, action: str, record: Model, transition: Transition, user) -> None:
         """Publish a written transition once the transaction commits (every step, and bulk
@@ -197,7 +203,7 @@ class Workflow:
         step = self.step(action)
         if step is None:
             raise Refusal("No such step.")
-        if reason := self.not_now(record, step):
+        if reason := self.wrong_state(record, step):
             raise Refusal(reason)
         if step.comment_label and not comment.strip():
             raise Refusal(f"{step.comment_label}: a comment is required.")

@@ -367,7 +367,7 @@ def test_changing_links_is_one_change_in_the_history_with_who_did_it(
 def test_every_step_of_a_return_is_in_its_history_with_who_took_it(world):
     from assurance.models import ReturnStatus
     from assurance.services import RETURN_WORKFLOW, take_action
-    from assurance.tests.factories import fill_answers
+    from assurance.tests.factories import ChangeRequestFactory, fill_answers
 
     ret = _return(world)
     fill_answers(ret)
@@ -383,6 +383,10 @@ def test_every_step_of_a_return_is_in_its_history_with_who_took_it(world):
     ]
     for action, user, comment in steps:
         ret.refresh_from_db()
+        if action == "send_back":  # sending back needs an open change request
+            ChangeRequestFactory(quarterly_return=ret, text=comment)
+        if action == "assure":  # assuring needs every request closed
+            ret.change_requests.update(status="closed")
         take_action(
             ret=ret, action=action, user=user, expected_version=ret.version, comment=comment
         )

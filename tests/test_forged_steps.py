@@ -7,9 +7,9 @@ The steps are read from the apps' own workflow tables, so a new step is covered 
 import pytest
 from django.urls import reverse
 
-from assurance.models import QuarterlyReturn, Transition
-from assurance.services import RETURN_WORKFLOW, Action
-from assurance.tests.factories import QuarterlyReturnFactory, fill_answers
+from assurance.models import ChangeRequest, ChangeRequestEntry, QuarterlyReturn, Transition
+from assurance.services import CHANGE_REQUEST_WORKFLOW, RETURN_WORKFLOW, Action
+from assurance.tests.factories import ChangeRequestFactory, QuarterlyReturnFactory, fill_answers
 from conftest import PERSONAS
 from funding.models import SpendReturn, SpendReturnTransition
 from funding.services import SPEND_RETURN_WORKFLOW
@@ -54,9 +54,41 @@ def test_return_steps_are_refused_to_everyone_but_their_role(world, action):
         ret.refresh_from_db()
         assert ret.status == step.from_statuses[0] and ret.version == 1, persona
         assert not Transition.objects.filter(quarterly_return=ret).exists()
-    # The control: the right person can take the step.
+    # The control: the right person can take the step (sending back needs an open request).
+    if action == Action.SEND_BACK:
+        ChangeRequestFactory(quarterly_return=ret)
     world.client_for(RETURN_STEP_ROLES[action]).post(url, {**data, **_assure_fields(ret)})
     assert QuarterlyReturn.with_discarded.get(pk=ret.pk).status == step.to_status
+
+
+# Who may take each step of a change request: the trust's lead answers, the team judges.
+REQUEST_STEP_ROLES = {"address": "lead", "accept": "team", "reopen": "team"}
+
+
+def test_every_change_request_step_has_a_role():
+    assert {step.action for step in CHANGE_REQUEST_WORKFLOW.steps} == set(REQUEST_STEP_ROLES)
+
+
+@pytest.mark.parametrize("action", sorted(REQUEST_STEP_ROLES))
+def test_change_request_steps_are_refused_to_everyone_but_their_role(world, action):
+    step = CHANGE_REQUEST_WORKFLOW.step(action)
+    request = ChangeRequestFactory(
+        quarterly_return__trust=world.trust,
+        quarterly_return__period=world.period,
+        status=step.from_statuses[0],
+    )
+    url = reverse("assurance:request_step", args=[request.pk, action])
+    data = {"version": request.version, "comment": "Forged."}
+    for persona in PERSONAS:
+        if persona == REQUEST_STEP_ROLES[action]:
+            continue
+        response = world.client_for(persona).post(url, data)
+        assert _refused(response, persona), (persona, response.status_code)
+        request.refresh_from_db()
+        assert request.status == step.from_statuses[0] and request.version == 1, persona
+        assert ChangeRequestEntry.objects.filter(change_request=request).count() == 1
+    world.client_for(REQUEST_STEP_ROLES[action]).post(url, data)
+    assert ChangeRequest.objects.get(pk=request.pk).status == step.to_status
 
 
 def _assure_fields(ret) -> dict:

@@ -9,7 +9,12 @@ from django.urls import reverse
 
 from assurance.models import ReturnStatus
 from assurance.services import Action, take_action
-from assurance.tests.factories import QuarterlyReturnFactory, fill_answers, framework_with
+from assurance.tests.factories import (
+    ChangeRequestFactory,
+    QuarterlyReturnFactory,
+    fill_answers,
+    framework_with,
+)
 from boardpack.services import issue_pack
 from deliverables.models import RiskStatus
 from deliverables.tests.factories import DeliverableFactory, PlanFactory, RiskFactory
@@ -53,11 +58,14 @@ def test_a_lead_sees_their_returns_to_start_finish_and_change(world, framework):
     )
     fill_answers(ret)
     _move(ret, Action.SUBMIT, world.users["lead"])
+    ChangeRequestFactory(quarterly_return=ret, text="Add the training log")
+    ChangeRequestFactory(quarterly_return=ret, general=True)
+    ChangeRequestFactory(quarterly_return=ret, closed=True)
     _move(ret, Action.SEND_BACK, world.users["team"], "Add the training log")
     items = _queue(world.client_for("lead"))
     assert len(items) == 2
     assert items[0].startswith("Sent back to change NUH Ockenden interim return for 2021/22 Q4")
-    assert "Sent back by the LMNS: Add the training log" in items[0]
+    assert "Sent back with 2 open change requests: Add the training log" in items[0]
     assert items[1].startswith("Returns to start NUH: 1 return for 2022/23 Q1 not started")
     assert "4 years overdue" in items[1]
     assert _nav(world.client_for("lead")) == ["1 sent back"]

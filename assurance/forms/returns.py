@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 
 from lmns import text
 from lmns.forms import DateField, ModelChoiceField
@@ -124,6 +125,12 @@ class AnswerForm(forms.Form):
     action_owner = text.one_line_field(required=False)
     action_due = DateField(label="Action due date", required=False)
     new_file = forms.FileField(label="Add an evidence file", required=False)
+    new_file_date = DateField(
+        label="Date the file's evidence speaks for",
+        required=False,
+        help_text="E.g. the date of the audit or of the meeting. Left blank, the upload date "
+        "stands in, shown as “date not stated”.",
+    )
     no_patient_data = forms.BooleanField(
         label="This file holds no patient-identifiable information",
         required=False,
@@ -146,6 +153,14 @@ class AnswerForm(forms.Form):
         if upload:
             self.content_type = check_evidence_file(upload)
         return upload
+
+    def clean_new_file_date(self):
+        value = self.cleaned_data.get("new_file_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(
+                "Evidence speaks for a date that has passed: give today's date or an earlier one."
+            )
+        return value
 
     def clean(self):
         cleaned = super().clean()

@@ -1,7 +1,13 @@
 """Access matrix cases for the assurance returns pages (GET as every persona)."""
 
+from assurance.models import ReturnStatus
 from assurance.tests.dashboard_access_cases import DASHBOARD_CASES
-from assurance.tests.factories import EvidenceFileFactory, QuarterlyReturnFactory
+from assurance.tests.factories import (
+    AnswerFactory,
+    ChangeRequestFactory,
+    EvidenceFileFactory,
+    QuarterlyReturnFactory,
+)
 from lmns.tests.matrix import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Case, everyone
 
 
@@ -19,7 +25,17 @@ def _evidence(w):
     return EvidenceFileFactory(answer=ret.answers.first())
 
 
+def _reviewed(w):
+    return QuarterlyReturnFactory(trust=w.trust, period=w.period, status=ReturnStatus.UNDER_REVIEW)
+
+
+def _request(w):
+    return ChangeRequestFactory(quarterly_return=_reviewed(w))
+
+
 TRUST_READERS = everyone(OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND)
+# The LMNS's review: its programme team only; the trust's own people are told why (403).
+REVIEWERS = everyone(FORBIDDEN, team=OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND)
 
 CASES = {
     "assurance:trust_returns": Case(kwargs=lambda w: {"pk": w.trust.pk}, expect=TRUST_READERS),
@@ -38,6 +54,15 @@ CASES = {
     ),
     "assurance:evidence_withdraw": Case(
         kwargs=lambda w: {"pk": _evidence(w).pk}, expect=everyone(NOT_ALLOWED)
+    ),
+    "assurance:request_new": Case(kwargs=lambda w: {"pk": _reviewed(w).pk}, expect=REVIEWERS),
+    "assurance:request_thread": Case(kwargs=lambda w: {"pk": _request(w).pk}, expect=TRUST_READERS),
+    "assurance:request_step": Case(
+        kwargs=lambda w: {"pk": _request(w).pk, "action": "accept"}, expect=REVIEWERS
+    ),
+    "assurance:answer_verdict": Case(
+        kwargs=lambda w: {"pk": AnswerFactory(quarterly_return=_reviewed(w)).pk},
+        expect=REVIEWERS,
     ),
     # Reporting patient data in a trust's evidence: its leads and the programme team.
     "purge_request": Case(

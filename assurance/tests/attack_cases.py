@@ -6,8 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assurance.forms.returns import AssureForm
-from assurance.models import Framework, ReturnStatus, SectionRating
+from assurance.models import Framework, Requirement, ReturnStatus, SectionRating
 from assurance.tests.factories import (
+    AnswerFactory,
+    ChangeRequestFactory,
     EvidenceFileFactory,
     QuarterlyReturnFactory,
     fill_answers,
@@ -59,6 +61,7 @@ def _section(w) -> Target:
                 f"answers-{i}-action_due": "2022-09-30",
                 f"answers-{i}-new_file": _evidence(f"training-audit-{i}.pdf"),
                 f"answers-{i}-no_patient_data": "on",
+                f"answers-{i}-new_file_date": "2022-06-30",
             }
         )
     url = reverse("assurance:section_edit", args=[ret.pk, section.pk])
@@ -79,6 +82,8 @@ def _under_review(trust, period):
 def _send_back(w) -> Target:
     ret = _under_review(w.trust, w.period)
     other = _under_review(w.other_trust, w.period)
+    for under_review in (ret, other):  # sending back needs an open change request
+        ChangeRequestFactory(quarterly_return=under_review)
     return Target(
         url=reverse("assurance:return_action", args=[ret.pk, "send_back"]),
         data={"version": ret.version, "comment": "Add the audit of fetal monitoring training."},
@@ -161,6 +166,69 @@ def _purge_request(w) -> Target:
     )
 
 
+def _reviewed(trust, period):
+    return QuarterlyReturnFactory(trust=trust, period=period, status=ReturnStatus.UNDER_REVIEW)
+
+
+def _raise(w) -> Target:
+    ret, other = _reviewed(w.trust, w.period), _reviewed(w.other_trust, w.period)
+    requirement = Requirement.objects.filter(section__framework=ret.framework).first()
+    elsewhere = Requirement.objects.filter(section__framework=other.framework).first()
+    return Target(
+        url=reverse("assurance:request_new", args=[ret.pk]),
+        data={"version": ret.version, "requirement": requirement.pk, "text": "Attach the audit."},
+        show_url=reverse("assurance:return_detail", args=[ret.pk]),
+        # A requirement of another return's framework, and another LMNS's return.
+        foreign={"requirement": elsewhere.pk},
+        foreign_url=reverse("assurance:request_new", args=[other.pk]),
+    )
+
+
+def _request(trust, period, **kwargs):
+    return ChangeRequestFactory(quarterly_return=_reviewed(trust, period), **kwargs)
+
+
+def _reply(w) -> Target:
+    mine, theirs = _request(w.trust, w.period), _request(w.other_trust, w.period)
+    url = reverse("assurance:request_thread", args=[mine.pk])
+    return Target(
+        url=url,
+        data={"version": mine.version, "text": "The audit is attached to IEA1.1 now."},
+        show_url=url,
+        foreign_url=reverse("assurance:request_thread", args=[theirs.pk]),
+    )
+
+
+def _address(w) -> Target:
+    mine, theirs = _request(w.trust, w.period), _request(w.other_trust, w.period)
+    return Target(
+        url=reverse("assurance:request_step", args=[mine.pk, "address"]),
+        data={"version": mine.version, "comment": "Audit attached."},
+        show_url=reverse("assurance:request_thread", args=[mine.pk]),
+        foreign_url=reverse("assurance:request_step", args=[theirs.pk, "address"]),
+    )
+
+
+def _verdict(w) -> Target:
+    mine = AnswerFactory(quarterly_return=_reviewed(w.trust, w.period))
+    theirs = AnswerFactory(quarterly_return=_reviewed(w.other_trust, w.period))
+    judged = EvidenceFileFactory(answer=mine)
+    foreign_file = EvidenceFileFactory(answer=theirs)
+    section = mine.requirement.section_id
+    return Target(
+        url=reverse("assurance:answer_verdict", args=[mine.pk]),
+        data={
+            "version": 0,
+            "verdict": "insufficient",
+            "reason": "The audit is from last year.",
+            "files": [judged.pk],
+        },
+        show_url=reverse("assurance:section_edit", args=[mine.quarterly_return_id, section]),
+        foreign={"files": [foreign_file.pk]},
+        foreign_url=reverse("assurance:answer_verdict", args=[theirs.pk]),
+    )
+
+
 REFERENCE = frozenset({"framework", "period"})
 
 CASES = {
@@ -174,16 +242,31 @@ CASES = {
         prefix="answers-0",
         resave=Resave.EDIT,
         # The confirmation goes with each new file and, like the file, is never shown back.
-        with_upload=frozenset({"no_patient_data"}),
+        with_upload=frozenset({"no_patient_data", "new_file_date"}),
     ),
     "assurance.forms.returns.VersionForm": AttackCase(
         build=_section,
         persona="lead",
         resave=Resave.EDIT,
-        with_upload=frozenset({"no_patient_data"}),
+        with_upload=frozenset({"no_patient_data", "new_file_date"}),
     ),
-    "assurance.forms.returns.ActionForm": AttackCase(
-        build=_send_back, persona="team", resave=Resave.STEP
+    "assurance.forms.returns.ActionForm": [
+        AttackCase(build=_send_back, persona="team", resave=Resave.STEP),
+        # A change request's steps: the trust's lead marks it addressed.
+        AttackCase(build=_address, persona="lead", resave=Resave.STEP),
+    ],
+    "assurance.forms.review.ChangeRequestForm": AttackCase(
+        build=_raise, persona="team", resave=Resave.ADD
+    ),
+    # The trust's leads and the LMNS team both reply in a request's thread.
+    "assurance.forms.review.ReplyForm": AttackCase(
+        build=_reply,
+        persona="lead",
+        refused=("anonymous", "sibling_lead", "board", "other_team"),
+        resave=Resave.ADD,
+    ),
+    "assurance.forms.review.VerdictForm": AttackCase(
+        build=_verdict, persona="team", resave=Resave.EDIT
     ),
     "assurance.forms.returns.AssureForm": AttackCase(
         build=_assure, persona="team", resave=Resave.STEP

@@ -5,7 +5,12 @@ from django.urls import reverse
 
 from assurance.models import ReturnStatus
 from assurance.services import Action, take_action
-from assurance.tests.factories import QuarterlyReturnFactory, fill_answers, framework_with
+from assurance.tests.factories import (
+    ChangeRequestFactory,
+    QuarterlyReturnFactory,
+    fill_answers,
+    framework_with,
+)
 from lmns.models import Notification
 
 
@@ -45,10 +50,12 @@ def test_sending_back_tells_the_trusts_leads_with_the_change_asked(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         _step(ret, Action.SUBMIT, world.users["lead"])
+        ChangeRequestFactory(quarterly_return=ret, text="Add the IEA3 training log")
+        ChangeRequestFactory(quarterly_return=ret, general=True)
         _step(ret, Action.SEND_BACK, world.users["team"], comment="Add the IEA3 training log")
     assert _told("return.sent_back") == ["nuh-lead"]
     assert Notification.objects.get(kind="return.sent_back").text.endswith(
-        ": Add the IEA3 training log"
+        "with 2 open change requests: Add the IEA3 training log"
     )
 
 

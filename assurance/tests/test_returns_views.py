@@ -16,6 +16,7 @@ from assurance.models import (
     SectionRating,
 )
 from assurance.tests.factories import (
+    ChangeRequestFactory,
     EvidenceFileFactory,
     QuarterlyReturnFactory,
     TransitionFactory,
@@ -463,7 +464,8 @@ def test_return_with_comment_then_lead_sees_it_and_resubmits(world, as_lead, as_
     fill_answers(ret)
     _act(as_lead, ret, "submit")
     refused = _act(as_team, ret, "send_back", comment="")
-    assert "a comment is required" in refused.content.decode()
+    assert "Raise at least one change request" in refused.content.decode()
+    ChangeRequestFactory(quarterly_return=ret, text="Attach the IEA3 training figures.")
     _act(as_team, ret, "send_back", comment="Please attach the IEA3 training figures.")
     page = as_lead.get(reverse("assurance:return_detail", args=[ret.pk])).content.decode()
     assert "Please attach the IEA3 training figures." in page
@@ -619,6 +621,7 @@ def test_a_draft_never_submitted_can_be_discarded_and_started_again(world, as_le
 def test_a_return_once_submitted_cannot_be_discarded(world, as_lead, as_team, ret):
     fill_answers(ret)
     _act(as_lead, ret, "submit")
+    ChangeRequestFactory(quarterly_return=ret, general=True, text="Add the audit.")
     _act(as_team, ret, "send_back", comment="Add the audit.")
     ret.refresh_from_db()
     assert ret.status == ReturnStatus.RETURNED

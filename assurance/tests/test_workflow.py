@@ -20,9 +20,11 @@ from assurance.services import (
     answers_for_return,
     available_actions,
     missing_items,
+    raise_request,
     recompute_ratings,
     start_return,
     take_action,
+    take_request_step,
 )
 from assurance.tests.factories import (
     QuarterlyReturnFactory,
@@ -136,16 +138,35 @@ def test_submitting_an_incomplete_return_is_refused_with_what_is_missing(world, 
     assert not Transition.objects.filter(quarterly_return=ret).exists()
 
 
+def _ask(ret, user, text="IEA2 evidence is last year's audit."):
+    ret.refresh_from_db()
+    return raise_request(
+        ret=ret, requirement=None, text=text, user=user, expected_version=ret.version
+    )
+
+
+def _close(request, action, user, comment=""):
+    request.refresh_from_db()
+    take_request_step(
+        request=request,
+        action=action,
+        user=user,
+        expected_version=request.version,
+        comment=comment,
+    )
+
+
 def test_full_workflow_records_every_transition(world, ret):
     lead, team = world.users["lead"], world.users["team"]
     fill_answers(ret)
     _step(ret, Action.SUBMIT, lead)
-    _step(ret, Action.START_REVIEW, team)
+    request = _ask(ret, team)  # the team's first request opens the review
     _step(ret, Action.SEND_BACK, team, comment="IEA2 evidence is last year's audit.")
     ret.refresh_from_db()
     assert ret.status == ReturnStatus.RETURNED
+    _close(request, "address", lead, "The 2022 audit is attached.")
     _step(ret, Action.SUBMIT, lead)
-    _step(ret, Action.START_REVIEW, team)
+    _close(request, "accept", team)
     _step(ret, Action.ASSURE, team)
     ret.refresh_from_db()
     assert ret.status == ReturnStatus.ASSURED
@@ -155,10 +176,9 @@ def test_full_workflow_records_every_transition(world, ret):
         ("submitted", "under_review", "notts-team", ""),
         ("under_review", "returned", "notts-team", "IEA2 evidence is last year's audit."),
         ("returned", "submitted", "nuh-lead", ""),
-        ("submitted", "under_review", "notts-team", ""),
-        ("under_review", "assured", "notts-team", ""),
+        ("submitted", "assured", "notts-team", ""),
     ]
-    assert ret.history.count() >= 7
+    assert ret.history.count() >= 6
 
 
 def test_assuring_sets_agreed_to_derived_unless_changed_with_a_reason(world, ret):
@@ -186,13 +206,17 @@ def test_assuring_sets_agreed_to_derived_unless_changed_with_a_reason(world, ret
     assert ratings[third.pk].change_reason == ""
 
 
-def test_returning_and_reopening_need_a_comment(world, ret):
+def test_sending_back_needs_an_open_request_and_reopening_a_comment(world, ret):
     team = world.users["team"]
     fill_answers(ret)
     _step(ret, Action.SUBMIT, world.users["lead"])
-    with pytest.raises(ReturnError, match="comment is required"):
-        _step(ret, Action.SEND_BACK, team, comment="  ")
-    _step(ret, Action.START_REVIEW, team)
+    with pytest.raises(ReturnError, match="Raise at least one change request"):
+        _step(ret, Action.SEND_BACK, team, comment="See the notes")
+    ret.refresh_from_db()
+    assert (
+        ret.status == ReturnStatus.SUBMITTED
+        and not ret.transitions.exclude(to_status=ReturnStatus.SUBMITTED).exists()
+    )
     _step(ret, Action.ASSURE, team)
     with pytest.raises(ReturnError, match="comment is required"):
         _step(ret, Action.REOPEN, team)
@@ -235,7 +259,8 @@ def test_actions_offered_depend_on_role_and_state(world, ret):
     assert available_actions(board, ret) == []
     ret.status = ReturnStatus.SUBMITTED
     assert available_actions(lead, ret) == []
-    assert available_actions(team, ret) == [Action.START_REVIEW, Action.SEND_BACK]
+    # Opening the review is implied: the team assures or sends back directly.
+    assert available_actions(team, ret) == [Action.ASSURE, Action.SEND_BACK]
     assert available_actions(get_access(world.users["sibling_lead"]), ret) == []
 
 

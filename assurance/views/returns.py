@@ -16,6 +16,7 @@ from lmns.workflow import Refusal, StaleRecord
 from ..forms.returns import ActionForm, AssureForm, StartReturnForm, VersionForm, answer_formset
 from ..models import QuarterlyReturn, SectionRating
 from ..selectors import returns as selectors
+from ..selectors import review as review_selectors
 from ..services import (
     RETURN_WORKFLOW,
     Action,
@@ -31,6 +32,7 @@ from ..services import (
     withdraw_evidence,
 )
 from ..services import answers_for_return as _answers_for_return
+from .review import review_context
 
 ANSWER_PREFIX = "answers"
 EVIDENCE_SCOPE = Scope.trust("answer__quarterly_return__trust")
@@ -82,12 +84,17 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
     transitions = selectors.timeline(ret)
     total = sum(row.total for row in progress)
     done = sum(row.done for row in progress)
+    review = review_context(access, ret)
     context = {
+        **review,
         "ret": ret,
         "progress": progress,
         "total": total,
         "done": done,
         "transitions": transitions,
+        "timeline": review_selectors.merged_timeline(
+            transitions, review_selectors.request_entries(ret)
+        ),
         "returned_comment": selectors.latest_return_comment(transitions)
         if ret.status == "returned"
         else None,
@@ -206,17 +213,9 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
         )
     else:
         entry = SectionEntry()
-    forms = entry.formset.forms if entry.formset is not None else []
+    context.update(review_context(access, ret, context["section"].pk))
     context.update(
-        rows=[
-            {
-                "answer": answer,
-                "form": forms[i] if i < len(forms) else None,
-                "previous": context["previous"].get(answer.requirement.code),
-                "files": context["evidence"].get(answer.pk, []),
-            }
-            for i, answer in enumerate(context["answers"])
-        ],
+        rows=_rows(context, entry.formset.forms if entry.formset is not None else []),
         formset=entry.formset,
         version_form=entry.version_form,
         editable=editable,
@@ -225,6 +224,22 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
         stale=entry.stale,
     )
     return render(request, "assurance/section_edit.html", context)
+
+
+def _rows(context: dict, forms: list) -> list[dict]:
+    """Each requirement's answer with its form, last answer, files, requests and verdict."""
+    verdicts = review_selectors.verdicts_by_answer(context["answers"])
+    return [
+        {
+            "answer": answer,
+            "form": forms[i] if i < len(forms) else None,
+            "previous": context["previous"].get(answer.requirement.code),
+            "files": context["evidence"].get(answer.pk, []),
+            "requests": context["requests"].on(answer.requirement_id),
+            "verdict": verdicts.get(answer.pk),
+        }
+        for i, answer in enumerate(context["answers"])
+    ]
 
 
 def _formset(ret: QuarterlyReturn, context: dict, **kwargs):
@@ -278,6 +293,7 @@ def _post_section(request: HttpRequest, ret: QuarterlyReturn, context: dict) -> 
                     form.cleaned_data["new_file"],
                     form.content_type,
                     no_patient_data=form.cleaned_data["no_patient_data"],
+                    effective_date=form.cleaned_data.get("new_file_date"),
                 )
                 for answer, form in zip(answers, formset, strict=True)
                 if form.cleaned_data.get("new_file")
@@ -367,6 +383,7 @@ def return_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "ret": ret,
         "action": Action(action),
         "step": step,
+        "blocked": RETURN_WORKFLOW.not_now(ret, step),
         "form": form,
         "missing": missing,
     }

@@ -14,14 +14,18 @@ from lmns.workflow import Refusal, StaleRecord
 
 from ..forms.returns import ActionForm
 from ..forms.review import ChangeRequestForm, ReplyForm, VerdictForm
-from ..models import Answer, ChangeRequest, QuarterlyReturn
+from ..models import Answer, ChangeRequest, QuarterlyReturn, VerdictChoice
 from ..selectors import returns as return_selectors
 from ..selectors import review as review_selectors
 from ..services import (
     CHANGE_REQUEST_WORKFLOW,
+    JUDGED_RETURN_STATUSES,
+    REQUEST_RETURN_STATUSES,
+    may_enter_for_trust,
     may_judge_evidence,
     may_raise_request,
     may_reply,
+    may_review,
     raise_request,
     record_verdict,
     reply_to_request,
@@ -189,3 +193,20 @@ def answer_verdict(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(_where(ret, answer.requirement_id, answer.requirement.section_id))
     context = {"ret": ret, "answer": answer, "form": form, "files": files, "current": current}
     return render(request, "assurance/answer_verdict.html", context)
+
+
+def review_context(access: Access, ret: QuarterlyReturn, section_id: int | None = None) -> dict:
+    """What the return's overview and section pages show of the review, and who may do what."""
+    live = ret.status in REQUEST_RETURN_STATUSES
+    team = may_review(access, ret)
+    lead = may_enter_for_trust(access, ret)
+    return {
+        "requests": review_selectors.requests_for_return(ret, section_id),
+        "can_raise": live and team,
+        "can_reply": live and (team or lead),
+        "can_address": live and lead,
+        "can_judge": live and team,
+        "request_actions": live and (team or lead),
+        "can_verdict": team and ret.status in JUDGED_RETURN_STATUSES,
+        "verdict_choices": VerdictChoice.choices,
+    }
