@@ -25,7 +25,7 @@ class SectionInline(admin.TabularInline):
 class RequirementInline(admin.TabularInline):
     model = Requirement
     extra = 0
-    fields = ["order", "code", "text", "guidance"]
+    fields = ["order", "code", "text", "guidance", "guidance_url"]
 
 
 @admin.register(Framework)

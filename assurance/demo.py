@@ -22,19 +22,26 @@ from lmns.models import ReportingPeriod, Trust
 
 from .models import (
     Answer,
+    ChangeRequest,
+    ChangeRequestEntry,
     ComplianceStatus,
+    EvidenceVerdict,
     Framework,
     QuarterlyReturn,
+    RequestStatus,
     ReturnStatus,
     SectionRating,
     Transition,
+    VerdictChoice,
 )
 from .services import (
     Action,
     derive_section_percent,
+    raise_request,
     recompute_ratings,
     start_return,
     take_action,
+    take_request_step,
 )
 
 CODES = ["IEA1", "IEA2", "IEA3", "IEA4", "IEA5", "IEA6", "IEA7", "WF"]
@@ -92,7 +99,18 @@ def _at(period: ReportingPeriod, days: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
 
 
-def _assured_return(trust, framework, period, figures, lead, team) -> None:
+def sent_back(lead, team) -> list[tuple]:
+    """The steps of a return sent back once, changed and resubmitted before it was assured."""
+    return [
+        (ReturnStatus.UNDER_REVIEW, ReturnStatus.RETURNED, team, "", 32),
+        (ReturnStatus.RETURNED, ReturnStatus.SUBMITTED, lead, "IEA7 consent audit attached.", 35),
+        (ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW, team, "", 36),
+    ]
+
+
+def _assured_return(
+    trust, framework, period, figures, lead, team, sent_back_first=False
+) -> QuarterlyReturn:
     quarterly_return, _ = QuarterlyReturn.objects.update_or_create(
         trust=trust,
         framework=framework,
@@ -136,6 +154,7 @@ def _assured_return(trust, framework, period, figures, lead, team) -> None:
         steps = [
             (ReturnStatus.DRAFT, ReturnStatus.SUBMITTED, lead, "Submitted with evidence.", 20),
             (ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW, team, "", 30),
+            *(sent_back(lead, team) if sent_back_first else []),
             (
                 ReturnStatus.UNDER_REVIEW,
                 ReturnStatus.ASSURED,
@@ -153,6 +172,61 @@ def _assured_return(trust, framework, period, figures, lead, team) -> None:
                 comment=comment,
             )
             Transition.objects.filter(pk=step.pk).update(at=_at(period, days))
+    return quarterly_return
+
+
+def _closed_thread(ret: QuarterlyReturn, lead, team) -> None:
+    """NUH's last assured quarter: sent back with a request on IEA7.1, answered and accepted."""
+    if ret.change_requests.exists():
+        return
+    requirement = ret.answers.filter(requirement__section__code="IEA7").first().requirement
+    request = ChangeRequest.objects.create(
+        quarterly_return=ret,
+        requirement=requirement,
+        text="Say how consent conversations are audited, and attach the latest audit.",
+        status=RequestStatus.CLOSED,
+        raised_by=team,
+    )
+    thread = [
+        ("", RequestStatus.OPEN, team, request.text, 31),
+        (
+            RequestStatus.OPEN,
+            RequestStatus.ADDRESSED,
+            lead,
+            "Consent is audited monthly against 20 records; the April audit is attached.",
+            34,
+        ),
+        (RequestStatus.ADDRESSED, RequestStatus.CLOSED, team, "Thank you: accepted.", 37),
+    ]
+    for from_status, to_status, by, comment, days in thread:
+        entry = ChangeRequestEntry.objects.create(
+            change_request=request,
+            from_status=from_status,
+            to_status=to_status,
+            by=by,
+            comment=comment,
+        )
+        ChangeRequestEntry.objects.filter(pk=entry.pk).update(at=_at(ret.period, days))
+    ChangeRequest.objects.filter(pk=request.pk).update(raised_at=_at(ret.period, 31))
+
+
+def _evidence_judged_twice(ret: QuarterlyReturn, team) -> None:
+    """SFH's last assured quarter: IEA7.1's evidence judged insufficient, then accepted."""
+    answer = ret.answers.filter(requirement__section__code="IEA7").first()
+    if EvidenceVerdict.objects.filter(answer=answer).exists():
+        return
+    verdict = EvidenceVerdict(
+        answer=answer,
+        verdict=VerdictChoice.INSUFFICIENT,
+        reason="The audit covers obstetric consent only; add midwifery-led care.",
+        judged_by=team,
+        judged_at=_at(ret.period, 31),
+    )
+    verdict._history_user = team
+    verdict.save()
+    verdict.verdict, verdict.reason, verdict.version = VerdictChoice.SUFFICIENT, "", 2
+    verdict.judged_at = _at(ret.period, 38)
+    verdict.save()
 
 
 @transaction.atomic
@@ -172,9 +246,20 @@ def load() -> str:
         trust = trusts[ods]
         for i, key in enumerate(QUARTERS):
             figures = {code: values[i] for code, values in sections.items()}
-            _assured_return(
-                trust, framework, periods[key], figures, users.get(LEADS[ods]), users.get(TEAM)
+            last = key == QUARTERS[-1]
+            ret = _assured_return(
+                trust,
+                framework,
+                periods[key],
+                figures,
+                users.get(LEADS[ods]),
+                users.get(TEAM),
+                sent_back_first=last and ods == "RX1",
             )
+            if last and ods == "RX1":
+                _closed_thread(ret, users.get(LEADS[ods]), users.get(TEAM))
+            if last and ods == "RK5":
+                _evidence_judged_twice(ret, users.get(TEAM))
             count += 1
     drafts = 0
     latest = ReportingPeriod.objects.latest_open()
@@ -197,17 +282,41 @@ def load() -> str:
 
 
 # The working period's states that keep every work queue alive (../shared/DOMAIN.md): SFH
-# submitted and waiting for review, JPUH sent back with two changes asked, NNUH assured, QEH
-# not submitted. Taken through the workflow, so their notifications are sent as in real use.
-SENT_BACK = (
-    "Two changes before this can be assured: 1. IEA3 – attach the training compliance report "
-    "(done in the draft); 2. IEA7 – say how consent conversations are audited (still open)."
-)
+# submitted and waiting for review, JPUH sent back with two change requests (IEA3's addressed,
+# IEA7's open), NNUH assured, QEH not submitted. Taken through the workflow, so their
+# notifications are sent as in real use.
+SENT_BACK = "Two changes before this can be assured: see the requests beside IEA3 and IEA7."
+REQUESTS = {
+    "IEA3": "Attach the training compliance report for the quarter.",
+    "IEA7": "Say how consent conversations are audited.",
+}
+ADDRESSED = ("IEA3", "The training compliance report for the quarter is attached.")
 QUEUE_STATES = {
     "RK5": ("sfh-lead", "notts-team", [Action.SUBMIT]),
-    "RGP": ("jpuh-lead", "nw-team", [Action.SUBMIT, Action.START_REVIEW, Action.SEND_BACK]),
-    "RM1": ("nnuh-lead", "nw-team", [Action.SUBMIT, Action.START_REVIEW, Action.ASSURE]),
+    "RGP": ("jpuh-lead", "nw-team", [Action.SUBMIT, "requests", Action.SEND_BACK, "address"]),
+    "RM1": ("nnuh-lead", "nw-team", [Action.SUBMIT, Action.ASSURE]),
 }
+
+
+def _requests(ret: QuarterlyReturn, team) -> None:
+    for code, text in REQUESTS.items():
+        ret.refresh_from_db()
+        requirement = ret.answers.filter(requirement__section__code=code).first().requirement
+        raise_request(
+            ret=ret, requirement=requirement, text=text, user=team, expected_version=ret.version
+        )
+
+
+def _address(ret: QuarterlyReturn, lead) -> None:
+    code, reply = ADDRESSED
+    request = ret.change_requests.get(requirement__section__code=code)
+    take_request_step(
+        request=request,
+        action="address",
+        user=lead,
+        expected_version=request.version,
+        comment=reply,
+    )
 
 
 def load_queue_states(framework: Framework, period: ReportingPeriod | None) -> str:
@@ -231,6 +340,12 @@ def load_queue_states(framework: Framework, period: ReportingPeriod | None) -> s
         recompute_ratings(ret)
         for action in actions:
             ret.refresh_from_db()
+            if action == "requests":
+                _requests(ret, team)
+                continue
+            if action == "address":
+                _address(ret, lead)
+                continue
             take_action(
                 ret=ret,
                 action=action,

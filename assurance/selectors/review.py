@@ -128,6 +128,17 @@ def request_entries(ret: QuarterlyReturn) -> list[ChangeRequestEntry]:
     )
 
 
+def thread_entries(requests: Requests) -> list[ChangeRequestEntry]:
+    """Every entry of the requests' threads, read from what :func:`requests_for_return` loaded
+    (no query)."""
+    entries = []
+    for request in requests.all:
+        for entry in request.entries.all():
+            entry.change_request = request
+            entries.append(entry)
+    return entries
+
+
 def entry_action(entry: ChangeRequestEntry) -> str:
     """What an entry did, in words: raised, replied, addressed, accepted, reopened."""
     if not entry.from_status:

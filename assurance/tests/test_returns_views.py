@@ -546,8 +546,9 @@ def big_return(world):
 
 
 def test_query_count_of_the_overview(django_assert_max_num_queries, as_lead, big_return):
-    # 12: one of them asks whether the draft was ever submitted (may it be discarded?).
-    with django_assert_max_num_queries(12):
+    # 13: one of them asks whether the draft was ever submitted (may it be discarded?), one
+    # reads the change requests (their threads only when there are some).
+    with django_assert_max_num_queries(13):
         assert (
             as_lead.get(reverse("assurance:return_detail", args=[big_return.pk])).status_code == 200
         )
@@ -555,7 +556,8 @@ def test_query_count_of_the_overview(django_assert_max_num_queries, as_lead, big
 
 def test_query_count_of_the_section_page(django_assert_max_num_queries, as_lead, big_return):
     url = _section_url(big_return, _sections(big_return)[0])
-    with django_assert_max_num_queries(13):
+    # 15: two of them read the change requests and the evidence verdicts beside the answers.
+    with django_assert_max_num_queries(15):
         assert as_lead.get(url).status_code == 200
 
 

@@ -93,7 +93,7 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "done": done,
         "transitions": transitions,
         "timeline": review_selectors.merged_timeline(
-            transitions, review_selectors.request_entries(ret)
+            transitions, review_selectors.thread_entries(review["requests"])
         ),
         "returned_comment": selectors.latest_return_comment(transitions)
         if ret.status == "returned"
