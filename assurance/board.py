@@ -38,6 +38,7 @@ from .selectors.dashboard import (
     mean_compliance_by_trust,
     periods_up_to,
 )
+from .selectors.review import evidence_positions
 
 RUN_MINIMUM = 2
 BIG_MOVE = 10
@@ -190,6 +191,17 @@ def build_compliance(lmns: Lmns, period: ReportingPeriod) -> dict:
                 + urlencode({"framework": framework.pk, "period": period.pk}),
             }
         )
+    positions = evidence_positions(lmns.pk, framework.pk, period.pk)
+    evidence = [
+        {
+            "trust": row.trust.short_name,
+            "met": positions[row.trust.pk].met,
+            "evidenced": positions[row.trust.pk].evidenced,
+            "not_accepted": positions[row.trust.pk].not_accepted,
+        }
+        for row in grid.rows
+        if row.trust.pk in positions
+    ]
     tables = [
         {
             "key": "compliance",
@@ -227,6 +239,12 @@ def build_compliance(lmns: Lmns, period: ReportingPeriod) -> dict:
             ],
         },
         {
+            "key": "compliance_evidence",
+            "caption": f"Requirements assessed fully met, {period}: evidenced or not yet accepted",
+            "headers": ["Trust", "Met and evidenced", "Met, evidence not yet accepted"],
+            "rows": [[e["trust"], e["evidenced"], e["not_accepted"]] for e in evidence],
+        },
+        {
             "key": "compliance_trend",
             "caption": "Mean agreed compliance across sections (%), by quarter",
             "headers": ["Trust", *(str(p) for p in periods)],
@@ -244,6 +262,7 @@ def build_compliance(lmns: Lmns, period: ReportingPeriod) -> dict:
         "previous_period": str(grid.previous_period) if grid.previous_period else "",
         "sections": [{"code": s.code, "title": s.title} for s in grid.sections],
         "changed": changed,
+        "evidence": evidence,
         "not_agreed": [
             f"{t['short_name']} {framework.short_name} return: {t['status'].lower()}"
             for t in trusts

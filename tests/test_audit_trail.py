@@ -180,6 +180,13 @@ def _evidence(w):
     return EvidenceFileFactory(answer=_return(w).answers.first())
 
 
+def _verdict(w):
+    from assurance.tests.factories import EvidenceVerdictFactory
+
+    evidence = _evidence(w)
+    return EvidenceVerdictFactory(answer=evidence.answer, files=[evidence])
+
+
 def _update(w):
     from deliverables.tests.factories import DeliverableUpdateFactory
 
@@ -258,6 +265,7 @@ SUBJECTS = {
     "assurance.answer": lambda w: _return(w).answers.first(),
     "assurance.sectionrating": lambda w: _return(w).section_ratings.first(),
     "assurance.evidencefile": _evidence,
+    "assurance.evidenceverdict": _verdict,
     "deliverables.deliverable": _deliverable,
     "deliverables.deliverableupdate": _update,
     "deliverables.risk": _risk,

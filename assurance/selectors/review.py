@@ -6,12 +6,13 @@ Each function issues a fixed number of queries whatever the number of requests o
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from ..models import (
     Answer,
     ChangeRequest,
     ChangeRequestEntry,
+    ComplianceStatus,
     EvidenceVerdict,
     QuarterlyReturn,
     RequestStatus,
@@ -185,3 +186,41 @@ def entries_by_request(entries) -> dict[int, list]:
     for entry in entries:
         found[entry.change_request_id].append(entry)
     return found
+
+
+@dataclass(frozen=True)
+class EvidencePosition:
+    """One trust's requirements assessed fully met in a return: how many have evidence the LMNS
+    accepted ("met and evidenced") and how many not yet ("met, evidence not yet accepted")."""
+
+    trust_id: int
+    met: int
+    evidenced: int
+
+    @property
+    def not_accepted(self) -> int:
+        return self.met - self.evidenced
+
+
+def evidence_positions(lmns_id: int, framework_id: int, period_id: int) -> dict:
+    """Per trust of the LMNS: fully met requirements and those with sufficient evidence, in its
+    return for the period (one query). Trusts without such a return are left out."""
+    rows = (
+        Answer.objects.filter(
+            quarterly_return__trust__lmns_id=lmns_id,
+            quarterly_return__framework_id=framework_id,
+            quarterly_return__period_id=period_id,
+            status=ComplianceStatus.FULLY_MET,
+        )
+        .values("quarterly_return__trust_id")
+        .annotate(
+            met=Count("pk"),
+            evidenced=Count("pk", filter=Q(verdict__verdict=VerdictChoice.SUFFICIENT)),
+        )
+    )
+    return {
+        row["quarterly_return__trust_id"]: EvidencePosition(
+            row["quarterly_return__trust_id"], row["met"], row["evidenced"]
+        )
+        for row in rows
+    }

@@ -3,7 +3,6 @@
 from assurance.models import ReturnStatus
 from assurance.tests.dashboard_access_cases import DASHBOARD_CASES
 from assurance.tests.factories import (
-    AnswerFactory,
     ChangeRequestFactory,
     EvidenceFileFactory,
     QuarterlyReturnFactory,
@@ -61,7 +60,7 @@ CASES = {
         kwargs=lambda w: {"pk": _request(w).pk, "action": "accept"}, expect=REVIEWERS
     ),
     "assurance:answer_verdict": Case(
-        kwargs=lambda w: {"pk": AnswerFactory(quarterly_return=_reviewed(w)).pk},
+        kwargs=lambda w: {"pk": _reviewed(w).answers.first().pk},
         expect=REVIEWERS,
     ),
     # Reporting patient data in a trust's evidence: its leads and the programme team.

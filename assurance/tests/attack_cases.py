@@ -8,7 +8,6 @@ from django.urls import reverse
 from assurance.forms.returns import AssureForm
 from assurance.models import Framework, Requirement, ReturnStatus, SectionRating
 from assurance.tests.factories import (
-    AnswerFactory,
     ChangeRequestFactory,
     EvidenceFileFactory,
     QuarterlyReturnFactory,
@@ -210,8 +209,8 @@ def _address(w) -> Target:
 
 
 def _verdict(w) -> Target:
-    mine = AnswerFactory(quarterly_return=_reviewed(w.trust, w.period))
-    theirs = AnswerFactory(quarterly_return=_reviewed(w.other_trust, w.period))
+    mine = _reviewed(w.trust, w.period).answers.first()
+    theirs = _reviewed(w.other_trust, w.period).answers.first()
     judged = EvidenceFileFactory(answer=mine)
     foreign_file = EvidenceFileFactory(answer=theirs)
     section = mine.requirement.section_id

@@ -15,6 +15,7 @@ from ..charts import trend_svg
 from ..forms.dashboard import ComplianceImportForm, DashboardFilterForm, TrendFilterForm
 from ..importer import MAX_ROWS, import_compliance
 from ..selectors import dashboard as selectors
+from ..selectors import review as review_selectors
 
 
 def register_links() -> None:
@@ -52,6 +53,12 @@ def register_links() -> None:
     )
 
 
+def _evidence_rows(grid, lmns, framework, period) -> list:
+    """Each trust with a return: fully met requirements, evidenced or not yet accepted."""
+    positions = review_selectors.evidence_positions(lmns.pk, framework.pk, period.pk)
+    return [(row.trust, positions[row.trust.pk]) for row in grid.rows if row.trust.pk in positions]
+
+
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """Trust × section heatmap of agreed compliance, plus the quarter's returns status."""
     access = get_access(request)
@@ -60,7 +67,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
     frameworks = selectors.active_frameworks()
     framework = chosen.get("framework") or selectors.default_framework(frameworks)
-    grid = returns = None
+    grid = returns = evidence = None
     period = None
     if framework is not None:
         period = chosen.get("period") or selectors.default_period(lmns, framework)
@@ -69,6 +76,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         returns = selectors.returns_status(
             lmns, period, frameworks, trusts=[row.trust for row in grid.rows]
         )
+        evidence = _evidence_rows(grid, lmns, framework, period)
         if not form.errors:
             # Show what the page is showing, defaults included.
             form = DashboardFilterForm(initial={"framework": framework, "period": period})
@@ -77,6 +85,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "grid": grid,
         "returns": returns,
+        "evidence": evidence,
         "frameworks": frameworks,
         "bands": selectors.BANDS,
         "can_import": access.can_manage_lmns(lmns.pk),

@@ -93,13 +93,15 @@ def test_return_from_draft_to_assured(world, live_server, page):
     expect(page.get_by_text("the return is now submitted")).to_be_visible()
     _sign_out(page)
 
-    # The programme team sees it waiting, starts review and returns it with a comment.
+    # The programme team sees it waiting, asks for a change and returns it.
     sign_in(page, live_server, "notts-team")
     page.goto(live_server.url + reverse("assurance:trust_returns", args=[world.trust.pk]))
     expect(page.get_by_role("cell", name="Submitted")).to_be_visible()
     page.get_by_role("link", name=str(world.period)).click()
-    _step(page, "Start review")
-    _step(page, "Return to the trust", comment="Please add the audit dates to IEA2.")
+    page.get_by_role("link", name="Raise a change request on the whole return").click()
+    page.get_by_label("What needs to change").fill("Please add the audit dates to IEA2.")
+    page.get_by_role("button", name="Raise the request").click()
+    _step(page, "Return to the trust")
     expect(page.get_by_text("the return is now returned to trust")).to_be_visible()
     _sign_out(page)
 
@@ -111,11 +113,11 @@ def test_return_from_draft_to_assured(world, live_server, page):
     expect(page.get_by_text("the return is now submitted")).to_be_visible()
     _sign_out(page)
 
-    # The team assures it.
+    # The team accepts the change and assures it.
     sign_in(page, live_server, "notts-team")
     page.goto(live_server.url + reverse("assurance:return_detail", args=[ret.pk]))
-    _step(page, "Start review")
-    page.get_by_role("link", name="Assure").click()
+    _step(page, "Accept and close")
+    page.get_by_role("link", name="Assure", exact=True).click()
     expect(page.get_by_label("IEA1 agreed per cent")).to_have_value("75.0")
     page.get_by_role("button", name="Assure").click()
     expect(page.get_by_text("the return is now assured")).to_be_visible()

@@ -65,10 +65,11 @@ def test_a_submitted_return_reaches_the_team_and_comes_back_to_the_lead(
     # The notification links to the return; the team sends it back with what to change.
     _bell(team).click()
     team.get_by_role("link", name=re.compile("NUH submitted its Ockenden interim return")).click()
+    team.get_by_role("link", name="Raise a change request on the whole return").click()
+    team.get_by_label("What needs to change").fill("IEA1: attach the audit report")
+    team.get_by_role("button", name="Raise the request").click()
     team.get_by_role("link", name="Return to the trust").click()
-    team.get_by_label(re.compile("What the trust needs to change")).fill(
-        "IEA1: attach the audit report"
-    )
+    team.get_by_label("Comment (optional)").fill("IEA1: attach the audit report")
     team.get_by_role("button", name="Return to the trust").click()
     team.wait_for_load_state()
 
@@ -78,6 +79,7 @@ def test_a_submitted_return_reaches_the_team_and_comes_back_to_the_lead(
     expect(lead.get_by_role("link", name="1 sent back")).to_be_visible()
     sent_back = lead.locator("#work li", has_text="Sent back to change")
     expect(sent_back).to_contain_text("NUH Ockenden interim return for 2022/23 Q1")
+    expect(sent_back).to_contain_text("Sent back with 1 open change request")
     expect(sent_back).to_contain_text("IEA1: attach the audit report")
 
     # Marking all read empties the bell.
