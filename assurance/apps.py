@@ -13,12 +13,13 @@ class AssuranceConfig(AppConfig):
         from lmns.models import Role
         from lmns.purges import register_purgeable
         from lmns.retention import register_retention
+        from lmns.selectors import register_outstanding
 
-        from . import notifications, queue
+        from . import collections, notifications, queue
         from .dashboard import register_links
-        from .models import Answer, EvidenceFile, QuarterlyReturn, SectionRating
+        from .models import Answer, Collection, EvidenceFile, QuarterlyReturn, SectionRating
         from .return_selectors import history_parts, history_steps
-        from .selectors import describe_answer, describe_evidence
+        from .selectors import describe_answer, describe_evidence, outstanding_collected
 
         register_reference_data("assurance.framework", "assurance.section", "assurance.requirement")
         register_history(
@@ -28,6 +29,8 @@ class AssuranceConfig(AppConfig):
             parts=history_parts,
             steps=history_steps,
         )
+        register_history(Collection, Scope.lmns("lmns", wide=True))
+        register_outstanding(outstanding_collected)
         register_history(Answer, Scope.trust("quarterly_return__trust"))
         register_history(SectionRating, Scope.trust("quarterly_return__trust"))
         register_history(EvidenceFile, Scope.trust("answer__quarterly_return__trust"))
@@ -54,5 +57,6 @@ class AssuranceConfig(AppConfig):
             )
         )
         register_links()
+        collections.register_links()
         notifications.register()
         queue.register()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard_urls, views
+from . import collection_urls, dashboard_urls, views
 
 app_name = "assurance"
 
@@ -19,3 +19,4 @@ urlpatterns = [
     path("evidence/<int:pk>/withdraw/", views.evidence_withdraw, name="evidence_withdraw"),
 ]
 urlpatterns += dashboard_urls.urlpatterns
+urlpatterns += collection_urls.urlpatterns
