@@ -15,11 +15,13 @@ class AssuranceConfig(AppConfig):
         from lmns.retention import register_retention
         from lmns.selectors import register_outstanding
 
-        from . import collections, notifications, queue
-        from .dashboard import register_links
+        from . import notifications, queue
         from .models import Answer, Collection, EvidenceFile, QuarterlyReturn, SectionRating
-        from .return_selectors import history_parts, history_steps
-        from .selectors import describe_answer, describe_evidence, outstanding_collected
+        from .selectors.collections import outstanding_collected
+        from .selectors.dashboard import describe_answer, describe_evidence
+        from .selectors.returns import history_parts, history_steps
+        from .views import collections
+        from .views.dashboard import register_links
 
         register_reference_data("assurance.framework", "assurance.section", "assurance.requirement")
         register_history(

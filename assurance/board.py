@@ -25,7 +25,7 @@ from lmns.formatting import percent
 from lmns.models import Lmns, ReportingPeriod
 
 from .charts import trend_svg
-from .selectors import (
+from .selectors.dashboard import (
     LOW,
     NOT_STARTED,
     SUBMITTED_STATUSES,

@@ -10,10 +10,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.template.defaultfilters import filesizeformat
 
 from lmns import text
-from lmns.forms import DateField, ModelChoiceField, ModelMultipleChoiceField
-from lmns.models import ReportingPeriod, Trust
+from lmns.forms import DateField, ModelChoiceField
+from lmns.models import ReportingPeriod
 
-from .models import ComplianceStatus, Framework, SectionRating
+from ..models import ComplianceStatus, Framework, SectionRating
 
 PERCENT_MESSAGE = "A per cent must be between 0 and 100."
 PERCENT_VALIDATORS = [
@@ -253,25 +253,3 @@ class AssureForm(ActionForm):
             (rating, self[f"agreed_{rating.section_id}"], self[f"reason_{rating.section_id}"])
             for rating in self.ratings
         ]
-
-
-class CollectionForm(forms.Form):
-    """Which of the LMNS's trusts are asked for one framework's return in one period, and by
-    when (blank: the period's submission deadline)."""
-
-    trusts = ModelMultipleChoiceField(
-        queryset=Trust.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Trusts asked for this return",
-        help_text="Leave every trust unticked to stop collecting this framework this period.",
-    )
-    deadline = DateField(
-        required=False,
-        label="Deadline",
-        help_text="Leave blank for the period's submission deadline.",
-    )
-
-    def __init__(self, *args, lmns, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["trusts"].queryset = Trust.objects.filter(lmns=lmns).order_by("name")

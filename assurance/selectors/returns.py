@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from lmns.models import ReportingPeriod, Trust
 
-from .models import (
+from ..models import (
     Answer,
     EvidenceFile,
     Framework,
@@ -21,7 +21,7 @@ from .models import (
     SectionRating,
     Transition,
 )
-from .services import answer_problems, answers_for_return
+from ..services import answer_problems, answers_for_return
 
 
 def returns_for_trust(trust: Trust) -> QuerySet[QuarterlyReturn]:

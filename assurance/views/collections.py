@@ -12,9 +12,10 @@ from lmns.menus import OrgLink, register_link
 from lmns.models import Lmns, ReportingPeriod, Role
 from lmns.selectors import working_period
 
-from . import selectors, services
-from .forms import CollectionForm
-from .models import Framework
+from .. import services
+from ..forms.collections import CollectionForm
+from ..models import Framework
+from ..selectors import collections as selectors
 
 REFUSED = "Only the LMNS programme team sets up what the LMNS collects."
 

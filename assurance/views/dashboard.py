@@ -11,10 +11,10 @@ from lmns.menus import OrgLink, register_link
 from lmns.models import Role
 from lmns.uploads import UploadError
 
-from . import selectors
-from .charts import trend_svg
-from .dashboard_forms import ComplianceImportForm, DashboardFilterForm, TrendFilterForm
-from .importer import MAX_ROWS, import_compliance
+from ..charts import trend_svg
+from ..forms.dashboard import ComplianceImportForm, DashboardFilterForm, TrendFilterForm
+from ..importer import MAX_ROWS, import_compliance
+from ..selectors import dashboard as selectors
 
 
 def register_links() -> None:

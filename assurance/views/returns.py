@@ -13,10 +13,10 @@ from lmns.downloads import record_download
 from lmns.purges import may_request_purge, removed_for_governance
 from lmns.workflow import Refusal, StaleRecord
 
-from . import return_selectors as selectors
-from .forms import ActionForm, AssureForm, StartReturnForm, VersionForm, answer_formset
-from .models import QuarterlyReturn, SectionRating
-from .services import (
+from ..forms.returns import ActionForm, AssureForm, StartReturnForm, VersionForm, answer_formset
+from ..models import QuarterlyReturn, SectionRating
+from ..selectors import returns as selectors
+from ..services import (
     RETURN_WORKFLOW,
     Action,
     IncompleteReturn,
@@ -30,7 +30,7 @@ from .services import (
     take_action,
     withdraw_evidence,
 )
-from .services import answers_for_return as _answers_for_return
+from ..services import answers_for_return as _answers_for_return
 
 ANSWER_PREFIX = "answers"
 EVIDENCE_SCOPE = Scope.trust("answer__quarterly_return__trust")
