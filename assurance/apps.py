@@ -20,8 +20,6 @@ class AssuranceConfig(AppConfig):
         from .selectors.collections import outstanding_collected
         from .selectors.dashboard import describe_answer, describe_evidence
         from .selectors.returns import history_parts, history_steps
-        from .views import collections
-        from .views.dashboard import register_links
 
         register_reference_data("assurance.framework", "assurance.section", "assurance.requirement")
         register_history(
@@ -48,7 +46,7 @@ class AssuranceConfig(AppConfig):
             {"narrative": (), "evidence": (), "action": ()},
             describe=describe_answer,
         )
-        register_link(
+        for link in (
             OrgLink(
                 "Quarterly returns",
                 "assurance:trust_returns",
@@ -56,9 +54,42 @@ class AssuranceConfig(AppConfig):
                 roles=frozenset({Role.TRUST_LEAD, Role.PROGRAMME_TEAM, Role.BOARD_MEMBER}),
                 description="Ockenden, Saving Babies' Lives and MIS compliance returns.",
                 order=10,
-            )
-        )
-        register_links()
-        collections.register_links()
+            ),
+            OrgLink(
+                "Compliance dashboard",
+                "assurance:dashboard",
+                org="lmns",
+                roles=frozenset({Role.PROGRAMME_TEAM, Role.BOARD_MEMBER}),
+                description="Agreed compliance per trust and section, changes since last quarter, "
+                "and who has submitted",
+                order=20,
+            ),
+            OrgLink(
+                "Returns collected",
+                "assurance:collections",
+                org="lmns",
+                roles=frozenset({Role.PROGRAMME_TEAM}),
+                description="Which frameworks each trust is asked for, period by period, "
+                "and by when",
+                order=22,
+            ),
+            OrgLink(
+                "Compliance trend",
+                "assurance:trust_trend",
+                org="trust",
+                roles=frozenset({Role.TRUST_LEAD, Role.PROGRAMME_TEAM, Role.BOARD_MEMBER}),
+                description="Each section's agreed per cent over the last eight quarters",
+                order=25,
+            ),
+            OrgLink(
+                "Import compliance (CSV)",
+                "assurance:import_compliance",
+                org="lmns",
+                roles=frozenset({Role.PROGRAMME_TEAM}),
+                description="Load agreed figures for a quarter from a spreadsheet",
+                order=80,
+            ),
+        ):
+            register_link(link)
         notifications.register()
         queue.register()

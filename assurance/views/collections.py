@@ -8,8 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lmns.access import Access, get_access
-from lmns.menus import OrgLink, register_link
-from lmns.models import Lmns, ReportingPeriod, Role
+from lmns.models import Lmns, ReportingPeriod
 from lmns.selectors import working_period
 
 from .. import services
@@ -18,19 +17,6 @@ from ..models import Framework
 from ..selectors import collections as selectors
 
 REFUSED = "Only the LMNS programme team sets up what the LMNS collects."
-
-
-def register_links() -> None:
-    register_link(
-        OrgLink(
-            "Returns collected",
-            "assurance:collections",
-            org="lmns",
-            roles=frozenset({Role.PROGRAMME_TEAM}),
-            description="Which frameworks each trust is asked for, period by period, and by when",
-            order=22,
-        )
-    )
 
 
 def _lmns(access: Access, pk: int) -> Lmns:
