@@ -13,9 +13,11 @@ class AssuranceConfig(AppConfig):
         from lmns.models import Role
         from lmns.purges import register_purgeable
         from lmns.retention import register_retention
+        from lmns.selectors import register_outstanding
 
         from . import notifications, queue
-        from .models import Answer, EvidenceFile, QuarterlyReturn, SectionRating
+        from .models import Answer, Collection, EvidenceFile, QuarterlyReturn, SectionRating
+        from .selectors.collections import outstanding_collected
         from .selectors.dashboard import describe_answer, describe_evidence
         from .selectors.returns import history_parts, history_steps
 
@@ -27,6 +29,8 @@ class AssuranceConfig(AppConfig):
             parts=history_parts,
             steps=history_steps,
         )
+        register_history(Collection, Scope.lmns("lmns", wide=True))
+        register_outstanding(outstanding_collected)
         register_history(Answer, Scope.trust("quarterly_return__trust"))
         register_history(SectionRating, Scope.trust("quarterly_return__trust"))
         register_history(EvidenceFile, Scope.trust("answer__quarterly_return__trust"))
@@ -59,6 +63,15 @@ class AssuranceConfig(AppConfig):
                 description="Agreed compliance per trust and section, changes since last quarter, "
                 "and who has submitted",
                 order=20,
+            ),
+            OrgLink(
+                "Returns collected",
+                "assurance:collections",
+                org="lmns",
+                roles=frozenset({Role.PROGRAMME_TEAM}),
+                description="Which frameworks each trust is asked for, period by period, "
+                "and by when",
+                order=22,
             ),
             OrgLink(
                 "Compliance trend",

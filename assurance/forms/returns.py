@@ -90,6 +90,13 @@ class StartReturnForm(forms.Form):
         label="Reporting period",
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Periods that have begun by today, not by when the server started.
+        self.fields["period"].queryset = (
+            ReportingPeriod.objects.started().filter(is_open=True).order_by("-start_date")
+        )
+
 
 class VersionForm(forms.Form):
     """The return's version when the page was opened: a later save by someone else wins."""
