@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, returns, review
+from .views import collections, dashboard, returns, review
 
 app_name = "assurance"
 
@@ -26,4 +26,21 @@ urlpatterns = [
     path("dashboard/lmns/<int:pk>/", dashboard.dashboard, name="dashboard"),
     path("dashboard/lmns/<int:pk>/import/", dashboard.import_upload, name="import_compliance"),
     path("dashboard/trusts/<int:pk>/trend/", dashboard.trust_trend, name="trust_trend"),
+    # What the LMNS collects, period by period.
+    path("lmns/<int:pk>/collections/", collections.collections, name="collections"),
+    path(
+        "lmns/<int:pk>/collections/<int:period_pk>/",
+        collections.collection_period,
+        name="collection_period",
+    ),
+    path(
+        "lmns/<int:pk>/collections/<int:period_pk>/frameworks/<int:framework_pk>/",
+        collections.collection_edit,
+        name="collection_edit",
+    ),
+    path(
+        "lmns/<int:pk>/collections/<int:period_pk>/copy/",
+        collections.collection_copy,
+        name="collection_copy",
+    ),
 ]

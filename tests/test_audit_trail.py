@@ -76,6 +76,10 @@ NO_HISTORY = {
     "quality.Measure": "reference data shipped in migrations; administrators add and retire "
     "measures in the admin site, whose log records who changed what and when",
     "lmns.Download": APPEND_ONLY + " (who downloaded which file, when)",
+    "mail.Delivery": "the sending state of a notification's email (the outbox); the admin's "
+    "log records who sent a failed one again",
+    "mail.MailPreference": "a person's own choice of email; nobody else changes it and it "
+    "decides nothing about a record",
     "lmns.Notification": "a copy of a workflow step, whose own history says who did what; "
     "reading it changes only when it was read",
     "accounts.Invitation": "an offer of an account; the membership it grants keeps history",
@@ -258,8 +262,15 @@ def _purge(w):
     )
 
 
+def _collection(w):
+    from assurance.tests.factories import CollectionFactory
+
+    return CollectionFactory(lmns=w.lmns, period=w.period)
+
+
 SUBJECTS = {
     "lmns.lmns": lambda w: w.lmns,
+    "assurance.collection": _collection,
     "lmns.trust": lambda w: w.trust,
     "assurance.quarterlyreturn": _return,
     "assurance.answer": lambda w: _return(w).answers.first(),

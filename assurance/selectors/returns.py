@@ -1,4 +1,4 @@
-"""Reads for the return entry and workflow pages (the dashboard's reads are in selectors.py).
+"""Reads for the return entry and workflow pages (the dashboard's are in ``dashboard.py``).
 
 Each function issues a fixed number of queries whatever the size of the return.
 """
@@ -194,3 +194,12 @@ def history_steps(ret: QuarterlyReturn) -> list[dict]:
         }
         for step in ret.transitions.select_related("by")
     ]
+
+
+def ratings_to_agree(ret: QuarterlyReturn) -> list[SectionRating]:
+    """The return's section ratings in the framework's order, for the sign-off form."""
+    return list(
+        SectionRating.objects.filter(quarterly_return=ret)
+        .select_related("section")
+        .order_by("section__order", "section__code")
+    )

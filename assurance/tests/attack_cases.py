@@ -228,9 +228,31 @@ def _verdict(w) -> Target:
     )
 
 
+def _collection(w) -> Target:
+    from assurance.forms.collections import CollectionForm
+    from assurance.tests.factories import CollectionFactory
+
+    framework = _interim()
+    CollectionFactory(lmns=w.lmns, period=w.period, framework=framework)
+    return Target(
+        url=reverse("assurance:collection_edit", args=[w.lmns.pk, w.period.pk, framework.pk]),
+        data={"trusts": [w.trust.pk], "deadline": "2022-08-15"},
+        show_url=reverse("assurance:collection_period", args=[w.lmns.pk, w.period.pk]),
+        foreign={"trusts": w.other_trust.pk},
+        foreign_url=reverse(
+            "assurance:collection_edit", args=[w.other_lmns.pk, w.period.pk, framework.pk]
+        ),
+        form=CollectionForm(lmns=w.lmns),
+    )
+
+
 REFERENCE = frozenset({"framework", "period"})
 
 CASES = {
+    # What the LMNS collects of a framework in a period: the page shows the saved collection.
+    "assurance.forms.collections.CollectionForm": AttackCase(
+        build=_collection, persona="team", resave=Resave.EDIT
+    ),
     # Starting a return is the step itself: its page only chooses the framework and quarter.
     "assurance.forms.returns.StartReturnForm": AttackCase(
         build=_start, persona="lead", unscoped=REFERENCE, resave=Resave.STEP

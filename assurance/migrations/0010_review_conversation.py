@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assurance', '0007_evidence_no_patient_data'),
+        ('assurance', '0009_collections_from_returns'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

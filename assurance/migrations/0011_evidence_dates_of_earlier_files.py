@@ -13,7 +13,7 @@ def undated_files_take_their_upload_date(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assurance", "0008_review_conversation")]
+    dependencies = [("assurance", "0010_review_conversation")]
 
     operations = [
         migrations.RunPython(undated_files_take_their_upload_date, migrations.RunPython.noop),

@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assurance", "0009_evidence_dates_of_earlier_files")]
+    dependencies = [("assurance", "0011_evidence_dates_of_earlier_files")]
 
     operations = [
         migrations.AlterField(
