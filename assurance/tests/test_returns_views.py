@@ -556,8 +556,9 @@ def test_query_count_of_the_overview(django_assert_max_num_queries, as_lead, big
 
 def test_query_count_of_the_section_page(django_assert_max_num_queries, as_lead, big_return):
     url = _section_url(big_return, _sections(big_return)[0])
-    # 15: two of them read the change requests and the evidence verdicts beside the answers.
-    with django_assert_max_num_queries(15):
+    # 17: two read the change requests and the evidence verdicts beside the answers, two look
+    # for what changed (was it sent back? the last assured return, the last one being a draft).
+    with django_assert_max_num_queries(17):
         assert as_lead.get(url).status_code == 200
 
 

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assurance.models import (
+    Answer,
     ChangeRequest,
     EvidenceFile,
     EvidenceVerdict,
@@ -29,6 +30,7 @@ from assurance.tests.factories import (
     EvidenceFileFactory,
     EvidenceVerdictFactory,
     QuarterlyReturnFactory,
+    TransitionFactory,
     fill_answers,
     framework_with,
 )
@@ -44,6 +46,8 @@ def ret(world):
         trust=world.trust, period=world.period, framework=framework_with(sections=2, requirements=2)
     )
     fill_answers(ret)
+    # As if the lead had saved them (fill_answers writes no history).
+    Answer.history.bulk_history_create(list(ret.answers.all()), update=True)
     ret.refresh_from_db()
     take_action(ret=ret, action=Action.SUBMIT, user=world.users["lead"], expected_version=1)
     ret.refresh_from_db()
@@ -370,6 +374,17 @@ def test_query_count_of_the_section_page_with_requests_and_verdicts(
         status=ReturnStatus.RETURNED,
     )
     fill_answers(ret)
+    # Sent back once (changes since the submission) after an assured earlier return.
+    Answer.history.bulk_history_create(list(ret.answers.all()), update=True)
+    TransitionFactory(quarterly_return=ret, from_status="draft", to_status="submitted")
+    TransitionFactory(quarterly_return=ret, from_status="submitted", to_status="returned")
+    earlier = QuarterlyReturnFactory(
+        trust=world.trust,
+        period=world.previous_period,
+        framework=framework,
+        status=ReturnStatus.ASSURED,
+    )
+    fill_answers(earlier)
     section = framework.sections.order_by("order").first()
     answers = list(ret.answers.filter(requirement__section=section))
     for n in range(requests):
@@ -386,6 +401,69 @@ def test_query_count_of_the_section_page_with_requests_and_verdicts(
         EvidenceVerdictFactory(answer=answer, files=files)
     url = reverse("assurance:section_edit", args=[ret.pk, section.pk])
     for client in (world.client_for("lead"), world.client_for("team")):
-        # 16 whatever the number of requests, replies, verdicts and files judged.
-        with django_assert_max_num_queries(16):
+        # 19 whatever the number of requests, replies, verdicts and files judged: 2 read the
+        # requests and their threads, 2 the verdicts and their files, 2 what changed since
+        # the submission (the last assured return is the last return, already read).
+        with django_assert_max_num_queries(19):
             assert client.get(url).status_code == 200
+
+
+# -- what changed, and guidance --------------------------------------------------------------
+def test_changes_since_the_submission_and_the_last_assured_return_are_marked(world, ret):
+    from assurance.models import ComplianceStatus
+
+    assured = QuarterlyReturnFactory(
+        trust=world.trust,
+        period=world.previous_period,
+        framework=ret.framework,
+        status=ReturnStatus.ASSURED,
+    )
+    fill_answers(assured, status=ComplianceStatus.PARTIALLY_MET)
+    team = world.users["team"]
+    _ask(ret, team)
+    _return_step(ret, Action.SEND_BACK, team)
+    answer = _answer(ret)
+    section_url = reverse("assurance:section_edit", args=[ret.pk, answer.requirement.section_id])
+    client = world.client_for("lead")
+    page = client.get(section_url)
+    data = _section_post(page, **{"answers-0-narrative": "Audit repeated in June: all cases."})
+    assert client.post(section_url, data).status_code == 302
+    shown = client.get(section_url).content.decode()
+    assert "◆ Changed since it was submitted" in shown
+    assert (
+        "Narrative: <del>Audit completed and reviewed at the safety champions&#x27; meeting.</del>"
+        in shown
+    )
+    assert "<ins>Audit repeated in June: all cases.</ins>" in shown
+    assert "◆ Changed since the last assured return</strong> (2021/22 Q4)" in shown
+    assert "Status: <del>Partially met</del> → <ins>Fully met</ins>" in shown
+    # IEA1.2 was not touched since the submission: only the change since 2021/22 Q4 shows.
+    assert shown.count("◆ Changed since it was submitted") == 1
+
+
+def test_guidance_and_its_source_are_shown_beside_the_answer(world, ret):
+    requirement = _requirement(ret)
+    requirement.guidance = "A dated audit of serious incidents shared with the LMNS."
+    requirement.guidance_url = "https://www.gov.uk/government/publications/ockenden-review"
+    requirement.save()
+    url = reverse("assurance:section_edit", args=[ret.pk, requirement.section_id])
+    page = world.client_for("board").get(url).content.decode()
+    assert "A dated audit of serious incidents shared with the LMNS." in page
+    assert 'href="https://www.gov.uk/government/publications/ockenden-review"' in page
+    assert "Source of IEA1.1" in page
+
+
+def test_the_dashboard_tells_met_and_evidenced_from_not_yet_accepted(world, ret):
+    team = world.users["team"]
+    _judge(_answer(ret, "IEA1.1"), VerdictChoice.SUFFICIENT, team)
+    _judge(_answer(ret, "IEA1.2"), VerdictChoice.INSUFFICIENT, team, reason="Undated minutes.")
+    url = reverse("assurance:dashboard", args=[world.lmns.pk])
+    page = world.client_for("board").get(
+        url, {"framework": ret.framework.pk, "period": ret.period.pk}
+    )
+    html = page.content.decode()
+    assert "Evidence behind “fully met”" in html
+    row = html[html.index('<tr data-trust="NUH"><th scope="row">NUH</th><td class="num">') :]
+    assert row.startswith(
+        '<tr data-trust="NUH"><th scope="row">NUH</th><td class="num">1 of 4</td><td class="num">3</td>'
+    )

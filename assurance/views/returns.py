@@ -230,6 +230,9 @@ def _entry_context(context: dict, entry: SectionEntry) -> dict:
     """Each requirement's row (answer, form, last return's answer, files) and the entry state."""
     forms = entry.formset.forms if entry.formset is not None else []
     verdicts = review_selectors.verdicts_by_answer(context["answers"])
+    changed = review_selectors.what_changed(
+        context["ret"], context["answers"], context["section"].code, context["previous"]
+    )
     rows = [
         {
             "answer": answer,
@@ -238,11 +241,13 @@ def _entry_context(context: dict, entry: SectionEntry) -> dict:
             "files": context["evidence"].get(answer.pk, []),
             "requests": context["requests"].on(answer.requirement_id),
             "verdict": verdicts.get(answer.pk),
+            "changed": changed.for_answer(answer),
         }
         for i, answer in enumerate(context["answers"])
     ]
     return {
         "rows": rows,
+        "what_changed": changed,
         "formset": entry.formset,
         "version_form": entry.version_form,
         "stale": entry.stale,
