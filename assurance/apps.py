@@ -13,12 +13,13 @@ class AssuranceConfig(AppConfig):
         from lmns.models import Role
         from lmns.purges import register_purgeable
         from lmns.retention import register_retention
+        from lmns.selectors import register_outstanding
 
         from . import notifications, queue
-        from .dashboard import register_links
-        from .models import Answer, EvidenceFile, QuarterlyReturn, SectionRating
-        from .return_selectors import history_parts, history_steps
-        from .selectors import describe_answer, describe_evidence
+        from .models import Answer, Collection, EvidenceFile, QuarterlyReturn, SectionRating
+        from .selectors.collections import outstanding_collected
+        from .selectors.dashboard import describe_answer, describe_evidence
+        from .selectors.returns import history_parts, history_steps
 
         register_reference_data("assurance.framework", "assurance.section", "assurance.requirement")
         register_history(
@@ -28,6 +29,8 @@ class AssuranceConfig(AppConfig):
             parts=history_parts,
             steps=history_steps,
         )
+        register_history(Collection, Scope.lmns("lmns", wide=True))
+        register_outstanding(outstanding_collected)
         register_history(Answer, Scope.trust("quarterly_return__trust"))
         register_history(SectionRating, Scope.trust("quarterly_return__trust"))
         register_history(EvidenceFile, Scope.trust("answer__quarterly_return__trust"))
@@ -43,7 +46,7 @@ class AssuranceConfig(AppConfig):
             {"narrative": (), "evidence": (), "action": ()},
             describe=describe_answer,
         )
-        register_link(
+        for link in (
             OrgLink(
                 "Quarterly returns",
                 "assurance:trust_returns",
@@ -51,8 +54,42 @@ class AssuranceConfig(AppConfig):
                 roles=frozenset({Role.TRUST_LEAD, Role.PROGRAMME_TEAM, Role.BOARD_MEMBER}),
                 description="Ockenden, Saving Babies' Lives and MIS compliance returns.",
                 order=10,
-            )
-        )
-        register_links()
+            ),
+            OrgLink(
+                "Compliance dashboard",
+                "assurance:dashboard",
+                org="lmns",
+                roles=frozenset({Role.PROGRAMME_TEAM, Role.BOARD_MEMBER}),
+                description="Agreed compliance per trust and section, changes since last quarter, "
+                "and who has submitted",
+                order=20,
+            ),
+            OrgLink(
+                "Returns collected",
+                "assurance:collections",
+                org="lmns",
+                roles=frozenset({Role.PROGRAMME_TEAM}),
+                description="Which frameworks each trust is asked for, period by period, "
+                "and by when",
+                order=22,
+            ),
+            OrgLink(
+                "Compliance trend",
+                "assurance:trust_trend",
+                org="trust",
+                roles=frozenset({Role.TRUST_LEAD, Role.PROGRAMME_TEAM, Role.BOARD_MEMBER}),
+                description="Each section's agreed per cent over the last eight quarters",
+                order=25,
+            ),
+            OrgLink(
+                "Import compliance (CSV)",
+                "assurance:import_compliance",
+                org="lmns",
+                roles=frozenset({Role.PROGRAMME_TEAM}),
+                description="Load agreed figures for a quarter from a spreadsheet",
+                order=80,
+            ),
+        ):
+            register_link(link)
         notifications.register()
         queue.register()

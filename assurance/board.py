@@ -15,17 +15,18 @@ Key messages follow tested rules (``key_messages``):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from lmns.board import BoardSection
-from lmns.formatting import percent
+from lmns.board import BoardSection, Link, Message, Section, Table, percent, points, text
+from lmns.formatting import percent as percent_text
 from lmns.models import Lmns, ReportingPeriod
 
 from .charts import trend_svg
-from .selectors import (
+from .selectors.dashboard import (
     LOW,
     NOT_STARTED,
     SUBMITTED_STATUSES,
@@ -57,7 +58,7 @@ def _plural(n: int, one: str, many: str) -> str:
 
 def whole(value: Decimal) -> str:
     """A figure a person reads: a whole number (the snapshot's tables keep the exact one)."""
-    return percent(value).rstrip("%")
+    return percent_text(value).rstrip("%")
 
 
 def _num(value: Decimal | None) -> str:
@@ -78,188 +79,257 @@ def runs_below(series: list[Decimal | None], threshold: int = LOW) -> int:
     return run
 
 
+def not_submitted_message(grid: ComplianceGrid) -> list[Message]:
+    not_submitted = [row for row in grid.rows if row.status not in SUBMITTED_STATUSES]
+    if not not_submitted:
+        return []
+    n = len(not_submitted)
+    names = ", ".join(row.trust.short_name for row in not_submitted)
+    return [
+        Message(
+            f"{n} {_plural(n, 'trust has', 'trusts have')} not submitted "
+            f"{_plural(n, 'its return', 'their returns')} ({names})",
+            40,
+        )
+    ]
+
+
+def cell_messages(row, history: dict) -> list[Message]:
+    """A trust's runs below 75% and big moves, section by section."""
+    found = []
+    for cell in row.cells:
+        label = f"{cell.section.code} {cell.section.title}"
+        run = runs_below(history.get((row.trust.pk, cell.section.code), []))
+        if run >= RUN_MINIMUM:
+            found.append(
+                Message(
+                    f"{label} below {LOW}% at {row.trust.short_name} for the "
+                    f"{ordinal(run)} quarter running",
+                    30 + run,
+                )
+            )
+        change = cell.change
+        if change is not None and abs(change) >= BIG_MOVE:
+            verb = "rose" if change > 0 else "fell"
+            found.append(
+                Message(
+                    f"{label} at {row.trust.short_name} {verb} {whole(abs(change))} "
+                    f"{_plural(abs(change), 'point', 'points')}",
+                    20 if change > 0 else 25,
+                )
+            )
+    return found
+
+
+def awaiting_message(grid: ComplianceGrid) -> list[Message]:
+    awaiting = [row for row in grid.rows if row.status in SUBMITTED_STATUSES and not row.assured]
+    if not awaiting:
+        return []
+    n = len(awaiting)
+    return [
+        Message(
+            f"{n} {_plural(n, 'return is', 'returns are')} submitted and awaiting "
+            f"assurance ({', '.join(row.trust.short_name for row in awaiting)})",
+            15,
+        )
+    ]
+
+
 def key_messages(
     grid: ComplianceGrid, history: dict[tuple[int, str], list[Decimal | None]]
-) -> list[dict]:
+) -> list[Message]:
     """The section's key messages, highest priority first (rules in the module docstring)."""
-    messages = []
-    not_submitted = [row for row in grid.rows if row.status not in SUBMITTED_STATUSES]
-    if not_submitted:
-        n = len(not_submitted)
-        names = ", ".join(row.trust.short_name for row in not_submitted)
-        messages.append(
-            {
-                "text": f"{n} {_plural(n, 'trust has', 'trusts have')} not submitted "
-                f"{_plural(n, 'its return', 'their returns')} ({names})",
-                "priority": 40,
-            }
-        )
+    found = not_submitted_message(grid)
     for row in grid.rows:
-        if not row.assured:
-            continue
-        for cell in row.cells:
-            label = f"{cell.section.code} {cell.section.title}"
-            run = runs_below(history.get((row.trust.pk, cell.section.code), []))
-            if run >= RUN_MINIMUM:
-                messages.append(
-                    {
-                        "text": f"{label} below {LOW}% at {row.trust.short_name} for the "
-                        f"{ordinal(run)} quarter running",
-                        "priority": 30 + run,
-                    }
-                )
-            change = cell.change
-            if change is not None and abs(change) >= BIG_MOVE:
-                verb = "rose" if change > 0 else "fell"
-                messages.append(
-                    {
-                        "text": f"{label} at {row.trust.short_name} {verb} {whole(abs(change))} "
-                        f"{_plural(abs(change), 'point', 'points')}",
-                        "priority": 20 if change > 0 else 25,
-                    }
-                )
-    awaiting = [row for row in grid.rows if row.status in SUBMITTED_STATUSES and not row.assured]
-    if awaiting:
-        n = len(awaiting)
-        messages.append(
-            {
-                "text": f"{n} {_plural(n, 'return is', 'returns are')} submitted and awaiting "
-                f"assurance ({', '.join(row.trust.short_name for row in awaiting)})",
-                "priority": 15,
-            }
-        )
-    return sorted(messages, key=lambda m: -m["priority"])
+        if row.assured:
+            found += cell_messages(row, history)
+    found += awaiting_message(grid)
+    return sorted(found, key=lambda m: -m.priority)
 
 
-def build_compliance(lmns: Lmns, period: ReportingPeriod) -> dict:
-    """Everything the section's template needs, from a fixed number of queries."""
+@dataclass
+class ComplianceData:
+    """Everything the section shows, read through the selectors (a fixed number of queries)."""
+
+    lmns: Lmns
+    period: ReportingPeriod
+    framework: object
+    grid: ComplianceGrid
+    periods: list[ReportingPeriod]
+    history: dict
+    means: dict
+    changed: list[dict]
+
+
+def compliance_data(lmns: Lmns, period: ReportingPeriod) -> ComplianceData | None:
+    """The quarter's grid, its history and the changed figures; None without a framework."""
     framework = default_framework(active_frameworks())
     if framework is None:
-        return {"has_data": False, "provisional": False, "messages": [], "tables": [], "links": []}
-    grid = compliance_grid(lmns, framework, period)
+        return None
     periods = periods_up_to(period)
-    history = history_by_trust_section(lmns, framework, periods)
-    means = mean_compliance_by_trust(lmns, framework, periods)
-    has_data = any(cell.percent is not None for row in grid.rows for cell in row.cells) or any(
-        row.status != NOT_STARTED for row in grid.rows
+    return ComplianceData(
+        lmns=lmns,
+        period=period,
+        framework=framework,
+        grid=compliance_grid(lmns, framework, period),
+        periods=periods,
+        history=history_by_trust_section(lmns, framework, periods),
+        means=mean_compliance_by_trust(lmns, framework, periods),
+        changed=changed_ratings(lmns, framework, period),
     )
-    # Paper cannot show tooltips: every column is headed with its code and name.
-    codes = [f"{section.code} {section.title}" for section in grid.sections]
-    changed = [
-        {**c, "derived": _num(c["derived"]), "agreed": _num(c["agreed"])}
-        for c in changed_ratings(lmns, framework, period)
-    ]
-    dashboard = (
-        reverse("assurance:dashboard", args=[lmns.pk])
-        + "?"
-        + urlencode({"framework": framework.pk, "period": period.pk})
-    )
-    trusts = []
-    for row in grid.rows:
-        points = [(str(p), means.get((row.trust.pk, p.pk))) for p in periods]
-        trusts.append(
+
+
+def _query(data: ComplianceData) -> str:
+    return urlencode({"framework": data.framework.pk, "period": data.period.pk})
+
+
+def trust_view(data: ComplianceData, row) -> dict:
+    """One trust's row as the template draws it: cells, trend chart and its words."""
+    points = [(str(p), data.means.get((row.trust.pk, p.pk))) for p in data.periods]
+    return {
+        "name": row.trust.name,
+        "short_name": row.trust.short_name,
+        "assured": row.assured,
+        "status": row.status_label,
+        "awaiting": "" if row.assured else row.awaiting_text,
+        "cells": [
             {
-                "name": row.trust.name,
-                "short_name": row.trust.short_name,
-                "assured": row.assured,
-                "status": row.status_label,
-                "awaiting": "" if row.assured else row.awaiting_text,
-                "cells": [
-                    {
-                        "code": cell.section.code,
-                        "percent": _num(cell.percent),
-                        "band": cell.band,
-                        "band_label": cell.band_label,
-                        "band_short": cell.band_short,
-                        "change": cell.change_text,
-                        "changed": cell.changed,
-                    }
-                    for cell in row.cells
-                ],
-                "trend_svg": trend_svg(
-                    points,
-                    title=f"{row.trust.short_name}: mean {framework.short_name} compliance, "
-                    f"last {len(periods)} quarters",
-                    chart_id=f"board-trend-{row.trust.pk}",
-                ),
-                "trend_text": ", ".join(
-                    f"{label} {percent(value)}" for label, value in points if value is not None
-                ),
-                "trend_url": reverse("assurance:trust_trend", args=[row.trust.pk])
-                + "?"
-                + urlencode({"framework": framework.pk, "period": period.pk}),
+                "code": cell.section.code,
+                "percent": _num(cell.percent),
+                "band": cell.band,
+                "band_label": cell.band_label,
+                "band_short": cell.band_short,
+                "change": cell.change_text,
+                "changed": cell.changed,
             }
-        )
-    tables = [
-        {
-            "key": "compliance",
-            "caption": f"Agreed {framework.short_name} compliance (%), {period}",
-            "headers": ["Trust", "Return", *codes],
-            "rows": [
-                [t["short_name"], t["status"], *(c["percent"] for c in t["cells"])] for t in trusts
+            for cell in row.cells
+        ],
+        "trend_svg": trend_svg(
+            points,
+            title=f"{row.trust.short_name}: mean {data.framework.short_name} compliance, "
+            f"last {len(data.periods)} quarters",
+            chart_id=f"board-trend-{row.trust.pk}",
+        ),
+        "trend_text": ", ".join(
+            f"{label} {percent_text(value)}" for label, value in points if value is not None
+        ),
+        "trend_url": reverse("assurance:trust_trend", args=[row.trust.pk]) + "?" + _query(data),
+    }
+
+
+def _codes(grid: ComplianceGrid) -> list[str]:
+    """Paper cannot show tooltips: every column is headed with its code and name."""
+    return [f"{section.code} {section.title}" for section in grid.sections]
+
+
+def _change_cell(cell):
+    if cell.change is not None:
+        return points(cell.change)
+    return text("new" if cell.is_new else "")
+
+
+def compliance_tables(data: ComplianceData) -> list[Table]:
+    grid, codes, name = data.grid, _codes(data.grid), data.framework.short_name
+    previous = grid.previous_period or "the previous quarter"
+    return [
+        Table(
+            "compliance",
+            f"Agreed {name} compliance (%), {data.period}",
+            ["Trust", "Return", *codes],
+            [
+                [text(row.trust.short_name), text(row.status_label)]
+                + [percent(cell.percent) for cell in row.cells]
+                for row in grid.rows
             ],
-        },
-        {
-            "key": "compliance_change",
-            "caption": f"Change since {grid.previous_period or 'the previous quarter'} "
-            "(percentage points)",
-            "headers": ["Trust", *codes],
-            "rows": [
+        ),
+        Table(
+            "compliance_change",
+            f"Change since {previous} (percentage points)",
+            ["Trust", *codes],
+            [
+                [text(row.trust.short_name), *(_change_cell(cell) for cell in row.cells)]
+                for row in grid.rows
+            ],
+        ),
+        Table(
+            "compliance_changed",
+            "Figures the LMNS changed from the derived one, with the reason",
+            ["Trust", "Section", "Derived (%)", "Agreed (%)", "Reason"],
+            [
                 [
-                    row.trust.short_name,
-                    *(
-                        _num(cell.change)
-                        if cell.change is not None
-                        else ("new" if cell.is_new else "")
-                        for cell in row.cells
-                    ),
+                    text(c["trust"]),
+                    text(f"{c['code']} {c['title']}"),
+                    percent(c["derived"]),
+                    percent(c["agreed"]),
+                    text(c["reason"]),
+                ]
+                for c in data.changed
+            ],
+        ),
+        Table(
+            "compliance_trend",
+            "Mean agreed compliance across sections (%), by quarter",
+            ["Trust", *(str(p) for p in data.periods)],
+            [
+                [
+                    text(row.trust.short_name),
+                    *(percent(data.means.get((row.trust.pk, p.pk))) for p in data.periods),
                 ]
                 for row in grid.rows
             ],
-        },
-        {
-            "key": "compliance_changed",
-            "caption": "Figures the LMNS changed from the derived one, with the reason",
-            "headers": ["Trust", "Section", "Derived (%)", "Agreed (%)", "Reason"],
-            "rows": [
-                [c["trust"], f"{c['code']} {c['title']}", c["derived"], c["agreed"], c["reason"]]
-                for c in changed
-            ],
-        },
-        {
-            "key": "compliance_trend",
-            "caption": "Mean agreed compliance across sections (%), by quarter",
-            "headers": ["Trust", *(str(p) for p in periods)],
-            "rows": [
-                [row.trust.short_name, *(_num(means.get((row.trust.pk, p.pk))) for p in periods)]
-                for row in grid.rows
-            ],
-        },
+        ),
     ]
-    return {
-        "has_data": has_data,
-        "provisional": grid.provisional,
-        "framework": framework.short_name,
-        "period": str(period),
-        "previous_period": str(grid.previous_period) if grid.previous_period else "",
-        "sections": [{"code": s.code, "title": s.title} for s in grid.sections],
-        "changed": changed,
-        "not_agreed": [
-            f"{t['short_name']} {framework.short_name} return: {t['status'].lower()}"
+
+
+def compliance_links(data: ComplianceData, trusts: list[dict]) -> list[Link]:
+    dashboard = reverse("assurance:dashboard", args=[data.lmns.pk]) + "?" + _query(data)
+    return [
+        Link(f"Compliance dashboard, {data.period}", dashboard),
+        *(Link(f"{t['short_name']} compliance trend", t["trend_url"]) for t in trusts),
+    ]
+
+
+def _has_data(grid: ComplianceGrid) -> bool:
+    return any(cell.percent is not None for row in grid.rows for cell in row.cells) or any(
+        row.status != NOT_STARTED for row in grid.rows
+    )
+
+
+def compliance_section(data: ComplianceData) -> Section:
+    """The section from the data read (no queries)."""
+    grid, name = data.grid, data.framework.short_name
+    trusts = [trust_view(data, row) for row in grid.rows]
+    changed = [
+        {**c, "derived": _num(c["derived"]), "agreed": _num(c["agreed"])} for c in data.changed
+    ]
+    return Section(
+        has_data=_has_data(grid),
+        provisional=grid.provisional,
+        messages=key_messages(grid, data.history),
+        tables=compliance_tables(data),
+        links=compliance_links(data, trusts),
+        not_agreed=[
+            f"{t['short_name']} {name} return: {t['status'].lower()}"
             for t in trusts
             if not t["assured"]
         ],
-        "trusts": trusts,
-        "messages": key_messages(grid, history),
-        "tables": tables,
-        "links": [
-            {"label": f"Compliance dashboard, {period}", "url": dashboard},
-            *(
-                {"label": f"{t['short_name']} compliance trend", "url": t["trend_url"]}
-                for t in trusts
-            ),
-        ],
-    }
+        view={
+            "framework": name,
+            "period": str(data.period),
+            "previous_period": str(grid.previous_period) if grid.previous_period else "",
+            "sections": [{"code": s.code, "title": s.title} for s in grid.sections],
+            "changed": changed,
+            "trusts": trusts,
+        },
+    )
+
+
+def build_compliance(lmns: Lmns, period: ReportingPeriod) -> Section:
+    """Everything the section's template needs, from a fixed number of queries."""
+    data = compliance_data(lmns, period)
+    if data is None:
+        return Section(has_data=False)
+    return compliance_section(data)
 
 
 SECTIONS = [

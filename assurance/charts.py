@@ -84,3 +84,19 @@ def trend_svg(
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def section_trend_charts(trust, trends) -> list[dict]:
+    """One small chart a section of the trust's trend, with the trend it draws."""
+    return [
+        {
+            "trend": trend,
+            "svg": trend_svg(
+                [(str(p), v) for p, v in trend.points],
+                title=f"{trust.short_name} {trend.section.code} {trend.section.title}: "
+                f"agreed per cent by quarter",
+                chart_id=f"trend-{trend.section.code.lower()}",
+            ),
+        }
+        for trend in trends
+    ]

@@ -10,7 +10,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from lmns import workflow
-from lmns.models import ReportingPeriod, Trust
+from lmns.models import Lmns, ReportingPeriod, Trust
 from lmns.text import (
     NARRATIVE,
     ONE_LINE,
@@ -90,6 +90,43 @@ class Requirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:60]}"
+
+
+class Collection(models.Model):
+    """What an LMNS collects: one framework's return from some of its trusts for one period,
+    due by the LMNS's own deadline (by default the period's submission deadline).
+
+    A trust is asked for a return only if a collection names it: the work queues, the
+    dashboard's returns table and the working period (``lmns.selectors.working_period``) read
+    these rows, so no trust is "not submitted" for a framework nobody asked for.
+    """
+
+    lmns = models.ForeignKey(Lmns, on_delete=models.PROTECT, related_name="collections")
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="collections"
+    )
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="collections")
+    trusts = models.ManyToManyField(Trust, blank=True, related_name="collections")
+    deadline = models.DateField(
+        blank=True, help_text="Leave blank for the period's submission deadline."
+    )
+    history = HistoricalRecords(m2m_fields=[trusts])
+
+    class Meta:
+        ordering = ["-period__start_date", "framework__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lmns", "period", "framework"], name="one_collection_per_framework_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lmns.short_name} {self.framework.short_name} {self.period}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.deadline:
+            self.deadline = self.period.submission_deadline
+        super().save(*args, **kwargs)
 
 
 class ReturnStatus(models.TextChoices):

@@ -5,12 +5,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lmns.access import Access
+from lmns.audit import save_with_links
 from lmns.models import ReportingPeriod, Trust
 from lmns.workflow import (
     Refusal,
@@ -24,6 +26,7 @@ from lmns.workflow import (
 
 from .models import (
     Answer,
+    Collection,
     ComplianceStatus,
     EvidenceFile,
     Framework,
@@ -454,3 +457,70 @@ def _write_agreed_ratings(
     bulk_update_with_history(
         ratings, SectionRating, ["agreed_percent", "change_reason"], default_user=user
     )
+
+
+# -- collections: which frameworks the LMNS collects from which trusts ----------------------
+
+
+def may_manage_collections(access: Access, lmns_id: int) -> bool:
+    """The LMNS's programme team sets up what it collects each period."""
+    return access.can_manage_lmns(lmns_id)
+
+
+@transaction.atomic
+def save_collection(
+    *,
+    lmns,
+    period: ReportingPeriod,
+    framework: Framework,
+    trusts: Iterable[Trust],
+    deadline,
+    user,
+) -> tuple[Collection, bool]:
+    """Collect ``framework`` from ``trusts`` in ``period``, due by ``deadline`` (None: the
+    period's submission deadline). Returns the collection and whether anything changed; an
+    unchanged collection writes nothing. Trusts of another LMNS are refused."""
+    trusts = list(trusts)
+    if any(trust.lmns_id != lmns.pk for trust in trusts):
+        raise ValidationError({"trusts": "Choose trusts of this LMNS only."})
+    deadline = deadline or period.submission_deadline
+    collection = Collection.objects.filter(lmns=lmns, period=period, framework=framework).first()
+    if collection is None:
+        if not trusts:
+            return Collection(lmns=lmns, period=period, framework=framework), False
+        collection = Collection(lmns=lmns, period=period, framework=framework, deadline=deadline)
+    elif not changed_values(collection, {"trusts": trusts, "deadline": deadline}):
+        return collection, False
+    collection.deadline = deadline
+    collection._history_user = user
+    save_with_links(collection, trusts=trusts)
+    return collection, True
+
+
+@transaction.atomic
+def copy_collections(*, lmns, period: ReportingPeriod, source: ReportingPeriod, user) -> int:
+    """Collect in ``period`` what the LMNS collected in ``source``: the same frameworks from
+    the same trusts, each due by ``period``'s submission deadline. Frameworks already set up
+    for ``period`` are left as they are. Returns how many collections were added."""
+    existing = set(
+        Collection.objects.filter(lmns=lmns, period=period).values_list("framework_id", flat=True)
+    )
+    added = 0
+    source_collections = (
+        Collection.objects.filter(lmns=lmns, period=source)
+        .select_related("framework")
+        .prefetch_related("trusts")
+    )
+    for collection in source_collections:
+        if collection.framework_id in existing or not collection.framework.active:
+            continue
+        _, changed = save_collection(
+            lmns=lmns,
+            period=period,
+            framework=collection.framework,
+            trusts=collection.trusts.all(),
+            deadline=None,
+            user=user,
+        )
+        added += changed
+    return added

@@ -1,21 +1,41 @@
 from django.urls import path
 
-from . import dashboard_urls, views
+from .views import collections, dashboard, returns
 
 app_name = "assurance"
 
 urlpatterns = [
     # Returns: entry, evidence and workflow.
-    path("trusts/<int:pk>/returns/", views.trust_returns, name="trust_returns"),
-    path("trusts/<int:pk>/returns/start/", views.return_start, name="return_start"),
-    path("returns/<int:pk>/", views.return_detail, name="return_detail"),
+    path("trusts/<int:pk>/returns/", returns.trust_returns, name="trust_returns"),
+    path("trusts/<int:pk>/returns/start/", returns.return_start, name="return_start"),
+    path("returns/<int:pk>/", returns.return_detail, name="return_detail"),
     path(
         "returns/<int:pk>/sections/<int:section_pk>/",
-        views.section_edit,
+        returns.section_edit,
         name="section_edit",
     ),
-    path("returns/<int:pk>/steps/<slug:action>/", views.return_action, name="return_action"),
-    path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
-    path("evidence/<int:pk>/withdraw/", views.evidence_withdraw, name="evidence_withdraw"),
+    path("returns/<int:pk>/steps/<slug:action>/", returns.return_action, name="return_action"),
+    path("evidence/<int:pk>/", returns.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/withdraw/", returns.evidence_withdraw, name="evidence_withdraw"),
+    # Compliance dashboard, trends and import.
+    path("dashboard/lmns/<int:pk>/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/lmns/<int:pk>/import/", dashboard.import_upload, name="import_compliance"),
+    path("dashboard/trusts/<int:pk>/trend/", dashboard.trust_trend, name="trust_trend"),
+    # What the LMNS collects, period by period.
+    path("lmns/<int:pk>/collections/", collections.collections, name="collections"),
+    path(
+        "lmns/<int:pk>/collections/<int:period_pk>/",
+        collections.collection_period,
+        name="collection_period",
+    ),
+    path(
+        "lmns/<int:pk>/collections/<int:period_pk>/frameworks/<int:framework_pk>/",
+        collections.collection_edit,
+        name="collection_edit",
+    ),
+    path(
+        "lmns/<int:pk>/collections/<int:period_pk>/copy/",
+        collections.collection_copy,
+        name="collection_copy",
+    ),
 ]
-urlpatterns += dashboard_urls.urlpatterns

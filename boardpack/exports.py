@@ -4,10 +4,12 @@ import datetime
 import re
 from decimal import Decimal
 
-from lmns.exports import Sheet, csv_text, sheet_title, workbook
+from lmns import board
+from lmns.exports import MONEY, PERCENT, Figure, Sheet, csv_text, sheet_title, workbook
 
 KEY_MESSAGES_TABLE = "key-messages"
-# Sections send Decimals as strings ("458000.00"); in a workbook they should be numbers.
+# Packs issued before cells were typed (snapshot schema 1) hold Decimals as strings
+# ("458000.00"); in a workbook they should be numbers.
 PLAIN_NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -43,8 +45,22 @@ def find_table(pack: dict, table_id: str) -> dict | None:
     return next((t for t in pack_tables(pack) if t["id"] == table_id), None)
 
 
+NUMBER_FORMATS = {board.PERCENT: PERCENT, board.MONEY: MONEY}
+
+
+def _typed(cell: board.Cell):
+    """A typed cell (schema 2) for the workbook: a number with its kind's format, a date, text."""
+    if cell.type == board.NUMBER and cell.value is not None:
+        return Figure(cell.value, NUMBER_FORMATS.get(cell.kind))
+    return cell.value
+
+
 def _cell(value):
-    """A workbook cell from a snapshot: numbers and ISO dates sent as text become real ones."""
+    """A workbook cell from a snapshot: typed cells as their type says; in a pack issued
+    before (text), numbers and ISO dates sent as text become real ones."""
+    found = board.read_cell(value)
+    if isinstance(found, board.Cell):
+        return _typed(found)
     if isinstance(value, str):
         if PLAIN_NUMBER.match(value):
             return Decimal(value)
@@ -54,8 +70,15 @@ def _cell(value):
 
 
 def table_csv(table: dict) -> str:
-    """One table as CSV (UTF-8 with a byte-order mark), through the export kit."""
-    return csv_text(table["headers"], table["rows"])
+    """One table as CSV (UTF-8 with a byte-order mark), through the export kit; a typed cell
+    writes its value (65.5, 458000.00, 2027-03-31), an old pack's cell its text."""
+    rows = [[_csv_cell(v) for v in row] for row in table["rows"]]
+    return csv_text(table["headers"], rows)
+
+
+def _csv_cell(value):
+    found = board.read_cell(value)
+    return found.value if isinstance(found, board.Cell) else value
 
 
 def pack_xlsx(pack: dict, status: str) -> bytes:

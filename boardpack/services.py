@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from lmns.board import BoardSection
+from lmns.board import TABLE_CELLS_TYPED, BoardSection, Section
 from lmns.models import Lmns, ReportingPeriod
 from lmns.people import full_name
 from lmns.text import ONE_LINE
@@ -22,27 +22,17 @@ from .sections import discover_sections
 logger = logging.getLogger(__name__)
 
 KEY_MESSAGES_SHOWN = 5
-SNAPSHOT_SCHEMA = 1
+# 2: table cells are typed (lmns.board.Cell); packs issued with 1 keep their text.
+SNAPSHOT_SCHEMA = TABLE_CELLS_TYPED
 
 
-def _normalise(data: dict) -> dict:
-    """The section's dict exactly as a snapshot will hold it (Decimals and dates as strings).
-
-    Drafts go through the same round trip, so a draft and its issued pack render alike.
+def _normalise(data: Section) -> dict:
+    """The section exactly as a snapshot will hold it (typed cells, Decimals and dates as
+    strings). Drafts go through the same round trip, so a draft and its issued pack render alike.
     """
-    data = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
-    if not isinstance(data, dict):
-        raise TypeError("A board section must build a dict.")
-    data.setdefault("has_data", False)
-    data.setdefault("provisional", False)
-    data["messages"] = [
-        {"text": str(m["text"]), "priority": int(m.get("priority", 0))}
-        for m in data.get("messages") or []
-    ]
-    data.setdefault("tables", [])
-    data.setdefault("links", [])
-    data["not_agreed"] = [str(item) for item in data.get("not_agreed") or []]
-    return data
+    if not isinstance(data, Section):
+        raise TypeError("A board section must build an lmns.board.Section.")
+    return json.loads(json.dumps(data.to_json(), cls=DjangoJSONEncoder))
 
 
 def build_section(section: BoardSection, lmns: Lmns, period: ReportingPeriod) -> dict:
@@ -62,7 +52,7 @@ def build_section(section: BoardSection, lmns: Lmns, period: ReportingPeriod) ->
             f"The {section.title} section could not be produced. The figures are not shown; "
             "the technical team has the details in the error log."
         )
-        entry["data"] = _normalise({})
+        entry["data"] = _normalise(Section(has_data=False))
     return entry
 
 

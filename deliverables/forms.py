@@ -50,6 +50,17 @@ class DeliverableUpdateForm(UpdateRuleMixin, forms.Form):
         self.check_rule(cleaned)
         return cleaned
 
+    def update_input(self, deliverable: Deliverable) -> UpdateInput:
+        data = self.cleaned_data
+        return UpdateInput(
+            deliverable=deliverable,
+            expected_version=data["version"],
+            status=data["status"],
+            narrative=data["narrative"],
+            recovery_action=data["recovery_action"],
+            recovery_date=data["recovery_date"],
+        )
+
 
 class PeriodRowForm(UpdateRuleMixin, forms.Form):
     """One deliverable's row on the period update page."""
@@ -196,6 +207,14 @@ class RiskForm(ModelForm):
             del self.fields["likelihood"]
             del self.fields["impact"]
 
+    def changes(self) -> dict:
+        """The risk's own fields as entered (its deliverables and version apart)."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.fields
+            if name not in {"deliverables", "version"}
+        }
+
 
 class RescoreForm(forms.Form):
     likelihood = forms.IntegerField(min_value=1, max_value=5, help_text="1 to 5")
@@ -203,6 +222,16 @@ class RescoreForm(forms.Form):
     note = text.short_text_field(label="Why the score changed", required=False)
     review_date = DateField(label="Next review date", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @staticmethod
+    def initial_for(risk: Risk) -> dict:
+        """The risk's current score and review date, and its version."""
+        return {
+            "likelihood": risk.likelihood,
+            "impact": risk.impact,
+            "review_date": risk.review_date,
+            "version": risk.version,
+        }
 
 
 class MitigationForm(ModelForm):
@@ -285,6 +314,14 @@ class DeliverableForm(ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["workstream"].queryset = workstreams
         self.fields["trusts"].queryset = trusts
+
+    def changes(self) -> dict:
+        """The deliverable's own fields as entered (its trusts and version apart)."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.fields
+            if name not in {"trusts", "version"}
+        }
 
     def clean_part(self) -> str:
         return self.cleaned_data["part"].strip().lower()

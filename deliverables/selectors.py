@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from lmns.access import Access, Scope
 from lmns.models import Lmns, RagStatus, ReportingPeriod
@@ -12,6 +13,7 @@ from quality import selectors as ambition_selectors
 from quality.models import Ambition
 
 from .models import (
+    EXCEPTION_STATUSES,
     Deliverable,
     DeliverableUpdate,
     Plan,
@@ -218,3 +220,71 @@ def movement(risk: Risk, since: datetime.date | None = None) -> dict:
     else:
         text = "No change"
     return {"previous": previous.score, "change": change, "text": text}
+
+
+# The board pack's deliverables and risks sections (deliverables/board.py) read through these.
+
+BOARD_MAX_EXCEPTIONS = 30
+
+
+@dataclass
+class PlanStatusAtQuarter:
+    """The LMNS's plans covering a quarter: how many deliverables in each status, and those
+    off track, at risk or overdue (with each one's latest update up to the quarter)."""
+
+    as_of: datetime.date
+    counts: dict  # status value (None: no update yet) → number of deliverables
+    exceptions: list[Deliverable]
+    overdue: int
+
+
+def board_as_of(period: ReportingPeriod) -> datetime.date:
+    """Overdue is judged at the end of the quarter, or today while the quarter runs."""
+    return min(period.end_date, datetime.date.today())
+
+
+def current_plans(lmns: Lmns, period: ReportingPeriod) -> QuerySet[Plan]:
+    """The LMNS's plans (its own, not one trust's) covering any of the quarter."""
+    return Plan.objects.filter(
+        lmns=lmns,
+        trust__isnull=True,
+        period_start__lte=period.end_date,
+        period_end__gte=period.start_date,
+    )
+
+
+def _status_as_of(period: ReportingPeriod) -> dict:
+    """Each deliverable's latest update up to and including the quarter."""
+    latest = DeliverableUpdate.objects.filter(
+        deliverable=OuterRef("pk"), period__start_date__lte=period.start_date
+    ).order_by("-period__start_date", "-created_at", "-pk")
+    return {
+        "period_status": Subquery(latest.values("status")[:1]),
+        "period_narrative": Subquery(latest.values("narrative")[:1]),
+        "period_recovery": Subquery(latest.values("recovery_action")[:1]),
+        "period_recovery_date": Subquery(latest.values("recovery_date")[:1]),
+    }
+
+
+def plan_status_at_quarter(lmns: Lmns, period: ReportingPeriod) -> PlanStatusAtQuarter:
+    """Counts by status, the exceptions (at most 30) and the overdue count: three queries."""
+    as_of = board_as_of(period)
+    base = Deliverable.objects.filter(plan__in=current_plans(lmns, period)).annotate(
+        **_status_as_of(period)
+    )
+    counts = {
+        row["period_status"]: row["n"]
+        for row in base.values("period_status").annotate(n=Count("pk")).order_by()
+    }
+    overdue_q = Q(due_date__lt=as_of) & ~Q(period_status=RagStatus.COMPLETE)
+    exceptions = list(
+        base.filter(Q(period_status__in=EXCEPTION_STATUSES) | overdue_q)
+        .select_related("plan")
+        .order_by("number", "part")[:BOARD_MAX_EXCEPTIONS]
+    )
+    return PlanStatusAtQuarter(as_of, counts, exceptions, base.filter(overdue_q).count())
+
+
+def top_open_risks(lmns: Lmns, limit: int) -> list[Risk]:
+    """The highest-scoring open risks, with their mitigations and score history."""
+    return list(risks_of(lmns).filter(status="open")[:limit])

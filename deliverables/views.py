@@ -42,7 +42,7 @@ from .forms import (
     RescoreForm,
     RiskForm,
 )
-from .models import Mitigation, Plan, Risk
+from .models import Deliverable, Mitigation, Plan, Risk
 from .tables import DeliverableTable, export_rows
 
 
@@ -51,10 +51,22 @@ def _import_purpose(plan: Plan) -> str:
     return f"deliverables.plan:{plan.pk}"
 
 
+def _posted(request: HttpRequest):
+    """The form data of a POST, or ``None``: a GET shows an unbound form."""
+    return request.POST if request.method == "POST" else None
+
+
 def _plan_or_404(access: Access, pk: int) -> Plan:
     return access.get_or_404(
         selectors.readable_plans(access).select_related("lmns", "trust"), Scope.lmns(), pk=pk
     )
+
+
+def _changeable_deliverable(request: HttpRequest, pk: int, refused: str) -> Deliverable:
+    access = get_access(request)
+    deliverable = selectors.deliverable_for_page(access, pk)
+    access.require(services.may_change_plan(access, deliverable.plan), refused)
+    return deliverable
 
 
 def _changeable_plan(request: HttpRequest, pk: int) -> tuple[Access, Plan]:
@@ -161,21 +173,26 @@ def period_update(request: HttpRequest, pk: int) -> HttpResponse:
             period_form.is_valid()
             and formset.is_valid()
             and (items := formset.updates()) is not None
+            and (done := _record_updates(request, plan, items, period_form.cleaned_data["period"]))
         ):
-            period = period_form.cleaned_data["period"]
-            try:
-                services.record_updates(items=items, period=period, user=request.user)
-            except ValidationError as error:
-                messages.error(request, "; ".join(error.messages))
-            else:
-                _say_recorded(request, len(items), period)
-                query = request.GET.urlencode()
-                url = reverse("deliverables:plan_detail", args=[plan.pk])
-                return redirect(f"{url}?{query}" if query else url)
+            return done
     context = {"plan": plan, "filter": plan_filter, "period_form": period_form, "formset": formset}
     return render(
         request, "deliverables/period_update.html", {**context, "query": request.GET.urlencode()}
     )
+
+
+def _record_updates(request: HttpRequest, plan: Plan, items: list, period) -> HttpResponse | None:
+    """Record the changed rows, then back to the plan as filtered; ``None`` when refused."""
+    try:
+        services.record_updates(items=items, period=period, user=request.user)
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+        return None
+    _say_recorded(request, len(items), period)
+    query = request.GET.urlencode()
+    url = reverse("deliverables:plan_detail", args=[plan.pk])
+    return redirect(f"{url}?{query}" if query else url)
 
 
 def _say_recorded(request: HttpRequest, count: int, period) -> None:
@@ -206,10 +223,9 @@ def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def deliverable_update(request: HttpRequest, pk: int) -> HttpResponse:
-    access = get_access(request)
-    deliverable = selectors.deliverable_for_page(access, pk)
-    access.require(
-        services.may_change_plan(access, deliverable.plan),
+    deliverable = _changeable_deliverable(
+        request,
+        pk,
         "Only the LMNS programme team (or, for a trust's own plan, its lead) can update this.",
     )
     initial = {
@@ -217,107 +233,81 @@ def deliverable_update(request: HttpRequest, pk: int) -> HttpResponse:
         "version": deliverable.version,
         **selectors.carried_forward(deliverable),
     }
-    if request.method == "POST":
-        form = DeliverableUpdateForm(request.POST, initial=initial)
-        if form.is_valid() and not form.has_changed():
-            messages.info(request, "Nothing changed, so no update was recorded.")
-            return redirect(deliverable.get_absolute_url())
-        elif form.is_valid():
-            data = form.cleaned_data
-            item = services.UpdateInput(
-                deliverable=deliverable,
-                expected_version=data["version"],
-                status=data["status"],
-                narrative=data["narrative"],
-                recovery_action=data["recovery_action"],
-                recovery_date=data["recovery_date"],
+    form = DeliverableUpdateForm(_posted(request), initial=initial)
+    if form.is_bound and form.is_valid() and not form.has_changed():
+        messages.info(request, "Nothing changed, so no update was recorded.")
+        return redirect(deliverable.get_absolute_url())
+    if form.is_bound and form.is_valid():
+        try:
+            services.record_update(
+                item=form.update_input(deliverable),
+                period=form.cleaned_data["period"],
+                user=request.user,
             )
-            try:
-                services.record_update(item=item, period=data["period"], user=request.user)
-            except StaleRecord as exc:
-                form.add_error(None, str(exc))
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field, errors)
-            else:
-                messages.success(request, f"Update recorded for {deliverable.reference}.")
-                return redirect(deliverable.get_absolute_url())
-    else:
-        form = DeliverableUpdateForm(initial=initial)
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, f"Update recorded for {deliverable.reference}.")
+            return redirect(deliverable.get_absolute_url())
     context = {"deliverable": deliverable, "plan": deliverable.plan, "form": form}
     return render(request, "deliverables/deliverable_update.html", context)
 
 
 def deliverable_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    access = get_access(request)
-    deliverable = selectors.deliverable_for_page(access, pk)
-    plan = deliverable.plan
-    access.require(
-        services.may_change_plan(access, plan),
+    deliverable = _changeable_deliverable(
+        request,
+        pk,
         "Only the LMNS programme team (or, for a trust's own plan, its lead) can edit this.",
     )
-    options = {"workstreams": plan.workstreams.all(), "trusts": plan.lmns.trusts.order_by("name")}
-    if request.method == "POST":
-        form = DeliverableForm(request.POST, instance=deliverable, **options)
-        if form.is_valid():
-            changes = {
-                name: form.cleaned_data[name]
-                for name in form.fields
-                if name not in {"trusts", "version"}
-            }
-            try:
-                services.edit_deliverable(
-                    deliverable=deliverable,
-                    expected_version=form.cleaned_data["version"],
-                    changes=changes,
-                    trusts=form.cleaned_data["trusts"],
-                    user=request.user,
-                )
-            except StaleRecord as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, f"Deliverable {deliverable.reference} saved.")
-                return redirect(deliverable.get_absolute_url())
-    else:
-        form = DeliverableForm(
-            instance=deliverable, initial={"version": deliverable.version}, **options
-        )
+    plan = deliverable.plan
+    form = DeliverableForm(
+        _posted(request),
+        instance=deliverable,
+        initial={"version": deliverable.version},
+        workstreams=plan.workstreams.all(),
+        trusts=plan.lmns.trusts.order_by("name"),
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.edit_deliverable(
+                deliverable=deliverable,
+                expected_version=form.cleaned_data["version"],
+                changes=form.changes(),
+                trusts=form.cleaned_data["trusts"],
+                user=request.user,
+            )
+        except StaleRecord as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, f"Deliverable {deliverable.reference} saved.")
+            return redirect(deliverable.get_absolute_url())
     context = {"deliverable": deliverable, "plan": plan, "form": form}
     return render(request, "deliverables/deliverable_form.html", context)
 
 
 def deliverable_actual(request: HttpRequest, pk: int) -> HttpResponse:
-    access = get_access(request)
-    deliverable = selectors.deliverable_for_page(access, pk)
-    access.require(
-        services.may_change_plan(access, deliverable.plan),
-        "Only the LMNS programme team can record actuals for this plan.",
+    deliverable = _changeable_deliverable(
+        request, pk, "Only the LMNS programme team can record actuals for this plan."
     )
     trajectory = selectors.trajectory_of(deliverable)
     if trajectory is None:
         raise Http404("This deliverable has no measurable target.")
-    if request.method == "POST":
-        form = ActualForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            quality_services.record_ambition_actual(
-                ambition=trajectory,
-                period=data["period"],
-                value=data["value"],
-                note=data["note"],
-                user=request.user,
-            )
-            messages.success(request, f"Actual recorded for {data['period']}.")
-            return redirect(deliverable.get_absolute_url())
-    else:
-        form = ActualForm(initial={"period": selectors.default_period()})
-    context = {
-        "deliverable": deliverable,
-        "plan": deliverable.plan,
-        "trajectory": trajectory,
-        "form": form,
-    }
-    return render(request, "deliverables/deliverable_actual.html", context)
+    form = ActualForm(_posted(request), initial={"period": selectors.default_period()})
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        quality_services.record_ambition_actual(
+            ambition=trajectory,
+            period=data["period"],
+            value=data["value"],
+            note=data["note"],
+            user=request.user,
+        )
+        messages.success(request, f"Actual recorded for {data['period']}.")
+        return redirect(deliverable.get_absolute_url())
+    context = {"deliverable": deliverable, "trajectory": trajectory, "form": form}
+    return render(
+        request, "deliverables/deliverable_actual.html", {**context, "plan": deliverable.plan}
+    )
 
 
 # -- import -----------------------------------------------------------------------------------
@@ -351,22 +341,16 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     The preview is the person's own (``lmns.models.ImportPreview``), kept for an hour.
     """
     _, plan = _changeable_plan(request, pk)
-    preview = uploads.owned_preview(user=request.user, purpose=_import_purpose(plan))
-    if preview is None or uploads.is_expired(preview):
-        messages.info(
-            request,
-            "Upload a file to import first."
-            if preview is None
-            else "The check of your file expired an hour after you uploaded it: upload it again.",
-        )
+    preview = _own_preview(request, plan)
+    if preview is None:
         return redirect("deliverables:import_upload", plan.pk)
     rows = importing.rows_from_data(preview.rows)
     period = get_object_or_404(selectors.periods_for_choice(), pk=preview.options["period"])
     _, unmapped = importing.resolve(rows, {})
-    form = MappingForm(request.POST if request.method == "POST" else None, words=unmapped)
+    form = MappingForm(_posted(request), words=unmapped)
     mapping: dict[str, str] = {}
     error = ""
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         mapping = {importing.normalise(w): s for w, s in form.mapping().items()}
         try:
             result = importing.import_preview(
@@ -375,24 +359,42 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         except uploads.UploadError as exc:
             error = str(exc)
         else:
-            messages.success(
-                request,
-                f"Imported {result['rows']} rows for {period}: {result['created']} new "
-                f"deliverables, {result['updated']} updated.",
-            )
+            messages.success(request, _imported_message(result, period))
             return redirect(plan.get_absolute_url())
+    context = {"plan": plan, "period": period, "preview": preview, "form": form, "error": error}
+    return render(request, "deliverables/import_preview.html", _preview(context, rows, mapping))
+
+
+def _own_preview(request: HttpRequest, plan: Plan):
+    """The person's own check of an uploaded file, or ``None`` (and a message) without one."""
+    preview = uploads.owned_preview(user=request.user, purpose=_import_purpose(plan))
+    if preview is None or uploads.is_expired(preview):
+        messages.info(
+            request,
+            "Upload a file to import first."
+            if preview is None
+            else "The check of your file expired an hour after you uploaded it: upload it again.",
+        )
+        return None
+    return preview
+
+
+def _preview(context: dict, rows: list, mapping: dict[str, str]) -> dict:
+    """The page's rows with the status each maps to, the words and the rule problems."""
     statuses, _ = importing.resolve(rows, mapping)
-    context = {
+    return {
+        **context,
         "words": importing.word_summary(rows, mapping),
-        "plan": plan,
-        "period": period,
-        "preview": preview,
         "rows": [(row, statuses.get(row.line)) for row in rows],
-        "form": form,
         "problems": importing.rule_problems(rows, statuses),
-        "error": error,
     }
-    return render(request, "deliverables/import_preview.html", context)
+
+
+def _imported_message(result: dict, period) -> str:
+    return (
+        f"Imported {result['rows']} rows for {period}: {result['created']} new "
+        f"deliverables, {result['updated']} updated."
+    )
 
 
 # -- risks ------------------------------------------------------------------------------------
@@ -471,74 +473,56 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
     risk = _risk_or_404(access, pk)
     access.require(access.can_manage_lmns(risk.lmns_id), "Only the programme team can edit risks.")
-    choices = _risk_deliverables(access, risk.lmns_id)
-    if request.method == "POST":
-        form = RiskForm(request.POST, instance=risk, deliverables=choices, editing=True)
-        if form.is_valid():
-            changes = {
-                name: form.cleaned_data[name]
-                for name in form.fields
-                if name not in {"deliverables", "version"}
-            }
-            try:
-                services.edit_risk(
-                    risk=risk,
-                    expected_version=form.cleaned_data["version"] or 0,
-                    changes=changes,
-                    deliverables=form.cleaned_data["deliverables"],
-                    user=request.user,
-                )
-            except StaleRecord as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, "Risk saved.")
-                return redirect(risk.get_absolute_url())
-    else:
-        form = RiskForm(
-            instance=risk, deliverables=choices, editing=True, initial={"version": risk.version}
-        )
-    return render(
-        request, "deliverables/risk_form.html", {"lmns": risk.lmns, "form": form, "risk": risk}
+    form = RiskForm(
+        _posted(request),
+        instance=risk,
+        deliverables=_risk_deliverables(access, risk.lmns_id),
+        editing=True,
+        initial={"version": risk.version},
     )
+    if form.is_bound and form.is_valid():
+        try:
+            services.edit_risk(
+                risk=risk,
+                expected_version=form.cleaned_data["version"] or 0,
+                changes=form.changes(),
+                deliverables=form.cleaned_data["deliverables"],
+                user=request.user,
+            )
+        except StaleRecord as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, "Risk saved.")
+            return redirect(risk.get_absolute_url())
+    context = {"lmns": risk.lmns, "form": form, "risk": risk}
+    return render(request, "deliverables/risk_form.html", context)
 
 
 def risk_rescore(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
     risk = _risk_or_404(access, pk)
     access.require(access.can_manage_lmns(risk.lmns_id), "Only the programme team can re-score.")
-    if request.method == "POST":
-        form = RescoreForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                score = services.rescore_risk(
-                    risk=risk,
-                    expected_version=data["version"],
-                    likelihood=data["likelihood"],
-                    impact=data["impact"],
-                    note=data["note"],
-                    user=request.user,
-                    review_date=data["review_date"],
-                )
-            except StaleRecord as exc:
-                form.add_error(None, str(exc))
+    form = RescoreForm(_posted(request), initial=RescoreForm.initial_for(risk))
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            score = services.rescore_risk(
+                risk=risk,
+                expected_version=data["version"],
+                likelihood=data["likelihood"],
+                impact=data["impact"],
+                note=data["note"],
+                user=request.user,
+                review_date=data["review_date"],
+            )
+        except StaleRecord as refusal:
+            form.add_error(None, refusal)
+        else:
+            if score is None:
+                messages.info(request, "Nothing changed, so no new score was recorded.")
             else:
-                if score is None:
-                    messages.info(request, "Nothing changed, so no new score was recorded.")
-                else:
-                    messages.success(
-                        request, f"Risk re-scored: {risk.score} ({risk.rating.label})."
-                    )
-                return redirect(risk.get_absolute_url())
-    else:
-        form = RescoreForm(
-            initial={
-                "likelihood": risk.likelihood,
-                "impact": risk.impact,
-                "review_date": risk.review_date,
-                "version": risk.version,
-            }
-        )
+                messages.success(request, f"Risk re-scored: {risk.score} ({risk.rating.label}).")
+            return redirect(risk.get_absolute_url())
     return render(request, "deliverables/risk_rescore.html", {"risk": risk, "form": form})
 
 

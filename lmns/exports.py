@@ -11,6 +11,8 @@ Rows in, a file out, with the same rules everywhere:
   CSV as in XLSX, so neither an old record nor an issued pack's frozen snapshot can break a file.
 * **Real dates and numbers.** ``Decimal``/``int``/``float`` cells are numbers, ``date`` and
   ``datetime`` cells are dates ("31 Mar 2027", "31 Mar 2027, 14:05"), never text.
+* **Number formats.** A :class:`Figure` carries its own number format (a per cent, money), for
+  tables whose columns mix kinds.
 * **XLSX layout.** Bold header row, frozen below it, an autofilter over the table, column widths
   that fit the text (capped, longer text wrapped).
 * **CSV.** UTF-8 with a byte-order mark, so that Excel on Windows shows £ and dashes.
@@ -46,6 +48,14 @@ MIN_WIDTH = 8
 SHEET_NAME_UNSAFE = "[]:*?/\\"
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A cell value with its own number format (``PERCENT``, ``MONEY``…); CSV writes the value."""
+
+    value: object
+    number_format: str | None = None
+
+
 def clean_text(value: str) -> str:
     """Text a spreadsheet can hold: each control character it cannot becomes a space."""
     return ILLEGAL_CHARACTERS_RE.sub(" ", value)
@@ -63,6 +73,8 @@ def looks_like_formula(value) -> bool:
 
 def csv_cell(value):
     """A CSV cell: cleaned text, a leading apostrophe disarming formulas; blank for None."""
+    if isinstance(value, Figure):
+        value = value.value
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -115,6 +127,8 @@ def sheet_title(text: str, used: set[str]) -> str:
 
 def _xlsx_value(cell, value, number_format: str | None) -> int:
     """Write ``value`` into ``cell``; return its width in characters."""
+    if isinstance(value, Figure):
+        value, number_format = value.value, value.number_format or number_format
     if value is None or value == "":
         cell.value = None
         return 0

@@ -80,3 +80,35 @@ def financial_year(start_year) -> str:
     except (TypeError, ValueError):
         return ""
     return f"{year}/{(year + 1) % 100:02d}"
+
+
+def signed_points(value) -> str:
+    """A change in percentage points, its direction in arrows and words: ▲ 5, ▼ 3, no change."""
+    amount = to_decimal(value)
+    if amount is None:
+        return ""
+    amount = amount.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    if amount > 0:
+        return f"▲ {amount}"
+    if amount < 0:
+        return f"▼ {abs(amount)}"
+    return "no change"
+
+
+def number(value) -> str:
+    """A plain number: 1,234 or 12.5 (no trailing zeros), with a real minus sign."""
+    amount = to_decimal(value)
+    if amount is None:
+        return "–"
+    text = f"{abs(amount):,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{MINUS}{text}" if amount < 0 else text
+
+
+FIGURES = {"percent": percent, "money": money, "points": signed_points}
+
+
+def figure(value, kind: str = "number") -> str:
+    """A number of a board section's table as a person reads it, by its kind."""
+    return FIGURES.get(kind, number)(value)

@@ -1,6 +1,11 @@
-"""Read-side queries of the core app."""
+"""Read-side queries of the core app, and the working period."""
 
-from django.db.models import Prefetch, QuerySet
+import operator
+from collections.abc import Callable, Iterable
+from functools import reduce
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from .access import Access
 from .menus import links_for
@@ -58,6 +63,53 @@ def superuser_lmnss() -> QuerySet[Lmns]:
 
 def open_period() -> ReportingPeriod | None:
     return ReportingPeriod.objects.latest_open()
+
+
+# -- the working period -------------------------------------------------------------------
+
+# Apps that collect work from trusts each period say which periods an LMNS still has collected
+# work in: ``outstanding(lmns, period)`` is a queryset, correlated with the two expressions
+# (``OuterRef``s), that has a row while the LMNS has work collected in that period and not yet
+# assured. Registered from the app's ``ready()``, like menus and queue sources.
+_OUTSTANDING: list[Callable[[object, object], QuerySet]] = []
+
+
+def register_outstanding(outstanding: Callable[[object, object], QuerySet]) -> None:
+    if outstanding not in _OUTSTANDING:
+        _OUTSTANDING.append(outstanding)
+
+
+def working_periods(lmns_ids: Iterable[int]) -> dict[int, ReportingPeriod | None]:
+    """The working period of each LMNS (see :func:`working_period`), in two queries however
+    many LMNSs are asked for."""
+    lmns_ids = set(lmns_ids)
+    if not lmns_ids:
+        return {}
+    open_periods = ReportingPeriod.objects.filter(is_open=True)
+    latest_open = open_periods.order_by("-start_date").values("pk")[:1]
+    chosen = Subquery(latest_open)
+    if _OUTSTANDING:
+        pending = [Exists(each(OuterRef(OuterRef("pk")), OuterRef("pk"))) for each in _OUTSTANDING]
+        earliest = (
+            open_periods.filter(reduce(operator.or_, pending))
+            .order_by("start_date")
+            .values("pk")[:1]
+        )
+        chosen = Coalesce(Subquery(earliest), Subquery(latest_open))
+    rows = dict(
+        Lmns.objects.filter(pk__in=lmns_ids).annotate(working=chosen).values_list("pk", "working")
+    )
+    periods = ReportingPeriod.objects.in_bulk({pk for pk in rows.values() if pk})
+    return {lmns_id: periods.get(period_id) for lmns_id, period_id in rows.items()}
+
+
+def working_period(lmns: Lmns | int) -> ReportingPeriod | None:
+    """The period the LMNS is collecting now: the earliest open period in which it has a
+    collected return not yet assured, otherwise the latest open period (None when no period is
+    open). The compliance dashboard opens on it, the work queues and the home page speak of
+    it, and the board pack starts from it."""
+    lmns_id = lmns if isinstance(lmns, int) else lmns.pk
+    return working_periods([lmns_id]).get(lmns_id)
 
 
 def lmns_with_trusts(lmns: Lmns, access) -> list[Trust]:

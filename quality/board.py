@@ -8,9 +8,11 @@ count measures get no chart in the pack (a chart would show the small numbers).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.urls import reverse
 
-from lmns.board import BoardSection
+from lmns.board import BoardSection, Link, Message, Section, Table, number, percent, text
 from lmns.models import Lmns, ReportingPeriod
 from lmns.text import excerpt
 
@@ -43,95 +45,123 @@ def _shown(series: MeasureSeries) -> str:
     return series.value_text
 
 
+def _figure(series: MeasureSeries):
+    """The month's value as a typed cell: a per cent or a number when it may be shown as one,
+    else the words a public paper shows ("fewer than 5", "not entered")."""
+    point, shown = series.current, _shown(series)
+    if point.not_available or point.value is None or series.measure.rare_event:
+        return text(shown)
+    if series.measure.unit == Unit.COUNT and suppressed(point.numerator):
+        return text(shown)
+    value = Decimal(str(point.value))
+    return percent(value) if series.measure.unit == Unit.PERCENT else number(value)
+
+
 def section_month(period: ReportingPeriod):
     """The quarter's last month, or the last complete month while the quarter runs."""
     return min(month_start(period.end_date), last_complete_month())
 
 
-def build_quality(lmns: Lmns, period: ReportingPeriod) -> dict:
-    month = section_month(period)
-    data = surveillance(lmns, month)
-    exceptions = []
-    for n, series in enumerate(data.exceptions):
-        chart = ""
-        if n < MAX_CHARTS and series.measure.unit != Unit.COUNT:
-            chart = spc_svg(series, f"board-quality-{n}", small=True, suppress=None)
-        exceptions.append(
-            {
-                "trust": series.trust.short_name,
-                "measure": series.measure.short_name,
-                "value": _shown(series),
-                "why": series.exception_text,
-                "variation": series.variation.value if series.variation else "",
-                "assurance": series.assurance.value if series.assurance else "",
-                "chart_svg": chart,
-                "url": reverse("quality:chart", args=[series.trust.pk, series.measure.code])
-                + f"?month={month:%Y-%m}",
-            }
-        )
-    messages = []
-    for row in exceptions[:5]:
-        messages.append(
-            {"text": f"{row['measure']} at {row['trust']}: {row['why']}", "priority": 65}
-        )
-    ambitions = _ambitions(lmns, month)
-    accreditations = _accreditations(lmns)
-    headers = ["Measure", *(t.short_name for t in data.trusts)]
-    table_rows = [
-        [row["measure"].short_name, *(_shown(cell) for cell in row["cells"])] for row in data.rows
-    ]
+def exception_view(n: int, series: MeasureSeries, month) -> dict:
+    """One exception with its small SPC chart (none for counts, nor past the eighth)."""
+    chart = ""
+    if n < MAX_CHARTS and series.measure.unit != Unit.COUNT:
+        chart = spc_svg(series, f"board-quality-{n}", small=True, suppress=None)
     return {
-        "has_data": data.has_figures,
-        "provisional": data.provisional,
-        "illustrative": data.illustrative,
-        "month": f"{month:%B %Y}",
-        "exceptions": exceptions,
-        "trusts": [t.short_name for t in data.trusts],
-        "rows": table_rows,
-        "messages": messages,
-        "ambitions": ambitions,
-        "accreditations": accreditations,
-        "tables": [
-            {
-                "key": "quality_exceptions",
-                "caption": f"Quality and safety exceptions, {month:%B %Y}",
-                "headers": ["Trust", "Measure", "Value", "Why"],
-                "rows": [[e["trust"], e["measure"], e["value"], e["why"]] for e in exceptions],
-            },
-            {
-                "key": "quality_measures",
-                "caption": f"Quality and safety measures by trust, {month:%B %Y}",
-                "headers": headers,
-                "rows": table_rows,
-            },
-            {
-                "key": "quality_targets",
-                "caption": f"Ambitions and targets in force, {month:%B %Y}",
-                "headers": ["Ambition", "For", "Baseline", "Target in force", "Source"],
-                "rows": [
-                    [a["metric"], a["scope"], a["baseline"], a["in_force"], a["source"]]
-                    for a in ambitions
-                ],
-            },
-            {
-                "key": "quality_accreditations",
-                "caption": "Accreditation stages by provider",
-                "headers": ["Scheme", "Provider", "Achieved", "Planned"],
-                "rows": [
-                    [a["scheme"], a["provider"], a["achieved"], a["planned"]]
-                    for a in accreditations
-                ],
-            },
-        ],
-        "links": [
-            {
-                "label": f"Perinatal quality surveillance, {month:%B %Y}",
-                "url": reverse("quality:surveillance", args=[lmns.pk]) + f"?month={month:%Y-%m}",
-            },
-            {"label": "Ambitions and targets", "url": reverse("quality:ambitions", args=[lmns.pk])},
-            {"label": "Accreditations", "url": reverse("quality:accreditations", args=[lmns.pk])},
-        ],
+        "trust": series.trust.short_name,
+        "measure": series.measure.short_name,
+        "value": _shown(series),
+        "why": series.exception_text,
+        "variation": series.variation.value if series.variation else "",
+        "assurance": series.assurance.value if series.assurance else "",
+        "chart_svg": chart,
+        "url": reverse("quality:chart", args=[series.trust.pk, series.measure.code])
+        + f"?month={month:%Y-%m}",
     }
+
+
+def quality_tables(data, month, ambitions: list[dict], accreditations: list[dict]) -> list[Table]:
+    return [
+        Table(
+            "quality_exceptions",
+            f"Quality and safety exceptions, {month:%B %Y}",
+            ["Trust", "Measure", "Value", "Why"],
+            [
+                [text(s.trust.short_name), text(s.measure.short_name), _figure(s)]
+                + [text(s.exception_text)]
+                for s in data.exceptions
+            ],
+        ),
+        Table(
+            "quality_measures",
+            f"Quality and safety measures by trust, {month:%B %Y}",
+            ["Measure", *(t.short_name for t in data.trusts)],
+            [
+                [text(row["measure"].short_name), *(_figure(cell) for cell in row["cells"])]
+                for row in data.rows
+            ],
+        ),
+        Table(
+            "quality_targets",
+            f"Ambitions and targets in force, {month:%B %Y}",
+            ["Ambition", "For", "Baseline", "Target in force", "Source"],
+            [
+                [a["metric"], a["scope"], a["baseline"], a["in_force"], a["source"]]
+                for a in ambitions
+            ],
+        ),
+        Table(
+            "quality_accreditations",
+            "Accreditation stages by provider",
+            ["Scheme", "Provider", "Achieved", "Planned"],
+            [[a["scheme"], a["provider"], a["achieved"], a["planned"]] for a in accreditations],
+        ),
+    ]
+
+
+def quality_links(lmns: Lmns, month) -> list[Link]:
+    return [
+        Link(
+            f"Perinatal quality surveillance, {month:%B %Y}",
+            reverse("quality:surveillance", args=[lmns.pk]) + f"?month={month:%Y-%m}",
+        ),
+        Link("Ambitions and targets", reverse("quality:ambitions", args=[lmns.pk])),
+        Link("Accreditations", reverse("quality:accreditations", args=[lmns.pk])),
+    ]
+
+
+def quality_section(lmns: Lmns, month, data, ambitions: list, accreditations: list) -> Section:
+    """The section from what the selectors read (no queries)."""
+    exceptions = [exception_view(n, series, month) for n, series in enumerate(data.exceptions)]
+    return Section(
+        has_data=data.has_figures,
+        provisional=data.provisional,
+        messages=[
+            Message(f"{row['measure']} at {row['trust']}: {row['why']}", 65)
+            for row in exceptions[:5]
+        ],
+        tables=quality_tables(data, month, ambitions, accreditations),
+        links=quality_links(lmns, month),
+        view={
+            "illustrative": data.illustrative,
+            "month": f"{month:%B %Y}",
+            "exceptions": exceptions,
+            "trusts": [t.short_name for t in data.trusts],
+            "rows": [
+                [row["measure"].short_name, *(_shown(cell) for cell in row["cells"])]
+                for row in data.rows
+            ],
+            "ambitions": ambitions,
+            "accreditations": accreditations,
+        },
+    )
+
+
+def build_quality(lmns: Lmns, period: ReportingPeriod) -> Section:
+    month = section_month(period)
+    return quality_section(
+        lmns, month, surveillance(lmns, month), _ambitions(lmns, month), _accreditations(lmns)
+    )
 
 
 def _ambitions(lmns: Lmns, month) -> list[dict]:

@@ -247,8 +247,15 @@ def _purge(w):
     )
 
 
+def _collection(w):
+    from assurance.tests.factories import CollectionFactory
+
+    return CollectionFactory(lmns=w.lmns, period=w.period)
+
+
 SUBJECTS = {
     "lmns.lmns": lambda w: w.lmns,
+    "assurance.collection": _collection,
     "lmns.trust": lambda w: w.trust,
     "assurance.quarterlyreturn": _return,
     "assurance.answer": lambda w: _return(w).answers.first(),

@@ -195,7 +195,7 @@ def _assert_carries_the_rule(name: str, fields: dict) -> None:
 
 def test_every_form_the_project_defines_is_checked():
     assert "deliverables.forms.RiskForm" in FORMS
-    assert "assurance.forms.AnswerForm" in FORMS
+    assert "assurance.forms.returns.AnswerForm" in FORMS
 
 
 @pytest.mark.parametrize("name", sorted(FORMS))

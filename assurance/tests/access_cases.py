@@ -2,7 +2,15 @@
 
 from assurance.tests.dashboard_access_cases import DASHBOARD_CASES
 from assurance.tests.factories import EvidenceFileFactory, QuarterlyReturnFactory
-from lmns.tests.matrix import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Case, everyone
+from lmns.tests.matrix import (
+    FORBIDDEN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    Case,
+    everyone,
+)
 
 
 def _return(w):
@@ -45,4 +53,30 @@ CASES = {
         expect=everyone(OK, sibling_lead=NOT_FOUND, board=FORBIDDEN, other_team=NOT_FOUND),
     ),
 }
+# What the LMNS collects: its programme team only; others who can read the LMNS get 403.
+TEAM_ONLY = everyone(FORBIDDEN, team=OK, other_team=NOT_FOUND)
+
+
+def _framework_kwargs(w):
+    from assurance.tests.factories import ockenden_interim
+
+    return {"pk": w.lmns.pk, "period_pk": w.period.pk, "framework_pk": ockenden_interim().pk}
+
+
+CASES.update(
+    {
+        # Opens on the working period's page.
+        "assurance:collections": Case(
+            kwargs=lambda w: {"pk": w.lmns.pk}, expect={**TEAM_ONLY, "team": REDIRECT}
+        ),
+        "assurance:collection_period": Case(
+            kwargs=lambda w: {"pk": w.lmns.pk, "period_pk": w.period.pk}, expect=TEAM_ONLY
+        ),
+        "assurance:collection_edit": Case(kwargs=_framework_kwargs, expect=TEAM_ONLY),
+        "assurance:collection_copy": Case(
+            kwargs=lambda w: {"pk": w.lmns.pk, "period_pk": w.period.pk},
+            expect=everyone(NOT_ALLOWED),
+        ),
+    }
+)
 CASES.update(DASHBOARD_CASES)

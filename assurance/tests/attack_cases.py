@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from assurance.forms import AssureForm
+from assurance.forms.returns import AssureForm
 from assurance.models import Framework, ReturnStatus, SectionRating
 from assurance.tests.factories import (
     EvidenceFileFactory,
@@ -161,14 +161,36 @@ def _purge_request(w) -> Target:
     )
 
 
+def _collection(w) -> Target:
+    from assurance.forms.collections import CollectionForm
+    from assurance.tests.factories import CollectionFactory
+
+    framework = _interim()
+    CollectionFactory(lmns=w.lmns, period=w.period, framework=framework)
+    return Target(
+        url=reverse("assurance:collection_edit", args=[w.lmns.pk, w.period.pk, framework.pk]),
+        data={"trusts": [w.trust.pk], "deadline": "2022-08-15"},
+        show_url=reverse("assurance:collection_period", args=[w.lmns.pk, w.period.pk]),
+        foreign={"trusts": w.other_trust.pk},
+        foreign_url=reverse(
+            "assurance:collection_edit", args=[w.other_lmns.pk, w.period.pk, framework.pk]
+        ),
+        form=CollectionForm(lmns=w.lmns),
+    )
+
+
 REFERENCE = frozenset({"framework", "period"})
 
 CASES = {
+    # What the LMNS collects of a framework in a period: the page shows the saved collection.
+    "assurance.forms.collections.CollectionForm": AttackCase(
+        build=_collection, persona="team", resave=Resave.EDIT
+    ),
     # Starting a return is the step itself: its page only chooses the framework and quarter.
-    "assurance.forms.StartReturnForm": AttackCase(
+    "assurance.forms.returns.StartReturnForm": AttackCase(
         build=_start, persona="lead", unscoped=REFERENCE, resave=Resave.STEP
     ),
-    "assurance.forms.AnswerForm": AttackCase(
+    "assurance.forms.returns.AnswerForm": AttackCase(
         build=_section,
         persona="lead",
         prefix="answers-0",
@@ -176,18 +198,22 @@ CASES = {
         # The confirmation goes with each new file and, like the file, is never shown back.
         with_upload=frozenset({"no_patient_data"}),
     ),
-    "assurance.forms.VersionForm": AttackCase(
+    "assurance.forms.returns.VersionForm": AttackCase(
         build=_section,
         persona="lead",
         resave=Resave.EDIT,
         with_upload=frozenset({"no_patient_data"}),
     ),
-    "assurance.forms.ActionForm": AttackCase(build=_send_back, persona="team", resave=Resave.STEP),
-    "assurance.forms.AssureForm": AttackCase(build=_assure, persona="team", resave=Resave.STEP),
-    "assurance.dashboard_forms.ComplianceImportForm": AttackCase(
+    "assurance.forms.returns.ActionForm": AttackCase(
+        build=_send_back, persona="team", resave=Resave.STEP
+    ),
+    "assurance.forms.returns.AssureForm": AttackCase(
+        build=_assure, persona="team", resave=Resave.STEP
+    ),
+    "assurance.forms.dashboard.ComplianceImportForm": AttackCase(
         build=_import, persona="team", unscoped=REFERENCE, resave=Resave.ADD
     ),
-    "assurance.dashboard_forms.DashboardFilterForm": AttackCase(
+    "assurance.forms.dashboard.DashboardFilterForm": AttackCase(
         build=_dashboard,
         persona="team",
         method="get",
@@ -195,7 +221,7 @@ CASES = {
         unscoped=REFERENCE,
         refused=("anonymous", "lead", "sibling_lead", "other_team"),
     ),
-    "assurance.dashboard_forms.TrendFilterForm": AttackCase(
+    "assurance.forms.dashboard.TrendFilterForm": AttackCase(
         build=_trend,
         persona="lead",
         method="get",
@@ -203,7 +229,7 @@ CASES = {
         unscoped=REFERENCE,
         refused=("anonymous", "sibling_lead", "other_team"),
     ),
-    "assurance.dashboard_forms._FilterForm": Abstract("the base of the two filter forms"),
+    "assurance.forms.dashboard._FilterForm": Abstract("the base of the two filter forms"),
     # Reporting patient data in evidence: the trust's leads or the LMNS programme team ask.
     "lmns.governance_forms.PurgeRequestForm": AttackCase(
         build=_purge_request,

@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history
 
 from assurance.models import (
     Answer,
+    Collection,
     ComplianceStatus,
     EvidenceFile,
     Framework,
@@ -24,7 +25,12 @@ from assurance.models import (
     SectionRating,
     Transition,
 )
-from lmns.tests.factories import ReportingPeriodFactory, TrustFactory, UserFactory
+from lmns.tests.factories import (
+    LmnsFactory,
+    ReportingPeriodFactory,
+    TrustFactory,
+    UserFactory,
+)
 
 
 class FrameworkFactory(factory.django.DjangoModelFactory):
@@ -69,6 +75,25 @@ def framework_with(sections: int = 3, requirements: int = 2, **kwargs) -> Framew
         for r in range(1, requirements + 1):
             RequirementFactory(section=section, code=f"IEA{s}.{r}", text=f"Action {s}.{r}", order=r)
     return framework
+
+
+class CollectionFactory(factory.django.DjangoModelFactory):
+    """What an LMNS collects in a period: ``trusts=[...]`` names the trusts asked (default:
+    every trust of the LMNS); the deadline defaults to the period's submission deadline."""
+
+    class Meta:
+        model = Collection
+        skip_postgeneration_save = True
+
+    lmns = factory.SubFactory(LmnsFactory)
+    period = factory.SubFactory(ReportingPeriodFactory)
+    framework = factory.LazyFunction(lambda: framework_with(sections=2, requirements=2))
+
+    @factory.post_generation
+    def trusts(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        obj.trusts.set(obj.lmns.trusts.all() if extracted is None else extracted)
 
 
 class QuarterlyReturnFactory(factory.django.DjangoModelFactory):

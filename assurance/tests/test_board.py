@@ -6,10 +6,11 @@ from decimal import Decimal
 import pytest
 from django.template.loader import render_to_string
 
-from assurance.board import SECTIONS, build_compliance, ordinal, runs_below
+from assurance.board import SECTIONS, ordinal, runs_below
+from assurance.board import build_compliance as build_section
 from assurance.models import ReturnStatus
 from assurance.tests.factories import large_lmns, rated_return
-from lmns.board import BoardSection
+from lmns.board import BoardSection, Section, percent, points, read_cell, text
 from lmns.tests.factories import ReportingPeriodFactory
 
 BOARD_QUERIES = 11
@@ -25,6 +26,17 @@ def history(world):
     rated_return(world.sibling_trust, world.period, {"IEA7": 71}, status=ReturnStatus.SUBMITTED)
 
 
+def build_compliance(lmns, period) -> dict:
+    """The section as the pack's snapshot holds it."""
+    section = build_section(lmns, period)
+    assert isinstance(section, Section)
+    return section.to_json()
+
+
+def _cells(row) -> list:
+    return [read_cell(c) for c in row]
+
+
 def _texts(section):
     return [m["text"] for m in section["messages"]]
 
@@ -34,7 +46,7 @@ def test_the_section_is_declared_by_the_contract():
     assert isinstance(section, BoardSection)
     assert (section.key, section.title, section.order) == ("compliance", "Ockenden compliance", 20)
     assert section.template == "assurance/board_section.html"
-    assert section.build is build_compliance
+    assert section.build is build_section
 
 
 def test_key_messages_follow_the_rules(world, history):
@@ -80,10 +92,10 @@ def test_the_figures_change_and_provisional_flag(world, history):
     assert not sfh["assured"] and sfh["awaiting"] == "awaiting assurance: Submitted"
     table = next(t for t in section["tables"] if t["key"] == "compliance")
     assert table["headers"][:3] == ["Trust", "Return", "IEA1 Enhanced safety"]
-    assert table["rows"][0][:3] == ["NUH", "Assured", "100"]
-    assert table["rows"][1][2:] == [""] * 8
+    assert _cells(table["rows"][0][:3]) == [text("NUH"), text("Assured"), percent(100)]
+    assert _cells(table["rows"][1][2:]) == [percent(None)] * 8
     change = next(t for t in section["tables"] if t["key"] == "compliance_change")
-    assert change["rows"][0][1:4] == ["new", "", "12"]
+    assert _cells(change["rows"][0][1:4]) == [text("new"), text(""), points(12)]
     assert any("/dashboard/" in link["url"] for link in section["links"])
 
 

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from assurance import selectors
 from assurance.models import ReturnStatus
+from assurance.selectors import dashboard as selectors
 from assurance.tests.factories import ockenden_interim, rated_return
 from lmns.tests.factories import ReportingPeriodFactory
 

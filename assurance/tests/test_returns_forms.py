@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assurance.forms import AnswerForm, AssureForm
+from assurance.forms.returns import AnswerForm, AssureForm
 from assurance.tests.factories import QuarterlyReturnFactory, framework_with
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"

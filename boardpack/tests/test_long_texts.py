@@ -13,6 +13,7 @@ from deliverables.tests.factories import (
     PlanFactory,
     RiskFactory,
 )
+from lmns.board import read_cell, text
 from lmns.models import RagStatus
 from lmns.text import EXCERPT, NARRATIVE, ONE_LINE, SHORT_TEXT
 
@@ -65,7 +66,8 @@ def test_no_text_in_the_pack_is_longer_than_600_characters(world):
     exceptions = next(
         t for t in deliverables["data"]["tables"] if t["key"] == "deliverable_exceptions"
     )
-    assert exceptions["rows"][0][4:6] == [row["narrative"], row["recovery_action"]]
+    cells = [read_cell(c) for c in exceptions["rows"][0][4:6]]
+    assert cells == [text(row["narrative"]), text(row["recovery_action"])]
 
 
 def test_a_cut_text_links_to_the_whole_record(world):

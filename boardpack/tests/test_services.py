@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from boardpack.models import BoardPack, IssuedPackIsFinal
 from boardpack.services import build_pack, empty_message, issue_pack, key_messages
-from lmns.board import BoardSection
+from lmns.board import BoardSection, Section, read_cell, text
 
 from .conftest import use_sections
 from .fakeapp.board import BROKEN, TRUSTS
@@ -91,11 +91,10 @@ def test_decimals_and_dates_are_frozen_as_strings(world, monkeypatch):
         "Money",
         1,
         "boardpack/section_tables.html",
-        lambda lmns, period: {
-            "has_data": True,
-            "spent": Decimal("42000.50"),
-            "as_at": datetime.date(2022, 6, 30),
-        },
+        lambda lmns, period: Section(
+            has_data=True,
+            view={"spent": Decimal("42000.50"), "as_at": datetime.date(2022, 6, 30)},
+        ),
     )
     use_sections(monkeypatch, money)
     data = build_pack(world.lmns, world.period)["sections"][0]["data"]
@@ -114,8 +113,9 @@ def test_issuing_freezes_the_pack_and_records_who(world, fake_sections):
     world.trust.save()
     pack.refresh_from_db()
     rows = pack.snapshot["sections"][0]["data"]["tables"][0]["rows"]
-    assert ["Nottingham University Hospitals NHS Trust", "RX1"] in rows
-    assert all(row[0] != "Renamed Hospitals NHS Trust" for row in rows)
+    cells = [[read_cell(c) for c in row] for row in rows]
+    assert [text("Nottingham University Hospitals NHS Trust"), text("RX1")] in cells
+    assert all(row[0] != text("Renamed Hospitals NHS Trust") for row in cells)
 
 
 def test_issuing_again_adds_a_version_and_keeps_the_first(world, fake_sections):

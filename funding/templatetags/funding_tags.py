@@ -10,6 +10,7 @@
 from django import template
 from django.utils.html import format_html
 
+from lmns.board import cell_value
 from lmns.formatting import financial_year, money
 from lmns.formatting import to_decimal as _to_decimal
 
@@ -114,7 +115,9 @@ BOARD_VARIANCES = {
 
 @register.simple_tag
 def board_cell(headers, row, index) -> str:
-    """One cell of the funding section's table: a variance in words, money, or blank spend."""
+    """One cell of the funding section's table: a variance in words, money, or blank spend.
+    Typed cells (packs issued since cells were typed) and an old pack's text read alike."""
+    row = [cell_value(v) for v in row]
     heading = headers[index] if index < len(headers) else ""
     value = row[index]
     if heading in BOARD_VARIANCES:

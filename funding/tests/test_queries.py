@@ -175,4 +175,4 @@ def test_board_section_makes_a_fixed_number_of_queries(world, django_assert_max_
     build_years_again(world)
     with django_assert_max_num_queries(len(small)):
         section = board.build(world.lmns, period)
-    assert section["has_data"] is True
+    assert section.has_data is True

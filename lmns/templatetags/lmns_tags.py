@@ -1,13 +1,12 @@
 """Presentation helpers shared by every app: money, per cents, RAG badges and people's names."""
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from lmns import formatting
+from lmns import board, formatting
 from lmns.models import RAG_COLOURS, RagStatus
 
 register = template.Library()
@@ -49,21 +48,20 @@ def financial_year(start_year) -> str:
 @register.filter
 def signed(value) -> str:
     """A change with its direction in words and arrows, never by colour alone: ▲ 5, ▼ 3, no change."""
-    amount = _to_decimal(value)
-    if amount is None:
-        return ""
-    amount = amount.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
-    if amount > 0:
-        return f"▲ {amount}"
-    if amount < 0:
-        return f"▼ {abs(amount)}"
-    return "no change"
+    return formatting.signed_points(value)
 
 
 @register.filter
 def person(user) -> str:
     """A person's name, with "(left)" after it once they have left: ``{{ t.by|person }}``."""
     return formatting.person(user)
+
+
+@register.filter
+def cell_text(raw) -> str:
+    """A board pack table cell as a person reads it: typed cells through ``lmns.formatting``,
+    an old pack's text exactly as it was frozen."""
+    return board.cell_text(raw)
 
 
 @register.simple_tag

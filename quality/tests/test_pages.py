@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from boardpack.services import issue_pack
+from lmns.board import read_cell, text
 from lmns.models import ReportingPeriod
 from quality import board
 from quality.models import MonthlyFigure
@@ -211,9 +212,11 @@ def test_the_board_section_suppresses_small_counts_and_an_issued_pack_keeps_its_
     quarter_end = period.end_date.replace(day=1)
     fill_series(world.trust, "INCIDENTS-MOD", [3] * 18, end=min(quarter_end, end))
     fill_series(world.trust, "TRAIN-PROMPT", [*STABLE[:15], 70, 68, 66], end=min(quarter_end, end))
-    section = board.build_quality(world.lmns, period)
-    rows = {row[0]: row[1] for row in section["tables"][1]["rows"]}
+    section = board.build_quality(world.lmns, period).to_json()
+    rows = {row[0]: row[1] for row in section["rows"]}
     assert rows["Incidents graded moderate harm or above"] == "fewer than 5"
+    cells = {read_cell(r[0]).value: read_cell(r[1]) for r in section["tables"][1]["rows"]}
+    assert cells["Incidents graded moderate harm or above"] == text("fewer than 5")
     assert section["exceptions"][0]["measure"].startswith("Multi-professional")
     assert "<svg" in section["exceptions"][0]["chart_svg"]
     pack = issue_pack(lmns=world.lmns, period=period, user=world.users["team"], expected_version=0)

@@ -5,7 +5,7 @@ Forms are discovered, not listed: every module of every project app is imported 
 together with the forms that the project's class-based views post to (sign-in, password change).
 Each app describes how to use its forms in ``<app>/tests/attack_cases.py``::
 
-    CASES = {"assurance.forms.AnswerForm": AttackCase(build=..., persona="lead", prefix="form-0")}
+    CASES = {"assurance.forms.returns.AnswerForm": AttackCase(build=..., persona="lead", prefix="form-0")}
 
 A form used on several pages maps to a list of cases, one per use.
 

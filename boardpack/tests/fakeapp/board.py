@@ -6,57 +6,42 @@ issued packs stay frozen.
 
 from django.urls import reverse
 
-from lmns.board import BoardSection
+from lmns.board import BoardSection, Link, Message, Section, Table, number
 from lmns.models import Trust
 
 
-def build_trusts(lmns, period) -> dict:
+def build_trusts(lmns, period) -> Section:
     rows = list(Trust.objects.filter(lmns=lmns).order_by("name").values_list("name", "ods_code"))
-    return {
-        "has_data": bool(rows),
-        "provisional": False,
-        "messages": [{"text": f"{len(rows)} trusts report to {lmns.short_name}", "priority": 1}],
-        "tables": [
-            {
-                "key": "trusts",
-                "caption": f"Trusts of {lmns.name}",
-                "headers": ["Trust", "ODS code"],
-                "rows": [list(r) for r in rows],
-            }
-        ],
-        "links": [{"label": "Trusts and units", "url": reverse("lmns_detail", args=[lmns.pk])}],
-    }
+    return Section(
+        has_data=bool(rows),
+        messages=[Message(f"{len(rows)} trusts report to {lmns.short_name}", 1)],
+        tables=[Table("trusts", f"Trusts of {lmns.name}", ["Trust", "ODS code"], rows)],
+        links=[Link("Trusts and units", reverse("lmns_detail", args=[lmns.pk]))],
+    )
 
 
-def build_alarms(lmns, period) -> dict:
+def build_alarms(lmns, period) -> Section:
     names = list(
         Trust.objects.filter(lmns=lmns).order_by("name").values_list("short_name", flat=True)
     )
     messages = [
-        {"text": f"Alarm {priority} at {', '.join(names)}", "priority": priority}
+        Message(f"Alarm {priority} at {', '.join(names)}", priority)
         for priority in (3, 9, 2, 7, 5, 0)
     ]
-    return {
-        "has_data": True,
-        "provisional": True,
-        "messages": messages,
-        "tables": [
-            {
-                "key": "trusts",
-                "caption": "Alarm levels by trust",
-                "headers": ["Trust", "Level"],
-                "rows": [[name, -3] for name in names] + [["=SUM(A1:A2)", "-danger"]],
-            }
-        ],
-        "links": [],
-    }
+    rows = [[name, number(-3)] for name in names] + [["=SUM(A1:A2)", "-danger"]]
+    return Section(
+        has_data=True,
+        provisional=True,
+        messages=messages,
+        tables=[Table("trusts", "Alarm levels by trust", ["Trust", "Level"], rows)],
+    )
 
 
-def build_nothing(lmns, period) -> dict:
-    return {"has_data": False, "provisional": False, "messages": [], "tables": [], "links": []}
+def build_nothing(lmns, period) -> Section:
+    return Section(has_data=False)
 
 
-def build_broken(lmns, period) -> dict:
+def build_broken(lmns, period) -> Section:
     raise RuntimeError("This section is broken on purpose.")
 
 

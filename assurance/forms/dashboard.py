@@ -9,8 +9,8 @@ from lmns.forms import ModelChoiceField
 from lmns.models import ReportingPeriod
 from lmns.uploads import UploadError, check_declared_size
 
-from .importer import MAX_BYTES, ON_BEHALF_REASON_LIMIT
-from .models import Framework
+from ..importer import MAX_BYTES, ON_BEHALF_REASON_LIMIT
+from ..models import Framework
 
 
 class PeriodChoiceField(ModelChoiceField):

@@ -7,49 +7,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from lmns.access import get_access
-from lmns.menus import OrgLink, register_link
-from lmns.models import Role
 from lmns.uploads import UploadError
 
-from . import selectors
-from .charts import trend_svg
-from .dashboard_forms import ComplianceImportForm, DashboardFilterForm, TrendFilterForm
-from .importer import MAX_ROWS, import_compliance
-
-
-def register_links() -> None:
-    """Home page entry points (called from the app's ready())."""
-    register_link(
-        OrgLink(
-            "Compliance dashboard",
-            "assurance:dashboard",
-            org="lmns",
-            roles=frozenset({Role.PROGRAMME_TEAM, Role.BOARD_MEMBER}),
-            description="Agreed compliance per trust and section, changes since last quarter, "
-            "and who has submitted",
-            order=20,
-        )
-    )
-    register_link(
-        OrgLink(
-            "Compliance trend",
-            "assurance:trust_trend",
-            org="trust",
-            roles=frozenset({Role.TRUST_LEAD, Role.PROGRAMME_TEAM, Role.BOARD_MEMBER}),
-            description="Each section's agreed per cent over the last eight quarters",
-            order=25,
-        )
-    )
-    register_link(
-        OrgLink(
-            "Import compliance (CSV)",
-            "assurance:import_compliance",
-            org="lmns",
-            roles=frozenset({Role.PROGRAMME_TEAM}),
-            description="Load agreed figures for a quarter from a spreadsheet",
-            order=80,
-        )
-    )
+from ..charts import section_trend_charts
+from ..forms.dashboard import ComplianceImportForm, DashboardFilterForm, TrendFilterForm
+from ..importer import MAX_ROWS, import_compliance
+from ..selectors import dashboard as selectors
 
 
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
@@ -93,31 +56,19 @@ def trust_trend(request: HttpRequest, pk: int) -> HttpResponse:
     framework = chosen.get("framework") or selectors.default_framework(
         selectors.active_frameworks()
     )
-    periods, trends, charts = [], [], []
+    periods, trends = [], []
     if framework is not None:
         end = chosen.get("period") or selectors.latest_assured_period(trust, framework)
         if end is not None:
             periods, trends = selectors.trust_trend(trust, framework, end)
             if not form.errors:
                 form = TrendFilterForm(initial={"framework": framework, "period": end})
-    for trend in trends:
-        charts.append(
-            {
-                "trend": trend,
-                "svg": trend_svg(
-                    [(str(p), v) for p, v in trend.points],
-                    title=f"{trust.short_name} {trend.section.code} {trend.section.title}: "
-                    f"agreed per cent by quarter",
-                    chart_id=f"trend-{trend.section.code.lower()}",
-                ),
-            }
-        )
     context = {
         "trust": trust,
         "framework": framework,
         "form": form,
         "periods": periods,
-        "charts": charts,
+        "charts": section_trend_charts(trust, trends),
         "can_read_dashboard": access.can_read_lmns_wide(trust.lmns_id),
     }
     return render(request, "assurance/trend.html", context)
@@ -135,32 +86,34 @@ def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ComplianceImportForm(request.POST, request.FILES)
         if form.is_valid():
-            framework, period = form.cleaned_data["framework"], form.cleaned_data["period"]
             try:
-                done = import_compliance(
-                    form.cleaned_data["file"],
-                    lmns=lmns,
-                    framework=framework,
-                    period=period,
-                    user=request.user,
-                    on_behalf_reason=form.cleaned_data["on_behalf_reason"],
-                )
+                return _imported(request, lmns, form)
             except UploadError as refused:
                 problems = refused.problems
-            else:
-                trusts = len(done.rows)
-                messages.success(
-                    request,
-                    f"Imported {framework.short_name} figures for {period} as assured for "
-                    f"{trusts} trust{'s' if trusts != 1 else ''} ({done.created} new "
-                    f"return{'s' if done.created != 1 else ''}, {done.updated} "
-                    f"draft{'s' if done.updated != 1 else ''} completed).",
-                )
-                url = reverse("assurance:dashboard", args=[lmns.pk])
-                return redirect(
-                    f"{url}?{urlencode({'framework': framework.pk, 'period': period.pk})}"
-                )
     else:
         form = ComplianceImportForm()
     context = {"lmns": lmns, "form": form, "problems": problems, "max_rows": MAX_ROWS}
     return render(request, "assurance/import.html", context)
+
+
+def _imported(request: HttpRequest, lmns, form: ComplianceImportForm) -> HttpResponse:
+    """Import the checked file (refused whole with :class:`UploadError`), then show the figures."""
+    framework, period = form.cleaned_data["framework"], form.cleaned_data["period"]
+    done = import_compliance(
+        form.cleaned_data["file"],
+        lmns=lmns,
+        framework=framework,
+        period=period,
+        user=request.user,
+        on_behalf_reason=form.cleaned_data["on_behalf_reason"],
+    )
+    trusts = len(done.rows)
+    messages.success(
+        request,
+        f"Imported {framework.short_name} figures for {period} as assured for "
+        f"{trusts} trust{'s' if trusts != 1 else ''} ({done.created} new "
+        f"return{'s' if done.created != 1 else ''}, {done.updated} "
+        f"draft{'s' if done.updated != 1 else ''} completed).",
+    )
+    url = reverse("assurance:dashboard", args=[lmns.pk])
+    return redirect(f"{url}?{urlencode({'framework': framework.pk, 'period': period.pk})}")

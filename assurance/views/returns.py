@@ -13,15 +13,14 @@ from lmns.downloads import record_download
 from lmns.purges import may_request_purge, removed_for_governance
 from lmns.workflow import Refusal, StaleRecord
 
-from . import return_selectors as selectors
-from .forms import ActionForm, AssureForm, StartReturnForm, VersionForm, answer_formset
-from .models import QuarterlyReturn, SectionRating
-from .services import (
+from ..forms.returns import ActionForm, AssureForm, StartReturnForm, VersionForm, answer_formset
+from ..models import QuarterlyReturn
+from ..selectors import returns as selectors
+from ..services import (
     RETURN_WORKFLOW,
     Action,
     IncompleteReturn,
     ReturnError,
-    UploadedEvidence,
     available_actions,
     can_edit_answers,
     missing_items,
@@ -30,7 +29,7 @@ from .services import (
     take_action,
     withdraw_evidence,
 )
-from .services import answers_for_return as _answers_for_return
+from ..services import answers_for_return as _answers_for_return
 
 ANSWER_PREFIX = "answers"
 EVIDENCE_SCOPE = Scope.trust("answer__quarterly_return__trust")
@@ -188,14 +187,7 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
     context = _section_context(ret, section_pk)
     editable = can_edit_answers(access, ret)
     if request.method == "POST":
-        access.require(
-            access.can_edit_trust(ret.trust),
-            f"Only {ret.trust.short_name}'s trust leads fill in its returns.",
-        )
-        access.require(
-            editable,
-            f"This return is {ret.get_status_display().lower()}; its answers cannot be changed.",
-        )
+        _require_entry(access, ret, editable)
         entry = _post_section(request, ret, context)
         if entry.done:
             return entry.done
@@ -206,25 +198,44 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
         )
     else:
         entry = SectionEntry()
-    forms = entry.formset.forms if entry.formset is not None else []
     context.update(
-        rows=[
-            {
-                "answer": answer,
-                "form": forms[i] if i < len(forms) else None,
-                "previous": context["previous"].get(answer.requirement.code),
-                "files": context["evidence"].get(answer.pk, []),
-            }
-            for i, answer in enumerate(context["answers"])
-        ],
-        formset=entry.formset,
-        version_form=entry.version_form,
+        _entry_context(context, entry),
         editable=editable,
         can_withdraw=editable,
         can_report_patient_data=may_request_purge(access, ret.trust.lmns_id, ret.trust),
-        stale=entry.stale,
     )
     return render(request, "assurance/section_edit.html", context)
+
+
+def _require_entry(access: Access, ret: QuarterlyReturn, editable: bool) -> None:
+    access.require(
+        access.can_edit_trust(ret.trust),
+        f"Only {ret.trust.short_name}'s trust leads fill in its returns.",
+    )
+    access.require(
+        editable,
+        f"This return is {ret.get_status_display().lower()}; its answers cannot be changed.",
+    )
+
+
+def _entry_context(context: dict, entry: SectionEntry) -> dict:
+    """Each requirement's row (answer, form, last return's answer, files) and the entry state."""
+    forms = entry.formset.forms if entry.formset is not None else []
+    rows = [
+        {
+            "answer": answer,
+            "form": forms[i] if i < len(forms) else None,
+            "previous": context["previous"].get(answer.requirement.code),
+            "files": context["evidence"].get(answer.pk, []),
+        }
+        for i, answer in enumerate(context["answers"])
+    ]
+    return {
+        "rows": rows,
+        "formset": entry.formset,
+        "version_form": entry.version_form,
+        "stale": entry.stale,
+    }
 
 
 def _formset(ret: QuarterlyReturn, context: dict, **kwargs):
@@ -236,77 +247,69 @@ def _formset(ret: QuarterlyReturn, context: dict, **kwargs):
     )
 
 
+OUT_OF_DATE = (
+    "This page was out of date, so nothing was saved. Your input is still below: "
+    "check it and save again."
+)
+REQUIREMENTS_CHANGED = (
+    "The requirements of this section changed since you opened it, so nothing was "
+    "saved. Your input is below: check each requirement and save again."
+)
+
+
 def _post_section(request: HttpRequest, ret: QuarterlyReturn, context: dict) -> SectionEntry:
     """Copy the last return's answers forward, or save; on any refusal keep the person's input."""
-    answers = context["answers"]
+    answers, only = context["answers"], _copy_index(request)
     entry = SectionEntry(version_form=VersionForm(request.POST))
-    if "copy_previous" in request.POST or _copy_index(request) is not None:
-        previous = context["previous"]
-        initial, copied = _copied_forward(request, answers, previous, _copy_index(request))
+    if "copy_previous" in request.POST or only is not None:
+        initial, copied = _copied_forward(request, answers, context["previous"], only)
         entry.formset = _formset(ret, context, initial=initial)
-        messages.info(request, _copy_message(previous, copied))
+        messages.info(request, _copy_message(context["previous"], copied))
         return entry
     entry.formset = formset = _formset(ret, context, data=request.POST, files=request.FILES)
     if not entry.version_form.is_valid():
-        messages.error(
-            request,
-            "This page was out of date, so nothing was saved. Your input is still below: "
-            "check it and save again.",
-        )
-        return _refused_as_stale(entry, ret)
+        return _refused_as_stale(request, entry, ret, OUT_OF_DATE)
     if not formset.is_valid():
         messages.error(request, "Some answers need correcting (see below). Nothing was saved yet.")
         return entry
-    if any(
-        form.cleaned_data.get("requirement") not in ("", answer.requirement.code)
-        for answer, form in zip(answers, formset, strict=True)
-    ):
-        messages.error(
-            request,
-            "The requirements of this section changed since you opened it, so nothing was "
-            "saved. Your input is below: check each requirement and save again.",
-        )
-        return _refused_as_stale(entry, ret)
+    if formset.requirements_changed(answers):
+        return _refused_as_stale(request, entry, ret, REQUIREMENTS_CHANGED)
     try:
         saved = save_section(
             ret=ret,
             answers=answers,
-            values=[form.values() for form in formset],
-            uploads=[
-                UploadedEvidence(
-                    answer,
-                    form.cleaned_data["new_file"],
-                    form.content_type,
-                    no_patient_data=form.cleaned_data["no_patient_data"],
-                )
-                for answer, form in zip(answers, formset, strict=True)
-                if form.cleaned_data.get("new_file")
-            ],
+            values=formset.values(),
+            uploads=formset.uploads(answers),
             user=request.user,
             expected_version=entry.version_form.cleaned_data["version"],
         )
     except StaleRecord as error:
-        messages.error(request, f"{error} Attach any files again.")
-        return _refused_as_stale(entry, ret)
-    if saved:
-        messages.success(request, f"{context['section'].code} saved as a draft.")
-    else:
-        messages.info(
-            request, f"Nothing had changed in {context['section'].code}: nothing to save."
-        )
-    if "save_next" not in request.POST:
-        entry.done = redirect("assurance:section_edit", pk=ret.pk, section_pk=context["section"].pk)
-    elif context["next_section"]:
-        entry.done = redirect(
-            "assurance:section_edit", pk=ret.pk, section_pk=context["next_section"].pk
-        )
-    else:
-        entry.done = redirect("assurance:return_detail", pk=ret.pk)
+        return _refused_as_stale(request, entry, ret, f"{error} Attach any files again.")
+    entry.done = _section_saved(request, ret, context, saved)
     return entry
 
 
-def _refused_as_stale(entry: SectionEntry, ret: QuarterlyReturn) -> SectionEntry:
+def _section_saved(
+    request: HttpRequest, ret: QuarterlyReturn, context: dict, saved: bool
+) -> HttpResponse:
+    """Say what the save did, then go on: the same section, the next one, or the overview."""
+    code = context["section"].code
+    if saved:
+        messages.success(request, f"{code} saved as a draft.")
+    else:
+        messages.info(request, f"Nothing had changed in {code}: nothing to save.")
+    if "save_next" not in request.POST:
+        return redirect("assurance:section_edit", pk=ret.pk, section_pk=context["section"].pk)
+    if context["next_section"]:
+        return redirect("assurance:section_edit", pk=ret.pk, section_pk=context["next_section"].pk)
+    return redirect("assurance:return_detail", pk=ret.pk)
+
+
+def _refused_as_stale(
+    request: HttpRequest, entry: SectionEntry, ret: QuarterlyReturn, message: str
+) -> SectionEntry:
     """Show what is saved now beside the person's input; the form now carries the new version."""
+    messages.error(request, message)
     ret.refresh_from_db(fields=["version", "status"])
     entry.stale = True
     entry.version_form = VersionForm(initial={"version": ret.version})
@@ -323,54 +326,48 @@ def return_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if ret.status not in step.from_statuses:
         messages.error(request, RETURN_WORKFLOW.not_now(ret, step))
         return redirect("assurance:return_detail", pk=ret.pk)
-    ratings = None
-    if action == Action.ASSURE:
-        ratings = list(
-            SectionRating.objects.filter(quarterly_return=ret)
-            .select_related("section")
-            .order_by("section__order", "section__code")
-        )
     data = request.POST if request.method == "POST" else None
     initial = {"version": ret.version}
-    if ratings is not None:
-        form = AssureForm(data, initial=initial, ratings=ratings)
+    if action == Action.ASSURE:
+        form = AssureForm(data, initial=initial, ratings=selectors.ratings_to_agree(ret))
     else:
         form = ActionForm(data, initial=initial, comment_label=step.comment_label)
     missing = missing_items(_answers_for_return(ret)) if action == Action.SUBMIT else []
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                take_action(
-                    ret=ret,
-                    action=action,
-                    user=request.user,
-                    expected_version=form.cleaned_data["version"],
-                    comment=form.cleaned_data.get("comment", ""),
-                    agreed=form.agreed() if ratings is not None else None,
-                )
-            except IncompleteReturn as error:
-                messages.error(request, str(error))
-                missing = error.missing
-            except Refusal as error:
-                messages.error(request, str(error))
-            else:
-                if action == Action.DISCARD:
-                    messages.success(request, f"The {ret} draft was discarded.")
-                    return redirect("assurance:trust_returns", pk=ret.trust_id)
-                messages.success(
-                    request, f"Done: the return is now {ret.get_status_display().lower()}."
-                )
-                return redirect("assurance:return_detail", pk=ret.pk)
-        else:
-            messages.error(request, "Please correct the form below.")
-    context = {
-        "ret": ret,
-        "action": Action(action),
-        "step": step,
-        "form": form,
-        "missing": missing,
-    }
-    return render(request, "assurance/return_action.html", context)
+        done, missing = _post_step(request, ret, action, form, missing)
+        if done:
+            return done
+    context = {"ret": ret, "action": Action(action), "step": step, "form": form}
+    return render(request, "assurance/return_action.html", {**context, "missing": missing})
+
+
+def _post_step(
+    request: HttpRequest, ret: QuarterlyReturn, action: str, form: ActionForm, missing: list
+) -> tuple[HttpResponse | None, list]:
+    """Take the step; the page to go to when done (else ``None``) and what is still missing."""
+    if not form.is_valid():
+        messages.error(request, "Please correct the form below.")
+        return None, missing
+    try:
+        take_action(
+            ret=ret,
+            action=action,
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+            comment=form.cleaned_data.get("comment", ""),
+            agreed=form.agreed() if isinstance(form, AssureForm) else None,
+        )
+    except IncompleteReturn as error:
+        messages.error(request, str(error))
+        return None, error.missing
+    except Refusal as error:
+        messages.error(request, str(error))
+        return None, missing
+    if action == Action.DISCARD:
+        messages.success(request, f"The {ret} draft was discarded.")
+        return redirect("assurance:trust_returns", pk=ret.trust_id), missing
+    messages.success(request, f"Done: the return is now {ret.get_status_display().lower()}.")
+    return redirect("assurance:return_detail", pk=ret.pk), missing
 
 
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""Reads for the return entry and workflow pages (the dashboard's reads are in selectors.py).
+"""Reads for the return entry and workflow pages (the dashboard's are in ``dashboard.py``).
 
 Each function issues a fixed number of queries whatever the size of the return.
 """
@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from lmns.models import ReportingPeriod, Trust
 
-from .models import (
+from ..models import (
     Answer,
     EvidenceFile,
     Framework,
@@ -21,7 +21,7 @@ from .models import (
     SectionRating,
     Transition,
 )
-from .services import answer_problems, answers_for_return
+from ..services import answer_problems, answers_for_return
 
 
 def returns_for_trust(trust: Trust) -> QuerySet[QuarterlyReturn]:
@@ -194,3 +194,12 @@ def history_steps(ret: QuarterlyReturn) -> list[dict]:
         }
         for step in ret.transitions.select_related("by")
     ]
+
+
+def ratings_to_agree(ret: QuarterlyReturn) -> list[SectionRating]:
+    """The return's section ratings in the framework's order, for the sign-off form."""
+    return list(
+        SectionRating.objects.filter(quarterly_return=ret)
+        .select_related("section")
+        .order_by("section__order", "section__code")
+    )

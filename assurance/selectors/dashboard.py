@@ -19,7 +19,7 @@ from django.db.models import Avg, F, Max, QuerySet
 from lmns.models import Lmns, ReportingPeriod, Trust
 from lmns.templatetags.lmns_tags import signed
 
-from .models import (
+from ..models import (
     Answer,
     EvidenceFile,
     Framework,

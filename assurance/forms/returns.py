@@ -13,7 +13,8 @@ from lmns import text
 from lmns.forms import DateField, ModelChoiceField
 from lmns.models import ReportingPeriod
 
-from .models import ComplianceStatus, Framework, SectionRating
+from ..models import ComplianceStatus, Framework, SectionRating
+from ..services import UploadedEvidence
 
 PERCENT_MESSAGE = "A per cent must be between 0 and 100."
 PERCENT_VALIDATORS = [
@@ -88,6 +89,13 @@ class StartReturnForm(forms.Form):
         empty_label=None,
         label="Reporting period",
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Periods that have begun by today, not by when the server started.
+        self.fields["period"].queryset = (
+            ReportingPeriod.objects.started().filter(is_open=True).order_by("-start_date")
+        )
 
 
 class VersionForm(forms.Form):
@@ -168,10 +176,38 @@ class AnswerForm(forms.Form):
         return dict(self.cleaned_data)
 
 
+class AnswerFormSet(forms.BaseFormSet):
+    """A section's answer forms, one per requirement in the section's order."""
+
+    def requirements_changed(self, answers: list) -> bool:
+        """Whether a form was posted for another requirement than the answer in its place."""
+        return any(
+            form.cleaned_data.get("requirement") not in ("", answer.requirement.code)
+            for answer, form in zip(answers, self, strict=True)
+        )
+
+    def values(self) -> list[dict]:
+        return [form.values() for form in self]
+
+    def uploads(self, answers: list) -> list[UploadedEvidence]:
+        """The new evidence files, each with the answer it belongs to."""
+        return [
+            UploadedEvidence(
+                answer,
+                form.cleaned_data["new_file"],
+                form.content_type,
+                no_patient_data=form.cleaned_data["no_patient_data"],
+            )
+            for answer, form in zip(answers, self, strict=True)
+            if form.cleaned_data.get("new_file")
+        ]
+
+
 def answer_formset(count: int):
     """A formset of exactly ``count`` answer forms, one per requirement of the section."""
     return forms.formset_factory(
         AnswerForm,
+        formset=AnswerFormSet,
         extra=0,
         min_num=count,
         max_num=count,

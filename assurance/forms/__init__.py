@@ -1,0 +1,1 @@
+"""Assurance's forms: quarterly returns (``returns``) and the compliance dashboard (``dashboard``)."""

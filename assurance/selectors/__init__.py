@@ -1,0 +1,1 @@
+"""Assurance's reads: quarterly returns (``returns``) and the compliance dashboard (``dashboard``)."""

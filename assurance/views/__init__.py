@@ -1,0 +1,1 @@
+"""Assurance's views: quarterly returns (``returns``) and the compliance dashboard (``dashboard``)."""
