@@ -228,57 +228,62 @@ def _change_cell(cell):
     return text("new" if cell.is_new else "")
 
 
+def figures_table(data: ComplianceData) -> Table:
+    return Table(
+        "compliance",
+        f"Agreed {data.framework.short_name} compliance (%), {data.period}",
+        ["Trust", "Return", *_codes(data.grid)],
+        [
+            [text(row.trust.short_name), text(row.status_label)]
+            + [percent(cell.percent) for cell in row.cells]
+            for row in data.grid.rows
+        ],
+    )
+
+
+def change_table(data: ComplianceData) -> Table:
+    previous = data.grid.previous_period or "the previous quarter"
+    return Table(
+        "compliance_change",
+        f"Change since {previous} (percentage points)",
+        ["Trust", *_codes(data.grid)],
+        [
+            [text(row.trust.short_name), *(_change_cell(cell) for cell in row.cells)]
+            for row in data.grid.rows
+        ],
+    )
+
+
+def changed_table(data: ComplianceData) -> Table:
+    return Table(
+        "compliance_changed",
+        "Figures the LMNS changed from the derived one, with the reason",
+        ["Trust", "Section", "Derived (%)", "Agreed (%)", "Reason"],
+        [
+            [text(c["trust"]), text(f"{c['code']} {c['title']}")]
+            + [percent(c["derived"]), percent(c["agreed"]), text(c["reason"])]
+            for c in data.changed
+        ],
+    )
+
+
+def trend_table(data: ComplianceData) -> Table:
+    return Table(
+        "compliance_trend",
+        "Mean agreed compliance across sections (%), by quarter",
+        ["Trust", *(str(p) for p in data.periods)],
+        [
+            [
+                text(row.trust.short_name),
+                *(percent(data.means.get((row.trust.pk, p.pk))) for p in data.periods),
+            ]
+            for row in data.grid.rows
+        ],
+    )
+
+
 def compliance_tables(data: ComplianceData) -> list[Table]:
-    grid, codes, name = data.grid, _codes(data.grid), data.framework.short_name
-    previous = grid.previous_period or "the previous quarter"
-    return [
-        Table(
-            "compliance",
-            f"Agreed {name} compliance (%), {data.period}",
-            ["Trust", "Return", *codes],
-            [
-                [text(row.trust.short_name), text(row.status_label)]
-                + [percent(cell.percent) for cell in row.cells]
-                for row in grid.rows
-            ],
-        ),
-        Table(
-            "compliance_change",
-            f"Change since {previous} (percentage points)",
-            ["Trust", *codes],
-            [
-                [text(row.trust.short_name), *(_change_cell(cell) for cell in row.cells)]
-                for row in grid.rows
-            ],
-        ),
-        Table(
-            "compliance_changed",
-            "Figures the LMNS changed from the derived one, with the reason",
-            ["Trust", "Section", "Derived (%)", "Agreed (%)", "Reason"],
-            [
-                [
-                    text(c["trust"]),
-                    text(f"{c['code']} {c['title']}"),
-                    percent(c["derived"]),
-                    percent(c["agreed"]),
-                    text(c["reason"]),
-                ]
-                for c in data.changed
-            ],
-        ),
-        Table(
-            "compliance_trend",
-            "Mean agreed compliance across sections (%), by quarter",
-            ["Trust", *(str(p) for p in data.periods)],
-            [
-                [
-                    text(row.trust.short_name),
-                    *(percent(data.means.get((row.trust.pk, p.pk))) for p in data.periods),
-                ]
-                for row in grid.rows
-            ],
-        ),
-    ]
+    return [figures_table(data), change_table(data), changed_table(data), trend_table(data)]
 
 
 def compliance_links(data: ComplianceData, trusts: list[dict]) -> list[Link]:

@@ -80,7 +80,8 @@ def exception_view(n: int, series: MeasureSeries, month) -> dict:
     }
 
 
-def quality_tables(data, month, ambitions: list[dict], accreditations: list[dict]) -> list[Table]:
+def measure_tables(data, month) -> list[Table]:
+    """The month's exceptions and every measure by trust, typed where a figure may show."""
     return [
         Table(
             "quality_exceptions",
@@ -101,6 +102,12 @@ def quality_tables(data, month, ambitions: list[dict], accreditations: list[dict
                 for row in data.rows
             ],
         ),
+    ]
+
+
+def quality_tables(data, month, ambitions: list[dict], accreditations: list[dict]) -> list[Table]:
+    return [
+        *measure_tables(data, month),
         Table(
             "quality_targets",
             f"Ambitions and targets in force, {month:%B %Y}",
