@@ -371,6 +371,15 @@ def latest_return_quarter(lmns_id: int, start_year: int) -> int:
     return quarter or 1
 
 
+def spend_return_of(lmns: Lmns, period: ReportingPeriod) -> SpendReturn | None:
+    """The LMNS's return for ``period`` with the people named on its page, or None."""
+    return (
+        lmns.spend_returns.filter(period=period)
+        .select_related("lmns", "period", "submitted_by", "signed_off_by")
+        .first()
+    )
+
+
 def return_lines(lmns: Lmns, period: ReportingPeriod, lines: QuerySet[BudgetLine]) -> list[dict]:
     """Lines of a quarter's return with this quarter's entry (or None) and profile, fixed queries."""
     lines = list(

@@ -263,11 +263,7 @@ def _return_page(
     action: str = "",
 ) -> HttpResponse:
     """The spend return page; ``refused`` is a step's form sent back with its errors."""
-    spend_return = (
-        lmns.spend_returns.filter(period=period)
-        .select_related("lmns", "period", "submitted_by", "signed_off_by")
-        .first()
-    )
+    spend_return = selectors.spend_return_of(lmns, period)
     wide = access.can_read_lmns_wide(lmns.pk)
     context = {
         "lmns": lmns,
@@ -321,16 +317,17 @@ ENTER_REFUSED = (
 )
 
 
+def _line_to_enter(access: Access, line_pk: int) -> BudgetLine:
+    """The line, when this person may read it (else 404) and enter its figures (else 403)."""
+    qs = selectors.readable_lines(access).select_related("stream__lmns", "holder_trust")
+    line = access.get_or_404(qs, Scope.lmns("stream__lmns"), pk=line_pk)
+    access.require(services.may_enter(access, line), ENTER_REFUSED)
+    return line
+
+
 def entry_edit(request: HttpRequest, line_pk: int, quarter: int) -> HttpResponse:
     access = get_access(request)
-    line = access.get_or_404(
-        selectors.readable_lines(access).select_related(
-            "stream__lmns", "holder_trust", "deliverable"
-        ),
-        Scope.lmns("stream__lmns"),
-        pk=line_pk,
-    )
-    access.require(services.may_enter(access, line), ENTER_REFUSED)
+    line = _line_to_enter(access, line_pk)
     period = _period(line.stream.start_year, quarter)
     back = redirect("funding:return_detail", line.stream.lmns_id, period.start_year, quarter)
     spend_return = line.stream.lmns.spend_returns.filter(period=period).first()
@@ -399,12 +396,8 @@ def return_transition(
     return redirect("funding:return_detail", lmns.pk, start_year, quarter)
 
 
-@require_POST
-def trust_step(
-    request: HttpRequest, pk: int, start_year: int, quarter: int, trust_pk: int, action: str
-) -> HttpResponse:
-    """A trust lead marks their trust's lines complete; the programme team reopens them."""
-    access = get_access(request)
+def _trust_step_allowed(access: Access, pk: int, trust_pk: int, action: str) -> tuple[Lmns, Trust]:
+    """The LMNS and its trust, when this person may take ``action`` on the trust's lines."""
     lmns = access.lmns_page(pk)
     trust_obj = access.trust_page(trust_pk)
     workflow = services.TRUST_LINES_WORKFLOW
@@ -412,6 +405,16 @@ def trust_step(
         raise Http404("No such step.")
     stub = services.completion_stub(lmns, trust_obj)
     access.require(workflow.may_take(access, stub, action), step.refused)
+    return lmns, trust_obj
+
+
+@require_POST
+def trust_step(
+    request: HttpRequest, pk: int, start_year: int, quarter: int, trust_pk: int, action: str
+) -> HttpResponse:
+    """A trust lead marks their trust's lines complete; the programme team reopens them."""
+    access = get_access(request)
+    lmns, trust_obj = _trust_step_allowed(access, pk, trust_pk, action)
     period = _period(start_year, quarter)
     form = TransitionForm(request.POST)
     if not form.is_valid():
