@@ -41,6 +41,14 @@ def _text(action: str, ret: QuarterlyReturn, comment: str) -> str:
     return f"The LMNS reopened {name}: {_short(comment)}"
 
 
+def _mail_text(action: str, ret: QuarterlyReturn) -> str:
+    """The line a mail carries: the step and the return, never the LMNS's comment."""
+    text = _text(action, ret, "")
+    if action in (Action.SEND_BACK, Action.REOPEN):
+        text = text.rstrip(": ") + " (the comment is in the app)"
+    return text
+
+
 def on_return_step(event: StepTaken) -> None:
     if event.action not in KINDS:
         return
@@ -55,6 +63,7 @@ def on_return_step(event: StepTaken) -> None:
         recipients=people,
         kind=kind.code,
         text=_text(event.action, ret, event.comment),
+        mail_text=_mail_text(event.action, ret),
         url=reverse("assurance:return_detail", args=[ret.pk]),
         key=event_key(kind.code, event.transition.pk),
     )

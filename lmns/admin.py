@@ -9,11 +9,29 @@ User = get_user_model()
 admin.site.unregister(User)
 
 
+class EmailAddressFilter(admin.SimpleListFilter):
+    """People with no email address are told in the app only: "No email address" lists them."""
+
+    title = "email address"
+    parameter_name = "email"
+
+    def lookups(self, request, model_admin):
+        return [("none", "No email address"), ("some", "Has an email address")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(email="")
+        if self.value() == "some":
+            return queryset.exclude(email="")
+        return queryset
+
+
 @admin.register(User)
 class PersonAdmin(UserAdmin):
     """People are deactivated when they leave, never deleted: their records keep their name."""
 
     list_display = ["username", "email", "first_name", "last_name", "is_active", "is_staff"]
+    list_filter = [EmailAddressFilter, *UserAdmin.list_filter]
     actions = ["mark_as_left"]
 
     @admin.action(

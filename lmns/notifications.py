@@ -8,6 +8,10 @@ event and the kind (:func:`event_key`: the transition's id), so a person is told
 once however often it is announced. Anything that is not a workflow step (issuing a board pack)
 hands its message over with :func:`after_commit`, which like a workflow subscriber never fails
 the change that made it.
+
+Other channels (email, in the ``mail`` app) plug in with :func:`register_listener`: a listener
+is called with the new notifications inside the transaction that writes them, so whatever it
+writes (an outbox row) stands or falls with them.
 """
 
 from __future__ import annotations
@@ -54,16 +58,37 @@ def kind_label(code: str) -> str:
     return kind.label if kind else code
 
 
+Listener = Callable[[list[Notification], str], None]
+_LISTENERS: list[Listener] = []
+
+
+def register_listener(listener: Listener) -> None:
+    """Call ``listener(notifications, mail_text)`` with each batch of new notifications, inside
+    the transaction that writes them."""
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
+
+
 def event_key(kind: str, event_id: int | str) -> str:
     """The key of one event's message of one kind: ``return.submitted:1234``."""
     return f"{kind}:{event_id}"
 
 
-def notify(*, recipients: QuerySet | Iterable, kind: str, text: str, url: str, key: str) -> int:
+def notify(
+    *,
+    recipients: QuerySet | Iterable,
+    kind: str,
+    text: str,
+    url: str,
+    key: str,
+    mail_text: str | None = None,
+) -> int:
     """Tell each active person among ``recipients`` (people or their ids), once per ``key``.
 
-    Returns how many new notifications were made (a person already told of ``key`` is not
-    told again). Two queries, whatever the number of people.
+    ``mail_text`` is what a message outside the app may carry (titles and who did what, never
+    a comment, a figure or evidence); it defaults to ``text``. Returns how many new
+    notifications were made (a person already told of ``key`` is not told again). Two queries,
+    whatever the number of people, and one more for each listener's batch.
     """
     if kind not in _KINDS:
         raise ValueError(f"Unknown notification kind {kind!r}: register it first.")
@@ -72,20 +97,29 @@ def notify(*, recipients: QuerySet | Iterable, kind: str, text: str, url: str, k
     else:
         ids = {getattr(person, "pk", person) for person in recipients}
         people = active_people().filter(pk__in=ids)
-    user_ids = list(people.values_list("pk", flat=True))
-    already = set(
-        Notification.objects.filter(key=key, recipient_id__in=user_ids).values_list(
-            "recipient_id", flat=True
+    with transaction.atomic():
+        user_ids = list(people.values_list("pk", flat=True))
+        already = set(
+            Notification.objects.filter(key=key, recipient_id__in=user_ids).values_list(
+                "recipient_id", flat=True
+            )
         )
-    )
-    made = Notification.objects.bulk_create(
-        [
-            Notification(recipient_id=uid, kind=kind, text=text[:ONE_LINE], url=url, key=key)
-            for uid in user_ids
-            if uid not in already
-        ],
-        ignore_conflicts=True,
-    )
+        new_ids = [uid for uid in user_ids if uid not in already]
+        made = Notification.objects.bulk_create(
+            [
+                Notification(recipient_id=uid, kind=kind, text=text[:ONE_LINE], url=url, key=key)
+                for uid in new_ids
+            ],
+            ignore_conflicts=True,
+        )
+        if made and _LISTENERS:
+            batch = list(
+                Notification.objects.filter(key=key, recipient_id__in=new_ids).select_related(
+                    "recipient"
+                )
+            )
+            for listener in _LISTENERS:
+                listener(batch, (mail_text or text)[:ONE_LINE])
     return len(made)
 
 

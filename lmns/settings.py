@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "quality.apps.QualityConfig",
     "boardpack.apps.BoardpackConfig",
     "accounts.apps.AccountsConfig",
+    "mail.apps.MailConfig",
 ]
 
 MIDDLEWARE = [
@@ -306,19 +309,42 @@ if os.environ.get("SSO_ISSUER"):
         }
     )
 
-# Account mail. Development writes mail to the console; production names its SMTP relay.
+# Mail (account mail, notifications, reminders). With an SMTP relay named (EMAIL_HOST and the
+# rest of Django's own names) mail goes there; with none in development (`make run`) each message
+# is written as a file in sent-mail/ in the project folder. Production needs EMAIL_HOST.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
+    "django.core.mail.backends.filebased.EmailBackend"
+    if DEBUG and not os.environ.get("EMAIL_HOST")
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "LMNS Assurance <noreply@localhost>")
+# The address every link in a mail starts with (no trailing slash). Production must name it:
+# a system check fails without it (mail.checks).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+# A return waiting for review longer than this many days is a reminder to the programme team.
+REVIEW_REMINDER_DAYS = int(os.environ.get("REVIEW_REMINDER_DAYS", "7"))
+
+# Background tasks (Django's tasks API, the django-tasks backport): mail is sent by a task
+# enqueued when the change commits. Production runs the database backend and its worker
+# (`manage.py db_worker`, docs/operations.md); `make run` sends at once (the immediate backend).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if DEBUG
+            else "django_tasks_db.DatabaseBackend",
+        )
+    }
+}
 
 # Content Security Policy: nothing inline, nothing from elsewhere (but the identity provider's
 # sign-in page, which the "Sign in with ..." form redirects to: SSO_ISSUER's origin, and those

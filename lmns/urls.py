@@ -30,5 +30,6 @@ urlpatterns = [
     path("funding/", include("funding.urls")),
     path("quality/", include("quality.urls")),
     path("board/", include("boardpack.urls")),
+    path("mail/", include("mail.urls")),
     path("admin/", admin.site.urls),
 ]

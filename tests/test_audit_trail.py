@@ -72,6 +72,10 @@ NO_HISTORY = {
     "quality.Measure": "reference data shipped in migrations; administrators add and retire "
     "measures in the admin site, whose log records who changed what and when",
     "lmns.Download": APPEND_ONLY + " (who downloaded which file, when)",
+    "mail.Delivery": "the sending state of a notification's email (the outbox); the admin's "
+    "log records who sent a failed one again",
+    "mail.MailPreference": "a person's own choice of email; nobody else changes it and it "
+    "decides nothing about a record",
     "lmns.Notification": "a copy of a workflow step, whose own history says who did what; "
     "reading it changes only when it was read",
     "accounts.Invitation": "an offer of an account; the membership it grants keeps history",

@@ -15,6 +15,7 @@ def test_check_deploy_is_clean_in_production_mode():
         "SECRET_KEY": "a-long-random-production-secret-key-for-the-check-0123456789-abcdefghij",
         "ALLOWED_HOSTS": "lmns.example.nhs.uk",
         "MFA_ENCRYPTION_KEY": "bG1ucy1kZXBsb3ktY2hlY2stb25seS1rZXktMDEyMzQ=",
+        "SITE_URL": "https://lmns.example.nhs.uk",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
@@ -46,3 +47,19 @@ def test_production_refuses_to_start_without_the_second_factor_key():
     )
     assert result.returncode != 0
     assert "MFA_ENCRYPTION_KEY must be set" in result.stderr
+
+
+def test_production_fails_its_checks_without_the_site_address_for_mail_links():
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "a-long-random-production-secret-key-for-the-check-0123456789-abcdefghij",
+        "ALLOWED_HOSTS": "lmns.example.nhs.uk",
+        "MFA_ENCRYPTION_KEY": "bG1ucy1kZXBsb3ktY2hlY2stb25seS1rZXktMDEyMzQ=",
+    }
+    env.pop("SITE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "SITE_URL must be set" in result.stderr
