@@ -15,7 +15,7 @@ class AssuranceConfig(AppConfig):
         from lmns.retention import register_retention
         from lmns.selectors import register_outstanding
 
-        from . import notifications, queue
+        from . import notifications, queue, reminders
         from .models import (
             Answer,
             Collection,
@@ -100,4 +100,5 @@ class AssuranceConfig(AppConfig):
         ):
             register_link(link)
         notifications.register()
+        reminders.register()
         queue.register()

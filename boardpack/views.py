@@ -273,15 +273,7 @@ def issue(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            _keep_issued_pdf(request, access, lmns, period, issued)
-            _kept_xlsx(ChosenPack(issued.snapshot, issued))
-            messages.success(
-                request,
-                f"The {period} board pack was issued to the board (version {issued.version}). "
-                "Its figures are now frozen.",
-            )
-            url = reverse("boardpack:pack", args=[lmns.pk, period.pk])
-            return redirect(f"{url}?version={issued.version}")
+            return _issued(request, access, lmns, period, issued)
     context = {
         "lmns": lmns,
         "period": period,
@@ -290,6 +282,25 @@ def issue(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
         "not_agreed": not_agreed(build_pack(lmns, period)),
     }
     return render(request, "boardpack/issue.html", context)
+
+
+def _issued(
+    request: HttpRequest,
+    access: Access,
+    lmns: Lmns,
+    period: ReportingPeriod,
+    issued: BoardPack,
+) -> HttpResponse:
+    """Keep the issued pack's PDF and spreadsheet, then show the issued version."""
+    _keep_issued_pdf(request, access, lmns, period, issued)
+    _kept_xlsx(ChosenPack(issued.snapshot, issued))
+    messages.success(
+        request,
+        f"The {period} board pack was issued to the board (version {issued.version}). "
+        "Its figures are now frozen.",
+    )
+    url = reverse("boardpack:pack", args=[lmns.pk, period.pk])
+    return redirect(f"{url}?version={issued.version}")
 
 
 def _chosen_or_404(request: HttpRequest, pk: int, period_pk: int):

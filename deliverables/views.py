@@ -341,8 +341,9 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     The preview is the person's own (``lmns.models.ImportPreview``), kept for an hour.
     """
     _, plan = _changeable_plan(request, pk)
-    preview = _own_preview(request, plan)
+    preview, why_not = uploads.preview_to_confirm(user=request.user, purpose=_import_purpose(plan))
     if preview is None:
+        messages.info(request, why_not)
         return redirect("deliverables:import_upload", plan.pk)
     rows = importing.rows_from_data(preview.rows)
     period = get_object_or_404(selectors.periods_for_choice(), pk=preview.options["period"])
@@ -363,20 +364,6 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(plan.get_absolute_url())
     context = {"plan": plan, "period": period, "preview": preview, "form": form, "error": error}
     return render(request, "deliverables/import_preview.html", _preview(context, rows, mapping))
-
-
-def _own_preview(request: HttpRequest, plan: Plan):
-    """The person's own check of an uploaded file, or ``None`` (and a message) without one."""
-    preview = uploads.owned_preview(user=request.user, purpose=_import_purpose(plan))
-    if preview is None or uploads.is_expired(preview):
-        messages.info(
-            request,
-            "Upload a file to import first."
-            if preview is None
-            else "The check of your file expired an hour after you uploaded it: upload it again.",
-        )
-        return None
-    return preview
 
 
 def _preview(context: dict, rows: list, mapping: dict[str, str]) -> dict:

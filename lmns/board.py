@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -213,10 +213,6 @@ class Section:
         if self.empty_message:
             data["empty_message"] = self.empty_message
         return data
-
-
-def messages_by_priority(messages: Iterable[Message]) -> list[Message]:
-    return sorted(messages, key=lambda m: -m.priority)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ and exports, so that the same figure reads the same everywhere.
 * money in whole pounds by default ("£1,234", "−£1,234" with a real minus sign), pence on request;
 * dates "31 Mar 2027", date-times "31 Mar 2027, 14:05" (local time);
 * a person's name with "(left)" once they have left;
-* a financial year from its start year: 2018 → "2018/19".
+* a financial year from its start year: 2018 → "2018/19";
+* a board section's typed number by its kind (``figure``): a per cent, money, a change in
+  points ("▲ 5", "▼ 3", "no change") or a plain number ("1,234").
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ Every refusal is one :class:`UploadError` listing its problems. A file with a he
 nothing under it is refused too: there was nothing to import.
 
 A checked file waiting for its owner to confirm it is an :class:`lmns.models.ImportPreview`:
-:func:`keep_preview`, :func:`owned_preview`, :func:`take_preview`, :func:`purge_expired_previews`.
+:func:`keep_preview`, :func:`owned_preview`, :func:`preview_to_confirm`, :func:`take_preview`, :func:`purge_expired_previews`.
 """
 
 from __future__ import annotations
@@ -313,6 +313,19 @@ def owned_preview(*, user, purpose: str) -> ImportPreview | None:
 
 def is_expired(preview: ImportPreview) -> bool:
     return preview.expires_at <= timezone.now()
+
+
+def preview_to_confirm(*, user, purpose: str) -> tuple[ImportPreview | None, str]:
+    """The person's own preview while it may still be confirmed; else ``None`` and what to
+    tell them (nothing uploaded yet, or the check expired)."""
+    preview = owned_preview(user=user, purpose=purpose)
+    if preview is None:
+        return None, "Upload a file to import first."
+    if is_expired(preview):
+        return None, (
+            "The check of your file expired an hour after you uploaded it: upload it again."
+        )
+    return preview, ""
 
 
 def take_preview(preview: ImportPreview) -> None:

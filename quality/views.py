@@ -10,10 +10,8 @@ from django.urls import reverse
 
 from lmns.access import Access, get_access
 from lmns.downloads import record_download
-from lmns.menus import OrgLink, register_link
-from lmns.models import Lmns, Role, Trust
-from lmns.uploads import UploadError, is_expired, keep_preview, owned_preview
-from lmns.workflow import StaleRecord
+from lmns.models import Lmns, Trust
+from lmns.uploads import UploadError, keep_preview, preview_to_confirm
 
 from . import importer, selectors, services
 from .charts import spc_svg
@@ -22,63 +20,6 @@ from .forms import ConfirmImportForm, ImportForm, MonthEntryForm, MonthForm
 from .models import Measure
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-WIDE = frozenset({Role.PROGRAMME_TEAM, Role.BOARD_MEMBER})
-
-
-def register_links() -> None:
-    """Entry points on the home and organisation pages (called from the app's ready())."""
-    register_link(
-        OrgLink(
-            "Perinatal quality surveillance",
-            "quality:surveillance",
-            org="lmns",
-            roles=WIDE,
-            description="Each trust's monthly quality and safety measures as SPC charts, "
-            "exceptions first",
-            order=15,
-        )
-    )
-    register_link(
-        OrgLink(
-            "Quality measures",
-            "quality:trust",
-            org="trust",
-            roles=frozenset({Role.TRUST_LEAD, *WIDE}),
-            description="This trust's monthly measures and charts; trust leads enter the figures",
-            order=15,
-        )
-    )
-    register_link(
-        OrgLink(
-            "Ambitions and targets",
-            "quality:ambitions",
-            org="lmns",
-            roles=WIDE,
-            description="National ambitions and plans' trajectories on the quality measures, "
-            "with their baselines, sources and the target in force",
-            order=16,
-        )
-    )
-    register_link(
-        OrgLink(
-            "Accreditations (Baby Friendly)",
-            "quality:accreditations",
-            org="lmns",
-            roles=frozenset({Role.TRUST_LEAD, *WIDE}),
-            description="Each provider's UNICEF UK Baby Friendly stages, achieved and planned",
-            order=17,
-        )
-    )
-    register_link(
-        OrgLink(
-            "Import quality figures (CSV)",
-            "quality:import",
-            org="lmns",
-            roles=frozenset({Role.PROGRAMME_TEAM}),
-            description="NHS England's monthly MSDS file or this product's template",
-            order=85,
-        )
-    )
 
 
 def _wide_lmns(request: HttpRequest, pk: int) -> tuple[Access, Lmns]:
@@ -175,15 +116,10 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 user=request.user,
             )
-        except (ValidationError, StaleRecord) as error:
-            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
         else:
-            messages.success(
-                request,
-                f"{trust.short_name} {month:%B %Y}: {counts['created']} new and "
-                f"{counts['corrected']} corrected figures saved.",
-            )
-            return redirect(f"{reverse('quality:entry', args=[trust.pk])}?month={month:%Y-%m}")
+            return _month_saved(request, trust, month, counts)
     context = {
         "trust": trust,
         "month": month,
@@ -192,6 +128,15 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         "changes": selectors.month_changes(trust, month),
     }
     return render(request, "quality/entry.html", context)
+
+
+def _month_saved(request: HttpRequest, trust: Trust, month, counts: dict) -> HttpResponse:
+    messages.success(
+        request,
+        f"{trust.short_name} {month:%B %Y}: {counts['created']} new and "
+        f"{counts['corrected']} corrected figures saved.",
+    )
+    return redirect(f"{reverse('quality:entry', args=[trust.pk])}?month={month:%Y-%m}")
 
 
 def _import_purpose(lmns: Lmns) -> str:
@@ -230,14 +175,9 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     The checked file is the person's own import preview (``lmns.models.ImportPreview``).
     """
     lmns = _managed_lmns(request, pk)
-    stored = owned_preview(user=request.user, purpose=_import_purpose(lmns))
-    if stored is None or is_expired(stored):
-        messages.info(
-            request,
-            "Upload a file to import first."
-            if stored is None
-            else "The check of your file expired an hour after you uploaded it: upload it again.",
-        )
+    stored, why_not = preview_to_confirm(user=request.user, purpose=_import_purpose(lmns))
+    if stored is None:
+        messages.info(request, why_not)
         return redirect("quality:import", lmns.pk)
     parsed = importer.Parsed.from_data(stored.rows)
     form = ConfirmImportForm(request.POST or None)
