@@ -14,12 +14,13 @@ from django.urls import reverse
 
 from lmns.access import Access
 from lmns.models import Role, Trust
-from lmns.queue import Context, Item, Source, day, due_in, register_source, waiting
+from lmns.queue import Context, Item, Source, day, due_by, register_source, waiting_since
 from lmns.text import excerpt
 
 from .models import Framework, QuarterlyReturn, ReturnStatus, Transition
 from .services import EDITABLE_STATUSES
 
+LEAD = "Returns to start"
 AWAITING_REVIEW = (ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW)
 
 
@@ -49,32 +50,37 @@ def lead_items(access: Access, context: Context) -> list[Item]:
     items = [_lead_item(ret, context) for ret in returns if ret.status in EDITABLE_STATUSES]
     started = {(ret.trust_id, ret.framework_id, ret.period_id) for ret in returns}
     frameworks = list(Framework.objects.filter(active=True).order_by("name")) if periods else []
-    for period in periods:
-        days = (period.submission_deadline - context.today).days
+    return items + _missing(context, trusts, frameworks, started, state="not started", kind=LEAD)
+
+
+def _missing(
+    context: Context, trusts: list, frameworks: list, done: set, *, state: str, kind: str
+) -> list[Item]:
+    """Per open period and trust, the active frameworks' returns not in ``done`` (a set of
+    (trust, framework, period) ids): one item each. The trust lead's ("not started") say the
+    deadline too."""
+    items = []
+    for period in context.open_periods:
+        deadline = period.submission_deadline
         for trust in trusts:
-            missing = [
-                f.short_name for f in frameworks if (trust.pk, f.pk, period.pk) not in started
-            ]
+            missing = [f.short_name for f in frameworks if (trust.pk, f.pk, period.pk) not in done]
             if not missing:
                 continue
             count = len(missing)
             items.append(
                 Item(
                     title=f"{trust.short_name}: {count} return{'s'[: count != 1]} for {period} "
-                    "not started",
+                    f"{state}",
                     url=reverse("assurance:trust_returns", args=[trust.pk]),
-                    kind="Returns to start",
-                    detail=f"{', '.join(missing)}; due {day(period.submission_deadline)}",
-                    rank=days,
-                    when=due_in(days),
-                    late=days < 0,
+                    kind=kind,
+                    detail=", ".join(missing) + (f"; due {day(deadline)}" if kind == LEAD else ""),
+                    **due_by(deadline, context.today),
                 )
             )
     return items
 
 
 def _lead_item(ret: QuarterlyReturn, context: Context) -> Item:
-    days = (ret.period.submission_deadline - context.today).days
     if ret.status == ReturnStatus.RETURNED:
         detail = "Sent back by the LMNS"
         if ret.sent_back:
@@ -88,9 +94,7 @@ def _lead_item(ret: QuarterlyReturn, context: Context) -> Item:
         url=reverse("assurance:return_detail", args=[ret.pk]),
         kind=kind,
         detail=detail,
-        rank=days,
-        when=due_in(days),
-        late=days < 0,
+        **due_by(ret.period.submission_deadline, context.today),
     )
 
 
@@ -110,15 +114,13 @@ def review_items(access: Access, context: Context) -> list[Item]:
     items = []
     for ret in returns:
         since = ret.submitted_at.date() if ret.submitted_at else ret.updated_at.date()
-        days = (context.today - since).days
         items.append(
             Item(
                 title=f"{ret.trust.short_name} {ret.framework.short_name} return for {ret.period}",
                 url=reverse("assurance:return_detail", args=[ret.pk]),
                 kind="To review",
                 detail=f"{ret.get_status_display()} since {day(since)}",
-                rank=-days,
-                when=waiting(days),
+                **waiting_since(since, context.today),
             )
         )
     return items
@@ -148,29 +150,9 @@ def not_submitted_items(access: Access, context: Context) -> list[Item]:
         .exclude(status__in=EDITABLE_STATUSES)
         .values_list("trust_id", "framework_id", "period_id")
     )
-    items = []
-    for period in periods:
-        days = (period.submission_deadline - context.today).days
-        for trust in trusts:
-            missing = [
-                f.short_name for f in frameworks if (trust.pk, f.pk, period.pk) not in submitted
-            ]
-            if not missing:
-                continue
-            count = len(missing)
-            items.append(
-                Item(
-                    title=f"{trust.short_name}: {count} return{'s'[: count != 1]} for {period} "
-                    "not submitted",
-                    url=reverse("assurance:trust_returns", args=[trust.pk]),
-                    kind="Not submitted",
-                    detail=", ".join(missing),
-                    rank=days,
-                    when=due_in(days),
-                    late=days < 0,
-                )
-            )
-    return items
+    return _missing(
+        context, trusts, frameworks, submitted, state="not submitted", kind="Not submitted"
+    )
 
 
 def register() -> None:

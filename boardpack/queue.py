@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from lmns.access import Access
 from lmns.models import Lmns, Notification, ReportingPeriod, Role
-from lmns.queue import Context, Item, Source, day, due_in, register_source
+from lmns.queue import Context, Item, Source, day, due_by, register_source
 
 from .models import BoardPack
 from .notifications import ISSUED
@@ -32,7 +32,6 @@ def to_issue_items(access: Access, context: Context) -> list[Item]:
     if period is None:
         return []
     due = period.end_date + ISSUE_WITHIN
-    days = (due - context.today).days
     lmnss = (
         Lmns.objects.filter(pk__in=access.team_lmns_ids)
         .exclude(board_packs__period=period)
@@ -44,9 +43,7 @@ def to_issue_items(access: Access, context: Context) -> list[Item]:
             url=reverse("boardpack:pack", args=[lmns.pk, period.pk]),
             kind="Board pack to issue",
             detail=f"The last complete quarter; due {day(due)}",
-            rank=days,
-            when=due_in(days),
-            late=days < 0,
+            **due_by(due, context.today),
         )
         for lmns in lmnss
     ]

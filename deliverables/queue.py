@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef
 
 from lmns.access import Access
 from lmns.models import RagStatus, Role
-from lmns.queue import Context, Item, Source, day, due_in, register_source
+from lmns.queue import Context, Item, Source, day, due_by, due_in, register_source
 
 from .models import Deliverable, DeliverableUpdate, Plan, Risk, RiskStatus
 
@@ -29,17 +29,13 @@ def owned_items(access: Access, context: Context) -> list[Item]:
     owned = _not_updated(period).filter(owner_id=access.user_id).select_related("plan")
     items = []
     for deliverable in owned.order_by("due_date", "number"):
-        due = deliverable.due_date or period.end_date
-        days = (due - context.today).days
         items.append(
             Item(
                 title=f"{deliverable.reference} {deliverable.title}",
                 url=deliverable.get_absolute_url(),
                 kind="Update due",
                 detail=f"{deliverable.plan.title}: no update for {period}",
-                rank=days,
-                when=due_in(days),
-                late=days < 0,
+                **due_by(deliverable.due_date or period.end_date, context.today),
             )
         )
     return items
@@ -58,7 +54,6 @@ def no_update_items(access: Access, context: Context) -> list[Item]:
         .annotate(n=Count("pk"))
         .values_list("plan_id", "n")
     )
-    days = (period.end_date - context.today).days
     return [
         Item(
             title=f"{plan.title}: {counts[plan.pk]} deliverable{'s'[: counts[plan.pk] != 1]} "
@@ -66,9 +61,7 @@ def no_update_items(access: Access, context: Context) -> list[Item]:
             url=plan.get_absolute_url(),
             kind="No update",
             detail=f"{plan.lmns.short_name}; the quarter ends {day(period.end_date)}",
-            rank=days,
-            when=due_in(days),
-            late=days < 0,
+            **due_by(period.end_date, context.today),
         )
         for plan in Plan.objects.filter(pk__in=counts).select_related("lmns").order_by("title")
     ]

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from lmns.access import Access
 from lmns.models import Role
-from lmns.queue import Context, Item, Source, day, due_in, register_source, waiting
+from lmns.queue import Context, Item, Source, day, due_by, register_source, waiting_since
 
 from .models import BudgetLine, SpendEntry, SpendReturn, SpendReturnStatus
 
@@ -24,7 +24,6 @@ def sign_off_items(access: Access, context: Context) -> list[Item]:
     items = []
     for spend in waiting_returns:
         since = spend.submitted_at.date() if spend.submitted_at else context.today
-        days = (context.today - since).days
         period = spend.period
         items.append(
             Item(
@@ -34,8 +33,7 @@ def sign_off_items(access: Access, context: Context) -> list[Item]:
                 ),
                 kind="To sign off",
                 detail=f"Submitted {day(since)}",
-                rank=-days,
-                when=waiting(days),
+                **waiting_since(since, context.today),
             )
         )
     return items
@@ -85,7 +83,6 @@ def spend_line_items(access: Access, context: Context) -> list[Item]:
             ):
                 key = (line["holder_trust_id"], line["holder_trust__short_name"])
                 missing[key] = missing.get(key, 0) + 1
-        days = (spend.period.submission_deadline - context.today).days
         for (trust_id, short_name), count in sorted(missing.items(), key=lambda kv: kv[0][1]):
             items.append(
                 Item(
@@ -94,9 +91,7 @@ def spend_line_items(access: Access, context: Context) -> list[Item]:
                     url=reverse("funding:trust", args=[trust_id]),
                     kind="Spend to enter",
                     detail=f"For the LMNS's {spend.period} spend return",
-                    rank=days,
-                    when=due_in(days),
-                    late=days < 0,
+                    **due_by(spend.period.submission_deadline, context.today),
                 )
             )
     return items

@@ -91,6 +91,20 @@ def waiting(days: int) -> str:
     return "waiting since today" if days <= 0 else f"waiting {_span(days)}"
 
 
+def due_by(deadline: datetime.date, today: datetime.date) -> dict:
+    """An item's urgency for work due by ``deadline``: ranked by the days left (negative once
+    late), said in words, and marked late after the day. ``Item(..., **due_by(d, today))``."""
+    days = (deadline - today).days
+    return {"rank": days, "when": due_in(days), "late": days < 0}
+
+
+def waiting_since(since: datetime.date, today: datetime.date) -> dict:
+    """An item's urgency for work waiting on the person since ``since``: each day waiting
+    counts as a day late. ``Item(..., **waiting_since(d, today))``."""
+    days = (today - since).days
+    return {"rank": -days, "when": waiting(days)}
+
+
 @dataclass(frozen=True)
 class Source:
     """One app's contribution to the queue of people holding one of ``roles``."""
