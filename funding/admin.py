@@ -3,7 +3,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AllocationChange, BudgetLine, FundingStream, SpendEntry, SpendReturn
+from .models import (
+    AllocationChange,
+    BudgetLine,
+    FundingStream,
+    SpendEntry,
+    SpendReturn,
+    TrustCompletion,
+)
 
 
 @admin.register(FundingStream)
@@ -45,3 +52,12 @@ class SpendEntryAdmin(SimpleHistoryAdmin):
     list_display = ["budget_line", "quarter", "actual", "forecast_outturn"]
     list_filter = ["quarter", "spend_return__lmns"]
     raw_id_fields = ["budget_line", "spend_return"]
+
+
+@admin.register(TrustCompletion)
+class TrustCompletionAdmin(SimpleHistoryAdmin):
+    """Whether a trust marked its quarter's lines complete: changed only through the steps."""
+
+    list_display = ["spend_return", "trust", "status", "completed_by", "completed_at"]
+    list_filter = ["status", "spend_return__lmns"]
+    readonly_fields = ["spend_return", "trust", "status", "version", "completed_by", "completed_at"]

@@ -1,6 +1,13 @@
 from django.apps import AppConfig
 
 
+def entered_by_words(row, name: str) -> str:
+    """The "Who" of a spend entry's history row: the team's entries for a trust say so."""
+    if getattr(row, "on_behalf", False):
+        return f"Entered on the trust's behalf by {name}"
+    return name
+
+
 class FundingConfig(AppConfig):
     name = "funding"
     verbose_name = "Funding"
@@ -12,14 +19,17 @@ class FundingConfig(AppConfig):
         from lmns.models import Role
 
         from . import notifications, queue
-        from .models import BudgetLine, FundingStream, SpendEntry, SpendReturn
+        from .models import BudgetLine, FundingStream, SpendEntry, SpendReturn, TrustCompletion
 
         notifications.register()
         queue.register()
 
         register_history(FundingStream, Scope.lmns("lmns", wide=True))
         register_history(BudgetLine, Scope.lmns("stream__lmns", wide=True))
-        register_history(SpendEntry, Scope.lmns("spend_return__lmns", wide=True))
+        register_history(
+            SpendEntry, Scope.lmns("spend_return__lmns", wide=True), who=entered_by_words
+        )
+        register_history(TrustCompletion, Scope.lmns("spend_return__lmns", wide=True))
         register_history(SpendReturn, Scope.lmns("lmns", wide=True))
         register_link(
             OrgLink(

@@ -20,12 +20,15 @@ from lmns.models import Lmns, ReportingPeriod, Trust
 from .models import (
     BudgetLine,
     Category,
+    CompletionStatus,
     FundingStream,
     SpendEntry,
     SpendReturn,
     SpendReturnStatus,
     SpendReturnTransition,
     StreamKind,
+    TrustCompletion,
+    TrustCompletionTransition,
 )
 
 YEAR = 2018
@@ -68,6 +71,8 @@ LINES = [
     ("Single LMS dashboard", 6, None, N, None, "", (0, 25000, 0, 0)),
     ("Service user remuneration", 5, None, S, None, "", (2500,) * 4),
 ]
+# The demo-state table: in Q3 one trust's lines are complete, two not yet reported.
+COMPLETE_IN_Q3, COMPLETE_LEAD = "RC1", "bh-lead"
 APPROVED_AT = datetime.datetime(2018, 5, 1, 10, tzinfo=datetime.UTC)
 BEHIND = "Continuity of carer: pilot set-up costs"
 PILOT_ACTUALS = {2: Decimal("4000"), 3: Decimal("8000")}
@@ -134,7 +139,8 @@ def load() -> str:
     lmns = Lmns.objects.filter(short_name="BLMKLMNS").first()
     if lmns is None:
         return "skipped: BLMK LMNS not loaded"
-    team = get_user_model().objects.filter(username="blmk-team").first()
+    User = get_user_model()  # noqa: N806
+    team = User.objects.filter(username="blmk-team").first()
     deliverables = _deliverables(lmns)
     stream = _upsert(
         FundingStream,
@@ -176,15 +182,41 @@ def load() -> str:
         if created and quarter < 3:
             _sign_off(spend_return, team, period)
         for line in lines:
+            entered_by = team
             if quarter == 3 and line.holder_trust_id:
-                continue  # left for the trust leads to enter
+                if line.holder_trust.ods_code != COMPLETE_IN_Q3:
+                    continue  # left for the other trusts' leads to enter
+                entered_by = User.objects.filter(username=COMPLETE_LEAD).first()
             _upsert(
                 SpendEntry,
                 {"spend_return": spend_return, "budget_line": line},
-                {"quarter": quarter, "entered_by": team, **_figures(line, quarter)},
+                {"quarter": quarter, "entered_by": entered_by, **_figures(line, quarter)},
             )
             entries += 1
+        if quarter == 3 and COMPLETE_IN_Q3 in trusts:
+            _complete(spend_return, trusts[COMPLETE_IN_Q3], period)
     return f"BLMK 2018/19: £458,000 in {len(lines)} budget lines, {entries} spend entries"
+
+
+def _complete(spend_return: SpendReturn, trust: Trust, period: ReportingPeriod) -> None:
+    """Bedford Hospital entered its Q3 line and marked it complete, two weeks after the quarter."""
+    lead = get_user_model().objects.filter(username=COMPLETE_LEAD).first()
+    at = timezone.make_aware(
+        datetime.datetime.combine(period.end_date + datetime.timedelta(days=14), datetime.time(16))
+    )
+    completion, created = TrustCompletion.objects.get_or_create(
+        spend_return=spend_return,
+        trust=trust,
+        defaults={"status": CompletionStatus.COMPLETE, "completed_by": lead, "completed_at": at},
+    )
+    if created:
+        step = TrustCompletionTransition.objects.create(
+            completion=completion,
+            from_status=CompletionStatus.OPEN,
+            to_status=CompletionStatus.COMPLETE,
+            by=lead,
+        )
+        TrustCompletionTransition.objects.filter(pk=step.pk).update(at=at)
 
 
 def _sign_off(spend_return: SpendReturn, team, period: ReportingPeriod) -> None:

@@ -11,8 +11,9 @@ from lmns import text
 from lmns.forms import ModelForm
 from lmns.models import Lmns
 
-from .models import AllocationStatus, BudgetLine, Category, FundingStream, SpendEntry
-from .services import allocation_error, narrative_required, profile_error
+from . import services
+from .models import AllocationStatus, BudgetLine, FundingStream, SpendEntry
+from .services import narrative_required
 
 MONEY_ERRORS = {
     "invalid": "Enter an amount in pounds and pence, for example 1234.56.",
@@ -142,26 +143,6 @@ class BudgetLineForm(ModelForm):
         # The profile's sum is checked in clean() with a message saying by how much it differs.
         return super()._get_validation_exclusions() | {"profile_q4"}
 
-    def clean(self):
-        data = super().clean()
-        if data.get("category") == Category.PAY:
-            if not data.get("wte"):
-                self.add_error("wte", "A post needs its whole-time equivalent (WTE).")
-            if not data.get("band"):
-                self.add_error("band", "A post needs its Agenda for Change band.")
-        approved = data.get("approved_amount")
-        profile = [data.get(f"profile_q{q}") for q in (1, 2, 3, 4)]
-        if approved is not None and None not in profile:
-            error = profile_error(approved, profile)
-            if error:
-                self.add_error(None, error)
-        stream = data.get("stream")
-        if stream is not None and approved is not None:
-            error = allocation_error(stream, approved, self.instance.pk)
-            if error:
-                self.add_error("approved_amount", error)
-        return data
-
 
 class SpendEntryForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -193,6 +174,25 @@ class SpendEntryForm(ModelForm):
                     "explain the variance and what is being done.",
                 )
         return data
+
+    def figures(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+    def save_figures(self, *, line, period, user, for_trust: bool) -> bool:
+        """Save the figures through the service; a refusal becomes the form's error (input kept)."""
+        try:
+            services.enter_spend(
+                line=line,
+                period=period,
+                figures=self.figures(),
+                expected_version=self.cleaned_data["version"],
+                user=user,
+                for_trust=for_trust,
+            )
+        except forms.ValidationError as error:
+            self.add_error(None, error.messages)
+            return False
+        return True
 
 
 class TransitionForm(forms.Form):

@@ -7,12 +7,14 @@ up exactly to its approved amount (a database constraint as well as a form check
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from simple_history.models import HistoricalRecords
 
 from lmns import workflow
+from lmns.formatting import money
 from lmns.models import Lmns, ReportingPeriod, Trust
 from lmns.text import (
     NARRATIVE,
@@ -25,6 +27,7 @@ from lmns.text import (
 )
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+ZERO = Decimal("0")
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"), "Amounts cannot be negative.")]
 QUARTERS = (1, 2, 3, 4)
 
@@ -133,6 +136,40 @@ class AfcBand(models.TextChoices):
     B9 = "9", "Band 9"
 
 
+def approved_in_stream(stream: FundingStream, exclude_line_id: int | None = None) -> Decimal:
+    qs = BudgetLine.objects.filter(stream=stream)
+    if exclude_line_id:
+        qs = qs.exclude(pk=exclude_line_id)
+    return qs.aggregate(total=Sum("approved_amount"))["total"] or ZERO
+
+
+def allocation_error(
+    stream: FundingStream, amount: Decimal, exclude_line_id: int | None = None
+) -> str | None:
+    """Why approving ``amount`` on ``stream`` would break its allocation, or None."""
+    total = approved_in_stream(stream, exclude_line_id) + amount
+    if total > stream.amount:
+        return (
+            f"Approved lines in {stream.name} would total {money(total, True)}, which is "
+            f"{money(total - stream.amount, True)} more than its allocation of "
+            f"{money(stream.amount, True)}."
+        )
+    return None
+
+
+def profile_error(approved: Decimal, profile: list[Decimal]) -> str | None:
+    total = sum(profile, ZERO)
+    if total == approved:
+        return None
+    difference = total - approved
+    direction = "more" if difference > 0 else "less"
+    return (
+        f"The quarterly profile adds up to {money(total, True)}, which is "
+        f"{money(abs(difference), True)} {direction} than the approved amount of "
+        f"{money(approved, True)}."
+    )
+
+
 class BudgetLine(models.Model):
     """An approved line of the spending plan, serving one deliverable, held by a trust or the LMNS."""
 
@@ -201,6 +238,26 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        """The line's own rules, wherever it is saved from (the funding pages or the admin): a
+        post has its WTE and band, the profile adds up to the approved amount, and the stream's
+        approved lines stay within its allocation."""
+        errors: dict[str, str] = {}
+        if self.category == Category.PAY:
+            if not self.wte:
+                errors["wte"] = "A post needs its whole-time equivalent (WTE)."
+            if not self.band:
+                errors["band"] = "A post needs its Agenda for Change band."
+        profile = [self.profile_for(q) for q in QUARTERS]
+        if self.approved_amount is not None and None not in profile:
+            if error := profile_error(self.approved_amount, profile):
+                errors[NON_FIELD_ERRORS] = error
+        if self.stream_id and self.approved_amount is not None:
+            if error := allocation_error(self.stream, self.approved_amount, self.pk):
+                errors["approved_amount"] = error
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def holder_name(self) -> str:
@@ -289,6 +346,12 @@ class SpendEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     entered_at = models.DateTimeField(auto_now=True)
+    on_behalf = models.BooleanField(
+        "entered on the trust's behalf",
+        default=False,
+        editable=False,
+        help_text="Saved by the LMNS programme team for the trust holding the line.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -318,3 +381,61 @@ class SpendEntry(models.Model):
         if not self.quarter:
             self.quarter = self.spend_return.period.quarter
         super().save(*args, **kwargs)
+
+
+class CompletionStatus(models.TextChoices):
+    OPEN = "open", "Not complete"
+    COMPLETE = "complete", "Complete"
+
+
+class TrustCompletion(models.Model):
+    """Whether a holding trust has marked its lines of one quarter's spend return complete.
+
+    Complete lines are locked (nobody changes their figures) until the programme team reopens
+    them with a reason. Steps: ``funding.services.TRUST_LINES_WORKFLOW``.
+    """
+
+    spend_return = models.ForeignKey(
+        SpendReturn, on_delete=models.CASCADE, related_name="completions"
+    )
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="spend_completions")
+    status = models.CharField(
+        max_length=20, choices=CompletionStatus.choices, default=CompletionStatus.OPEN
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["spend_return", "trust__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["spend_return", "trust"], name="trust_completion_unique_per_return"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trust.short_name} lines of {self.spend_return}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status == CompletionStatus.COMPLETE
+
+
+class TrustCompletionTransition(workflow.Transition):
+    """A trust marking its quarter's lines complete, or the programme team reopening them."""
+
+    completion = models.ForeignKey(
+        TrustCompletion, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(max_length=20, choices=CompletionStatus.choices)
+    to_status = models.CharField(max_length=20, choices=CompletionStatus.choices)
+
+    class Meta(workflow.Transition.Meta):
+        constraints = [text_lengths("trust_completion_transition", comment=SHORT_TEXT)]
+
+    def __str__(self) -> str:
+        return f"{self.completion}: {self.from_status} → {self.to_status}"

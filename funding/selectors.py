@@ -50,6 +50,8 @@ from .models import (
     SpendEntry,
     SpendReturn,
     SpendReturnStatus,
+    TrustCompletion,
+    TrustCompletionTransition,
 )
 
 DEC = DecimalField(**{**MONEY, "max_digits": 14})
@@ -369,6 +371,15 @@ def latest_return_quarter(lmns_id: int, start_year: int) -> int:
     return quarter or 1
 
 
+def spend_return_of(lmns: Lmns, period: ReportingPeriod) -> SpendReturn | None:
+    """The LMNS's return for ``period`` with the people named on its page, or None."""
+    return (
+        lmns.spend_returns.filter(period=period)
+        .select_related("lmns", "period", "submitted_by", "signed_off_by")
+        .first()
+    )
+
+
 def return_lines(lmns: Lmns, period: ReportingPeriod, lines: QuerySet[BudgetLine]) -> list[dict]:
     """Lines of a quarter's return with this quarter's entry (or None) and profile, fixed queries."""
     lines = list(
@@ -404,6 +415,88 @@ def trusts_reported_text(rows: list[dict], quarter: int) -> str:
     done = sum(1 for entered in lines_by_trust.values() if all(entered))
     noun = "trust" if len(lines_by_trust) == 1 else "trusts"
     return f"{done} of {len(lines_by_trust)} {noun} reported Q{quarter}"
+
+
+@dataclass
+class HolderState:
+    """A holding trust's lines in one quarter's return: entered, complete, or entered for it."""
+
+    trust: Trust
+    completion: TrustCompletion | None = None
+    lines: int = 0
+    entered: int = 0
+    on_behalf: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return self.completion is not None and self.completion.is_complete
+
+    @property
+    def entered_by_team(self) -> bool:
+        """Every line has figures and the programme team entered some for the trust."""
+        return self.entered == self.lines and self.on_behalf > 0
+
+    @property
+    def settled(self) -> bool:
+        """What submitting the return waits for: complete, or entered by the team."""
+        return self.complete or self.entered_by_team
+
+
+def holder_states(
+    lmns: Lmns,
+    period: ReportingPeriod,
+    spend_return: SpendReturn | None,
+    rows: list[dict] | None = None,
+) -> list[HolderState]:
+    """Each trust holding lines among ``rows`` (default: every line of the quarter), by name.
+
+    One query for the completions (plus two for the rows when not given).
+    """
+    if rows is None:
+        rows = return_lines(lmns, period, BudgetLine.objects.all())
+    completions = (
+        {
+            c.trust_id: c
+            for c in TrustCompletion.objects.filter(spend_return=spend_return).select_related(
+                "completed_by"
+            )
+        }
+        if spend_return is not None and spend_return.pk
+        else {}
+    )
+    for completion in completions.values():
+        completion.spend_return = spend_return  # read by the steps' permission rules
+    states: dict[int, HolderState] = {}
+    for row in rows:
+        trust = row["line"].holder_trust
+        if trust is None:
+            continue
+        state = states.setdefault(trust.pk, HolderState(trust, completions.get(trust.pk)))
+        state.lines += 1
+        if row["entry"] is not None:
+            state.entered += 1
+            state.on_behalf += int(row["entry"].on_behalf)
+    return sorted(states.values(), key=lambda state: state.trust.name)
+
+
+def return_timeline(spend_return: SpendReturn | None) -> list:
+    """The return's steps and its trusts' completion steps, oldest first (two queries)."""
+    if spend_return is None:
+        return []
+    steps = list(spend_return.transitions.select_related("by"))
+    steps += TrustCompletionTransition.objects.filter(
+        completion__spend_return=spend_return
+    ).select_related("by", "completion__trust")
+    return sorted(steps, key=lambda step: step.at)
+
+
+def trusts_complete_text(states: list[HolderState]) -> str:
+    """ "2 of 3 trusts complete": holding trusts that marked their lines complete."""
+    if not states:
+        return ""
+    done = sum(1 for state in states if state.complete)
+    noun = "trust" if len(states) == 1 else "trusts"
+    return f"{done} of {len(states)} {noun} complete"
 
 
 def quarterly_grid(lmns: Lmns, start_year: int) -> dict[tuple[int, int], Decimal]:

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -26,56 +25,33 @@ from lmns.workflow import (
 from .models import (
     AllocationChange,
     BudgetLine,
+    CompletionStatus,
     FundingStream,
     SpendEntry,
     SpendReturn,
     SpendReturnStatus,
     SpendReturnTransition,
+    TrustCompletion,
+    TrustCompletionTransition,
+    allocation_error,
+    approved_in_stream,
 )
-from .selectors import exceeds_threshold
+from .selectors import exceeds_threshold, holder_states
 
 ZERO = Decimal("0")
 
 
 def may_enter(access: Access, line: BudgetLine) -> bool:
-    """Trust leads enter lines their trust holds; the programme team enters central lines."""
-    if line.holder_trust_id:
-        return access.can_edit_trust(line.holder_trust)
+    """Trust leads enter lines their trust holds; the programme team enters central lines and,
+    for a trust that is late, the trust's lines on its behalf."""
+    if line.holder_trust_id and access.can_edit_trust(line.holder_trust):
+        return True
     return access.can_manage_lmns(line.stream.lmns_id)
 
 
-def approved_in_stream(stream: FundingStream, exclude_line_id: int | None = None) -> Decimal:
-    qs = BudgetLine.objects.filter(stream=stream)
-    if exclude_line_id:
-        qs = qs.exclude(pk=exclude_line_id)
-    return qs.aggregate(total=Sum("approved_amount"))["total"] or ZERO
-
-
-def allocation_error(
-    stream: FundingStream, amount: Decimal, exclude_line_id: int | None = None
-) -> str | None:
-    """Why approving ``amount`` on ``stream`` would break its allocation, or None."""
-    total = approved_in_stream(stream, exclude_line_id) + amount
-    if total > stream.amount:
-        return (
-            f"Approved lines in {stream.name} would total {money(total, True)}, which is "
-            f"{money(total - stream.amount, True)} more than its allocation of "
-            f"{money(stream.amount, True)}."
-        )
-    return None
-
-
-def profile_error(approved: Decimal, profile: list[Decimal]) -> str | None:
-    total = sum(profile, ZERO)
-    if total == approved:
-        return None
-    difference = total - approved
-    direction = "more" if difference > 0 else "less"
-    return (
-        f"The quarterly profile adds up to {money(total, True)}, which is "
-        f"{money(abs(difference), True)} {direction} than the approved amount of "
-        f"{money(approved, True)}."
-    )
+def on_behalf(access: Access, line: BudgetLine) -> bool:
+    """Whether this person enters ``line`` for the trust holding it (the programme team)."""
+    return bool(line.holder_trust_id) and not access.can_edit_trust(line.holder_trust)
 
 
 def narrative_required(actual: Decimal, profile: Decimal) -> bool:
@@ -148,6 +124,69 @@ def return_for(lmns: Lmns, period: ReportingPeriod) -> SpendReturn:
     return spend_return
 
 
+def read_only_reason(spend_return: SpendReturn | None, line: BudgetLine) -> str:
+    """Why ``line``'s figures in ``spend_return`` cannot be changed now; "" when they can."""
+    if spend_return is None:
+        return ""
+    if spend_return.status != SpendReturnStatus.DRAFT:
+        return (
+            f"The {spend_return.period} return is {spend_return.get_status_display().lower()}: "
+            "its figures are read-only."
+        )
+    if line.holder_trust_id and (
+        completion := TrustCompletion.objects.filter(
+            spend_return=spend_return,
+            trust_id=line.holder_trust_id,
+            status=CompletionStatus.COMPLETE,
+        )
+        .select_related("trust")
+        .first()
+    ):
+        return locked_message(completion, spend_return.period)
+    return ""
+
+
+def locked_message(completion: TrustCompletion, period: ReportingPeriod) -> str:
+    return (
+        f"{completion.trust.short_name} marked its {period} lines complete, so they are "
+        "locked: ask the LMNS programme team to reopen them if a figure must change."
+    )
+
+
+@transaction.atomic
+def enter_spend(
+    *,
+    line: BudgetLine,
+    period: ReportingPeriod,
+    figures: dict,
+    expected_version: int,
+    user,
+    for_trust: bool = False,
+) -> SpendEntry:
+    """Record ``line``'s figures for ``period``, starting the quarter's return if needed, in one
+    transaction (a refused entry leaves no empty return behind). ``for_trust``: the programme
+    team enters a late trust's line on its behalf, and the line's history says so."""
+    spend_return = return_for(line.stream.lmns, period)
+    return save_spend_entry(
+        spend_return,
+        line,
+        figures,
+        expected_version=expected_version,
+        user=user,
+        for_trust=for_trust,
+    )
+
+
+def forecast_warning(line: BudgetLine, figures: dict) -> str:
+    """The warning shown after saving a forecast outturn above the line's approved amount."""
+    if figures["forecast_outturn"] <= line.approved_amount:
+        return ""
+    return (
+        f"Warning: {line.title}'s forecast outturn of {money(figures['forecast_outturn'])} "
+        f"is above its approved amount of {money(line.approved_amount)}."
+    )
+
+
 @transaction.atomic
 def save_spend_entry(
     spend_return: SpendReturn,
@@ -156,18 +195,19 @@ def save_spend_entry(
     *,
     expected_version: int,
     user,
+    for_trust: bool = False,
 ) -> SpendEntry:
     """Record a line's figures for the quarter. ``expected_version`` 0 means a new entry.
 
     Raises :class:`StaleRecord` when someone saved first, ValidationError when the return is
-    no longer a draft (submitted and signed-off figures are read-only).
+    no longer a draft (submitted and signed-off figures are read-only) or the trust marked its
+    lines complete (locked until the programme team reopens them).
     """
-    locked = SpendReturn.objects.select_for_update().get(pk=spend_return.pk)
-    if locked.status != SpendReturnStatus.DRAFT:
-        raise ValidationError(
-            f"The {locked.period} return is {locked.get_status_display().lower()}: "
-            "its figures can no longer be changed."
-        )
+    locked = (
+        SpendReturn.objects.select_for_update().select_related("period").get(pk=spend_return.pk)
+    )
+    if reason := read_only_reason(locked, line):
+        raise Refusal(reason)
     entry = SpendEntry.objects.filter(spend_return=spend_return, budget_line=line).first()
     if entry is None:
         if expected_version != 0:
@@ -179,6 +219,7 @@ def save_spend_entry(
                     budget_line=line,
                     quarter=spend_return.period.quarter,
                     entered_by=user,
+                    on_behalf=for_trust,
                     **figures,
                 )
         except IntegrityError as error:
@@ -197,6 +238,7 @@ def save_spend_entry(
     for name, value in figures.items():
         setattr(entry, name, value)
     entry.entered_by = user
+    entry.on_behalf = for_trust
     entry.save()
     return entry
 
@@ -286,6 +328,18 @@ def transition_return(
         missing = missing_lines(spend_return)
         if missing:
             raise Refusal(f"{len(missing)} line(s) have no figures yet: {', '.join(missing)}.")
+        waiting = [
+            state.trust.short_name
+            for state in holder_states(spend_return.lmns, spend_return.period, spend_return)
+            if not state.settled
+        ]
+        if waiting:
+            raise Refusal(
+                f"Not every trust has finished: {', '.join(waiting)} "
+                f"{'has' if len(waiting) == 1 else 'have'} not marked "
+                f"{'its' if len(waiting) == 1 else 'their'} lines complete, and the programme "
+                "team has not entered them on the trust's behalf."
+            )
     now = timezone.now()
     changes = {
         "submit": {"submitted_by": user, "submitted_at": now},
@@ -293,6 +347,98 @@ def transition_return(
     }.get(action, {})
     return SPEND_RETURN_WORKFLOW.take(
         record=spend_return,
+        action=action,
+        user=user,
+        expected_version=expected_version,
+        comment=comment,
+        **changes,
+    )
+
+
+# -- a holding trust's lines: marked complete by the trust, reopened by the team ----------------
+def may_complete(access: Access, completion: TrustCompletion) -> bool:
+    """A lead of the trust marks its lines complete."""
+    return access.can_edit_trust(completion.trust)
+
+
+def may_reopen(access: Access, completion: TrustCompletion) -> bool:
+    """The LMNS programme team reopens a trust's lines."""
+    return access.can_manage_lmns(completion.spend_return.lmns_id)
+
+
+TRUST_LINES_WORKFLOW = Workflow(
+    name="trust_lines",
+    noun="trust's part of the return",
+    transition_model=TrustCompletionTransition,
+    record_field="completion",
+    steps=(
+        Step(
+            "complete",
+            "Mark our lines complete",
+            (CompletionStatus.OPEN,),
+            CompletionStatus.COMPLETE,
+            may_complete,
+            "Only a lead of the trust marks its lines complete.",
+        ),
+        Step(
+            "reopen",
+            "Reopen the trust's lines",
+            (CompletionStatus.COMPLETE,),
+            CompletionStatus.OPEN,
+            may_reopen,
+            "Only the LMNS programme team reopens a trust's lines.",
+            comment_label="Say why the lines are reopened",
+        ),
+    ),
+)
+
+
+def completion_stub(lmns: Lmns, trust, spend_return: SpendReturn | None = None) -> TrustCompletion:
+    """An unsaved completion, to ask the step table who may take a step before one exists."""
+    return TrustCompletion(spend_return=spend_return or SpendReturn(lmns=lmns), trust=trust)
+
+
+@transaction.atomic
+def take_trust_step(
+    *,
+    lmns: Lmns,
+    period: ReportingPeriod,
+    trust,
+    action: str,
+    user,
+    expected_version: int,
+    comment: str = "",
+) -> TrustCompletionTransition:
+    """Take one step of :data:`TRUST_LINES_WORKFLOW` for ``trust``'s lines of the quarter.
+
+    The caller has checked the role. Refuses when the return is no longer a draft, and marking
+    complete while any of the trust's lines has no figures (the missing ones are named).
+    """
+    spend_return = return_for(lmns, period)
+    spend_return = (
+        SpendReturn.objects.select_for_update().select_related("period").get(pk=spend_return.pk)
+    )
+    if spend_return.status != SpendReturnStatus.DRAFT:
+        raise Refusal(
+            f"The {period} return is {spend_return.get_status_display().lower()}: "
+            "send it back to draft first."
+        )
+    completion, _ = TrustCompletion.objects.get_or_create(spend_return=spend_return, trust=trust)
+    changes = {"completed_by": None, "completed_at": None}
+    if action == "complete":
+        missing = list(
+            BudgetLine.objects.filter(
+                stream__lmns=lmns, stream__start_year=period.start_year, holder_trust=trust
+            )
+            .exclude(entries__spend_return=spend_return)
+            .order_by("title")
+            .values_list("title", flat=True)
+        )
+        if missing:
+            raise Refusal(f"Enter figures for every line first: {', '.join(missing)}.")
+        changes = {"completed_by": user, "completed_at": timezone.now()}
+    return TRUST_LINES_WORKFLOW.take(
+        record=completion,
         action=action,
         user=user,
         expected_version=expected_version,

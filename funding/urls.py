@@ -21,6 +21,11 @@ urlpatterns = [
         views.return_transition,
         name="return_transition",
     ),
+    path(
+        "lmns/<int:pk>/<int:start_year>/q<int:quarter>/trusts/<int:trust_pk>/<slug:action>/",
+        views.trust_step,
+        name="trust_step",
+    ),
     path("streams/<int:pk>/change/", views.stream_change, name="stream_change"),
     path("lines/<int:pk>/", views.line_detail, name="line_detail"),
     path("lines/<int:pk>/edit/", views.line_edit, name="line_edit"),

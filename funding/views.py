@@ -18,7 +18,6 @@ from lmns.audit import history_url
 from lmns.downloads import record_download
 from lmns.exports import XLSX_TYPE, attachment
 from lmns.models import Lmns, ReportingPeriod, Trust
-from lmns.templatetags.lmns_tags import money
 from lmns.workflow import StaleRecord
 
 from . import selectors, services
@@ -264,108 +263,105 @@ def _return_page(
     action: str = "",
 ) -> HttpResponse:
     """The spend return page; ``refused`` is a step's form sent back with its errors."""
-    spend_return = (
-        lmns.spend_returns.filter(period=period)
-        .select_related("lmns", "period", "submitted_by", "signed_off_by")
-        .first()
-    )
+    spend_return = selectors.spend_return_of(lmns, period)
     wide = access.can_read_lmns_wide(lmns.pk)
-    lines = (
-        BudgetLine.objects.all()
-        if wide
-        else access.scope(BudgetLine.objects.all(), Scope.trust("holder_trust"))
-    )
-    rows = selectors.return_lines(lmns, period, lines)
-    editable = spend_return is None or spend_return.is_editable
-    for row in rows:
-        row["can_enter"] = editable and services.may_enter(access, row["line"])
     context = {
         "lmns": lmns,
         "period": period,
         "spend_return": spend_return,
         "status": spend_return.get_status_display() if spend_return else "Not started",
-        "rows": rows,
-        "trusts_reported": selectors.trusts_reported_text(rows, period.quarter) if wide else "",
         "wide": wide,
         "can_manage": access.can_manage_lmns(lmns.pk),
-        "transitions": list(spend_return.transitions.select_related("by")) if spend_return else [],
+        "transitions": selectors.return_timeline(spend_return),
         "missing": services.missing_lines(spend_return) if spend_return and wide else [],
         "history_url": history_url(spend_return) if spend_return and wide else "",
         "SpendReturnStatus": SpendReturnStatus,
         "steps": services.steps_for(access, spend_return or SpendReturn(lmns=lmns)),
         "refused": {"action": action, "form": refused} if refused else None,
+        **_return_rows(access, lmns, period, spend_return, wide),
     }
     return render(request, "funding/return_detail.html", context)
 
 
+def _return_rows(access, lmns, period, spend_return, wide: bool) -> dict:
+    """The lines the person may read, their actions, and the holding trusts' completion."""
+    lines = BudgetLine.objects.all()
+    if not wide:
+        lines = access.scope(lines, Scope.trust("holder_trust"))
+    rows = selectors.return_lines(lmns, period, lines)
+    holders = selectors.holder_states(lmns, period, spend_return, rows)
+    locked = {state.trust.pk for state in holders if state.complete}
+    editable = spend_return is None or spend_return.is_editable
+    for row in rows:
+        row["can_enter"] = (
+            editable
+            and row["line"].holder_trust_id not in locked
+            and services.may_enter(access, row["line"])
+        )
+    for state in holders:
+        completion = state.completion or services.completion_stub(lmns, state.trust, spend_return)
+        state.steps = (
+            services.TRUST_LINES_WORKFLOW.available(access, completion) if editable else []
+        )
+    return {
+        "rows": rows,
+        "holders": holders,
+        "trusts_reported": selectors.trusts_reported_text(rows, period.quarter) if wide else "",
+        "trusts_complete": selectors.trusts_complete_text(holders) if wide else "",
+    }
+
+
+ENTER_REFUSED = (
+    "Trust leads enter the lines their trust holds; the programme team enters central lines "
+    "and a late trust's lines on its behalf."
+)
+
+
+def _line_to_enter(access: Access, line_pk: int) -> BudgetLine:
+    """The line, when this person may read it (else 404) and enter its figures (else 403)."""
+    qs = selectors.readable_lines(access).select_related("stream__lmns", "holder_trust")
+    line = access.get_or_404(qs, Scope.lmns("stream__lmns"), pk=line_pk)
+    access.require(services.may_enter(access, line), ENTER_REFUSED)
+    return line
+
+
 def entry_edit(request: HttpRequest, line_pk: int, quarter: int) -> HttpResponse:
     access = get_access(request)
-    line = access.get_or_404(
-        selectors.readable_lines(access).select_related(
-            "stream__lmns", "holder_trust", "deliverable"
-        ),
-        Scope.lmns("stream__lmns"),
-        pk=line_pk,
-    )
-    access.require(
-        services.may_enter(access, line),
-        "Trust leads enter the lines their trust holds; the programme team enters central lines.",
-    )
-    lmns = line.stream.lmns
+    line = _line_to_enter(access, line_pk)
     period = _period(line.stream.start_year, quarter)
-    spend_return = lmns.spend_returns.filter(period=period).first()
-    entry = (
-        SpendEntry.objects.filter(spend_return=spend_return, budget_line=line).first()
-        if spend_return
-        else None
-    )
-    if spend_return and not spend_return.is_editable:
-        messages.info(
-            request,
-            f"The {period} return is {spend_return.get_status_display().lower()}: "
-            "its figures are read-only.",
-        )
-        return redirect("funding:return_detail", lmns.pk, period.start_year, period.quarter)
-    profile = line.profile_for(quarter)
-    form = SpendEntryForm(request.POST or None, instance=entry, profile=profile)
+    back = redirect("funding:return_detail", line.stream.lmns_id, period.start_year, quarter)
+    spend_return = line.stream.lmns.spend_returns.filter(period=period).first()
+    if reason := services.read_only_reason(spend_return, line):
+        messages.info(request, reason)
+        return back
+    entry = SpendEntry.objects.filter(spend_return=spend_return, budget_line=line).first()
+    form = SpendEntryForm(request.POST or None, instance=entry, profile=line.profile_for(quarter))
+    for_trust = services.on_behalf(access, line)
     if request.method == "POST" and form.is_valid():
-        figures = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            # One transaction: a refused entry leaves no empty return behind.
-            with transaction.atomic():
-                spend_return = spend_return or services.return_for(lmns, period)
-                services.save_spend_entry(
-                    spend_return,
-                    line,
-                    figures,
-                    expected_version=form.cleaned_data["version"],
-                    user=request.user,
-                )
-        except StaleRecord as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if form.save_figures(line=line, period=period, user=request.user, for_trust=for_trust):
             messages.success(request, f"{line.title}: {period} figures saved.")
-            if figures["forecast_outturn"] > line.approved_amount:
-                messages.warning(
-                    request,
-                    f"Warning: {line.title}'s forecast outturn of "
-                    f"{money(figures['forecast_outturn'])} is above its approved amount of "
-                    f"{money(line.approved_amount)}.",
-                )
-            return redirect("funding:return_detail", lmns.pk, period.start_year, period.quarter)
+            if warning := services.forecast_warning(line, form.figures()):
+                messages.warning(request, warning)
+            return back
     context = {
         "line": line,
         "period": period,
         "form": form,
-        "profile": profile,
-        "lmns": lmns,
         "entry": entry,
+        "profile": form.profile,
+    }
+    return render(
+        request, "funding/entry_form.html", {**context, **_entry_context(line, for_trust)}
+    )
+
+
+def _entry_context(line: BudgetLine, for_trust: bool) -> dict:
+    return {
+        "lmns": line.stream.lmns,
+        "for_trust": for_trust,
         "threshold_percent": settings.FUNDING_VARIANCE_THRESHOLD_PERCENT,
         "threshold_pounds": settings.FUNDING_VARIANCE_THRESHOLD_POUNDS,
     }
-    return render(request, "funding/entry_form.html", context)
 
 
 @require_POST
@@ -397,6 +393,48 @@ def return_transition(
     else:
         status = spend_return.get_status_display().lower()
         messages.success(request, f"The {period} return is now {status}.")
+    return redirect("funding:return_detail", lmns.pk, start_year, quarter)
+
+
+def _trust_step_allowed(access: Access, pk: int, trust_pk: int, action: str) -> tuple[Lmns, Trust]:
+    """The LMNS and its trust, when this person may take ``action`` on the trust's lines."""
+    lmns = access.lmns_page(pk)
+    trust_obj = access.trust_page(trust_pk)
+    workflow = services.TRUST_LINES_WORKFLOW
+    if trust_obj.lmns_id != lmns.pk or (step := workflow.step(action)) is None:
+        raise Http404("No such step.")
+    stub = services.completion_stub(lmns, trust_obj)
+    access.require(workflow.may_take(access, stub, action), step.refused)
+    return lmns, trust_obj
+
+
+@require_POST
+def trust_step(
+    request: HttpRequest, pk: int, start_year: int, quarter: int, trust_pk: int, action: str
+) -> HttpResponse:
+    """A trust lead marks their trust's lines complete; the programme team reopens them."""
+    access = get_access(request)
+    lmns, trust_obj = _trust_step_allowed(access, pk, trust_pk, action)
+    period = _period(start_year, quarter)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        refused_action = f"{trust_obj.pk}-{action}"
+        return _return_page(request, access, lmns, period, refused=form, action=refused_action)
+    try:
+        services.take_trust_step(
+            lmns=lmns,
+            period=period,
+            trust=trust_obj,
+            action=action,
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        done = "marked complete" if action == "complete" else "reopened"
+        messages.success(request, f"{trust_obj.short_name}'s {period} lines {done}.")
     return redirect("funding:return_detail", lmns.pk, start_year, quarter)
 
 

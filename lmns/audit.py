@@ -34,6 +34,9 @@ class AuditedModel:
     parts: Callable[[Model], Iterable[tuple[QuerySet, Callable]]] | None = None
     # Steps recorded elsewhere (a workflow's transitions) as ready-made history rows.
     steps: Callable[[Model], list[dict]] | None = None
+    # How the "Who" column names the person behind one history row, when the record says more
+    # than their name: ``who(historical_row, name)`` (e.g. "entered on the trust's behalf by …").
+    who: Callable[[Model, str], str] | None = None
 
     def readable_queryset(self, access) -> QuerySet:
         """Records this person may read: the app's own selector when it has a finer rule."""
@@ -52,14 +55,16 @@ def register_history(
     *,
     parts: Callable | None = None,
     steps: Callable | None = None,
+    who: Callable | None = None,
 ) -> None:
     """Keep ``model``'s history readable by those within ``scope``.
 
     ``readable(access)`` narrows it further when an app's visibility rule is finer than the
     organisation scope (for example deliverables that concern only some trusts). ``parts`` and
-    ``steps`` bring the histories of its parts and its workflow steps onto its page.
+    ``steps`` bring the histories of its parts and its workflow steps onto its page; ``who``
+    words the "Who" column of its rows.
     """
-    _REGISTRY[model._meta.label_lower] = AuditedModel(model, scope, readable, parts, steps)
+    _REGISTRY[model._meta.label_lower] = AuditedModel(model, scope, readable, parts, steps, who)
 
 
 def audited(label: str) -> AuditedModel | None:
@@ -165,14 +170,16 @@ def _label(field) -> str:
     return str(field.verbose_name)[:1].upper() + str(field.verbose_name)[1:]
 
 
-def _record_rows(records: list, model, related: _Related, prefix: str = "") -> list[dict]:
+def _record_rows(
+    records: list, model, related: _Related, prefix: str = "", who: Callable | None = None
+) -> list[dict]:
     """One record's changes, newest first, from its history rows (newest first)."""
     links = _links(records)
     excluded = list(links) + [f.name for f in model._meta.concrete_fields if _internal(f)]
     rows = []
     for newer, older in zip(records, records[1:] + [None], strict=True):
-        who = person_name(newer.history_user) or "System"
-        base = {"when": newer.history_date, "who": who}
+        name = person_name(newer.history_user) or "System"
+        base = {"when": newer.history_date, "who": who(newer, name) if who else name}
         if older is None:
             if not prefix:
                 rows.append({**base, "field": "Record", "old": "–", "new": "Created"})
@@ -211,7 +218,7 @@ def history_rows(obj: Model, entry: AuditedModel | None = None) -> list[dict]:
     records = list(
         obj.history.select_related("history_user").order_by("-history_date")[:MAX_HISTORY_ROWS]
     )
-    rows = _record_rows(records, type(obj), related)
+    rows = _record_rows(records, type(obj), related, who=entry.who if entry else None)
     if entry and entry.parts:
         for queryset, label in entry.parts(obj):
             by_record: dict[int, list] = defaultdict(list)

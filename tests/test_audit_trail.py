@@ -35,6 +35,7 @@ MUST_KEEP_HISTORY = {
     "funding.BudgetLine",
     "funding.SpendReturn",
     "funding.SpendEntry",
+    "funding.TrustCompletion",
     "quality.MonthlyFigure",
 }
 
@@ -63,6 +64,8 @@ NO_HISTORY = {
     "deliverables.RiskScore": APPEND_ONLY + " (each re-score of a risk)",
     "funding.AllocationChange": APPEND_ONLY + " (each hold or adjustment, with its reason)",
     "funding.SpendReturnTransition": APPEND_ONLY + " (who moved a spend return, when, why)",
+    "funding.TrustCompletionTransition": APPEND_ONLY
+    + " (who marked a trust's lines complete or reopened them, when, why)",
     "lmns.ImportPreview": "a checked upload kept for an hour until its owner confirms it; what "
     "the import then writes keeps its history",
     "boardpack.IssuedPackPdf": "an issued pack's PDF, rendered once from its frozen snapshot; "
@@ -229,6 +232,12 @@ def _entry(w):
     return SpendEntryFactory(budget_line=_line(w), spend_return=_spend_return(w))
 
 
+def _completion(w):
+    from funding.tests.factories import TrustCompletionFactory
+
+    return TrustCompletionFactory(spend_return=_spend_return(w), trust=w.trust, complete=True)
+
+
 def _quality(factory: str, w):
     from quality.tests import factories
 
@@ -275,6 +284,7 @@ SUBJECTS = {
     "funding.budgetline": _line,
     "funding.spendreturn": _spend_return,
     "funding.spendentry": _entry,
+    "funding.trustcompletion": _completion,
     "quality.monthlyfigure": lambda w: _quality("MonthlyFigureFactory", w),
     "quality.rebase": lambda w: _quality("RebaseFactory", w),
     "lmns.purge": lambda w: _purge(w),

@@ -45,6 +45,11 @@ CASES = {
         kwargs=lambda w: {**_year(w), "quarter": 1, "action": "submit"},
         expect=everyone(NOT_ALLOWED),
     ),
+    # Steps are POST only: a GET changes nothing, whoever asks.
+    "funding:trust_step": Case(
+        kwargs=lambda w: {**_year(w), "quarter": 1, "trust_pk": w.trust.pk, "action": "complete"},
+        expect=everyone(NOT_ALLOWED),
+    ),
     "funding:line_detail": Case(
         kwargs=lambda w: {"pk": make_funded(w).nuh_line.pk},
         expect=everyone(OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND),
@@ -55,7 +60,8 @@ CASES = {
     ),
     "funding:entry_edit": Case(
         kwargs=lambda w: {"line_pk": make_funded(w).nuh_line.pk, "quarter": 1},
-        expect=everyone(FORBIDDEN, lead=OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND),
+        # The lead of the holding trust, and the programme team on a late trust's behalf.
+        expect=everyone(FORBIDDEN, lead=OK, team=OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND),
     ),
     "funding:trust": Case(
         kwargs=lambda w: {"pk": w.trust.pk},

@@ -12,6 +12,7 @@ from funding.tests.factories import (
     PlanFactory,
     SpendEntryFactory,
     SpendReturnFactory,
+    TrustCompletionFactory,
 )
 from tests.attacks import AttackCase, Resave, Target
 
@@ -121,6 +122,16 @@ def _entry(w) -> Target:
     )
 
 
+def _entry_for_trust(w) -> Target:
+    """The programme team enters a late trust's line on its behalf."""
+    target = _entry(w)
+    other = BudgetLineFactory(
+        stream__lmns=w.other_lmns, stream__start_year=YEAR, holder_trust=w.other_trust
+    )
+    target.foreign_url = reverse("funding:entry_edit", args=[other.pk, 1])
+    return target
+
+
 def _submit(w) -> Target:
     entry = SpendEntryFactory(
         budget_line__stream__lmns=w.lmns,
@@ -183,6 +194,46 @@ def _first_submit(w) -> Target:
     )
 
 
+def _complete(w) -> Target:
+    """A trust lead marks their trust's lines of the quarter complete."""
+    line = BudgetLineFactory(stream__lmns=w.lmns, stream__start_year=YEAR, holder_trust=w.trust)
+    SpendEntryFactory(
+        budget_line=line, spend_return=SpendReturnFactory(lmns=w.lmns, period=w.period)
+    )
+    return Target(
+        url=reverse("funding:trust_step", args=[w.lmns.pk, YEAR, 1, w.trust.pk, "complete"]),
+        data={"version": "1", "comment": ""},
+        show_url=reverse("funding:return_detail", args=[w.lmns.pk, YEAR, 1]),
+        foreign_url=reverse(
+            "funding:trust_step", args=[w.lmns.pk, YEAR, 1, w.sibling_trust.pk, "complete"]
+        ),
+    )
+
+
+def _reopen(w) -> Target:
+    """The programme team reopens a trust's complete lines, saying why."""
+    line = BudgetLineFactory(stream__lmns=w.lmns, stream__start_year=YEAR, holder_trust=w.trust)
+    entry = SpendEntryFactory(
+        budget_line=line, spend_return=SpendReturnFactory(lmns=w.lmns, period=w.period)
+    )
+    completion = TrustCompletionFactory(
+        spend_return=entry.spend_return, trust=w.trust, complete=True
+    )
+    other = TrustCompletionFactory(
+        spend_return=SpendReturnFactory(lmns=w.other_lmns, period=w.period),
+        trust=w.other_trust,
+        complete=True,
+    )
+    return Target(
+        url=reverse("funding:trust_step", args=[w.lmns.pk, YEAR, 1, w.trust.pk, "reopen"]),
+        data={"version": str(completion.version), "comment": "NUH found a miscoded invoice."},
+        show_url=reverse("funding:return_detail", args=[w.lmns.pk, YEAR, 1]),
+        foreign_url=reverse(
+            "funding:trust_step", args=[w.other_lmns.pk, YEAR, 1, other.trust_id, "reopen"]
+        ),
+    )
+
+
 CASES = {
     "funding.forms.StreamForm": AttackCase(build=_stream_add, persona="team", resave=Resave.ADD),
     # An allocation change is a new record with its reason; the page starts from the current one.
@@ -195,11 +246,27 @@ CASES = {
         ),
         AttackCase(build=_line_edit, persona="team", resave=Resave.EDIT),
     ],
-    # The trust lead enters the lines their trust holds; the programme team may not.
-    "funding.forms.SpendEntryForm": AttackCase(build=_entry, persona="lead", resave=Resave.EDIT),
+    # The trust lead enters the lines their trust holds; the programme team may too, on a late
+    # trust's behalf.
+    "funding.forms.SpendEntryForm": [
+        AttackCase(
+            build=_entry,
+            persona="lead",
+            refused=("anonymous", "sibling_lead", "board", "other_team"),
+            resave=Resave.EDIT,
+        ),
+        AttackCase(
+            build=_entry_for_trust,
+            persona="team",
+            refused=("anonymous", "sibling_lead", "board", "other_team"),
+            resave=Resave.EDIT,
+        ),
+    ],
     "funding.forms.TransitionForm": [
         AttackCase(build=_submit, persona="team", resave=Resave.STEP),
         AttackCase(build=_first_submit, persona="team", resave=Resave.STEP),
+        AttackCase(build=_complete, persona="lead", resave=Resave.STEP),
+        AttackCase(build=_reopen, persona="team", resave=Resave.STEP),
     ],
     "funding.forms.SignOffForm": AttackCase(build=_sign_off, persona="team", resave=Resave.STEP),
 }

@@ -5,10 +5,24 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from deliverables.tests.factories import DeliverableFactory, PlanFactory
-from funding.models import BudgetLine, Category, FundingStream, SpendEntry, SpendReturn, StreamKind
-from lmns.tests.factories import LmnsFactory, ReportingPeriodFactory
+from funding.models import (
+    AllocationChange,
+    AllocationStatus,
+    BudgetLine,
+    Category,
+    CompletionStatus,
+    FundingStream,
+    SpendEntry,
+    SpendReturn,
+    SpendReturnTransition,
+    StreamKind,
+    TrustCompletion,
+    TrustCompletionTransition,
+)
+from lmns.tests.factories import LmnsFactory, ReportingPeriodFactory, TrustFactory
 
 
 class FundingStreamFactory(factory.django.DjangoModelFactory):
@@ -69,6 +83,72 @@ class SpendEntryFactory(factory.django.DjangoModelFactory):
     accruals = Decimal("0")
     commitments = Decimal("0")
     forecast_outturn = factory.LazyAttribute(lambda o: o.budget_line.approved_amount)
+
+    class Params:
+        # Entered by the LMNS programme team for the trust holding the line.
+        for_trust = factory.Trait(on_behalf=True)
+
+
+class AllocationChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AllocationChange
+
+    stream = factory.SubFactory(FundingStreamFactory)
+    previous_amount = factory.LazyAttribute(lambda o: o.stream.amount)
+    new_amount = factory.LazyAttribute(lambda o: o.stream.amount)
+    previous_status = AllocationStatus.CONFIRMED
+    new_status = AllocationStatus.HELD
+    reason = "Month-6 review: recruitment delayed."
+
+
+class SpendReturnTransitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SpendReturnTransition
+
+    spend_return = factory.SubFactory(SpendReturnFactory)
+    from_status = "draft"
+    to_status = "submitted"
+
+
+class TrustCompletionFactory(factory.django.DjangoModelFactory):
+    """A holding trust's lines of one quarter's return; ``complete=True`` for marked complete."""
+
+    class Meta:
+        model = TrustCompletion
+        django_get_or_create = ["spend_return", "trust"]
+
+    spend_return = factory.SubFactory(SpendReturnFactory)
+    trust = factory.SubFactory(TrustFactory, lmns=factory.SelfAttribute("..spend_return.lmns"))
+
+    class Params:
+        complete = factory.Trait(
+            status=CompletionStatus.COMPLETE, completed_at=factory.LazyFunction(timezone.now)
+        )
+
+
+class TrustCompletionTransitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrustCompletionTransition
+
+    completion = factory.SubFactory(TrustCompletionFactory)
+    from_status = CompletionStatus.OPEN
+    to_status = CompletionStatus.COMPLETE
+
+
+def every_holder_complete(spend_return: SpendReturn) -> list[TrustCompletion]:
+    """Mark the lines of every trust holding a line of the return's year complete."""
+    holders = {
+        line.holder_trust
+        for line in BudgetLine.objects.filter(
+            stream__lmns=spend_return.lmns,
+            stream__start_year=spend_return.period.start_year,
+            holder_trust__isnull=False,
+        ).select_related("holder_trust")
+    }
+    return [
+        TrustCompletionFactory(spend_return=spend_return, trust=trust, complete=True)
+        for trust in sorted(holders, key=lambda trust: trust.name)
+    ]
 
 
 @dataclass

@@ -75,12 +75,12 @@ def test_month6_review_names_the_line_behind_profile(blmk):
 
 
 def test_trust_lead_enters_q3_for_their_own_line_only(blmk):
-    bedford = line("Project manager, Bedford")
+    keynes = line("Project manager, Milton Keynes")
     luton = line("Project manager, Luton")
     central = line("Public health midwife")
-    lead = client_for("bh-lead")
+    lead = client_for("mkuh-lead")
 
-    url = reverse("funding:entry_edit", args=[bedford.pk, 3])
+    url = reverse("funding:entry_edit", args=[keynes.pk, 3])
     form = lead.get(url)
     assert form.status_code == 200
     response = lead.post(
@@ -95,21 +95,23 @@ def test_trust_lead_enters_q3_for_their_own_line_only(blmk):
         },
     )
     assert response.status_code == 302
-    entry = SpendEntry.objects.get(budget_line=bedford, quarter=3)
+    entry = SpendEntry.objects.get(budget_line=keynes, quarter=3)
     assert entry.actual == Decimal("13000")
     assert entry.spend_return.status == SpendReturnStatus.DRAFT
 
     assert lead.get(reverse("funding:entry_edit", args=[luton.pk, 3])).status_code == 404
     assert lead.post(reverse("funding:entry_edit", args=[luton.pk, 3]), {}).status_code == 404
     assert lead.get(reverse("funding:entry_edit", args=[central.pk, 3])).status_code == 404
-    # The team enters central lines, not the trusts' lines.
+    # The team enters central lines, and a late trust's lines on the trust's behalf.
     team = client_for("blmk-team")
-    assert team.get(reverse("funding:entry_edit", args=[luton.pk, 3])).status_code == 403
+    for_luton = team.get(reverse("funding:entry_edit", args=[luton.pk, 3]))
+    assert for_luton.status_code == 200
+    assert "figures on the trust's behalf" in for_luton.content.decode()
     assert team.get(reverse("funding:entry_edit", args=[central.pk, 3])).status_code == 200
 
     # The Q3 return page shows the lead only their trust's line.
     page = lead.get(reverse("funding:return_detail", args=[blmk.pk, 2018, 3])).content.decode()
-    assert "Project manager, Bedford" in page
+    assert "Project manager, Milton Keynes" in page
     assert "Project manager, Luton" not in page
     assert "Public health midwife" not in page
 
@@ -160,13 +162,22 @@ def test_team_submits_and_signs_off_and_figures_become_read_only(blmk):
 
     # Not every line has figures yet: refused, naming what is missing.
     response = team.post(submit, {"version": q3.version}, follow=True)
-    assert "3 line(s) have no figures yet" in response.content.decode()
+    assert "2 line(s) have no figures yet" in response.content.decode()
     q3.refresh_from_db()
     assert q3.status == SpendReturnStatus.DRAFT
 
-    _enter("bh-lead", line("Project manager, Bedford"))
     _enter("ldh-lead", line("Project manager, Luton"))
     _enter("mkuh-lead", line("Project manager, Milton Keynes"))
+
+    # Every line has figures, but two trusts have not marked theirs complete: refused by name.
+    response = team.post(submit, {"version": q3.version}, follow=True)
+    assert "LDH, MKUH have not marked their lines complete" in response.content.decode()
+    q3.refresh_from_db()
+    assert q3.status == SpendReturnStatus.DRAFT
+    for username, ods in (("ldh-lead", "RC9"), ("mkuh-lead", "RD8")):
+        trust = Trust.objects.get(ods_code=ods)
+        step = reverse("funding:trust_step", args=[blmk.pk, 2018, 3, trust.pk, "complete"])
+        assert client_for(username).post(step, {"version": 1}).status_code == 302
 
     # The board reads but cannot submit.
     assert client_for("blmk-board").post(submit, {"version": q3.version}).status_code == 403
@@ -196,11 +207,11 @@ def test_team_submits_and_signs_off_and_figures_become_read_only(blmk):
     assert "“All lines in.”" in page
 
     # Signed-off figures are read-only: the form is not offered and a posted change is refused.
-    bedford = line("Project manager, Bedford")
-    lead = client_for("bh-lead")
-    url = reverse("funding:entry_edit", args=[bedford.pk, 3])
+    luton = line("Project manager, Luton")
+    lead = client_for("ldh-lead")
+    url = reverse("funding:entry_edit", args=[luton.pk, 3])
     assert lead.get(url).status_code == 302
-    entry = SpendEntry.objects.get(budget_line=bedford, quarter=3)
+    entry = SpendEntry.objects.get(budget_line=luton, quarter=3)
     lead.post(
         url,
         {
@@ -246,7 +257,6 @@ def test_xlsx_totals_equal_the_page(blmk):
     reported = [row for row in lines if row[q3] is not None]
     unreported = [row for row in lines if row[q3] is None]
     assert sorted(row[0] for row in unreported) == [
-        "Project manager, Bedford Hospital (Band 7)",
         "Project manager, Luton and Dunstable (Band 7)",
         "Project manager, Milton Keynes (Band 7)",
     ]

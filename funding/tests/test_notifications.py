@@ -3,7 +3,7 @@
 import pytest
 
 from funding.services import transition_return
-from funding.tests.factories import SpendEntryFactory, SpendReturnFactory
+from funding.tests.factories import SpendEntryFactory, SpendReturnFactory, every_holder_complete
 from lmns.models import Notification, Role
 from lmns.tests.factories import lmns_member
 
@@ -13,6 +13,7 @@ def submitted(world, funded, django_capture_on_commit_callbacks):
     spend = SpendReturnFactory(lmns=world.lmns, period=world.period)
     for line in (funded.central, funded.nuh_line, funded.sfh_line):
         SpendEntryFactory(budget_line=line, spend_return=spend)
+    every_holder_complete(spend)
     with django_capture_on_commit_callbacks(execute=True):
         transition_return(
             spend_return=spend, action="submit", user=world.users["team"], expected_version=1
@@ -33,6 +34,7 @@ def test_submitting_tells_the_team_but_not_the_submitter(
     spend = SpendReturnFactory(lmns=world.lmns, period=world.period)
     for line in (funded.central, funded.nuh_line, funded.sfh_line):
         SpendEntryFactory(budget_line=line, spend_return=spend)
+    every_holder_complete(spend)
     with django_capture_on_commit_callbacks(execute=True):
         transition_return(
             spend_return=spend, action="submit", user=world.users["team"], expected_version=1

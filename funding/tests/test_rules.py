@@ -11,7 +11,7 @@ from funding import board
 from funding.models import SpendReturn, SpendReturnStatus
 from funding.selectors import exceeds_threshold, forecast_verdict, funding_year, month6_review
 from funding.templatetags.funding_tags import vs_allocation, vs_profile
-from funding.tests.factories import SpendEntryFactory, SpendReturnFactory
+from funding.tests.factories import SpendEntryFactory, SpendReturnFactory, every_holder_complete
 from lmns.board import money as money_cell
 from lmns.board import read_cell
 from lmns.board import text as text_cell
@@ -163,6 +163,7 @@ def test_stale_submit_and_reopen_need_care(world, funded, as_team):
     spend_return = SpendReturnFactory(lmns=world.lmns, period=world.period)
     for line in (funded.central, funded.nuh_line, funded.sfh_line):
         SpendEntryFactory(budget_line=line, spend_return=spend_return)
+    every_holder_complete(spend_return)
     base = [world.lmns.pk, 2022, 1]
     submit = reverse("funding:return_transition", args=[*base, "submit"])
     response = as_team.post(submit, {"version": spend_return.version + 5}, follow=True)
@@ -254,11 +255,12 @@ def test_board_section_template_renders_from_the_dict_alone(
 
 @pytest.mark.django_db
 def test_an_lmns_may_let_the_submitter_sign_off_and_the_page_says_so(world, funded, as_team):
-    from funding.tests.factories import SpendEntryFactory, SpendReturnFactory
+    from funding.tests.factories import SpendEntryFactory, SpendReturnFactory, every_holder_complete
 
     spend_return = SpendReturnFactory(lmns=world.lmns, period=world.period)
     for line in (funded.central, funded.nuh_line, funded.sfh_line):
         SpendEntryFactory(budget_line=line, spend_return=spend_return)
+    every_holder_complete(spend_return)
     base = [world.lmns.pk, 2022, 1]
     as_team.post(reverse("funding:return_transition", args=[*base, "submit"]), {"version": 1})
     sign_off = reverse("funding:return_transition", args=[*base, "sign_off"])
