@@ -123,16 +123,17 @@ def on_request_step(event: StepTaken) -> None:
         who = "Someone"
         if event.by is not None:
             who = person_name(event.by)
-    text = (
+    said = (
         f"{who} {REQUEST_WORDS[event.action]} on {where} of {ret.trust.short_name}'s "
         f"{ret.framework.short_name} return for {ret.period}"
     )
-    if event.comment:
-        text += f": {_short(event.comment)}"
+    text = f"{said}: {_short(event.comment)}" if event.comment else said
     notify(
         recipients=people,
         kind=kind.code,
         text=text,
+        # A mail names the step, never the words: they are in the app.
+        mail_text=f"{said} (the words are in the app)" if event.comment else said,
         url=reverse("assurance:request_thread", args=[request.pk]),
         key=event_key(kind.code, event.transition.pk),
     )
@@ -145,5 +146,5 @@ def register() -> None:
         register_kind(kind)
     for kind in REQUEST_KINDS.values():
         register_kind(kind)
-    workflow.subscribe(on_return_step, workflow="return")
-    workflow.subscribe(on_request_step, workflow="change_request")
+    workflow.subscribe(on_return_step, workflow="return", in_transaction=True)
+    workflow.subscribe(on_request_step, workflow="change_request", in_transaction=True)
