@@ -97,5 +97,5 @@ def register() -> None:
     register_kind(SIGNED_OFF)
     register_kind(LINES_COMPLETE)
     register_kind(LINES_REOPENED)
-    workflow.subscribe(on_spend_return_step, workflow="spend_return")
-    workflow.subscribe(on_trust_lines_step, workflow="trust_lines")
+    workflow.subscribe(on_spend_return_step, workflow="spend_return", in_transaction=True)
+    workflow.subscribe(on_trust_lines_step, workflow="trust_lines", in_transaction=True)
