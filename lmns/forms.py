@@ -17,6 +17,8 @@ Every form and filter in the project builds on these instead of Django's or djan
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -25,6 +27,8 @@ from django.db.models.fields.related import ManyToManyRel, ManyToOneRel, OneToOn
 from django.forms.models import ModelFormMetaclass
 from django_filters import fields as filter_fields
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
+
+from .uploads import UploadError, check_declared_size
 
 DATE_FORMAT = "%Y-%m-%d"
 # Browsers draw their own date control (in the reader's locale), so the hint names no format.
@@ -42,6 +46,26 @@ INTEGER_KEYS = {
     "PositiveSmallIntegerField",
 }
 AUTO_KEYS = {"AutoField", "BigAutoField", "SmallAutoField"}
+
+
+class CsvFileField(forms.FileField):
+    """A CSV file to import: refused by its name's ending and its declared size (at most
+    ``max_bytes``) before anything reads it."""
+
+    def __init__(self, *, max_bytes: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.max_bytes = max_bytes
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if not value:
+            return
+        if PurePath(value.name).suffix.lower() not in {".csv", ".txt"}:
+            raise ValidationError("Choose a .csv file (comma-separated values).")
+        try:
+            check_declared_size(value.size, self.max_bytes)
+        except UploadError as exc:
+            raise ValidationError(str(exc)) from exc
 
 
 class DateInput(forms.DateInput):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from pathlib import Path
 
 from django import forms
 
 from lmns import text
-from lmns.uploads import UploadError, check_declared_size
+from lmns.forms import CsvFileField
 
 from .importer import MAX_BYTES, MSDS, TEMPLATE
 from .models import FigureStatus, Measure, MonthlyFigure
@@ -151,17 +150,7 @@ class ImportForm(forms.Form):
         initial=FigureStatus.PROVISIONAL,
         widget=forms.RadioSelect,
     )
-    file = forms.FileField(label="CSV file", help_text="Up to 5 MB.")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in {".csv", ".txt"}:
-            raise forms.ValidationError("Choose a .csv file (comma-separated values).")
-        try:
-            check_declared_size(upload.size, MAX_BYTES)
-        except UploadError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return upload
+    file = CsvFileField(max_bytes=MAX_BYTES, label="CSV file", help_text="Up to 5 MB.")
 
 
 class ConfirmImportForm(forms.Form):

@@ -1,13 +1,10 @@
 """Forms of the dashboard pages: the GET filters and the CSV upload."""
 
-from pathlib import Path
-
 from django import forms
 
 from lmns import text
-from lmns.forms import ModelChoiceField
+from lmns.forms import CsvFileField, ModelChoiceField
 from lmns.models import ReportingPeriod
-from lmns.uploads import UploadError, check_declared_size
 
 from ..importer import MAX_BYTES, ON_BEHALF_REASON_LIMIT
 from ..models import Framework
@@ -57,7 +54,8 @@ class TrendFilterForm(_FilterForm):
 class ComplianceImportForm(forms.Form):
     framework = FrameworkChoiceField(queryset=_frameworks(), empty_label=None)
     period = PeriodChoiceField(label="Quarter", queryset=_periods(), empty_label=None)
-    file = forms.FileField(
+    file = CsvFileField(
+        max_bytes=MAX_BYTES,
         label="CSV file",
         help_text="A header row (trust, then section codes), then one row per trust. Up to 1 MB.",
     )
@@ -70,13 +68,3 @@ class ComplianceImportForm(forms.Form):
         help_text="A draft the trust has not submitted is not overwritten without a reason. "
         "The reason is kept in the return's history.",
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in {".csv", ".txt"}:
-            raise forms.ValidationError("Choose a .csv file (comma-separated values).")
-        try:
-            check_declared_size(upload.size, MAX_BYTES)
-        except UploadError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return upload
