@@ -74,4 +74,4 @@ def register() -> None:
 
     for kind, _role in KINDS.values():
         register_kind(kind)
-    workflow.subscribe(on_return_step, workflow="return")
+    workflow.subscribe(on_return_step, workflow="return", in_transaction=True)

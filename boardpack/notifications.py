@@ -1,10 +1,10 @@
-"""Issuing a board pack tells the LMNS's board members (after the issue commits)."""
+"""Issuing a board pack tells the LMNS's board members (in the issue's transaction)."""
 
 from django.urls import reverse
 
 from lmns.access import readers
 from lmns.models import Role
-from lmns.notifications import Kind, after_commit, event_key, notify, register_kind
+from lmns.notifications import Kind, event_key, in_transaction, notify, register_kind
 
 from .models import BoardPack
 
@@ -12,7 +12,7 @@ ISSUED = Kind("boardpack.issued", "A board pack was issued")
 
 
 def pack_issued(pack: BoardPack) -> None:
-    """Tell the board members of the pack's LMNS, once the issue has committed."""
+    """Tell the board members of the pack's LMNS, in the issue's transaction."""
 
     def send() -> None:
         notify(
@@ -24,7 +24,7 @@ def pack_issued(pack: BoardPack) -> None:
             key=event_key(ISSUED.code, pack.pk),
         )
 
-    after_commit(send)
+    in_transaction(send)
 
 
 def register() -> None:

@@ -63,4 +63,4 @@ def register() -> None:
 
     register_kind(SUBMITTED)
     register_kind(SIGNED_OFF)
-    workflow.subscribe(on_spend_return_step, workflow="spend_return")
+    workflow.subscribe(on_spend_return_step, workflow="spend_return", in_transaction=True)

@@ -5,9 +5,10 @@ The core app never names a feature app. Each app registers the kinds of message 
 (``lmns.workflow.subscribe``) with a function that calls :func:`notify`. Recipients come from
 ``lmns.access.readers``; people who have left are never told. A notification's ``key`` names the
 event and the kind (:func:`event_key`: the transition's id), so a person is told of one event
-once however often it is announced. Anything that is not a workflow step (issuing a board pack)
-hands its message over with :func:`after_commit`, which like a workflow subscriber never fails
-the change that made it.
+once however often it is announced. Workflow steps tell people inside their own transaction
+(``workflow.subscribe(..., in_transaction=True)``); anything that is not a workflow step
+(issuing a board pack) hands its message over with :func:`in_transaction` (or
+:func:`after_commit`), which like a workflow subscriber never fails the change that made it.
 
 Other channels (email, in the ``mail`` app) plug in with :func:`register_listener`: a listener
 is called with the new notifications inside the transaction that writes them, so whatever it
@@ -121,6 +122,16 @@ def notify(
             for listener in _LISTENERS:
                 listener(batch, (mail_text or text)[:ONE_LINE])
     return len(made)
+
+
+def in_transaction(send: Callable[[], object]) -> None:
+    """Run ``send`` now, in a savepoint of the change's transaction: its notifications (and
+    their outbox rows) commit with the change. A failure is logged and rolled back alone."""
+    try:
+        with transaction.atomic():
+            send()
+    except Exception:
+        logger.exception("Sending notifications failed")
 
 
 def after_commit(send: Callable[[], object]) -> None:

@@ -100,10 +100,21 @@ Subscriber = Callable[[StepTaken], None]
 _SUBSCRIBERS: list[tuple[str | None, Subscriber]] = []
 
 
-def subscribe(subscriber: Subscriber, workflow: str | None = None) -> None:
-    """Call ``subscriber`` after every committed step (of ``workflow`` only, when given)."""
-    if (workflow, subscriber) not in _SUBSCRIBERS:
-        _SUBSCRIBERS.append((workflow, subscriber))
+_DURING: list[tuple[str | None, Subscriber]] = []
+
+
+def subscribe(
+    subscriber: Subscriber, workflow: str | None = None, *, in_transaction: bool = False
+) -> None:
+    """Call ``subscriber`` after every committed step (of ``workflow`` only, when given).
+
+    With ``in_transaction``, call it inside the step's transaction instead, in a savepoint of
+    its own: what it writes (notifications and their outbox rows) commits with the step or not
+    at all, and a subscriber that fails is logged and rolled back alone, the step standing.
+    """
+    chosen = _DURING if in_transaction else _SUBSCRIBERS
+    if (workflow, subscriber) not in chosen:
+        chosen.append((workflow, subscriber))
 
 
 def publish(event: StepTaken) -> None:
@@ -113,6 +124,18 @@ def publish(event: StepTaken) -> None:
             continue
         try:
             subscriber(event)
+        except Exception:
+            logger.exception("A subscriber failed on %s %s", event.workflow, event.action)
+
+
+def publish_in_transaction(event: StepTaken) -> None:
+    """Hand ``event`` to the in-transaction subscribers, each in a savepoint of its own."""
+    for workflow, subscriber in list(_DURING):
+        if workflow not in (None, event.workflow):
+            continue
+        try:
+            with transaction.atomic():
+                subscriber(event)
         except Exception:
             logger.exception("A subscriber failed on %s %s", event.workflow, event.action)
 
@@ -157,8 +180,9 @@ class Workflow:
         )
 
     def announce(self, action: str, record: Model, transition: Transition, user) -> None:
-        """Publish a written transition once the transaction commits (every step, and bulk
-        paths such as an import that write their transitions themselves)."""
+        """Publish a written transition: to the in-transaction subscribers now, to the others
+        once the transaction commits (every step, and bulk paths such as an import that write
+        their transitions themselves)."""
         event = StepTaken(
             self.name,
             action,
@@ -169,6 +193,7 @@ class Workflow:
             transition.to_status,
             transition.comment,
         )
+        publish_in_transaction(event)
         transaction.on_commit(lambda: publish(event))
 
     def take(

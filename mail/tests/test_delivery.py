@@ -173,3 +173,30 @@ def test_the_admin_lists_people_without_an_address(world):
     assert "No email address" in page.text
     assert "no-mail-person" in page.text
     assert "nuh-lead" not in page.text
+
+
+def test_the_outbox_row_is_written_in_the_steps_transaction_and_sent_after_it_commits(
+    world, ret, smtp_server, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from assurance.services import Action, take_action
+
+    class Abandoned(Exception):
+        pass
+
+    with pytest.raises(Abandoned), transaction.atomic():
+        take_action(ret=ret, action=Action.SUBMIT, user=world.users["lead"], expected_version=1)
+        assert Delivery.objects.filter(status=Status.PENDING).count() == 1
+        raise Abandoned  # the step's transaction rolls back: so does its mail
+    assert not Delivery.objects.exists()
+
+    ret.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        take_action(ret=ret, action=Action.SUBMIT, user=world.users["lead"], expected_version=1)
+    assert Delivery.objects.get().status == Status.PENDING
+    assert smtp_server.messages == []  # nothing leaves before the commit
+    for callback in pending:
+        callback()
+    assert Delivery.objects.get().status == Status.SENT
+    assert len(smtp_server.messages) == 1
