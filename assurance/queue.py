@@ -1,9 +1,9 @@
 """The returns' part of the work queue (registered in ``apps.py``; see ``lmns/queue.py``).
 
-Trust leads: each of their trusts' returns for every period open for returns and every active
-framework (no model yet says which frameworks an LMNS collects), that still needs them (not started, a draft, or sent back with what to change), and any earlier
-return sent back to them. Programme team: returns awaiting review, longest waiting first, and the
-trusts that have not submitted an open period's returns. Each source makes a fixed number of
+Trust leads: each return their LMNS collects from their trusts for its working period (the
+framework, its state, the collection's deadline, days left or overdue), and any return sent back
+to them. Programme team: returns awaiting review, longest waiting first, and the trusts that have
+not submitted a return collected for the working period. Each source makes a fixed number of
 queries whatever the data.
 """
 
@@ -13,15 +13,16 @@ from django.db.models import Max, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from lmns.access import Access
-from lmns.models import Role, Trust
+from lmns.models import Role
 from lmns.queue import Context, Item, Source, day, due_by, register_source, waiting_since
 from lmns.text import excerpt
 
-from .models import Framework, QuarterlyReturn, ReturnStatus, Transition
+from .models import Collection, QuarterlyReturn, ReturnStatus, Transition
 from .services import EDITABLE_STATUSES
 
-LEAD = "Returns to start"
 AWAITING_REVIEW = (ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW)
+# Returns already with the LMNS come after everything still to do.
+DONE_RANK = 10**6
 
 
 def _sent_back_comment() -> Subquery:
@@ -32,69 +33,97 @@ def _sent_back_comment() -> Subquery:
 
 
 def lead_items(access: Access, context: Context) -> list[Item]:
-    """The lead's returns to start, finish or change (two queries)."""
+    """Each collected return of the lead's trusts for the working period, with its state and
+    due date, and any return sent back to them (two queries)."""
     trusts = sorted(
         (m.trust for m in access.memberships if m.role == Role.TRUST_LEAD),
         key=lambda trust: trust.short_name,
     )
     if not trusts:
         return []
-    periods = context.open_periods
-    returns = list(
-        QuarterlyReturn.objects.filter(
-            Q(status=ReturnStatus.RETURNED) | Q(period__in=periods), trust__in=trusts
+    working = {t.pk: context.working_period(t.lmns_id) for t in trusts}
+    asked = list(
+        Collection.trusts.through.objects.filter(
+            trust__in=trusts,
+            collection__period_id__in={p.pk for p in working.values() if p},
+        ).select_related("collection__framework")
+    )
+    asked = [
+        a for a in asked if working[a.trust_id] and a.collection.period_id == working[a.trust_id].pk
+    ]
+    wanted = Q(status=ReturnStatus.RETURNED)
+    for row in asked:
+        wanted |= Q(
+            trust_id=row.trust_id,
+            framework_id=row.collection.framework_id,
+            period_id=row.collection.period_id,
         )
+    returns = list(
+        QuarterlyReturn.objects.filter(wanted, trust__in=trusts)
         .select_related("trust", "framework", "period")
         .annotate(sent_back=_sent_back_comment())
     )
-    items = [_lead_item(ret, context) for ret in returns if ret.status in EDITABLE_STATUSES]
-    started = {(ret.trust_id, ret.framework_id, ret.period_id) for ret in returns}
-    frameworks = list(Framework.objects.filter(active=True).order_by("name")) if periods else []
-    return items + _missing(context, trusts, frameworks, started, state="not started", kind=LEAD)
-
-
-def _missing(
-    context: Context, trusts: list, frameworks: list, done: set, *, state: str, kind: str
-) -> list[Item]:
-    """Per open period and trust, the active frameworks' returns not in ``done`` (a set of
-    (trust, framework, period) ids): one item each. The trust lead's ("not started") say the
-    deadline too."""
-    items = []
-    for period in context.open_periods:
-        deadline = period.submission_deadline
-        for trust in trusts:
-            missing = [f.short_name for f in frameworks if (trust.pk, f.pk, period.pk) not in done]
-            if not missing:
-                continue
-            count = len(missing)
-            items.append(
-                Item(
-                    title=f"{trust.short_name}: {count} return{'s'[: count != 1]} for {period} "
-                    f"{state}",
-                    url=reverse("assurance:trust_returns", args=[trust.pk]),
-                    kind=kind,
-                    detail=", ".join(missing) + (f"; due {day(deadline)}" if kind == LEAD else ""),
-                    **due_by(deadline, context.today),
-                )
+    found = {(r.trust_id, r.framework_id, r.period_id): r for r in returns}
+    deadlines = {
+        (a.trust_id, a.collection.framework_id, a.collection.period_id): a.collection.deadline
+        for a in asked
+    }
+    items = [
+        _lead_item(ret, context, deadlines.get((ret.trust_id, ret.framework_id, ret.period_id)))
+        for ret in returns
+        if ret.status == ReturnStatus.RETURNED
+    ]
+    by_id = {t.pk: t for t in trusts}
+    for row in asked:
+        key = (row.trust_id, row.collection.framework_id, row.collection.period_id)
+        ret = found.get(key)
+        if ret is not None and ret.status == ReturnStatus.RETURNED:
+            continue
+        items.append(
+            _collected_item(
+                by_id[row.trust_id], row.collection, ret, working[row.trust_id], context
             )
+        )
     return items
 
 
-def _lead_item(ret: QuarterlyReturn, context: Context) -> Item:
-    if ret.status == ReturnStatus.RETURNED:
-        detail = "Sent back by the LMNS"
-        if ret.sent_back:
-            detail += f": {excerpt(ret.sent_back, 200)[0]}"
-        kind = "Sent back to change"
-    else:
-        detail = f"Draft; due {day(ret.period.submission_deadline)}"
-        kind = "Return to submit"
+def _collected_item(trust, collection, ret, period, context: Context) -> Item:
+    """One collected return of the working period: to start, to submit, or with the LMNS."""
+    title = f"{trust.short_name} {collection.framework.short_name} return for {period}"
+    due = f"due {day(collection.deadline)}"
+    if ret is None or ret.status == ReturnStatus.DRAFT:
+        return Item(
+            title=title,
+            url=reverse(
+                "assurance:trust_returns" if ret is None else "assurance:return_detail",
+                args=[trust.pk if ret is None else ret.pk],
+            ),
+            kind="Return to start" if ret is None else "Return to submit",
+            detail=f"{'Not started' if ret is None else 'Draft'}; {due}",
+            **due_by(collection.deadline, context.today),
+        )
+    # Submitted, under review or assured: nothing to do now, listed after everything to do.
+    return Item(
+        title=title,
+        url=reverse("assurance:return_detail", args=[ret.pk]),
+        kind="Assured" if ret.status == ReturnStatus.ASSURED else "With the LMNS",
+        detail=f"{ret.get_status_display()}; was {due}",
+        rank=DONE_RANK,
+        when=ret.get_status_display().lower(),
+    )
+
+
+def _lead_item(ret: QuarterlyReturn, context: Context, deadline=None) -> Item:
+    """A return sent back to the lead, due by its collection's deadline."""
+    detail = "Sent back by the LMNS"
+    if ret.sent_back:
+        detail += f": {excerpt(ret.sent_back, 200)[0]}"
     return Item(
         title=f"{ret.trust.short_name} {ret.framework.short_name} return for {ret.period}",
         url=reverse("assurance:return_detail", args=[ret.pk]),
-        kind=kind,
+        kind="Sent back to change",
         detail=detail,
-        **due_by(ret.period.submission_deadline, context.today),
+        **due_by(deadline or ret.period.submission_deadline, context.today),
     )
 
 
@@ -139,20 +168,49 @@ def sent_back_count():
 
 
 def not_submitted_items(access: Access, context: Context) -> list[Item]:
-    """Each trust with returns of an open period not yet submitted (three queries)."""
-    periods = context.open_periods
-    if not periods or not access.team_lmns_ids:
+    """Each trust with collected returns of its LMNS's working period not yet submitted, due
+    by the collection's deadline (three queries)."""
+    working = {lmns_id: context.working_period(lmns_id) for lmns_id in sorted(access.team_lmns_ids)}
+    periods = {p.pk for p in working.values() if p}
+    if not periods:
         return []
-    frameworks = list(Framework.objects.filter(active=True).order_by("name"))
-    trusts = list(Trust.objects.filter(lmns_id__in=access.team_lmns_ids).order_by("short_name"))
+    asked = [
+        row
+        for row in Collection.trusts.through.objects.filter(
+            collection__lmns_id__in=access.team_lmns_ids, collection__period_id__in=periods
+        ).select_related("collection__framework", "trust")
+        if working[row.collection.lmns_id] is not None
+        and row.collection.period_id == working[row.collection.lmns_id].pk
+    ]
     submitted = set(
-        QuarterlyReturn.objects.filter(period__in=periods, trust__in=trusts)
+        QuarterlyReturn.objects.filter(
+            period_id__in=periods, trust__lmns_id__in=access.team_lmns_ids
+        )
         .exclude(status__in=EDITABLE_STATUSES)
         .values_list("trust_id", "framework_id", "period_id")
     )
-    return _missing(
-        context, trusts, frameworks, submitted, state="not submitted", kind="Not submitted"
-    )
+    missing: dict[int, list] = {}
+    for row in asked:
+        key = (row.trust_id, row.collection.framework_id, row.collection.period_id)
+        if key not in submitted:
+            missing.setdefault(row.trust_id, []).append(row)
+    items = []
+    for rows in missing.values():
+        trust, period = rows[0].trust, working[rows[0].collection.lmns_id]
+        deadline = min(row.collection.deadline for row in rows)
+        count = len(rows)
+        names = sorted(row.collection.framework.short_name for row in rows)
+        items.append(
+            Item(
+                title=f"{trust.short_name}: {count} return{'s'[: count != 1]} for {period} "
+                "not submitted",
+                url=reverse("assurance:trust_returns", args=[trust.pk]),
+                kind="Not submitted",
+                detail=f"{', '.join(names)}; due {day(deadline)}",
+                **due_by(deadline, context.today),
+            )
+        )
+    return items
 
 
 def register() -> None:

@@ -9,35 +9,49 @@ urgent first. The navigation bar's counts ("3 to review") and the unread notific
 the query that reads the person's memberships (:func:`membership_counts`), so no page makes a
 query for them.
 
-Returns are collected for every period open for returns (``ReportingPeriod.is_open``), each due
-by its ``submission_deadline``; the working period is the latest open one
-(``ReportingPeriod.objects.latest_open``), the period deliverable updates are for.
+Each LMNS works on one period at a time, its working period (``lmns.selectors.working_period``:
+the earliest open period in which it has a collected return not yet assured, otherwise the
+latest open period); ``Context.working_period(lmns_id)`` gives it to the sources, read in one
+query for all the person's LMNSs. ``Context.period``, the latest open period, is the period
+deliverable updates are for.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from .access import Access
 from .models import Notification, ReportingPeriod
+from .selectors import working_period_ids
 
 
 @dataclass(frozen=True)
 class Context:
-    """What every source is asked with: today, the periods open for returns (oldest first) and
-    the working period, the latest of them."""
+    """What every source is asked with: today, the periods open for returns (oldest first),
+    the latest of them (``period``) and each LMNS's working period (``working_period``)."""
 
     today: datetime.date
     open_periods: tuple[ReportingPeriod, ...] = ()
+    # The person's LMNSs (set by work_queue), and each one's working period's id, read in one
+    # query the first time a source asks.
+    lmns_ids: frozenset[int] = frozenset()
+    working: dict = field(default_factory=dict, compare=False)
 
     @property
     def period(self) -> ReportingPeriod | None:
         return self.open_periods[-1] if self.open_periods else None
+
+    def working_period(self, lmns_id: int) -> ReportingPeriod | None:
+        """The LMNS's working period (always an open period, so it is among ours)."""
+        if lmns_id not in self.working:
+            self.working.update(working_period_ids(self.lmns_ids | {lmns_id}))
+        period_id = self.working.get(lmns_id)
+        return next((p for p in self.open_periods if p.pk == period_id), None)
 
     @classmethod
     def now(cls, today: datetime.date | None = None) -> Context:
@@ -136,6 +150,7 @@ def sources_for(access: Access) -> list[Source]:
 
 def work_queue(access: Access, context: Context) -> list[Item]:
     """Every item for the person's roles, most urgent first."""
+    context = replace(context, lmns_ids=frozenset(access.readable_lmns_ids))
     items = [item for source in sources_for(access) for item in source.items(access, context)]
     return sorted(items, key=lambda item: (item.rank, item.title))
 

@@ -79,9 +79,9 @@ def register_outstanding(outstanding: Callable[[object, object], QuerySet]) -> N
         _OUTSTANDING.append(outstanding)
 
 
-def working_periods(lmns_ids: Iterable[int]) -> dict[int, ReportingPeriod | None]:
-    """The working period of each LMNS (see :func:`working_period`), in two queries however
-    many LMNSs are asked for."""
+def working_period_ids(lmns_ids: Iterable[int]) -> dict[int, int | None]:
+    """Each LMNS's working period's id (see :func:`working_period`), in one query however many
+    LMNSs are asked for."""
     lmns_ids = set(lmns_ids)
     if not lmns_ids:
         return {}
@@ -96,11 +96,16 @@ def working_periods(lmns_ids: Iterable[int]) -> dict[int, ReportingPeriod | None
             .values("pk")[:1]
         )
         chosen = Coalesce(Subquery(earliest), Subquery(latest_open))
-    rows = dict(
-        Lmns.objects.filter(pk__in=lmns_ids).annotate(working=chosen).values_list("pk", "working")
-    )
-    periods = ReportingPeriod.objects.in_bulk({pk for pk in rows.values() if pk})
-    return {lmns_id: periods.get(period_id) for lmns_id, period_id in rows.items()}
+    lmnss = Lmns.objects.filter(pk__in=lmns_ids).annotate(working=chosen)
+    return dict(lmnss.values_list("pk", "working"))
+
+
+def working_periods(lmns_ids: Iterable[int]) -> dict[int, ReportingPeriod | None]:
+    """The working period of each LMNS (see :func:`working_period`), in two queries however
+    many LMNSs are asked for."""
+    ids = working_period_ids(lmns_ids)
+    periods = ReportingPeriod.objects.in_bulk({pk for pk in ids.values() if pk})
+    return {lmns_id: periods.get(period_id) for lmns_id, period_id in ids.items()}
 
 
 def working_period(lmns: Lmns | int) -> ReportingPeriod | None:

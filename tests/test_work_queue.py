@@ -9,7 +9,12 @@ from django.urls import reverse
 
 from assurance.models import ReturnStatus
 from assurance.services import Action, take_action
-from assurance.tests.factories import QuarterlyReturnFactory, fill_answers, framework_with
+from assurance.tests.factories import (
+    CollectionFactory,
+    QuarterlyReturnFactory,
+    fill_answers,
+    framework_with,
+)
 from boardpack.services import issue_pack
 from deliverables.models import RiskStatus
 from deliverables.tests.factories import DeliverableFactory, PlanFactory, RiskFactory
@@ -54,11 +59,19 @@ def test_a_lead_sees_their_returns_to_start_finish_and_change(world, framework):
     fill_answers(ret)
     _move(ret, Action.SUBMIT, world.users["lead"])
     _move(ret, Action.SEND_BACK, world.users["team"], "Add the training log")
+    # The LMNS collects the framework for the working period, due by its own deadline.
+    CollectionFactory(
+        lmns=world.lmns,
+        period=world.period,
+        framework=framework,
+        deadline=datetime.date(2022, 7, 15),
+    )
     items = _queue(world.client_for("lead"))
     assert len(items) == 2
     assert items[0].startswith("Sent back to change NUH Ockenden interim return for 2021/22 Q4")
     assert "Sent back by the LMNS: Add the training log" in items[0]
-    assert items[1].startswith("Returns to start NUH: 1 return for 2022/23 Q1 not started")
+    assert items[1].startswith("Return to start NUH Ockenden interim return for 2022/23 Q1")
+    assert "Not started; due 15 July 2022" in items[1]
     assert "4 years overdue" in items[1]
     assert _nav(world.client_for("lead")) == ["1 sent back"]
     # The sibling trust's lead is told nothing of NUH's returns.
@@ -82,6 +95,9 @@ def test_the_team_sees_returns_to_review_longest_waiting_first(world, framework)
 
 
 def test_the_team_sees_trusts_not_submitted_risks_spend_and_the_pack_to_issue(world, framework):
+    CollectionFactory(lmns=world.lmns, period=world.period, framework=framework)
+    # A framework nobody collects leaves no trust "not submitted".
+    framework_with(sections=1, short_name="MIS")
     funded = make_funded(world)
     spend = SpendReturnFactory(lmns=world.lmns, period=world.period)
     for line in (funded.central, funded.nuh_line, funded.sfh_line):
@@ -146,7 +162,7 @@ def test_nobody_with_nothing_to_do_is_told_so(world):
 
 def _grow(world, n: int) -> None:
     """``n`` more of everything a queue lists, in both LMNSs; the lead leads half the new trusts."""
-    from assurance.models import Framework
+    from assurance.models import Collection, Framework
 
     frameworks = list(Framework.objects.filter(active=True))
     for lmns in (world.lmns, world.other_lmns):
@@ -164,6 +180,12 @@ def _grow(world, n: int) -> None:
                 )
             RiskFactory(lmns=lmns, review_date=datetime.date(2022, 1, 1))
             DeliverableFactory(plan=PlanFactory(lmns=lmns), owner=world.users["lead"])
+        # Every framework collected from every trust, some not yet submitted.
+        for framework in frameworks:
+            collection = Collection.objects.filter(
+                lmns=lmns, period=world.period, framework=framework
+            ).first() or CollectionFactory(lmns=lmns, period=world.period, framework=framework)
+            collection.trusts.set(lmns.trusts.all())
         lmns_member(lmns, Role.BOARD_MEMBER, f"board-{lmns.pk}-{n}")
 
 
@@ -189,5 +211,6 @@ def test_each_home_page_makes_a_fixed_number_of_queries(world, persona, django_a
     assert counts[1] <= HOME_QUERIES[persona], counts
 
 
-# Session, person, memberships with the navigation counts, open periods, each source's queries.
-HOME_QUERIES = {"lead": 11, "team": 19, "board": 11, "other_team": 19}
+# Session, person, memberships with the navigation counts, open periods, the working periods,
+# each source's queries.
+HOME_QUERIES = {"lead": 12, "team": 19, "board": 11, "other_team": 19}

@@ -20,7 +20,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
     lmns = access.lmns_page(pk, wide=True)
     form = DashboardFilterForm(request.GET or None)
-    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    chosen = form.chosen()
     frameworks = selectors.active_frameworks()
     framework = chosen.get("framework") or selectors.default_framework(frameworks)
     grid = returns = None
@@ -52,7 +52,7 @@ def trust_trend(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
     trust = access.trust_page(pk)
     form = TrendFilterForm(request.GET or None)
-    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    chosen = form.chosen()
     framework = chosen.get("framework") or selectors.default_framework(
         selectors.active_frameworks()
     )
