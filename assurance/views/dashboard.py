@@ -30,8 +30,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = form.chosen()
     frameworks = selectors.active_frameworks()
     framework = chosen.get("framework") or selectors.default_framework(frameworks)
-    grid = returns = evidence = None
-    period = None
+    grid = returns = period = None
     if framework is not None:
         period = chosen.get("period") or selectors.default_period(lmns, framework)
     if period is not None:
@@ -39,7 +38,6 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         returns = selectors.returns_status(
             lmns, period, frameworks, trusts=[row.trust for row in grid.rows]
         )
-        evidence = _evidence_rows(grid, lmns, framework, period)
         if not form.errors:
             # Show what the page is showing, defaults included.
             form = DashboardFilterForm(initial={"framework": framework, "period": period})
@@ -48,7 +46,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "grid": grid,
         "returns": returns,
-        "evidence": evidence,
+        "evidence": _evidence_rows(grid, lmns, framework, period) if grid else None,
         "frameworks": frameworks,
         "bands": selectors.BANDS,
         "can_import": access.can_manage_lmns(lmns.pk),

@@ -89,25 +89,9 @@ def request_thread(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReplyForm(request.POST or None, initial={"version": change_request.version})
     if request.method == "POST":
         access.require(can_reply, "Only the trust's leads and the LMNS team reply here.")
-        if form.is_valid():
-            try:
-                reply_to_request(
-                    request=change_request,
-                    text=form.cleaned_data["text"],
-                    user=request.user,
-                    expected_version=form.cleaned_data["version"],
-                )
-            except StaleRecord as error:
-                messages.error(request, f"{error} Your reply is still below.")
-                change_request.refresh_from_db()
-                form = ReplyForm(
-                    initial={"version": change_request.version, "text": form.cleaned_data["text"]}
-                )
-            except Refusal as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, "Reply added.")
-                return redirect(_request_page(change_request))
+        done, form = _post_reply(request, change_request, form)
+        if done:
+            return done
     context = {
         "ret": change_request.quarterly_return,
         "change_request": change_request,
@@ -117,6 +101,29 @@ def request_thread(request: HttpRequest, pk: int) -> HttpResponse:
         "back": _request_page(change_request),
     }
     return render(request, "assurance/request_thread.html", context)
+
+
+def _post_reply(request: HttpRequest, change_request: ChangeRequest, form: ReplyForm):
+    """Add the reply; where to go when done (else ``None``) and the form to show again."""
+    if not form.is_valid():
+        return None, form
+    try:
+        reply_to_request(
+            request=change_request,
+            text=form.cleaned_data["text"],
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except StaleRecord as error:
+        messages.error(request, f"{error} Your reply is still below.")
+        change_request.refresh_from_db()
+        text = form.cleaned_data["text"]
+        return None, ReplyForm(initial={"version": change_request.version, "text": text})
+    except Refusal as error:
+        messages.error(request, str(error))
+        return None, form
+    messages.success(request, "Reply added.")
+    return redirect(_request_page(change_request)), form
 
 
 def request_step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -131,22 +138,8 @@ def request_step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         initial={"version": change_request.version},
         comment_label=step.comment_label,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            take_request_step(
-                request=change_request,
-                action=action,
-                user=request.user,
-                expected_version=form.cleaned_data["version"],
-                comment=form.cleaned_data.get("comment", ""),
-            )
-        except Refusal as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request, f"The change request is now {change_request.get_status_display().lower()}."
-            )
-            return redirect(_request_page(change_request))
+    if request.method == "POST" and form.is_valid() and _took_step(request, change_request, form):
+        return redirect(_request_page(change_request))
     context = {
         "ret": change_request.quarterly_return,
         "change_request": change_request,
@@ -158,6 +151,35 @@ def request_step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return render(request, "assurance/request_step.html", context)
 
 
+def _took_step(request: HttpRequest, change_request: ChangeRequest, form: ActionForm) -> bool:
+    try:
+        take_request_step(
+            request=change_request,
+            action=request.resolver_match.kwargs["action"],
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+            comment=form.cleaned_data.get("comment", ""),
+        )
+    except Refusal as error:
+        messages.error(request, str(error))
+        return False
+    status = change_request.get_status_display().lower()
+    messages.success(request, f"The change request is now {status}.")
+    return True
+
+
+def _verdict_initial(current, files) -> dict:
+    """The verdict as saved, or a new one that judges every file still attached."""
+    if current is None:
+        return {"version": 0, "verdict": "not_seen", "reason": "", "files": list(files)}
+    return {
+        "version": current.version,
+        "verdict": current.verdict,
+        "reason": current.reason,
+        "files": list(current.files.all()),
+    }
+
+
 def answer_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
     answer: Answer = access.get_or_404(review_selectors.readable_answers(), RETURN_SCOPE, pk=pk)
@@ -165,12 +187,7 @@ def answer_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(may_judge_evidence(access, ret), TEAM_ONLY)
     files = return_selectors.evidence_by_answer([answer]).get(answer.pk, [])
     current = review_selectors.verdicts_by_answer([answer]).get(answer.pk)
-    initial = {
-        "version": current.version if current else 0,
-        "verdict": current.verdict if current else "not_seen",
-        "reason": current.reason if current else "",
-        "files": list(current.files.all()) if current else [f for f in files if not f.is_withdrawn],
-    }
+    initial = _verdict_initial(current, [f for f in files if not f.is_withdrawn])
     form = VerdictForm(request.POST or None, initial=initial, files=files)
     if request.method == "POST" and form.is_valid():
         try:
