@@ -7,11 +7,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from lmns.access import get_access
+from lmns.selectors import working_period
 from lmns.uploads import UploadError
 
 from ..charts import section_trend_charts
 from ..forms.dashboard import ComplianceImportForm, DashboardFilterForm, TrendFilterForm
 from ..importer import MAX_ROWS, import_compliance
+from ..selectors import collections
 from ..selectors import dashboard as selectors
 
 
@@ -22,15 +24,18 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     form = DashboardFilterForm(request.GET or None)
     chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
     frameworks = selectors.active_frameworks()
-    framework = chosen.get("framework") or selectors.default_framework(frameworks)
+    period = chosen.get("period") or working_period(lmns)
+    collected = collections.collected_in(lmns, period) if period else None
+    shown = collections.dashboard_frameworks(frameworks, collected) if collected else frameworks
+    framework = chosen.get("framework") or selectors.default_framework(shown or frameworks)
     grid = returns = None
-    period = None
-    if framework is not None:
-        period = chosen.get("period") or selectors.default_period(lmns, framework)
-    if period is not None:
-        grid = selectors.compliance_grid(lmns, framework, period)
+    if period is None and framework is not None:
+        period = selectors.default_period(lmns, framework)
+        collected = collections.collected_in(lmns, period) if period else None
+    if period is not None and framework is not None:
+        grid = selectors.compliance_grid(lmns, framework, period, collected.trusts_for(framework))
         returns = selectors.returns_status(
-            lmns, period, frameworks, trusts=[row.trust for row in grid.rows]
+            lmns, period, shown, trusts=grid.trusts, asked=collected.pairs()
         )
         if not form.errors:
             # Show what the page is showing, defaults included.
@@ -40,7 +45,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "grid": grid,
         "returns": returns,
-        "frameworks": frameworks,
+        "frameworks": shown,
         "bands": selectors.BANDS,
         "can_import": access.can_manage_lmns(lmns.pk),
     }
