@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
-from lmns.models import Lmns, Role, Trust
+from lmns.models import ORG_MATCHES_ROLE, Lmns, Role, Trust
 from lmns.text import ONE_LINE, OneLineTextField, text_lengths
 
 
@@ -55,14 +54,7 @@ class Invitation(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="invitation_org_matches_role",
-                condition=(
-                    Q(role=Role.TRUST_LEAD, trust__isnull=False, lmns__isnull=True)
-                    | Q(
-                        role__in=[Role.PROGRAMME_TEAM, Role.BOARD_MEMBER],
-                        trust__isnull=True,
-                        lmns__isnull=False,
-                    )
-                ),
+                condition=ORG_MATCHES_ROLE,
                 violation_error_message=(
                     "A trust lead is invited to a trust; the programme team and board members "
                     "to an LMNS."

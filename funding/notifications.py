@@ -2,20 +2,24 @@
 
 Submitted: the LMNS programme team, but not the person who submitted it. Signed off: the person
 who submitted it (on the return's page) and the leads of every trust holding a budget line of
-that year (on their trust's funding page).
+that year (on their trust's funding page). A trust marking its quarter's lines complete: the
+programme team. The team reopening them: the trust's leads, with the reason.
 """
 
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from lmns.access import Scope, readers
 from lmns.models import Role, Trust
 from lmns.notifications import Kind, event_key, notify, register_kind
 from lmns.workflow import StepTaken
 
-from .models import SpendReturn
+from .models import SpendReturn, TrustCompletion
 
 SUBMITTED = Kind("spend_return.submitted", "A spend return was submitted")
 SIGNED_OFF = Kind("spend_return.signed_off", "A spend return was signed off")
+LINES_COMPLETE = Kind("trust_lines.complete", "A trust marked its spend lines complete")
+LINES_REOPENED = Kind("trust_lines.reopened", "A trust's spend lines were reopened")
 
 
 def on_spend_return_step(event: StepTaken) -> None:
@@ -58,9 +62,40 @@ def on_spend_return_step(event: StepTaken) -> None:
         )
 
 
+def on_trust_lines_step(event: StepTaken) -> None:
+    """Marked complete: the LMNS programme team. Reopened: the trust's leads, with the reason."""
+    completion = TrustCompletion.objects.select_related(
+        "trust", "spend_return__lmns", "spend_return__period"
+    ).get(pk=event.record.pk)
+    spend, trust = completion.spend_return, completion.trust
+    period = spend.period
+    url = reverse("funding:return_detail", args=[spend.lmns_id, period.start_year, period.quarter])
+    if event.action == "complete":
+        notify(
+            recipients=readers(spend, Scope.lmns("lmns"), roles={Role.PROGRAMME_TEAM}),
+            kind=LINES_COMPLETE.code,
+            text=f"{trust.short_name} marked its {period} spend lines complete",
+            url=url,
+            key=event_key(LINES_COMPLETE.code, event.transition.pk),
+        )
+    elif event.action == "reopen":
+        reopened = f"The LMNS reopened {trust.short_name}'s {period} spend lines"
+        notify(
+            recipients=readers(trust, roles={Role.TRUST_LEAD}),
+            kind=LINES_REOPENED.code,
+            text=f"{reopened}: {Truncator(' '.join(event.comment.split())).chars(120)}",
+            mail_text=reopened,
+            url=url,
+            key=event_key(LINES_REOPENED.code, event.transition.pk),
+        )
+
+
 def register() -> None:
     from lmns import workflow
 
     register_kind(SUBMITTED)
     register_kind(SIGNED_OFF)
+    register_kind(LINES_COMPLETE)
+    register_kind(LINES_REOPENED)
     workflow.subscribe(on_spend_return_step, workflow="spend_return", in_transaction=True)
+    workflow.subscribe(on_trust_lines_step, workflow="trust_lines", in_transaction=True)

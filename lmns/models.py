@@ -225,6 +225,12 @@ class Role(models.TextChoices):
     BOARD_MEMBER = "board_member", "Board member"
 
 
+# A trust lead belongs to (or is invited to) a trust; every other role to an LMNS.
+ORG_MATCHES_ROLE = Q(role=Role.TRUST_LEAD, trust__isnull=False, lmns__isnull=True) | Q(
+    role__in=[Role.PROGRAMME_TEAM, Role.BOARD_MEMBER], trust__isnull=True, lmns__isnull=False
+)
+
+
 class Membership(models.Model):
     """A person's role in one organisation: a trust lead of a trust, or a role in an LMNS."""
 
@@ -244,14 +250,7 @@ class Membership(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="membership_org_matches_role",
-                condition=(
-                    Q(role=Role.TRUST_LEAD, trust__isnull=False, lmns__isnull=True)
-                    | Q(
-                        role__in=[Role.PROGRAMME_TEAM, Role.BOARD_MEMBER],
-                        trust__isnull=True,
-                        lmns__isnull=False,
-                    )
-                ),
+                condition=ORG_MATCHES_ROLE,
                 violation_error_message=(
                     "A trust lead belongs to a trust; the programme team and board members "
                     "belong to an LMNS."

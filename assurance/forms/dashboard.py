@@ -34,6 +34,11 @@ class _FilterForm(forms.Form):
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
 
+    def chosen(self) -> dict:
+        """The framework and quarter chosen, when the query string is valid; else nothing, and
+        the page shows its defaults."""
+        return self.cleaned_data if self.is_bound and self.is_valid() else {}
+
 
 class DashboardFilterForm(_FilterForm):
     """Framework and quarter; both optional (the page picks sensible defaults)."""

@@ -22,7 +22,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
     lmns = access.lmns_page(pk, wide=True)
     form = DashboardFilterForm(request.GET or None)
-    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    chosen = form.chosen()
     frameworks = selectors.active_frameworks()
     period = chosen.get("period") or working_period(lmns)
     collected = collections.collected_in(lmns, period) if period else None
@@ -57,7 +57,7 @@ def trust_trend(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
     trust = access.trust_page(pk)
     form = TrendFilterForm(request.GET or None)
-    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    chosen = form.chosen()
     framework = chosen.get("framework") or selectors.default_framework(
         selectors.active_frameworks()
     )
