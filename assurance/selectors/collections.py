@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from lmns.models import Lmns, ReportingPeriod, Trust
+from lmns.selectors import working_period
 
 from ..models import Collection, Framework, QuarterlyReturn, ReturnStatus
-from .dashboard import active_frameworks
+from .dashboard import active_frameworks, default_framework, default_period
 
 
 def outstanding_collected(lmns, period) -> QuerySet:
@@ -145,3 +146,18 @@ def dashboard_frameworks(frameworks: list[Framework], collected: Collected) -> l
     if not collected.set_up:
         return frameworks
     return [f for f in frameworks if collected.by_framework.get(f.pk)]
+
+
+def dashboard_choice(lmns: Lmns, chosen: dict):
+    """What the compliance dashboard shows: the quarter chosen, else the working period (else,
+    with no open period, the latest quarter with returns); the framework chosen, else the one
+    due among those collected; the period's collections; the frameworks its table shows."""
+    frameworks = active_frameworks()
+    period = chosen.get("period") or working_period(lmns)
+    if period is None:
+        fallback = default_framework(frameworks)
+        period = default_period(lmns, fallback) if fallback is not None else None
+    collected = collected_in(lmns, period) if period is not None else Collected({})
+    shown = dashboard_frameworks(frameworks, collected)
+    framework = chosen.get("framework") or default_framework(shown or frameworks)
+    return period, framework, collected, shown

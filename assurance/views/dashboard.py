@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from lmns.access import get_access
-from lmns.selectors import working_period
 from lmns.uploads import UploadError
 
 from ..charts import section_trend_charts
@@ -23,15 +22,8 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     lmns = access.lmns_page(pk, wide=True)
     form = DashboardFilterForm(request.GET or None)
     chosen = form.chosen()
-    frameworks = selectors.active_frameworks()
-    period = chosen.get("period") or working_period(lmns)
-    collected = collections.collected_in(lmns, period) if period else None
-    shown = collections.dashboard_frameworks(frameworks, collected) if collected else frameworks
-    framework = chosen.get("framework") or selectors.default_framework(shown or frameworks)
+    period, framework, collected, shown = collections.dashboard_choice(lmns, chosen)
     grid = returns = None
-    if period is None and framework is not None:
-        period = selectors.default_period(lmns, framework)
-        collected = collections.collected_in(lmns, period) if period else None
     if period is not None and framework is not None:
         grid = selectors.compliance_grid(lmns, framework, period, collected.trusts_for(framework))
         returns = selectors.returns_status(
