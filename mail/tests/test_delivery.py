@@ -81,10 +81,15 @@ def test_people_without_an_address_or_choosing_the_app_get_no_mail(
 
 
 def test_with_the_mail_server_down_the_step_stands_and_the_mail_goes_when_it_is_back(
-    world, ret, smtp_server, settings, django_capture_on_commit_callbacks
+    world, ret, smtp_server, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
     """The database task backend and its worker, as in production; the outbox retries."""
+    from django_tasks_db.management.commands import db_worker
     from django_tasks_db.models import DBTaskResult
+
+    # The worker recycles its database connection between tasks, as a request does; inside
+    # the test's own transaction that would close the test's connection (on PostgreSQL).
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     live_port, settings.EMAIL_PORT = settings.EMAIL_PORT, closed_port()

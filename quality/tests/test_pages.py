@@ -217,6 +217,8 @@ def test_the_board_section_suppresses_small_counts_and_an_issued_pack_keeps_its_
     assert rows["Incidents graded moderate harm or above"] == "fewer than 5"
     cells = {read_cell(r[0]).value: read_cell(r[1]) for r in section["tables"][1]["rows"]}
     assert cells["Incidents graded moderate harm or above"] == text("fewer than 5")
+    prompt = next(c for name, c in cells.items() if name.startswith("Multi-professional"))
+    assert (prompt.type, prompt.kind, prompt.value) == ("number", "percent", 66)
     assert section["exceptions"][0]["measure"].startswith("Multi-professional")
     assert "<svg" in section["exceptions"][0]["chart_svg"]
     pack = issue_pack(lmns=world.lmns, period=period, user=world.users["team"], expected_version=0)
