@@ -207,14 +207,6 @@ class RiskForm(ModelForm):
             del self.fields["likelihood"]
             del self.fields["impact"]
 
-    def changes(self) -> dict:
-        """The risk's own fields as entered (its deliverables and version apart)."""
-        return {
-            name: self.cleaned_data[name]
-            for name in self.fields
-            if name not in {"deliverables", "version"}
-        }
-
 
 class RescoreForm(forms.Form):
     likelihood = forms.IntegerField(min_value=1, max_value=5, help_text="1 to 5")
@@ -314,14 +306,6 @@ class DeliverableForm(ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["workstream"].queryset = workstreams
         self.fields["trusts"].queryset = trusts
-
-    def changes(self) -> dict:
-        """The deliverable's own fields as entered (its trusts and version apart)."""
-        return {
-            name: self.cleaned_data[name]
-            for name in self.fields
-            if name not in {"trusts", "version"}
-        }
 
     def clean_part(self) -> str:
         return self.cleaned_data["part"].strip().lower()

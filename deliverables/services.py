@@ -121,14 +121,18 @@ def edit_risk(*, risk: Risk, expected_version: int, changes: dict, deliverables,
     Nothing is written when nothing changed.
     """
     changes = {k: v for k, v in changes.items() if k not in {"likelihood", "impact"}}
-    if not unsaved_fields(risk, list(changes)) and not changed_values(
-        risk, {"deliverables": deliverables}
-    ):
-        return risk
-    bump_version(risk, expected_version, **changes)
-    risk._history_user = user
-    save_with_links(risk, deliverables=deliverables)
-    return risk
+    return _edit_with_links(risk, expected_version, changes, user, deliverables=deliverables)
+
+
+def _edit_with_links(record, expected_version: int, changes: dict, user, **links):
+    """Write a record's changed fields and links as one change under its version (refused
+    with ``StaleRecord`` if it moved on); nothing is written when nothing changed."""
+    if not unsaved_fields(record, list(changes)) and not changed_values(record, links):
+        return record
+    bump_version(record, expected_version, **changes)
+    record._history_user = user
+    save_with_links(record, **links)
+    return record
 
 
 @transaction.atomic
@@ -186,11 +190,4 @@ def edit_deliverable(
     Nothing is written when nothing changed.
     """
     changes = {k: v for k, v in changes.items() if k not in {"status", "latest_update"}}
-    if not unsaved_fields(deliverable, list(changes)) and not changed_values(
-        deliverable, {"trusts": trusts}
-    ):
-        return deliverable
-    bump_version(deliverable, expected_version, **changes)
-    deliverable._history_user = user
-    save_with_links(deliverable, trusts=trusts)
-    return deliverable
+    return _edit_with_links(deliverable, expected_version, changes, user, trusts=trusts)

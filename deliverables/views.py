@@ -272,7 +272,7 @@ def deliverable_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.edit_deliverable(
                 deliverable=deliverable,
                 expected_version=form.cleaned_data["version"],
-                changes=form.changes(),
+                changes=form.entered("trusts", "version"),
                 trusts=form.cleaned_data["trusts"],
                 user=request.user,
             )
@@ -472,7 +472,7 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.edit_risk(
                 risk=risk,
                 expected_version=form.cleaned_data["version"] or 0,
-                changes=form.changes(),
+                changes=form.entered("deliverables", "version"),
                 deliverables=form.cleaned_data["deliverables"],
                 user=request.user,
             )
