@@ -316,6 +316,34 @@ def steps_for(access: Access, spend_return: SpendReturn) -> list[Step]:
     return SPEND_RETURN_WORKFLOW.available(access, spend_return)
 
 
+@transaction.atomic
+def take_return_step(
+    *,
+    access: Access,
+    lmns: Lmns,
+    period: ReportingPeriod,
+    action: str,
+    user,
+    expected_version: int,
+    comment: str = "",
+) -> SpendReturn:
+    """Take ``action`` on the LMNS's return for ``period``, starting the return if needed, in
+    one transaction (a refused step leaves no empty return behind). Refuses a person whose role
+    may not take the step (``PermissionDenied``, 403) and whatever :func:`transition_return`
+    refuses."""
+    spend_return = return_for(lmns, period)
+    step = SPEND_RETURN_WORKFLOW.step(action)
+    access.require(SPEND_RETURN_WORKFLOW.may_take(access, spend_return, action), step.refused)
+    transition_return(
+        spend_return=spend_return,
+        action=action,
+        user=user,
+        expected_version=expected_version,
+        comment=comment,
+    )
+    return spend_return
+
+
 def transition_return(
     *, spend_return: SpendReturn, action: str, user, expected_version: int, comment: str = ""
 ) -> SpendReturnTransition:

@@ -7,7 +7,6 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -369,25 +368,22 @@ def return_transition(
     request: HttpRequest, pk: int, start_year: int, quarter: int, action: str
 ) -> HttpResponse:
     access, lmns = _manage(request, pk)
-    workflow = services.SPEND_RETURN_WORKFLOW
-    if (step := workflow.step(action)) is None:
+    if services.SPEND_RETURN_WORKFLOW.step(action) is None:
         raise Http404("No such step.")
     period = _period(start_year, quarter)
     form = step_form(action, request.POST)
     if not form.is_valid():
         return _return_page(request, access, lmns, period, refused=form, action=action)
     try:
-        # One transaction: a refused step leaves no empty return behind.
-        with transaction.atomic():
-            spend_return = services.return_for(lmns, period)
-            access.require(workflow.may_take(access, spend_return, action), step.refused)
-            services.transition_return(
-                spend_return=spend_return,
-                action=action,
-                user=request.user,
-                expected_version=form.cleaned_data["version"],
-                comment=form.cleaned_data["comment"],
-            )
+        spend_return = services.take_return_step(
+            access=access,
+            lmns=lmns,
+            period=period,
+            action=action,
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+            comment=form.cleaned_data["comment"],
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

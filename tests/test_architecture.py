@@ -89,3 +89,28 @@ def test_views_check_access_call_a_service_and_render_in_thirty_lines():
     assert not too_long, f"views over {VIEW_LINES_LIMIT} lines: {too_long}"
     shortened = {name for name in LONG_VIEWS_ALLOWED if lengths.get(name, 0) <= VIEW_LINES_LIMIT}
     assert not shortened, f"no longer long: remove from LONG_VIEWS_ALLOWED: {shortened}"
+
+
+def _url_callbacks(patterns):
+    from django.urls import URLResolver
+
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace != "admin":
+                yield from _url_callbacks(pattern.url_patterns)
+        else:
+            yield pattern.callback
+
+
+def test_every_project_page_is_a_view_the_length_check_reads():
+    """A page served from another module would escape the thirty-line check."""
+    from django.urls import get_resolver
+
+    apps = {config.name for config in project_app_configs()}
+    elsewhere = sorted(
+        f"{callback.__module__}.{callback.__name__}"
+        for callback in _url_callbacks(get_resolver().url_patterns)
+        if callback.__module__.partition(".")[0] in apps
+        and not (callback.__module__.endswith(".views") or ".views." in callback.__module__)
+    )
+    assert not elsewhere

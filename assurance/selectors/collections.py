@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from lmns.models import Lmns, ReportingPeriod, Trust
+from lmns.selectors import working_period
 
 from ..models import Collection, Framework, QuarterlyReturn, ReturnStatus
-from .dashboard import active_frameworks
+from .dashboard import active_frameworks, default_framework, default_period
 
 
 def outstanding_collected(lmns, period) -> QuerySet:
@@ -105,3 +106,58 @@ def collection_initial(lmns: Lmns, period: ReportingPeriod, framework: Framework
     )
     trusts = last.trusts.all() if last is not None else lmns.trusts.all()
     return {"trusts": list(trusts)}
+
+
+@dataclass
+class Collected:
+    """What the LMNS collects in one period: ``{framework_id: {trust_id, ...}}``, empty when
+    it has set up no collection for the period."""
+
+    by_framework: dict[int, set[int]]
+
+    @property
+    def set_up(self) -> bool:
+        return bool(self.by_framework)
+
+    def trusts_for(self, framework: Framework) -> set[int] | None:
+        """The trusts asked for ``framework`` (None when nothing is set up: every trust)."""
+        return self.by_framework.get(framework.pk, set()) if self.set_up else None
+
+    def pairs(self) -> set[tuple[int, int]] | None:
+        if not self.set_up:
+            return None
+        return {(t, f) for f, trusts in self.by_framework.items() for t in trusts}
+
+
+def collected_in(lmns: Lmns, period: ReportingPeriod) -> Collected:
+    """The LMNS's collections of the period (one query)."""
+    by_framework: dict[int, set[int]] = {}
+    rows = Collection.objects.filter(lmns=lmns, period=period).values_list("framework_id", "trusts")
+    for framework_id, trust_id in rows:
+        trusts = by_framework.setdefault(framework_id, set())
+        if trust_id is not None:
+            trusts.add(trust_id)
+    return Collected(by_framework)
+
+
+def dashboard_frameworks(frameworks: list[Framework], collected: Collected) -> list[Framework]:
+    """The frameworks the dashboard's returns table shows: those collected from some trust
+    (every active one when nothing is set up for the period)."""
+    if not collected.set_up:
+        return frameworks
+    return [f for f in frameworks if collected.by_framework.get(f.pk)]
+
+
+def dashboard_choice(lmns: Lmns, chosen: dict):
+    """What the compliance dashboard shows: the quarter chosen, else the working period (else,
+    with no open period, the latest quarter with returns); the framework chosen, else the one
+    due among those collected; the period's collections; the frameworks its table shows."""
+    frameworks = active_frameworks()
+    period = chosen.get("period") or working_period(lmns)
+    if period is None:
+        fallback = default_framework(frameworks)
+        period = default_period(lmns, fallback) if fallback is not None else None
+    collected = collected_in(lmns, period) if period is not None else Collected({})
+    shown = dashboard_frameworks(frameworks, collected)
+    framework = chosen.get("framework") or default_framework(shown or frameworks)
+    return period, framework, collected, shown

@@ -42,7 +42,13 @@ BANDS = {
 BAND_SHORT = {"high": "≥95", "medium": "75–94", "low": "<75"}
 
 NOT_STARTED = "not_started"
-STATUS_LABELS = {NOT_STARTED: "Not started", **dict(ReturnStatus.choices)}
+NOT_ASKED = "not_asked"
+STATUS_LABELS = {
+    NOT_STARTED: "Not started",
+    NOT_ASKED: "Not collected",
+    **dict(ReturnStatus.choices),
+}
+AWAITING_REVIEW = (ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW)
 SUBMITTED_STATUSES = (ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW, ReturnStatus.ASSURED)
 
 
@@ -196,10 +202,16 @@ class TrustRow:
     trust: Trust
     status: str  # a ReturnStatus value, or NOT_STARTED
     cells: list[Cell] = field(default_factory=list)
+    return_id: int | None = None
 
     @property
     def assured(self) -> bool:
         return self.status == ReturnStatus.ASSURED
+
+    @property
+    def awaiting_review(self) -> bool:
+        """Submitted and waiting for the LMNS: the heatmap links to it."""
+        return self.status in AWAITING_REVIEW
 
     @property
     def status_label(self) -> str:
@@ -224,6 +236,8 @@ class ComplianceGrid:
     previous_period: ReportingPeriod | None
     sections: list[Section]
     rows: list[TrustRow]
+    # Every trust of the LMNS, asked for this framework or not (the returns table's rows).
+    trusts: list[Trust] = field(default_factory=list)
 
     @property
     def provisional(self) -> bool:
@@ -239,8 +253,17 @@ class ComplianceGrid:
         return sum(row.changed_count for row in self.rows if row.assured)
 
 
-def compliance_grid(lmns: Lmns, framework: Framework, period: ReportingPeriod) -> ComplianceGrid:
+def compliance_grid(
+    lmns: Lmns,
+    framework: Framework,
+    period: ReportingPeriod,
+    asked: set[int] | None = None,
+) -> ComplianceGrid:
     """Trust × section agreed compliance for one quarter, with the change since the previous.
+
+    ``asked``: the trusts the LMNS collects this framework from in the quarter (None when it has
+    set up no collection for the quarter: every trust is shown); a trust not asked is shown only
+    if it made a return all the same.
 
     Five queries: the previous quarter, sections, trusts, this quarter's return states, and the
     agreed ratings of both quarters together.
@@ -248,16 +271,25 @@ def compliance_grid(lmns: Lmns, framework: Framework, period: ReportingPeriod) -
     previous = previous_period(period)
     sections = sections_of(framework)
     trusts = list(lmns.trusts.order_by("name"))
-    statuses = dict(
-        QuarterlyReturn.objects.filter(
+    made = {
+        trust_id: (status, pk)
+        for trust_id, status, pk in QuarterlyReturn.objects.filter(
             trust__lmns=lmns, framework__name=framework.name, period=period
-        ).values_list("trust_id", "status")
-    )
+        ).values_list("trust_id", "status", "pk")
+    }
+    statuses = {trust_id: status for trust_id, (status, _) in made.items()}
+    every_trust = trusts
+    if asked is not None:
+        trusts = [t for t in trusts if t.pk in asked or t.pk in made]
     periods = [period] + ([previous] if previous else [])
     figures = agreed_figures(lmns.trusts.all(), framework, periods)
     rows = []
     for trust in trusts:
-        row = TrustRow(trust=trust, status=statuses.get(trust.pk, NOT_STARTED))
+        row = TrustRow(
+            trust=trust,
+            status=statuses.get(trust.pk, NOT_STARTED),
+            return_id=made.get(trust.pk, (None, None))[1],
+        )
         for section in sections:
             row.cells.append(
                 Cell(
@@ -269,7 +301,7 @@ def compliance_grid(lmns: Lmns, framework: Framework, period: ReportingPeriod) -
                 )
             )
         rows.append(row)
-    return ComplianceGrid(lmns, framework, period, previous, sections, rows)
+    return ComplianceGrid(lmns, framework, period, previous, sections, rows, every_trust)
 
 
 def changed_ratings(lmns: Lmns, framework: Framework, period: ReportingPeriod) -> list[dict]:
@@ -324,6 +356,10 @@ class ReturnState:
     def submitted(self) -> bool:
         return self.status in SUBMITTED_STATUSES
 
+    @property
+    def asked(self) -> bool:
+        return self.status != NOT_ASKED
+
 
 @dataclass
 class TrustReturns:
@@ -336,9 +372,12 @@ def returns_status(
     period: ReportingPeriod,
     frameworks: list[Framework],
     trusts: list[Trust] | None = None,
+    asked: set[tuple[int, int]] | None = None,
 ) -> list[TrustReturns]:
-    """Each trust × active framework: its return's workflow state and when it last changed.
+    """Each trust × framework: its return's workflow state and when it last changed.
 
+    ``asked`` holds the (trust, framework) pairs the LMNS collects in the period: a pair not
+    asked and with no return reads "Not collected", never "not submitted". None: every pair.
     The last change is the latest workflow step, or the last save of a return never moved on.
     """
     if trusts is None:
@@ -357,7 +396,10 @@ def returns_status(
         for framework in frameworks:
             found = returns.get((trust.pk, framework.pk))
             if found is None:
-                states.append(ReturnState(framework, NOT_STARTED, None, None))
+                missing = NOT_STARTED
+                if asked is not None and (trust.pk, framework.pk) not in asked:
+                    missing = NOT_ASKED
+                states.append(ReturnState(framework, missing, None, None))
                 continue
             last_change = found["last_step"] or found["updated_at"]
             states.append(ReturnState(framework, found["status"], last_change, found["id"]))

@@ -1,5 +1,6 @@
 """Demo data: seed 000's April 2022 figures, earlier quarters with movement, and a draft."""
 
+import datetime
 import re
 from decimal import Decimal
 
@@ -103,8 +104,8 @@ def test_each_assured_return_has_its_workflow_steps(demo):
         assert len(steps) in (2, 3, 6)
 
 
-def test_nuh_has_a_draft_for_the_latest_open_period(demo):
-    latest = ReportingPeriod.objects.latest_open()
+def test_nuh_has_a_draft_for_the_working_period(demo):
+    latest = assurance_demo.demo_working_period()
     draft = QuarterlyReturn.objects.get(trust__short_name="NUH", period=latest)
     assert draft.status == ReturnStatus.DRAFT
     assert draft.answers.count() == sum(
@@ -130,7 +131,8 @@ def test_the_dashboard_shows_seed_000_exactly(demo, client):
     lmns = Lmns.objects.get(short_name="NottsLMNS")
     period = ReportingPeriod.objects.get(start_year=2022, quarter=1)
     # Opens by default on the latest quarter with agreed figures: 2022/23 Q1.
-    response = client.get(reverse("assurance:dashboard", args=[lmns.pk]))
+    # The dashboard opens on the working period; seed 000's quarter is chosen in its picker.
+    response = client.get(reverse("assurance:dashboard", args=[lmns.pk]), {"period": period.pk})
     assert response.status_code == 200
     assert response.context["grid"].period == period
     html = response.content.decode()
@@ -149,7 +151,7 @@ def test_the_working_period_keeps_every_queue_alive(db, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         assurance_demo.load()
 
-    latest = ReportingPeriod.objects.latest_open()
+    latest = assurance_demo.demo_working_period()
     states = dict(
         QuarterlyReturn.objects.filter(period=latest).values_list("trust__short_name", "status")
     )
@@ -177,10 +179,7 @@ def test_the_review_conversation_is_shown_as_the_demo_table_says(
     core_demo.load()
     with django_capture_on_commit_callbacks(execute=True):
         assurance_demo.load()
-    latest = ReportingPeriod.objects.latest_open()
-    jpuh = ChangeRequest.objects.filter(
-        quarterly_return__trust__short_name="JPUH", quarterly_return__period=latest
-    )
+    jpuh = ChangeRequest.objects.filter(quarterly_return__trust__short_name="JPUH")
     assert sorted(jpuh.values_list("requirement__section__code", "status")) == [
         ("IEA3", RequestStatus.ADDRESSED),
         ("IEA7", RequestStatus.OPEN),
@@ -210,3 +209,19 @@ def test_the_review_conversation_is_shown_as_the_demo_table_says(
     before = (ChangeRequest.objects.count(), EvidenceVerdict.history.count())
     assurance_demo.load()
     assert (ChangeRequest.objects.count(), EvidenceVerdict.history.count()) == before
+
+
+def test_the_demo_collects_in_its_working_period(demo):
+    from assurance.models import Collection
+    from lmns.models import Lmns
+    from lmns.selectors import working_period
+
+    working = assurance_demo.demo_working_period()
+    for short_name, codes in (("NottsLMNS", {"RX1", "RK5"}), ("NWLMNS", {"RGP", "RM1", "RCX"})):
+        lmns = Lmns.objects.get(short_name=short_name)
+        assert working_period(lmns) == working
+        collection = Collection.objects.get(lmns=lmns, period=working)
+        assert {t.ods_code for t in collection.trusts.all()} == codes
+    # QEH has not submitted and is past its deadline, whatever today's date.
+    nw = Collection.objects.get(lmns__short_name="NWLMNS", period=working)
+    assert nw.deadline < datetime.date.today()

@@ -12,6 +12,7 @@ from lmns.uploads import UploadError
 from ..charts import section_trend_charts
 from ..forms.dashboard import ComplianceImportForm, DashboardFilterForm, TrendFilterForm
 from ..importer import MAX_ROWS, import_compliance
+from ..selectors import collections
 from ..selectors import dashboard as selectors
 from ..selectors import review as review_selectors
 
@@ -28,15 +29,12 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     lmns = access.lmns_page(pk, wide=True)
     form = DashboardFilterForm(request.GET or None)
     chosen = form.chosen()
-    frameworks = selectors.active_frameworks()
-    framework = chosen.get("framework") or selectors.default_framework(frameworks)
-    grid = returns = period = None
-    if framework is not None:
-        period = chosen.get("period") or selectors.default_period(lmns, framework)
-    if period is not None:
-        grid = selectors.compliance_grid(lmns, framework, period)
+    period, framework, collected, shown = collections.dashboard_choice(lmns, chosen)
+    grid = returns = None
+    if period is not None and framework is not None:
+        grid = selectors.compliance_grid(lmns, framework, period, collected.trusts_for(framework))
         returns = selectors.returns_status(
-            lmns, period, frameworks, trusts=[row.trust for row in grid.rows]
+            lmns, period, shown, trusts=grid.trusts, asked=collected.pairs()
         )
         if not form.errors:
             # Show what the page is showing, defaults included.
@@ -47,7 +45,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "grid": grid,
         "returns": returns,
         "evidence": _evidence_rows(grid, lmns, framework, period) if grid else None,
-        "frameworks": frameworks,
+        "frameworks": shown,
         "bands": selectors.BANDS,
         "can_import": access.can_manage_lmns(lmns.pk),
     }
