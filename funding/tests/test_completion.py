@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.admin.sites import site as admin_site
+from django.core.exceptions import ValidationError
 from django.forms import modelform_factory
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -359,7 +360,7 @@ def test_full_clean_holds_the_rules_the_pages_use(funded):
         category=Category.PAY,
         approved_amount=Decimal("0"),
     )
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ValidationError) as refused:
         line.full_clean()
     assert "wte" in refused.value.message_dict and "band" in refused.value.message_dict
 
