@@ -6,7 +6,15 @@ earlier returns with movement (seed 000: compliance rose in every domain over th
 seven ratings changed in the last quarter): NUH's IEA7 Informed consent stays below 75% throughout and its
 IEA3 Staff training rises. All four quarters are assured, each with answers whose per cents
 reproduce the section figure through ``derive_section_percent``, its section ratings and its
-workflow steps. NUH also has a draft for the latest open period.
+workflow steps. NUH also has a draft for the demo's working period.
+
+What the LMNSs collect (``Collection``): Nottingham and Nottinghamshire collected Ockenden
+interim from NUH and SFH in each of those quarters; in the working period both Nottingham and
+Nottinghamshire and Norfolk and Waveney collect it from all their trusts. The demo's working
+period is the earliest open period, so that ``lmns.selectors.working_period`` (the earliest open
+period with a collected return not yet assured) lands on it; Norfolk and Waveney's deadline is
+set a week before today when the period's own deadline is still to come, so QEH is always
+"not submitted, past the deadline" (../shared/DOMAIN.md).
 
 Idempotent: the assured returns are reset to these figures; an existing draft is left alone.
 """
@@ -22,6 +30,7 @@ from lmns.models import ReportingPeriod, Trust
 
 from .models import (
     Answer,
+    Collection,
     ComplianceStatus,
     Framework,
     QuarterlyReturn,
@@ -177,7 +186,8 @@ def load() -> str:
             )
             count += 1
     drafts = 0
-    latest = ReportingPeriod.objects.latest_open()
+    latest = demo_working_period()
+    collections = load_collections(framework, periods.values(), latest)
     if latest is not None and (latest.start_year, latest.quarter) not in QUARTERS:
         if not QuarterlyReturn.objects.filter(
             trust=trusts["RX1"], framework=framework, period=latest
@@ -190,10 +200,45 @@ def load() -> str:
             )
         drafts = 1
     queue = load_queue_states(framework, latest)
+    queue = f"{collections}; {queue}"
     return (
         f"{count} assured Ockenden interim returns (2021/22 Q2 to 2022/23 Q1), "
         f"{drafts} draft for {latest}; {queue}"
     )
+
+
+NOTTS, NW = "NottsLMNS", "NWLMNS"
+COLLECTED_FROM = {NOTTS: ["RX1", "RK5"], NW: ["RGP", "RM1", "RCX"]}
+
+
+def demo_working_period() -> ReportingPeriod | None:
+    """The earliest open period: the demo collects in it, so it is the working period."""
+    return ReportingPeriod.objects.filter(is_open=True).order_by("start_date").first()
+
+
+def load_collections(framework: Framework, history, working: ReportingPeriod | None) -> str:
+    trusts = {
+        t.ods_code: t for t in Trust.objects.filter(ods_code__in=sum(COLLECTED_FROM.values(), []))
+    }
+    made = 0
+    nuh = trusts.get("RX1")
+    wanted = [(nuh.lmns, period, COLLECTED_FROM[NOTTS]) for period in history] if nuh else []
+    if working is not None:
+        for codes in COLLECTED_FROM.values():
+            found = [trusts[c] for c in codes if c in trusts]
+            if found:
+                wanted.append((found[0].lmns, working, codes))
+    for lmns, period, codes in wanted:
+        deadline = period.submission_deadline
+        if period == working and codes == COLLECTED_FROM[NW]:
+            deadline = min(deadline, timezone.localdate() - datetime.timedelta(days=7))
+        collection, created = Collection.objects.get_or_create(
+            lmns=lmns, period=period, framework=framework, defaults={"deadline": deadline}
+        )
+        if created:
+            collection.trusts.set([trusts[c] for c in codes if c in trusts])
+            made += 1
+    return f"{made} collections"
 
 
 # The working period's states that keep every work queue alive (../shared/DOMAIN.md): SFH

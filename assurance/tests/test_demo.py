@@ -1,5 +1,6 @@
 """Demo data: seed 000's April 2022 figures, earlier quarters with movement, and a draft."""
 
+import datetime
 import re
 from decimal import Decimal
 
@@ -100,8 +101,8 @@ def test_each_assured_return_has_its_workflow_steps(demo):
         assert steps == [ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW, ReturnStatus.ASSURED]
 
 
-def test_nuh_has_a_draft_for_the_latest_open_period(demo):
-    latest = ReportingPeriod.objects.latest_open()
+def test_nuh_has_a_draft_for_the_working_period(demo):
+    latest = assurance_demo.demo_working_period()
     draft = QuarterlyReturn.objects.get(trust__short_name="NUH", period=latest)
     assert draft.status == ReturnStatus.DRAFT
     assert draft.answers.count() == sum(
@@ -127,7 +128,8 @@ def test_the_dashboard_shows_seed_000_exactly(demo, client):
     lmns = Lmns.objects.get(short_name="NottsLMNS")
     period = ReportingPeriod.objects.get(start_year=2022, quarter=1)
     # Opens by default on the latest quarter with agreed figures: 2022/23 Q1.
-    response = client.get(reverse("assurance:dashboard", args=[lmns.pk]))
+    # The dashboard opens on the working period; seed 000's quarter is chosen in its picker.
+    response = client.get(reverse("assurance:dashboard", args=[lmns.pk]), {"period": period.pk})
     assert response.status_code == 200
     assert response.context["grid"].period == period
     html = response.content.decode()
@@ -146,7 +148,7 @@ def test_the_working_period_keeps_every_queue_alive(db, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         assurance_demo.load()
 
-    latest = ReportingPeriod.objects.latest_open()
+    latest = assurance_demo.demo_working_period()
     states = dict(
         QuarterlyReturn.objects.filter(period=latest).values_list("trust__short_name", "status")
     )
@@ -160,3 +162,19 @@ def test_the_working_period_keeps_every_queue_alive(db, django_capture_on_commit
     assert ("notts-team", "return.submitted") in told
     assert ("jpuh-lead", "return.sent_back") in told
     assert ("nnuh-lead", "return.assured") in told
+
+
+def test_the_demo_collects_in_its_working_period(demo):
+    from assurance.models import Collection
+    from lmns.models import Lmns
+    from lmns.selectors import working_period
+
+    working = assurance_demo.demo_working_period()
+    for short_name, codes in (("NottsLMNS", {"RX1", "RK5"}), ("NWLMNS", {"RGP", "RM1", "RCX"})):
+        lmns = Lmns.objects.get(short_name=short_name)
+        assert working_period(lmns) == working
+        collection = Collection.objects.get(lmns=lmns, period=working)
+        assert {t.ods_code for t in collection.trusts.all()} == codes
+    # QEH has not submitted and is past its deadline, whatever today's date.
+    nw = Collection.objects.get(lmns__short_name="NWLMNS", period=working)
+    assert nw.deadline < datetime.date.today()
