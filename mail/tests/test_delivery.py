@@ -205,3 +205,16 @@ def test_the_outbox_row_is_written_in_the_steps_transaction_and_sent_after_it_co
         callback()
     assert Delivery.objects.get().status == Status.SENT
     assert len(smtp_server.messages) == 1
+
+
+def test_the_outbox_is_emptied_after_its_retention_period(world):
+    import datetime
+
+    from .factories import DeliveryFactory
+
+    old, recent = DeliveryFactory(status=Status.SENT), DeliveryFactory(status=Status.SENT)
+    Delivery.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=91)
+    )
+    call_command("apply_retention", verbosity=0)
+    assert list(Delivery.objects.values_list("pk", flat=True)) == [recent.pk]
