@@ -11,6 +11,8 @@ def sync_email_address(sender, instance, **kwargs) -> None:
     """An address an administrator sets is the person's verified, primary allauth address."""
     from allauth.account.models import EmailAddress
 
+    if kwargs.get("raw"):
+        return  # a restore loads the addresses themselves, exactly as they were kept
     email = (instance.email or "").strip()
     if not email:
         return

@@ -114,7 +114,9 @@ def test_two_team_members_signing_off_a_spend_return_at_once_record_one_transiti
         fresh = type(spend_return).objects.get(pk=spend_return.pk)
         user = get_user_model().objects.get(pk=user_id)
         ready()
-        transition_return(fresh, "sign_off", user=user, expected_version=fresh.version)
+        transition_return(
+            spend_return=fresh, action="sign_off", user=user, expected_version=fresh.version
+        )
 
     outcomes = _race(sign_off, people)
 

@@ -20,7 +20,12 @@ from boardpack.services import issue_pack
 from deliverables.models import RiskStatus
 from deliverables.tests.factories import DeliverableFactory, PlanFactory, RiskFactory
 from funding.services import transition_return
-from funding.tests.factories import SpendEntryFactory, SpendReturnFactory, make_funded
+from funding.tests.factories import (
+    SpendEntryFactory,
+    SpendReturnFactory,
+    every_holder_complete,
+    make_funded,
+)
 from lmns.access import get_access
 from lmns.models import Role
 from lmns.queue import Context, work_queue
@@ -106,6 +111,7 @@ def test_the_team_sees_trusts_not_submitted_risks_spend_and_the_pack_to_issue(wo
     spend = SpendReturnFactory(lmns=world.lmns, period=world.period)
     for line in (funded.central, funded.nuh_line, funded.sfh_line):
         SpendEntryFactory(budget_line=line, spend_return=spend)
+    every_holder_complete(spend)
     transition_return(
         spend_return=spend, action="submit", user=world.users["team"], expected_version=1
     )
