@@ -354,8 +354,7 @@ def _write(report: ImportReport, framework, period, user, comments: dict[bool, s
         )
         for row in report.rows
     )
-    for transition in transitions:
-        RETURN_WORKFLOW.announce(IMPORTED, transition.quarterly_return, transition, user)
+    RETURN_WORKFLOW.announce_all(IMPORTED, [(t.quarterly_return, t) for t in transitions], user)
     current = {
         (rating.quarterly_return_id, rating.section_id): rating
         for rating in SectionRating.objects.filter(quarterly_return__in=list(existing.values()))

@@ -53,6 +53,14 @@ class Context:
         period_id = self.working.get(lmns_id)
         return next((p for p in self.open_periods if p.pk == period_id), None)
 
+    def for_lmnss(self, lmns_ids) -> Context:
+        return replace(self, lmns_ids=frozenset(lmns_ids))
+
+    def working_periods(self) -> list[ReportingPeriod]:
+        """The distinct working periods of the person's LMNSs, oldest first."""
+        found = {self.working_period(lmns_id) for lmns_id in self.lmns_ids} - {None}
+        return sorted(found, key=lambda period: period.start_date)
+
     @classmethod
     def now(cls, today: datetime.date | None = None) -> Context:
         periods = ReportingPeriod.objects.filter(is_open=True).order_by("start_date")
@@ -150,7 +158,7 @@ def sources_for(access: Access) -> list[Source]:
 
 def work_queue(access: Access, context: Context) -> list[Item]:
     """Every item for the person's roles, most urgent first."""
-    context = replace(context, lmns_ids=frozenset(access.readable_lmns_ids))
+    context = context.for_lmnss(context.lmns_ids | access.readable_lmns_ids)
     items = [item for source in sources_for(access) for item in source.items(access, context)]
     return sorted(items, key=lambda item: (item.rank, item.title))
 

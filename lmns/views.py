@@ -39,11 +39,12 @@ from .selectors import (
 def home(request: HttpRequest) -> HttpResponse:
     """What needs the person now (their work queue), then their organisations."""
     access = get_access(request)
-    now = queue.Context.now()
+    now = queue.Context.now().for_lmnss(access.readable_lmns_ids)
     context = {
         "queue": queue.work_queue(access, now),
         "cards": home_cards(access),
         "open_period": now.period,
+        "working": now.working_periods(),
         "all_lmnss": superuser_lmnss() if access.is_superuser else None,
     }
     return render(request, "lmns/home.html", context)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -132,16 +133,23 @@ def publish(event: StepTaken) -> None:
             logger.exception("A subscriber failed on %s %s", event.workflow, event.action)
 
 
-def publish_in_transaction(event: StepTaken) -> None:
-    """Hand ``event`` to the in-transaction subscribers, each in a savepoint of its own."""
+def publish_in_transaction(*events: StepTaken) -> None:
+    """Hand ``events`` (of one workflow) to the in-transaction subscribers.
+
+    Each subscriber runs in a savepoint of its own, one for the whole batch, so that a bulk
+    path such as an import costs the same number of queries however many steps it records.
+    """
+    if not events:
+        return
     for workflow, subscriber in list(_DURING):
-        if workflow not in (None, event.workflow):
+        if workflow not in (None, events[0].workflow):
             continue
         try:
             with transaction.atomic():
-                subscriber(event)
+                for event in events:
+                    subscriber(event)
         except Exception:
-            logger.exception("A subscriber failed on %s %s", event.workflow, event.action)
+            logger.exception("A subscriber failed on %s %s", events[0].workflow, events[0].action)
 
 
 @dataclass(frozen=True)
@@ -192,20 +200,27 @@ class Workflow:
 
     def announce(self, action: str, record: Model, transition: Transition, user) -> None:
         """Publish a written transition: to the in-transaction subscribers now, to the others
-        once the transaction commits (every step, and bulk paths such as an import that write
-        their transitions themselves)."""
-        event = StepTaken(
-            self.name,
-            action,
-            record,
-            transition,
-            user,
-            transition.from_status,
-            transition.to_status,
-            transition.comment,
-        )
-        publish_in_transaction(event)
-        transaction.on_commit(lambda: publish(event))
+        once the transaction commits."""
+        self.announce_all(action, [(record, transition)], user)
+
+    def announce_all(self, action: str, taken: list[tuple[Model, Transition]], user) -> None:
+        """Publish transitions a bulk path (such as an import) wrote itself, as one batch."""
+        events = [
+            StepTaken(
+                self.name,
+                action,
+                record,
+                transition,
+                user,
+                transition.from_status,
+                transition.to_status,
+                transition.comment,
+            )
+            for record, transition in taken
+        ]
+        publish_in_transaction(*events)
+        for event in events:
+            transaction.on_commit(partial(publish, event))
 
     def take(
         self,
