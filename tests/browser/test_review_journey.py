@@ -106,7 +106,7 @@ def test_two_change_requests_from_send_back_to_assured(world, live_server, page)
     page.get_by_role("button", name="Assure").click()
     expect(page.get_by_text("1 change request is still open").first).to_be_visible()
     ret.refresh_from_db()
-    assert ret.status == ReturnStatus.UNDER_REVIEW
+    assert ret.status == ReturnStatus.SUBMITTED  # resubmitted, not assured
 
     # Once it is closed, the return is assured.
     page.goto(section_url)
