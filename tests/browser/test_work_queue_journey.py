@@ -8,7 +8,12 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from assurance.models import Framework
-from assurance.tests.factories import QuarterlyReturnFactory, fill_answers, framework_with
+from assurance.tests.factories import (
+    CollectionFactory,
+    QuarterlyReturnFactory,
+    fill_answers,
+    framework_with,
+)
 
 from .conftest import sign_in
 
@@ -33,6 +38,7 @@ def test_a_submitted_return_reaches_the_team_and_comes_back_to_the_lead(
 ):
     Framework.objects.update(active=False)
     framework = framework_with(sections=1, requirements=2, short_name="Ockenden interim")
+    CollectionFactory(lmns=world.lmns, period=world.period, framework=framework)
     ret = QuarterlyReturnFactory(trust=world.trust, period=world.period, framework=framework)
     fill_answers(ret)
     lead = browser.new_context(locale="en-GB").new_page()
