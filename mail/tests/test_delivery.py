@@ -11,7 +11,7 @@ from mail import outbox
 from mail.models import Delivery, MailPreference, Status
 from tests.smtp import closed_port
 
-from .helpers import a_return, give_addresses, submit_as_lead
+from .helpers import a_return, ask_for_a_change, give_addresses, submit_as_lead
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_a_mail_carries_no_comment_and_both_parts_and_the_unsubscribe_headers(
 
     with django_capture_on_commit_callbacks(execute=True):
         submit_as_lead(world, ret)
-        ret.refresh_from_db()
+        ask_for_a_change(ret, world.users["team"])
         take_action(
             ret=ret,
             action=Action.SEND_BACK,

@@ -11,7 +11,7 @@ from lmns.notifications import kinds, notify
 from mail import services
 from mail.messages import DIGEST_KIND
 
-from .helpers import a_return, give_addresses, snapshot
+from .helpers import a_return, ask_for_a_change, give_addresses, snapshot
 
 SITE = "http://127.0.0.1:8000"
 
@@ -39,6 +39,8 @@ def every_kind_mailed(world, smtp_server, django_capture_on_commit_callbacks):
             (Action.SUBMIT, lead, ""),
             (Action.START_REVIEW, team, ""),
         ]:
+            if action == Action.SEND_BACK:
+                ask_for_a_change(ret, user)
             ret.refresh_from_db()
             take_action(
                 ret=ret, action=action, user=user, expected_version=ret.version, comment=comment
@@ -56,7 +58,7 @@ def every_kind_mailed(world, smtp_server, django_capture_on_commit_callbacks):
             )
     services.set_choices(user=team, choices={"return.submitted": "digest"})
     with django_capture_on_commit_callbacks(execute=True):
-        ret.refresh_from_db()
+        ask_for_a_change(ret, team)
         take_action(
             ret=ret, action=Action.SEND_BACK, user=team, expected_version=ret.version, comment="x"
         )
