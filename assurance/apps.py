@@ -17,6 +17,7 @@ class AssuranceConfig(AppConfig):
 
         from . import notifications, queue, reminders
         from .models import (
+            Action,
             Answer,
             Collection,
             EvidenceFile,
@@ -42,6 +43,7 @@ class AssuranceConfig(AppConfig):
         register_history(SectionRating, Scope.trust("quarterly_return__trust"))
         register_history(EvidenceFile, Scope.trust("answer__quarterly_return__trust"))
         register_history(EvidenceVerdict, Scope.trust("answer__quarterly_return__trust"))
+        register_history(Action, Scope.trust("trust"))
         register_retention(
             "returns", "assurance.QuarterlyReturn", date_field="period__end_date", describe=str
         )
@@ -51,9 +53,10 @@ class AssuranceConfig(AppConfig):
         )
         register_purgeable(
             "assurance.Answer",
-            {"narrative": (), "evidence": (), "action": ()},
+            {"narrative": (), "evidence": ()},
             describe=describe_answer,
         )
+        register_purgeable("assurance.Action", {"what": (), "evidence_location": ()})
         for link in (
             OrgLink(
                 "Quarterly returns",

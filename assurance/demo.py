@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from lmns.models import ReportingPeriod, Trust
 
+from . import demo_actions
 from .models import (
     Answer,
     ChangeRequest,
@@ -141,13 +142,6 @@ def _assured_return(
                     "percent": percent,
                     "narrative": f"Audit of {requirement.code} for {period}: {percent}% compliant.",
                     "evidence": "Quarterly audit report presented to the maternity governance group.",
-                    "action": ""
-                    if percent >= 100
-                    else "Action plan agreed at the assurance panel.",
-                    "action_owner": "" if percent >= 100 else "Head of Midwifery",
-                    "action_due": None
-                    if percent >= 100
-                    else period.end_date + datetime.timedelta(days=90),
                     "updated_by": lead,
                 },
             )
@@ -270,6 +264,12 @@ def load() -> str:
             if last and ods == "RK5":
                 _evidence_judged_twice(ret, users.get(TEAM))
             count += 1
+    actions = demo_actions.load(
+        framework,
+        list(trusts.values()),
+        {trusts[ods].pk: users.get(lead) for ods, lead in LEADS.items()},
+        users.get(TEAM),
+    )
     drafts = 0
     latest = demo_working_period()
     collections = load_collections(framework, periods.values(), latest)
@@ -288,7 +288,7 @@ def load() -> str:
     queue = f"{collections}; {queue}"
     return (
         f"{count} assured Ockenden interim returns (2021/22 Q2 to 2022/23 Q1), "
-        f"{drafts} draft for {latest}; {queue}"
+        f"{drafts} draft for {latest}; {actions} actions; {queue}"
     )
 
 

@@ -217,9 +217,6 @@ class Answer(models.Model):
     )
     narrative = NarrativeField(blank=True)
     evidence = NarrativeField("evidence (text and links)", blank=True)
-    action = ShortTextField("action to reach full compliance", blank=True)
-    action_owner = OneLineTextField(blank=True)
-    action_due = models.DateField("action due date", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -237,13 +234,7 @@ class Answer(models.Model):
                 name="answer_percent_0_100",
                 violation_error_message="A per cent must be between 0 and 100.",
             ),
-            text_lengths(
-                "answer",
-                narrative=NARRATIVE,
-                evidence=NARRATIVE,
-                action=SHORT_TEXT,
-                action_owner=ONE_LINE,
-            ),
+            text_lengths("answer", narrative=NARRATIVE, evidence=NARRATIVE),
         ]
 
     def __str__(self) -> str:
@@ -480,3 +471,108 @@ class ChangeRequestEntry(workflow.Transition):
 
     def __str__(self) -> str:
         return f"{self.change_request}: {self.action}"
+
+
+class ActionProgress(models.TextChoices):
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+
+
+class ActionDelivery(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DELIVERED = "delivered", "Delivered, not yet evidenced"
+    EVIDENCED = "evidenced", "Delivered and evidenced"
+
+
+class ActionClosure(models.TextChoices):
+    ACCEPTED = "accepted", "Evidence accepted by the LMNS"
+    NOT_NEEDED = "not_needed", "No longer needed"
+
+
+class Action(models.Model):
+    """What a trust will do to reach full compliance with one requirement, followed quarter
+    after quarter until the LMNS accepts its evidence or closes it as no longer needed.
+
+    It belongs to the trust and the requirement, not to one return: next quarter's return shows
+    it again (open actions of the requirement) for the lead to update rather than retype.
+    ``raised_on`` is the answer it was first written on.
+    """
+
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="actions")
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="actions")
+    raised_on = models.ForeignKey(
+        Answer,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+        help_text="The answer (and so the return) the action was raised on.",
+    )
+    what = ShortTextField("action to reach full compliance")
+    owner = OneLineTextField(help_text="A named person or a role, e.g. Head of Midwifery.")
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_actions",
+        verbose_name="owner's account",
+        help_text="Optional: the owner's account, whose work queue then shows the action.",
+    )
+    due = models.DateField("due date", null=True, blank=True)
+    evidence_by = models.DateField("date to be evidenced by", null=True, blank=True)
+    progress = models.CharField(
+        max_length=20, choices=ActionProgress.choices, default=ActionProgress.ON_TRACK
+    )
+    delivery = models.CharField(
+        "delivery status",
+        max_length=20,
+        choices=ActionDelivery.choices,
+        default=ActionDelivery.NOT_STARTED,
+    )
+    delivered_on = models.DateField("date delivered", null=True, blank=True)
+    evidence_location = ShortTextField("where the evidence is", blank=True)
+    closure = models.CharField(max_length=20, choices=ActionClosure.choices, blank=True)
+    closure_reason = ShortTextField("reason for closing", blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due", "pk"]
+        indexes = [models.Index(fields=["trust", "requirement"], name="action_trust_requirement")]
+        constraints = [
+            text_lengths(
+                "action",
+                what=SHORT_TEXT,
+                owner=ONE_LINE,
+                evidence_location=SHORT_TEXT,
+                closure_reason=SHORT_TEXT,
+            ),
+            models.CheckConstraint(
+                condition=~Q(closure="not_needed") | ~Q(closure_reason=""),
+                name="action_not_needed_has_reason",
+                violation_error_message="Say why the action is no longer needed.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requirement.code}: {self.what[:60]}"
+
+    @property
+    def is_open(self) -> bool:
+        return not self.closure
+
+    def is_overdue(self, today) -> bool:
+        """Open and past its due date: overdue from the day after the due date."""
+        return self.is_open and self.due is not None and self.due < today

@@ -23,9 +23,13 @@ from lmns.workflow import (
     bump_version,
     changed_values,
     record_history,
+    unsaved_fields,
 )
 
+from .models import Action as ActionRecord
 from .models import (
+    ActionClosure,
+    ActionDelivery,
     Answer,
     ChangeRequest,
     ChangeRequestEntry,
@@ -172,12 +176,8 @@ def answer_problems(answer: Answer) -> tuple[str, ...]:
     if answer.status in NEEDS_ACTION:
         if not answer.narrative.strip():
             problems.append("add a narrative")
-        if not answer.action.strip():
-            problems.append("describe the action to reach full compliance")
-        if not answer.action_owner.strip():
-            problems.append("name the action owner")
-        if answer.action_due is None:
-            problems.append("give the action due date")
+        if not getattr(answer, "has_action", False):
+            problems.append("add an action to reach full compliance")
     if answer.percent is not None and not 0 <= answer.percent <= 100:
         problems.append("give a per cent between 0 and 100")
     return tuple(problems)
@@ -198,8 +198,14 @@ def missing_items(answers: Iterable[Answer]) -> list[MissingItem]:
 
 
 def answers_for_return(ret: QuarterlyReturn) -> list[Answer]:
+    """The return's answers in order, each with ``has_action``: an open action of the trust for
+    its requirement, or one raised on the answer itself (closed or not), exists."""
+    actions = ActionRecord.objects.filter(requirement=models.OuterRef("requirement")).filter(
+        models.Q(trust_id=ret.trust_id, closure="") | models.Q(raised_on=models.OuterRef("pk"))
+    )
     return list(
         Answer.objects.filter(quarterly_return=ret)
+        .annotate(has_action=models.Exists(actions))
         .select_related("requirement__section")
         .order_by("requirement__section__order", "requirement__order", "requirement__code")
     )
@@ -212,9 +218,6 @@ ANSWER_FIELDS = [
     "percent",
     "narrative",
     "evidence",
-    "action",
-    "action_owner",
-    "action_due",
 ]
 
 
@@ -752,6 +755,8 @@ def record_verdict(
         current.version = expected_version + 1
         current._history_user = user
         save_with_links(current, files=files)
+        if verdict == VerdictChoice.SUFFICIENT:
+            accept_delivered_actions(answer=answer, user=user)
     return True
 
 
@@ -833,3 +838,125 @@ def copy_collections(*, lmns, period: ReportingPeriod, source: ReportingPeriod, 
         )
         added += changed
     return added
+
+
+# -- actions to reach full compliance --------------------------------------------------------
+
+ACTION_FIELDS = [
+    "what",
+    "owner",
+    "owner_user",
+    "due",
+    "evidence_by",
+    "progress",
+    "delivery",
+    "delivered_on",
+    "evidence_location",
+]
+DELIVERED = (ActionDelivery.DELIVERED, ActionDelivery.EVIDENCED)
+
+
+def may_raise_action(access: Access, ret: QuarterlyReturn) -> bool:
+    """The trust's own leads raise actions on the answers of a return they can still edit."""
+    return access.can_edit_trust(ret.trust) and ret.status in EDITABLE_STATUSES
+
+
+def may_update_action(access: Access, action: ActionRecord) -> bool:
+    """The trust's own leads keep its open actions up to date, in any quarter."""
+    return action.is_open and access.can_edit_trust(action.trust)
+
+
+def may_close_action(access: Access, action: ActionRecord) -> bool:
+    """The LMNS programme team accepts an action's evidence or closes it as no longer needed."""
+    return action.is_open and access.can_manage_lmns(action.trust.lmns_id)
+
+
+def _check_action(values: dict) -> None:
+    delivered_on = values.get("delivered_on")
+    if values.get("delivery") in DELIVERED and delivered_on is None:
+        raise ReturnError("Give the date the action was delivered.")
+    if delivered_on and delivered_on > timezone.localdate():
+        raise ReturnError("The date delivered cannot be in the future.")
+
+
+@transaction.atomic
+def raise_action(*, answer: Answer, values: dict, user) -> ActionRecord:
+    """Add an action to an answer of a return the trust can still edit."""
+    ret = answer.quarterly_return
+    if ret.status not in EDITABLE_STATUSES:
+        raise ReturnError(
+            f"This return is {ret.get_status_display().lower()}; actions are raised on a draft."
+        )
+    _check_action(values)
+    action = ActionRecord(
+        trust_id=ret.trust_id,
+        requirement_id=answer.requirement_id,
+        raised_on=answer,
+        updated_by=user,
+        **{name: values[name] for name in ACTION_FIELDS if name in values},
+    )
+    action._history_user = user
+    action.save()
+    return action
+
+
+@transaction.atomic
+def update_action(*, action: ActionRecord, user, expected_version: int) -> bool:
+    """Save the lead's update of an open action, ``action`` holding what was entered (as a
+    model form leaves it); returns whether anything changed.
+
+    Refused with :class:`StaleRecord` if someone saved the action since the page was opened.
+    """
+    if not action.is_open:
+        raise ReturnError("This action is closed; it can no longer be changed.")
+    changed = unsaved_fields(action, ACTION_FIELDS)
+    if not changed:
+        return False
+    _check_action({name: getattr(action, name) for name in ACTION_FIELDS})
+    changes = {name: getattr(action, name) for name in changed}
+    bump_version(action, expected_version, updated_by=user, updated_at=timezone.now(), **changes)
+    record_history(action, user)
+    return True
+
+
+@transaction.atomic
+def close_action(
+    *, action: ActionRecord, closure: str, reason: str, user, expected_version: int
+) -> None:
+    """The LMNS closes an open action: its evidence accepted (the action is then delivered and
+    evidenced), or no longer needed, which needs a reason."""
+    reason = reason.strip()
+    if closure not in ActionClosure.values:
+        raise ReturnError("Choose how the action is closed.")
+    if closure == ActionClosure.NOT_NEEDED and not reason:
+        raise ReturnError("Say why the action is no longer needed.")
+    if not action.is_open:
+        raise ReturnError("This action is already closed.")
+    changes = {"closure": closure, "closure_reason": reason, "closed_by": user}
+    if closure == ActionClosure.ACCEPTED:
+        changes["delivery"] = ActionDelivery.EVIDENCED
+        changes["delivered_on"] = action.delivered_on or timezone.localdate()
+    bump_version(action, expected_version, closed_at=timezone.now(), updated_by=user, **changes)
+    record_history(action, user)
+
+
+def accept_delivered_actions(*, answer: Answer, user) -> int:
+    """The LMNS judged an answer's evidence sufficient: the trust's open actions on that
+    requirement that the trust says are delivered close as accepted. Returns how many."""
+    actions = ActionRecord.objects.filter(
+        trust_id=answer.quarterly_return.trust_id,
+        requirement_id=answer.requirement_id,
+        closure="",
+        delivery__in=DELIVERED,
+    )
+    closed = 0
+    for action in actions:
+        close_action(
+            action=action,
+            closure=ActionClosure.ACCEPTED,
+            reason=f"Evidence judged sufficient in the review of {answer.quarterly_return.period}.",
+            user=user,
+            expected_version=action.version,
+        )
+        closed += 1
+    return closed

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import collections, dashboard, returns, review
+from .views import actions, collections, dashboard, returns, review
 
 app_name = "assurance"
 
@@ -20,6 +20,10 @@ urlpatterns = [
     path("requests/<int:pk>/", review.request_thread, name="request_thread"),
     path("requests/<int:pk>/steps/<slug:action>/", review.request_step, name="request_step"),
     path("answers/<int:pk>/verdict/", review.answer_verdict, name="answer_verdict"),
+    # Actions to reach full compliance, followed across quarters.
+    path("answers/<int:pk>/actions/new/", actions.action_new, name="action_new"),
+    path("actions/<int:pk>/", actions.action_edit, name="action_edit"),
+    path("actions/<int:pk>/close/", actions.action_close, name="action_close"),
     path("evidence/<int:pk>/", returns.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/withdraw/", returns.evidence_withdraw, name="evidence_withdraw"),
     # Compliance dashboard, trends and import.

@@ -58,9 +58,6 @@ def _largest_legitimate_post(world) -> tuple[str, dict]:
                 f"answers-{i}-percent": "80",
                 f"answers-{i}-narrative": "Audit shows most staff trained. " * 310,
                 f"answers-{i}-evidence": "Training records and audit, June 2022. " * 50,
-                f"answers-{i}-action": "Train the remaining staff this quarter. " * 50,
-                f"answers-{i}-action_owner": "Practice development midwife",
-                f"answers-{i}-action_due": "2022-09-30",
                 f"answers-{i}-new_file": SimpleUploadedFile(f"audit-{i}.pdf", pdf),
                 f"answers-{i}-no_patient_data": "on",
             }

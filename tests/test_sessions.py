@@ -52,7 +52,7 @@ def _typed(ret, **extra) -> dict:
         "answers-MAX_NUM_FORMS": "1",
         "answers-0-status": "partially_met",
         "answers-0-narrative": NARRATIVE,
-        "answers-0-action_due": "2027-03-31",
+        "answers-0-new_file_date": "2026-03-31",
         "save": "1",
         **extra,
     }
@@ -84,7 +84,7 @@ def test_a_save_after_the_session_ended_saves_nothing_and_asks_to_sign_in(timed_
     assert response.status_code == 302
     assert response.url == f"{reverse('account_login')}?next={url}"
     answer = Answer.objects.get(quarterly_return=ret)
-    assert answer.narrative == "" and answer.action_due is None
+    assert answer.narrative == ""
     login_page = client.get(response.url).content.decode()
     assert "Your session had ended, so nothing was saved." in login_page
     assert "what you typed will be back on the page" in login_page
@@ -98,7 +98,7 @@ def test_signing_in_again_brings_the_page_back_filled_in_once(timed_out):
     kept = _kept(page)
     fields = dict(kept["fields"])
     assert fields["answers-0-narrative"] == NARRATIVE
-    assert fields["answers-0-action_due"] == "2027-03-31"
+    assert fields["answers-0-new_file_date"] == "2026-03-31"
     assert "csrfmiddlewaretoken" not in fields
     html = page.content.decode()
     assert "What you typed is back" in html

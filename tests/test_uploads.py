@@ -30,9 +30,6 @@ def _upload(world, ret, section, name: str, content: bytes):
         "answers-0-status": "fully_met",
         "answers-0-narrative": "",
         "answers-0-evidence": "",
-        "answers-0-action": "",
-        "answers-0-action_owner": "",
-        "answers-0-action_due": "",
         "answers-0-new_file": SimpleUploadedFile(name, content),
         "answers-0-no_patient_data": "on",
     }

@@ -129,9 +129,6 @@ class AnswerForm(forms.Form):
         required=False, help_text="Needed unless fully met or not applicable."
     )
     evidence = text.narrative_field(label="Evidence (text and links)", rows=2, required=False)
-    action = text.short_text_field(label="Action to reach full compliance", required=False)
-    action_owner = text.one_line_field(required=False)
-    action_due = DateField(label="Action due date", required=False)
     new_file = forms.FileField(label="Add an evidence file", required=False)
     new_file_date = DateField(
         label="Date the file's evidence speaks for",

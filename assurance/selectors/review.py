@@ -230,7 +230,7 @@ def evidence_positions(lmns_id: int, framework_id: int, period_id: int) -> dict:
 
 # -- what changed ----------------------------------------------------------------------------
 
-COMPARED = ["status", "percent", "narrative", "evidence", "action", "action_owner", "action_due"]
+COMPARED = ["status", "percent", "narrative", "evidence"]
 
 
 @dataclass(frozen=True)
@@ -250,8 +250,6 @@ def _shown(answer, name: str) -> str:
         return "–"
     if name == "percent":
         return f"{value:f}".rstrip("0").rstrip(".") + "%"
-    if name == "action_due":
-        return value.strftime("%-d %b %Y")
     text = " ".join(str(value).split())
     return text if len(text) <= 80 else text[:79] + "…"
 

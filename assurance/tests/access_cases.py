@@ -3,6 +3,7 @@
 from assurance.models import ReturnStatus
 from assurance.tests.dashboard_access_cases import DASHBOARD_CASES
 from assurance.tests.factories import (
+    ActionFactory,
     ChangeRequestFactory,
     EvidenceFileFactory,
     QuarterlyReturnFactory,
@@ -40,9 +41,15 @@ def _request(w):
     return ChangeRequestFactory(quarterly_return=_reviewed(w))
 
 
+def _action(w):
+    return ActionFactory(raised_on=_return(w).answers.first())
+
+
 TRUST_READERS = everyone(OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND)
 # The LMNS's review: its programme team only; the trust's own people are told why (403).
 REVIEWERS = everyone(FORBIDDEN, team=OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND)
+# What the trust's own leads do: others who can read the trust are told why (403).
+LEAD_ONLY = everyone(FORBIDDEN, lead=OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND)
 
 CASES = {
     "assurance:trust_returns": Case(kwargs=lambda w: {"pk": w.trust.pk}, expect=TRUST_READERS),
@@ -71,6 +78,12 @@ CASES = {
         kwargs=lambda w: {"pk": _reviewed(w).answers.first().pk},
         expect=REVIEWERS,
     ),
+    # Actions: the trust's leads raise and update them, the LMNS programme team closes them.
+    "assurance:action_new": Case(
+        kwargs=lambda w: {"pk": _return(w).answers.first().pk}, expect=LEAD_ONLY
+    ),
+    "assurance:action_edit": Case(kwargs=lambda w: {"pk": _action(w).pk}, expect=LEAD_ONLY),
+    "assurance:action_close": Case(kwargs=lambda w: {"pk": _action(w).pk}, expect=REVIEWERS),
     # Reporting patient data in a trust's evidence: its leads and the programme team.
     "purge_request": Case(
         kwargs=lambda w: {"label": "assurance.evidencefile", "pk": _evidence(w).pk},

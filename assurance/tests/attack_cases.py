@@ -55,9 +55,6 @@ def _section(w) -> Target:
                 f"answers-{i}-percent": "80",
                 f"answers-{i}-narrative": "Audit shows most staff trained.",
                 f"answers-{i}-evidence": "Training records, June 2022",
-                f"answers-{i}-action": "Train the remaining staff",
-                f"answers-{i}-action_owner": "Practice development midwife",
-                f"answers-{i}-action_due": "2022-09-30",
                 f"answers-{i}-new_file": _evidence(f"training-audit-{i}.pdf"),
                 f"answers-{i}-no_patient_data": "on",
                 f"answers-{i}-new_file_date": "2022-06-30",
@@ -246,6 +243,87 @@ def _collection(w) -> Target:
     )
 
 
+def _action_values(w) -> dict:
+    return {
+        "what": "Audit consent conversations monthly against 20 records",
+        "owner": "Consultant midwife",
+        "owner_user": w.users["lead"].pk,
+        "due": "2022-09-30",
+        "evidence_by": "2022-10-31",
+        "progress": "at_risk",
+        "delivery": "delivered",
+        "delivered_on": "2022-09-15",
+        "evidence_location": "Consent audit, maternity governance group minutes of September",
+    }
+
+
+def _action_new(w) -> Target:
+    from assurance.forms.actions import ActionEntryForm
+
+    mine = QuarterlyReturnFactory(trust=w.trust, period=w.period).answers.first()
+    theirs = QuarterlyReturnFactory(trust=w.other_trust, period=w.period).answers.first()
+    return Target(
+        url=reverse("assurance:action_new", args=[mine.pk]),
+        data=_action_values(w),
+        show_url=reverse(
+            "assurance:section_edit", args=[mine.quarterly_return_id, mine.requirement.section_id]
+        ),
+        # Another trust's person as the owner's account, and another LMNS's answer.
+        foreign={"owner_user": w.users["sibling_lead"].pk},
+        foreign_url=reverse("assurance:action_new", args=[theirs.pk]),
+        form=ActionEntryForm(trust=w.trust),
+    )
+
+
+def _action_edit(w) -> Target:
+    from assurance.forms.actions import ActionEntryForm
+    from assurance.tests.factories import ActionFactory
+
+    mine = ActionFactory(
+        raised_on=QuarterlyReturnFactory(trust=w.trust, period=w.period).answers.first()
+    )
+    theirs = ActionFactory(
+        raised_on=QuarterlyReturnFactory(trust=w.other_trust, period=w.period).answers.first()
+    )
+    answer = mine.raised_on
+    return Target(
+        url=reverse("assurance:action_edit", args=[mine.pk]),
+        data={**_action_values(w), "version": mine.version},
+        show_url=reverse(
+            "assurance:section_edit",
+            args=[answer.quarterly_return_id, answer.requirement.section_id],
+        ),
+        foreign={"owner_user": w.users["other_lead"].pk},
+        foreign_url=reverse("assurance:action_edit", args=[theirs.pk]),
+        form=ActionEntryForm(trust=w.trust, instance=mine),
+    )
+
+
+def _action_close(w) -> Target:
+    from assurance.tests.factories import ActionFactory
+
+    mine = ActionFactory(
+        raised_on=QuarterlyReturnFactory(trust=w.trust, period=w.period).answers.first()
+    )
+    theirs = ActionFactory(
+        raised_on=QuarterlyReturnFactory(trust=w.other_trust, period=w.period).answers.first()
+    )
+    answer = mine.raised_on
+    return Target(
+        url=reverse("assurance:action_close", args=[mine.pk]),
+        data={
+            "closure": "not_needed",
+            "reason": "Replaced by the regional pathway.",
+            "version": mine.version,
+        },
+        show_url=reverse(
+            "assurance:section_edit",
+            args=[answer.quarterly_return_id, answer.requirement.section_id],
+        ),
+        foreign_url=reverse("assurance:action_close", args=[theirs.pk]),
+    )
+
+
 REFERENCE = frozenset({"framework", "period"})
 
 CASES = {
@@ -276,6 +354,16 @@ CASES = {
         # A change request's steps: the trust's lead marks it addressed.
         AttackCase(build=_address, persona="lead", resave=Resave.STEP),
     ],
+    "assurance.forms.actions.ActionEntryForm": [
+        AttackCase(
+            build=_action_new, persona="lead", resave=Resave.ADD, unused=frozenset({"version"})
+        ),
+        AttackCase(build=_action_edit, persona="lead", resave=Resave.EDIT),
+    ],
+    # Closing is the step itself: accepted, or no longer needed with a reason.
+    "assurance.forms.actions.ActionCloseForm": AttackCase(
+        build=_action_close, persona="team", resave=Resave.STEP
+    ),
     "assurance.forms.review.ChangeRequestForm": AttackCase(
         build=_raise, persona="team", resave=Resave.ADD
     ),

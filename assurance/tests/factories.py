@@ -13,6 +13,8 @@ import factory
 from simple_history.utils import bulk_create_with_history
 
 from assurance.models import (
+    Action,
+    ActionClosure,
     Answer,
     ChangeRequest,
     ChangeRequestEntry,
@@ -133,6 +135,27 @@ class AnswerFactory(factory.django.DjangoModelFactory):
     quarterly_return = factory.SubFactory(QuarterlyReturnFactory, with_answers=False)
     requirement = factory.SubFactory(RequirementFactory)
     status = ComplianceStatus.FULLY_MET
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    """An open action raised on an answer (by default a new return's); traits ``closed``
+    (evidence accepted) and ``not_needed`` (closed with a reason)."""
+
+    class Meta:
+        model = Action
+
+    raised_on = factory.SubFactory(AnswerFactory, status=ComplianceStatus.PARTIALLY_MET)
+    trust = factory.LazyAttribute(lambda o: o.raised_on.quarterly_return.trust)
+    requirement = factory.LazyAttribute(lambda o: o.raised_on.requirement)
+    what = "Complete the audit cycle"
+    owner = "Director of Midwifery"
+    due = datetime.date(2022, 9, 30)
+
+    class Params:
+        closed = factory.Trait(closure=ActionClosure.ACCEPTED, delivery="evidenced")
+        not_needed = factory.Trait(
+            closure=ActionClosure.NOT_NEEDED, closure_reason="Superseded by the new pathway."
+        )
 
 
 class SectionRatingFactory(factory.django.DjangoModelFactory):
@@ -261,18 +284,12 @@ def fill_answers(ret: QuarterlyReturn, status: str = ComplianceStatus.FULLY_MET,
         "status": status,
         "narrative": "Audit completed and reviewed at the safety champions' meeting.",
         "evidence": "Audit report, Q1 board paper",
-        "action": "",
-        "action_owner": "",
-        "action_due": None,
     }
-    if status in (ComplianceStatus.PARTIALLY_MET, ComplianceStatus.NOT_MET):
-        values.update(
-            action="Complete the audit cycle",
-            action_owner="Director of Midwifery",
-            action_due=datetime.date(2022, 9, 30),
-        )
     values.update(fields)
     ret.answers.update(**values)
+    if status in (ComplianceStatus.PARTIALLY_MET, ComplianceStatus.NOT_MET):
+        for answer in ret.answers.all():
+            ActionFactory(raised_on=answer)
     recompute_ratings(ret)
 
 

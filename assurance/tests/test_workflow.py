@@ -1,6 +1,5 @@
 """The return's business rules: starting, derived figures, what is missing, the workflow."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -27,6 +26,7 @@ from assurance.services import (
     take_request_step,
 )
 from assurance.tests.factories import (
+    ActionFactory,
     QuarterlyReturnFactory,
     assured_return,
     fill_answers,
@@ -109,17 +109,11 @@ def test_missing_list_names_every_section_requirement_and_problem(ret):
     answers = {a.requirement.code: a for a in answers_for_return(ret)}
     fill_answers(ret)
     Answer.objects.filter(pk=answers["IEA2.1"].pk).update(status="")
-    Answer.objects.filter(pk=answers["IEA3.2"].pk).update(
-        status=PARTLY, narrative="", action="Re-audit", action_owner="", action_due=None
-    )
+    Answer.objects.filter(pk=answers["IEA3.2"].pk).update(status=PARTLY, narrative="")
     missing = missing_items(answers_for_return(ret))
     assert [(m.section.code, m.requirement.code, m.problems) for m in missing] == [
         ("IEA2", "IEA2.1", ("choose a status",)),
-        (
-            "IEA3",
-            "IEA3.2",
-            ("add a narrative", "name the action owner", "give the action due date"),
-        ),
+        ("IEA3", "IEA3.2", ("add a narrative", "add an action to reach full compliance")),
     ]
 
 
@@ -185,9 +179,9 @@ def test_assuring_sets_agreed_to_derived_unless_changed_with_a_reason(world, ret
     team = world.users["team"]
     fill_answers(ret)
     first, second, third = ret.framework.sections.order_by("order")
-    Answer.objects.filter(quarterly_return=ret, requirement__section=first).update(
-        status=PARTLY, action="Audit", action_owner="DoM", action_due=datetime.date(2022, 9, 1)
-    )
+    Answer.objects.filter(quarterly_return=ret, requirement__section=first).update(status=PARTLY)
+    for answer in ret.answers.filter(requirement__section=first):
+        ActionFactory(raised_on=answer)
     recompute_ratings(ret)
     _step(ret, Action.SUBMIT, world.users["lead"])
     _step(ret, Action.START_REVIEW, team)

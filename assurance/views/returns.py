@@ -15,6 +15,7 @@ from lmns.workflow import Refusal, StaleRecord
 
 from ..forms.returns import ActionForm, AssureForm, StartReturnForm, VersionForm, answer_formset
 from ..models import QuarterlyReturn
+from ..selectors import actions as action_selectors
 from ..selectors import returns as selectors
 from ..selectors import review as review_selectors
 from ..services import (
@@ -24,6 +25,7 @@ from ..services import (
     ReturnError,
     available_actions,
     can_edit_answers,
+    may_raise_action,
     missing_items,
     save_section,
     start_return,
@@ -132,9 +134,6 @@ def _initial(answer) -> dict:
         "percent": answer.percent,
         "narrative": answer.narrative,
         "evidence": answer.evidence,
-        "action": answer.action,
-        "action_owner": answer.action_owner,
-        "action_due": answer.action_due,
     }
 
 
@@ -210,9 +209,19 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
         _entry_context(context, entry),
         editable=editable,
         can_withdraw=editable,
+        **_action_permissions(access, ret),
         can_report_patient_data=may_request_purge(access, ret.trust.lmns_id, ret.trust),
     )
     return render(request, "assurance/section_edit.html", context)
+
+
+def _action_permissions(access: Access, ret: QuarterlyReturn) -> dict:
+    """Who may raise actions on this return, update the trust's open ones, close them."""
+    return {
+        "can_raise_action": may_raise_action(access, ret),
+        "can_update_action": access.can_edit_trust(ret.trust),
+        "can_close_action": access.can_manage_lmns(ret.trust.lmns_id),
+    }
 
 
 def _require_entry(access: Access, ret: QuarterlyReturn, editable: bool) -> None:
@@ -230,6 +239,7 @@ def _entry_context(context: dict, entry: SectionEntry) -> dict:
     """Each requirement's row (answer, form, last return's answer, files) and the entry state."""
     forms = entry.formset.forms if entry.formset is not None else []
     verdicts = review_selectors.verdicts_by_answer(context["answers"])
+    actions = action_selectors.actions_by_answer(context["ret"], context["answers"])
     changed = review_selectors.what_changed(
         context["ret"], context["answers"], context["section"].code, context["previous"]
     )
@@ -241,6 +251,7 @@ def _entry_context(context: dict, entry: SectionEntry) -> dict:
             "files": context["evidence"].get(answer.pk, []),
             "requests": context["requests"].on(answer.requirement_id),
             "verdict": verdicts.get(answer.pk),
+            "actions": actions.get(answer.pk, []),
             "changed": changed.for_answer(answer),
         }
         for i, answer in enumerate(context["answers"])

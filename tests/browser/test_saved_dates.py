@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from assurance.models import Answer, ReturnStatus
+from assurance.models import Action, ReturnStatus
 from assurance.tests.factories import QuarterlyReturnFactory, framework_with
 
 from .conftest import sign_in
@@ -26,32 +26,32 @@ def test_a_due_date_survives_reloading_and_saving_again(world, live_server, page
     requirement = page.get_by_role("group", name=re.compile(r"^IEA1\.1 "))
     requirement.get_by_label("Status").select_option(label="Partially met")
     requirement.get_by_label("Narrative").fill("Two of three audits done.")
-    requirement.get_by_label("Action to reach full compliance").fill("Complete the third audit")
-    requirement.get_by_label("Action owner").fill("Director of Midwifery")
-    due = requirement.get_by_label("Action due date")
-    due.fill("2027-03-31")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("IEA1 saved as a draft.")).to_be_visible()
 
-    # Reloaded, the browser's date control shows the saved date.
+    # The action is added on its own page, its due date in the browser's date control.
+    page.get_by_role("link", name="Add an action to IEA1.1").click()
+    page.get_by_label("Action to reach full compliance").fill("Complete the third audit")
+    page.get_by_label("Owner", exact=True).fill("Director of Midwifery")
+    page.get_by_label("Due date").fill("2027-03-31")
+    page.get_by_role("button", name="Save the action").click()
+    expect(page.get_by_text("Action added to IEA1.1.")).to_be_visible()
+
+    # Reopened, the date control shows the saved date; saved again (button, then Enter in a
+    # field), nothing changes.
+    page.get_by_role("link", name=re.compile("^Update")).click()
+    expect(page.get_by_label("Due date")).to_have_value("2027-03-31")
     page.reload()
-    due = page.get_by_role("group", name=re.compile(r"^IEA1\.1 ")).get_by_label("Action due date")
-    expect(due).to_have_value("2027-03-31")
+    expect(page.get_by_label("Due date")).to_have_value("2027-03-31")
+    page.get_by_role("button", name="Save the action").click()
+    expect(page.get_by_text("Nothing had changed.")).to_be_visible()
+    page.get_by_role("link", name=re.compile("^Update")).click()
+    page.get_by_label("Owner", exact=True).press("Enter")
+    expect(page.get_by_text("Nothing had changed.")).to_be_visible()
+    action = Action.objects.get(raised_on__quarterly_return=ret)
+    assert action.due == datetime.date(2027, 3, 31) and action.version == 1
 
-    # Saved again with the button, then with Enter in a field: the date is still there.
-    page.get_by_role("button", name="Save draft").click()
-    expect(page.get_by_text("Nothing had changed in IEA1")).to_be_visible()
-    page.get_by_role("group", name=re.compile(r"^IEA1\.1 ")).get_by_label("Action owner").press(
-        "Enter"
-    )
-    page.wait_for_load_state()
-    expect(
-        page.get_by_role("group", name=re.compile(r"^IEA1\.1 ")).get_by_label("Action due date")
-    ).to_have_value("2027-03-31")
-    answer = Answer.objects.get(quarterly_return=ret)
-    assert answer.action_due == datetime.date(2027, 3, 31)
-
-    # And the return, complete with the date the lead gave, can be submitted.
+    # And the return, complete with the action the lead gave, can be submitted.
     page.get_by_role("link", name="Back to the return overview").click()
     page.get_by_role("link", name="Submit to the LMNS").click()
     page.get_by_role("button", name="Submit to the LMNS").click()

@@ -73,7 +73,7 @@ def test_a_save_after_the_session_ended_comes_back_filled_in_after_signing_in(
     requirement = _requirement(page)
     requirement.get_by_label("Status").select_option(label="Partially met")
     requirement.get_by_label("Narrative").fill(NARRATIVE)
-    requirement.get_by_label("Action due date").fill("2027-03-31")
+    requirement.get_by_label("Date the file's evidence speaks for").fill("2026-03-31")
 
     # The hour passes on the server while the lead is typing.
     cookie = next(c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
@@ -92,7 +92,9 @@ def test_a_save_after_the_session_ended_comes_back_filled_in_after_signing_in(
     requirement = _requirement(page)
     expect(requirement.get_by_label("Narrative")).to_have_value(NARRATIVE)
     expect(requirement.get_by_label("Status")).to_have_value("partially_met")
-    expect(requirement.get_by_label("Action due date")).to_have_value("2027-03-31")
+    expect(requirement.get_by_label("Date the file's evidence speaks for")).to_have_value(
+        "2026-03-31"
+    )
     assert _serious_violations(page) == []
     # Nothing was saved on the lead's behalf: they check it and save.
     assert Answer.objects.get(quarterly_return=ret).narrative == ""
@@ -100,4 +102,3 @@ def test_a_save_after_the_session_ended_comes_back_filled_in_after_signing_in(
     expect(page.get_by_text("IEA1 saved as a draft.")).to_be_visible()
     answer = Answer.objects.get(quarterly_return=ret)
     assert answer.narrative == NARRATIVE
-    assert answer.action_due == datetime.date(2027, 3, 31)

@@ -1,0 +1,58 @@
+"""Reads for the actions to reach full compliance: the section page's and each action's page.
+
+Each function issues a fixed number of queries whatever the number of actions.
+"""
+
+from collections import defaultdict
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from ..models import Action, Answer, QuarterlyReturn
+
+
+def answers_for_actions() -> QuerySet[Answer]:
+    """The base queryset for raising an action on an answer; scope it with the access helper."""
+    return Answer.objects.select_related(
+        "quarterly_return__trust__lmns", "quarterly_return__period", "requirement__section"
+    )
+
+
+def readable_actions() -> QuerySet[Action]:
+    """The base queryset for one action's pages; scope it with the access helper."""
+    return Action.objects.select_related(
+        "trust__lmns",
+        "requirement__section__framework",
+        "raised_on__quarterly_return__period",
+        "owner_user",
+        "closed_by",
+    )
+
+
+def action_home(action: Action) -> str:
+    """Where an action is shown: beside the answer it was raised on, else the trust's returns."""
+    answer = action.raised_on
+    if answer is None:
+        return reverse("assurance:trust_returns", args=[action.trust_id])
+    url = reverse(
+        "assurance:section_edit",
+        args=[answer.quarterly_return_id, action.requirement.section_id],
+    )
+    return f"{url}#requirement-{action.requirement_id}"
+
+
+def actions_by_answer(ret: QuarterlyReturn, answers: list[Answer]) -> dict[int, list[Action]]:
+    """For each answer of a section, its requirement's actions to show (one query): the
+    trust's open actions of that requirement, raised in this quarter or an earlier one, and
+    those raised on this very answer, closed or not."""
+    by_requirement = {answer.requirement_id: answer for answer in answers}
+    actions = (
+        Action.objects.filter(requirement_id__in=by_requirement)
+        .filter(Q(trust_id=ret.trust_id, closure="") | Q(raised_on__in=answers))
+        .select_related("owner_user", "closed_by", "raised_on__quarterly_return__period")
+        .order_by("due", "pk")
+    )
+    shown: dict[int, list[Action]] = defaultdict(list)
+    for action in actions:
+        shown[by_requirement[action.requirement_id].pk].append(action)
+    return shown
