@@ -59,6 +59,22 @@ class AssuranceConfig(AppConfig):
         register_purgeable("assurance.Action", {"what": (), "evidence_location": ()})
         for link in (
             OrgLink(
+                "Actions register",
+                "assurance:trust_actions",
+                org="trust",
+                roles=frozenset({Role.TRUST_LEAD, Role.PROGRAMME_TEAM, Role.BOARD_MEMBER}),
+                description="Actions to reach full compliance, followed to closure.",
+                order=15,
+            ),
+            OrgLink(
+                "Actions register",
+                "assurance:lmns_actions",
+                org="lmns",
+                roles=frozenset({Role.PROGRAMME_TEAM, Role.BOARD_MEMBER}),
+                description="Every trust's actions to reach full compliance, overdue ones first.",
+                order=25,
+            ),
+            OrgLink(
                 "Quarterly returns",
                 "assurance:trust_returns",
                 org="trust",

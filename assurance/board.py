@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from lmns.board import (
@@ -27,15 +28,18 @@ from lmns.board import (
     Message,
     Section,
     Table,
+    date,
     number,
     percent,
     points,
     text,
 )
+from lmns.formatting import date as date_text
 from lmns.formatting import percent as percent_text
 from lmns.models import Lmns, ReportingPeriod
 
 from .charts import trend_svg
+from .selectors.actions import overdue_actions_by_trust
 from .selectors.dashboard import (
     LOW,
     NOT_STARTED,
@@ -384,6 +388,53 @@ def build_compliance(lmns: Lmns, period: ReportingPeriod) -> Section:
     return compliance_section(data)
 
 
+# -- overdue actions -------------------------------------------------------------------------
+
+
+def actions_section(lmns: Lmns, rows: list[dict], as_at) -> Section:
+    """Per trust: actions open at ``as_at``, how many of them overdue, the oldest due date."""
+    overdue = sum(row["overdue"] for row in rows)
+    trusts = sum(1 for row in rows if row["overdue"])
+    messages = (
+        [
+            Message(
+                f"{overdue} overdue action{'s'[: overdue != 1]} at "
+                f"{trusts} trust{'s'[: trusts != 1]}",
+                35,
+            )
+        ]
+        if overdue
+        else []
+    )
+    table = Table(
+        "overdue_actions",
+        f"Actions to reach full compliance, open on {date_text(as_at)}",
+        ["Trust", "Open", "Overdue", "Oldest overdue due date"],
+        [
+            [text(row["trust"]), number(row["open"]), number(row["overdue"]), date(row["oldest"])]
+            for row in rows
+        ],
+    )
+    return Section(
+        has_data=any(row["open"] for row in rows),
+        messages=messages,
+        tables=[table],
+        links=[Link("Actions register", reverse("assurance:lmns_actions", args=[lmns.pk]))],
+        empty_message="No action to reach full compliance is open.",
+        view={
+            "as_at": date_text(as_at),
+            "rows": [
+                {**row, "oldest": date_text(row["oldest"]) if row["oldest"] else ""} for row in rows
+            ],
+        },
+    )
+
+
+def build_actions(lmns: Lmns, period: ReportingPeriod) -> Section:
+    as_at = min(timezone.localdate(), period.end_date)
+    return actions_section(lmns, overdue_actions_by_trust(lmns, as_at), as_at)
+
+
 SECTIONS = [
     BoardSection(
         key="compliance",
@@ -391,5 +442,12 @@ SECTIONS = [
         order=20,
         template="assurance/board_section.html",
         build=build_compliance,
-    )
+    ),
+    BoardSection(
+        key="overdue_actions",
+        title="Overdue actions",
+        order=25,
+        template="assurance/board_actions.html",
+        build=build_actions,
+    ),
 ]

@@ -9,15 +9,16 @@ queries whatever the data.
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from lmns.access import Access
 from lmns.models import Role
 from lmns.queue import Context, Item, Source, day, due_by, register_source, waiting_since
 from lmns.text import excerpt
 
-from .models import Collection, QuarterlyReturn, RequestStatus, ReturnStatus, Transition
+from .models import Action, Collection, QuarterlyReturn, RequestStatus, ReturnStatus, Transition
 from .services import EDITABLE_STATUSES
 
 AWAITING_REVIEW = (ReturnStatus.SUBMITTED, ReturnStatus.UNDER_REVIEW)
@@ -234,6 +235,74 @@ def not_submitted_items(access: Access, context: Context) -> list[Item]:
     return items
 
 
+# -- actions to reach full compliance --------------------------------------------------------
+
+
+def _actions_word(count: int) -> str:
+    return f"{count} overdue action{'s'[: count != 1]}"
+
+
+def _overdue_by_trust(trust_filter: Q, today) -> list[dict]:
+    """Per trust: its overdue actions' count and the earliest due date (one query)."""
+    return list(
+        Action.objects.filter(trust_filter, closure="", due__lt=today)
+        .values("trust_id", "trust__short_name", "trust__lmns_id")
+        .annotate(overdue=Count("pk"), oldest=Min("due"))
+        .order_by("trust__short_name")
+    )
+
+
+def _register_url(row: dict, *, lmns: bool) -> str:
+    if lmns:
+        url = reverse("assurance:lmns_actions", args=[row["trust__lmns_id"]])
+        return f"{url}?{urlencode({'trust': row['trust_id'], 'overdue': 'yes'})}"
+    url = reverse("assurance:trust_actions", args=[row["trust_id"]])
+    return f"{url}?overdue=yes"
+
+
+def _overdue_item(row: dict, context: Context, *, lmns: bool) -> Item:
+    return Item(
+        title=f"{row['trust__short_name']}: {_actions_word(row['overdue'])}",
+        url=_register_url(row, lmns=lmns),
+        kind="Overdue actions",
+        detail=f"Open actions past their due date, the oldest due {day(row['oldest'])}",
+        **due_by(row["oldest"], context.today),
+    )
+
+
+def lead_action_items(access: Access, context: Context) -> list[Item]:
+    """Each of the lead's trusts with overdue actions, by the oldest (one query)."""
+    if not access.lead_trust_ids:
+        return []
+    rows = _overdue_by_trust(Q(trust_id__in=access.lead_trust_ids), context.today)
+    return [_overdue_item(row, context, lmns=False) for row in rows]
+
+
+def team_action_items(access: Access, context: Context) -> list[Item]:
+    """Each trust of the team's LMNSs with overdue actions, by the oldest (one query)."""
+    if not access.team_lmns_ids:
+        return []
+    rows = _overdue_by_trust(Q(trust__lmns_id__in=access.team_lmns_ids), context.today)
+    return [_overdue_item(row, context, lmns=True) for row in rows]
+
+
+def owned_action_items(access: Access, context: Context) -> list[Item]:
+    """The open actions whose owner's account is the person's, by due date (one query)."""
+    actions = Action.objects.filter(owner_user_id=access.user_id, closure="").select_related(
+        "trust", "requirement"
+    )
+    return [
+        Item(
+            title=f"{a.trust.short_name} {a.requirement.code}: {excerpt(a.what, 80)[0]}",
+            url=reverse("assurance:action_edit", args=[a.pk]),
+            kind="Your action",
+            detail=f"{a.get_progress_display()}; {a.get_delivery_display().lower()}",
+            **(due_by(a.due, context.today) if a.due else {"rank": DONE_RANK}),
+        )
+        for a in actions
+    ]
+
+
 def register() -> None:
     register_source(
         Source(
@@ -255,4 +324,15 @@ def register() -> None:
     )
     register_source(
         Source("assurance.not_submitted", frozenset({Role.PROGRAMME_TEAM}), not_submitted_items)
+    )
+    register_source(
+        Source("assurance.overdue_actions", frozenset({Role.TRUST_LEAD}), lead_action_items)
+    )
+    register_source(
+        Source("assurance.owned_actions", frozenset({Role.TRUST_LEAD}), owned_action_items)
+    )
+    register_source(
+        Source(
+            "assurance.overdue_actions_team", frozenset({Role.PROGRAMME_TEAM}), team_action_items
+        )
     )

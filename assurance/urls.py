@@ -28,6 +28,18 @@ urlpatterns = [
     path("answers/<int:pk>/actions/new/", actions.action_new, name="action_new"),
     path("actions/<int:pk>/", actions.action_edit, name="action_edit"),
     path("actions/<int:pk>/close/", actions.action_close, name="action_close"),
+    path("lmns/<int:pk>/actions/", actions.lmns_actions, name="lmns_actions"),
+    path(
+        "lmns/<int:pk>/actions/export/<slug:fmt>/",
+        actions.lmns_actions_export,
+        name="lmns_actions_export",
+    ),
+    path("trusts/<int:pk>/actions/", actions.trust_actions, name="trust_actions"),
+    path(
+        "trusts/<int:pk>/actions/export/<slug:fmt>/",
+        actions.trust_actions_export,
+        name="trust_actions_export",
+    ),
     path("evidence/<int:pk>/", returns.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/withdraw/", returns.evidence_withdraw, name="evidence_withdraw"),
     # Compliance dashboard, trends and import.

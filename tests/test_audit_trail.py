@@ -187,6 +187,12 @@ def _evidence(w):
     return EvidenceFileFactory(answer=_return(w).answers.first())
 
 
+def _action(w):
+    from assurance.tests.factories import ActionFactory
+
+    return ActionFactory(raised_on=_return(w).answers.first())
+
+
 def _verdict(w):
     from assurance.tests.factories import EvidenceVerdictFactory
 
@@ -286,6 +292,7 @@ SUBJECTS = {
     "assurance.sectionrating": lambda w: _return(w).section_ratings.first(),
     "assurance.evidencefile": _evidence,
     "assurance.evidenceverdict": _verdict,
+    "assurance.action": _action,
     "deliverables.deliverable": _deliverable,
     "deliverables.deliverableupdate": _update,
     "deliverables.risk": _risk,

@@ -3,10 +3,14 @@
 Each function issues a fixed number of queries whatever the number of actions.
 """
 
+import datetime
 from collections import defaultdict
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
+
+from lmns.access import Access, Scope
+from lmns.models import Lmns, Trust
 
 from ..models import Action, Answer, QuarterlyReturn
 
@@ -56,3 +60,37 @@ def actions_by_answer(ret: QuarterlyReturn, answers: list[Answer]) -> dict[int, 
     for action in actions:
         shown[by_requirement[action.requirement_id].pk].append(action)
     return shown
+
+
+def register_actions(access: Access, trusts: QuerySet[Trust]) -> QuerySet[Action]:
+    """The actions register's rows: the trusts' actions the person may read (one query)."""
+    return (
+        access.scope(Action.objects.filter(trust__in=trusts), Scope.trust("trust"))
+        .select_related(
+            "trust",
+            "requirement__section__framework",
+            "owner_user",
+            "raised_on__quarterly_return__period",
+        )
+        .order_by("closure", "due", "trust__short_name", "pk")
+    )
+
+
+def overdue_actions_by_trust(lmns: Lmns, as_at: datetime.date) -> list[dict]:
+    """Per trust of the LMNS: its actions open on ``as_at`` (not closed by then), how many of
+    them were overdue (due before that day) and the oldest overdue due date (one query)."""
+    open_then = Q(actions__closure="") | Q(actions__closed_at__date__gt=as_at)
+    overdue = open_then & Q(actions__due__lt=as_at)
+    trusts = (
+        Trust.objects.filter(lmns=lmns)
+        .annotate(
+            open=Count("actions", filter=open_then),
+            overdue=Count("actions", filter=overdue),
+            oldest=Min("actions__due", filter=overdue),
+        )
+        .order_by("short_name")
+    )
+    return [
+        {"trust": t.short_name, "open": t.open, "overdue": t.overdue, "oldest": t.oldest}
+        for t in trusts
+    ]

@@ -10,6 +10,7 @@ from assurance.tests.factories import (
 )
 from lmns.tests.matrix import (
     FORBIDDEN,
+    LMNS_WIDE,
     NOT_ALLOWED,
     NOT_FOUND,
     OK,
@@ -89,6 +90,15 @@ CASES = {
     ),
     "assurance:action_edit": Case(kwargs=lambda w: {"pk": _action(w).pk}, expect=LEAD_ONLY),
     "assurance:action_close": Case(kwargs=lambda w: {"pk": _action(w).pk}, expect=REVIEWERS),
+    # The actions register: the LMNS's (programme team and board) and each trust's.
+    "assurance:lmns_actions": Case(kwargs=lambda w: {"pk": w.lmns.pk}, expect=LMNS_WIDE),
+    "assurance:lmns_actions_export": Case(
+        kwargs=lambda w: {"pk": w.lmns.pk, "fmt": "csv"}, expect=LMNS_WIDE
+    ),
+    "assurance:trust_actions": Case(kwargs=lambda w: {"pk": w.trust.pk}, expect=TRUST_READERS),
+    "assurance:trust_actions_export": Case(
+        kwargs=lambda w: {"pk": w.trust.pk, "fmt": "xlsx"}, expect=TRUST_READERS
+    ),
     # Reporting patient data in a trust's evidence: its leads and the programme team.
     "purge_request": Case(
         kwargs=lambda w: {"label": "assurance.evidencefile", "pk": _evidence(w).pk},

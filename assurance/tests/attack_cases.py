@@ -324,6 +324,29 @@ def _action_close(w) -> Target:
     )
 
 
+def _register(w) -> Target:
+    """The LMNS register's filters, read from the query string."""
+    from assurance.filters import ActionFilter
+    from assurance.models import Action
+    from assurance.tests.factories import ActionFactory
+
+    ActionFactory(raised_on=QuarterlyReturnFactory(trust=w.trust, period=w.period).answers.first())
+    return Target(
+        url=reverse("assurance:lmns_actions", args=[w.lmns.pk]),
+        data={
+            "trust": w.trust.pk,
+            "framework": _interim().pk,
+            "status": "open",
+            "overdue": "no",
+            "owner": "Director",
+        },
+        foreign={"trust": w.other_trust.pk},
+        form=ActionFilter(
+            queryset=Action.objects.none(), trusts=w.lmns.trusts.all(), today=w.period.end_date
+        ).form,
+    )
+
+
 REFERENCE = frozenset({"framework", "period"})
 
 CASES = {
@@ -363,6 +386,14 @@ CASES = {
     # Closing is the step itself: accepted, or no longer needed with a reason.
     "assurance.forms.actions.ActionCloseForm": AttackCase(
         build=_action_close, persona="team", resave=Resave.STEP
+    ),
+    "assurance.filters.ActionFilter": AttackCase(
+        build=_register,
+        persona="team",
+        method="get",
+        saves=False,
+        unscoped=frozenset({"framework"}),
+        refused=("anonymous", "lead", "sibling_lead", "other_team"),
     ),
     "assurance.forms.review.ChangeRequestForm": AttackCase(
         build=_raise, persona="team", resave=Resave.ADD
