@@ -42,7 +42,9 @@ def _texts(section):
 
 
 def test_the_section_is_declared_by_the_contract():
-    (section,) = SECTIONS
+    section, actions = SECTIONS
+    assert (actions.key, actions.title, actions.order) == ("overdue_actions", "Overdue actions", 25)
+    assert actions.template == "assurance/board_actions.html"
     assert isinstance(section, BoardSection)
     assert (section.key, section.title, section.order) == ("compliance", "Ockenden compliance", 20)
     assert section.template == "assurance/board_section.html"
