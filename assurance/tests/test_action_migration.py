@@ -15,8 +15,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from lmns.models import quarter_dates
 
-BEFORE = ("assurance", "0012_evidence_date_required")
-AFTER = ("assurance", "0015_answer_action_fields_removed")
+BEFORE = ("assurance", "0013_sign_off_declaration")
+AFTER = ("assurance", "0016_answer_action_fields_removed")
 
 
 def _latest():

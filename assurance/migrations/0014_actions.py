@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assurance', '0012_evidence_date_required'),
+        ('assurance', '0013_sign_off_declaration'),
         ('lmns', '0008_notification'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assurance', '0014_answer_actions_become_records'),
+        ('assurance', '0015_answer_actions_become_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

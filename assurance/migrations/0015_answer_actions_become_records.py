@@ -56,6 +56,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assurance", "0013_actions")]
+    dependencies = [("assurance", "0014_actions")]
 
     operations = [migrations.RunPython(forwards, backwards)]
