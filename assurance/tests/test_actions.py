@@ -22,6 +22,7 @@ from assurance.services import (
     update_action,
 )
 from assurance.tests.factories import (
+    DECLARATION,
     QuarterlyReturnFactory,
     fill_answers,
     framework_with,
@@ -140,7 +141,13 @@ def _submitted(world, ret):
     fill_answers(ret)
     ret.answers.filter(requirement__code="IEA1.1").update(status=PARTLY)
     ret.refresh_from_db()
-    take_action(ret=ret, action=Step.SUBMIT, user=world.users["lead"], expected_version=1)
+    take_action(
+        ret=ret,
+        action=Step.SUBMIT,
+        user=world.users["lead"],
+        expected_version=1,
+        declaration=DECLARATION,
+    )
     ret.refresh_from_db()
     return ret
 
