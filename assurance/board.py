@@ -391,5 +391,19 @@ SECTIONS = [
         order=20,
         template="assurance/board_section.html",
         build=build_compliance,
+        sources=(
+            "assurance.Answer",
+            "assurance.Collection",
+            "assurance.EvidenceFile",
+            "assurance.EvidenceVerdict",
+            "assurance.Framework",
+            "assurance.QuarterlyReturn",
+            "assurance.Requirement",
+            "assurance.Section",
+            "assurance.SectionRating",
+            "lmns.Lmns",
+            "lmns.ReportingPeriod",
+            "lmns.Trust",
+        ),
     )
 ]

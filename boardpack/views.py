@@ -112,7 +112,7 @@ def _choose(
             raise Http404("No such version of this pack.")
         return ChosenPack(issued.snapshot, issued)
     if access.can_manage_lmns(lmns.pk):
-        return ChosenPack(build_pack(lmns, period), None)
+        return ChosenPack(build_pack(lmns, period, cached=True), None)
     issued = issued_version(lmns, period)
     return ChosenPack(issued.snapshot, issued) if issued else None
 
@@ -279,7 +279,7 @@ def issue(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
         "period": period,
         "form": form,
         "versions": issued_versions(lmns, period),
-        "not_agreed": not_agreed(build_pack(lmns, period)),
+        "not_agreed": not_agreed(build_pack(lmns, period, cached=True)),
     }
     return render(request, "boardpack/issue.html", context)
 

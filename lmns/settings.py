@@ -265,6 +265,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "lmns_cache",
+        # The live board pack keeps each section here (boardpack.section_cache).
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 }
 
