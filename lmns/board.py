@@ -224,4 +224,4 @@ class BoardSection:
     build: Callable  # (lmns, period) -> Section
     sources: tuple[str, ...] = ()
     """Every model (``"app.Model"``) whose rows ``build`` reads: the live pack keeps the built
-    section until one of them changes (boardpack.section_cache)."""
+    section until one of them changes."""
