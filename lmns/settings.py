@@ -114,6 +114,9 @@ TEMPLATES = [
     },
 ]
 
+# Plain widgets drawn in Python, exactly as Django's templates draw them (lmns/form_renderer.py).
+FORM_RENDERER = "lmns.form_renderer.FastWidgetRenderer"
+
 WSGI_APPLICATION = "lmns.wsgi.application"
 
 DATABASES = {
