@@ -6,21 +6,21 @@ so a screen reader, a printout and a board pack snapshot all get the figures.
 """
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from xml.sax.saxutils import escape
+
+from lmns.formatting import percent
 
 WIDTH, HEIGHT = 240, 72
 PAD_X, PAD_TOP, PAD_BOTTOM = 6, 6, 6
 REFERENCE_LINES = (95, 75)
 
 
-def _whole(value: Decimal) -> str:
-    return f"{Decimal(value).quantize(Decimal('1'), rounding=ROUND_HALF_UP)}%"
-
-
 def describe(points: Sequence[tuple[str, Decimal | None]]) -> str:
     """The chart's figures in words: '2021/22 Q2 40%, 2021/22 Q3 no agreed figure, …'."""
-    parts = [f"{label} {_whole(v) if v is not None else 'no agreed figure'}" for label, v in points]
+    parts = [
+        f"{label} {percent(v) if v is not None else 'no agreed figure'}" for label, v in points
+    ]
     return ", ".join(parts) if parts else "no quarters"
 
 
@@ -77,7 +77,7 @@ def trend_svg(
             )
     for i, (label, value) in enumerate(points):
         if value is not None:
-            tip = escape(f"{label}: {_whole(value)}")
+            tip = escape(f"{label}: {percent(value)}")
             parts.append(
                 f'<circle cx="{x(i)}" cy="{y(value)}" r="2.5" fill="#003087">'
                 f"<title>{tip}</title></circle>"

@@ -68,15 +68,13 @@ def trajectory_chart(trajectory: Ambition | None) -> dict | None:
 
 
 def _summary(trajectory: Ambition, targets, actuals) -> str:
-    unit = trajectory.unit
     parts = [
-        f"target {t.qualifier}{t.value.normalize():f}{unit} by {t.due:%B %Y}"
-        + (f" ({t.population})" if t.population else "")
+        f"target {t.value_text} by {t.due:%B %Y}" + (f" ({t.population})" if t.population else "")
         for t in targets
     ]
     if actuals:
         last = actuals[-1]
-        parts.append(f"latest actual {last.value.normalize():f}{unit} in {last.period}")
+        parts.append(f"latest actual {last.value_text} in {last.period}")
     else:
         parts.append("no actuals recorded yet")
     return f"{trajectory.metric}: " + "; ".join(parts) + "."

@@ -2,6 +2,7 @@
 and exports, so that the same figure reads the same everywhere.
 
 * per cents are whole numbers where a person reads them ("88%"; an XLSX cell holds the number);
+  rates that are not per cents keep their precision ("2.55 per 1,000");
 * money in whole pounds by default ("£1,234", "−£1,234" with a real minus sign), pence on request;
 * dates "31 Mar 2027", date-times "31 Mar 2027, 14:05" (local time);
 * a person's name with "(left)" once they have left;
@@ -48,6 +49,22 @@ def percent(value) -> str:
     if amount is None:
         return "–"
     return f"{amount.quantize(Decimal('1'), rounding=ROUND_HALF_UP)}%"
+
+
+def per_thousand(value) -> str:
+    """A rate per 1,000 (births), not a per cent: two decimals, half rounded up ("2.55 per 1,000")."""
+    amount = to_decimal(value)
+    if amount is None:
+        return "–"
+    return f"{amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,} per 1,000"
+
+
+def whole(value) -> str:
+    """A count as a person reads it: a whole number, half rounded up ("1,234")."""
+    amount = to_decimal(value)
+    if amount is None:
+        return "–"
+    return number(amount.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 def date(value) -> str:

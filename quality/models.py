@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from lmns import formatting
 from lmns.models import Trust
 from lmns.text import OneLineTextField, ShortTextField, text_lengths
 
@@ -384,6 +385,10 @@ class Ambition(models.Model):
         return self.unit if self.unit == "%" else f" {self.unit}"
 
     def with_unit(self, value: Decimal) -> str:
+        """A per cent whole, through the one formatting module ("6%"); any other unit keeps the
+        value's own precision ("2.55 per 1,000")."""
+        if self.unit == "%":
+            return formatting.percent(value)
         return f"{value.normalize():f}{self.suffix}"
 
     @property
@@ -463,6 +468,11 @@ class AmbitionActual(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value} in {self.period}"
+
+    @property
+    def value_text(self) -> str:
+        """For example 52% or 2.55 per 1,000."""
+        return self.ambition.with_unit(self.value)
 
 
 class AccreditationScheme(models.Model):

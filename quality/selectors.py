@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
+from lmns import formatting
 from lmns.models import Lmns, Trust
 from lmns.people import person_name
 
@@ -67,15 +68,21 @@ def parse_month(text: str | None) -> datetime.date | None:
     return value if 2000 <= year and value <= last_complete_month() else None
 
 
+# How a value reads, by the measure's unit: a per cent whole ("94%"), a rate per 1,000 births
+# with its two decimals ("2.55 per 1,000"), a count whole.
+UNIT_FORMATS = {
+    Unit.PERCENT: formatting.percent,
+    Unit.PER_1000: formatting.per_thousand,
+    Unit.COUNT: formatting.whole,
+}
+
+
 def format_value(measure: Measure, value: float | Decimal | None) -> str:
+    """A measure's value as a person reads it, decided by the measure's unit ("" for none)."""
     if value is None:
         return ""
-    value = Decimal(str(value))  # a float's shortest form: 93.45 rounds to 93.5
-    if measure.unit == Unit.COUNT:
-        return f"{value.quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}"
-    if measure.unit == Unit.PERCENT:
-        return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
-    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)} per 1,000"
+    # A float's shortest form first: 93.45 is read as 93.45, not 93.4499….
+    return UNIT_FORMATS[Unit(measure.unit)](Decimal(str(value)))
 
 
 def suppressed(value: float | Decimal | None, threshold: int | None = None) -> str | None:
@@ -195,7 +202,7 @@ class MeasureSeries:
     @property
     def rolling_text(self) -> str:
         rate = self.current.rolling
-        return "" if rate is None else f"{rate:.2f} per 1,000 (12 months)"
+        return "" if rate is None else f"{formatting.per_thousand(rate)} (12 months)"
 
     @property
     def provisional(self) -> bool:

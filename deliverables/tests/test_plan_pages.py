@@ -400,6 +400,9 @@ def test_programme_team_records_an_actual(world):
     response = client.post(url, {"period": world.period.pk, "value": "27.5", "note": "MSDS"})
     assert response.status_code == 302
     assert trajectory.actuals.get().value == pytest.approx(27.5)
+    html = client.get(deliverable.get_absolute_url()).content.decode()
+    assert "latest actual 28% in" in html and ">28%<" in html  # a per cent reads whole
+    assert "27.5" not in html
 
 
 def _big_plan(world, deliverables: int, updates_each: int) -> Plan:

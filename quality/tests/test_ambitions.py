@@ -71,7 +71,7 @@ def test_the_assurance_icon_judges_the_latest_month_against_the_target_in_force(
     assert "Consistently failing the target" in html  # 99% is in force for the latest month
     assert "Target in force: <strong>99%" in html
     assert html.count('class="target"') == 2  # 85% then 99%: two steps
-    assert "Target 99.0% by" in html  # the chart's description in words
+    assert "Target 99% by" in html  # the chart's description in words, a whole per cent
     # A trust's own target wins over its LMNS's.
     own = AmbitionFactory(lmns=world.lmns, trust=world.trust, measure=measure("TRAIN-PROMPT"))
     AmbitionTargetFactory(ambition=own, due=add_months(last, 3), value=80)

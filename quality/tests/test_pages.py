@@ -2,6 +2,7 @@
 imports all-or-nothing, the surveillance page, the XLSX, the board section and query counts."""
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from boardpack.services import issue_pack
 from lmns.board import read_cell, text
@@ -69,7 +71,7 @@ def test_a_lead_enters_a_month_then_corrects_it_with_a_reason(world, as_lead, as
     page = as_lead.get(_entry_url(world.trust, month)).content.decode()
     assert "Late e-learning" in page and "Corrected" in page
     chart = as_team.get(reverse("quality:chart", args=[world.trust.pk, "TRAIN-PROMPT"]))
-    assert "90.00" in chart.content.decode()
+    assert ">90%<" in chart.content.decode()  # the table of figures, a whole per cent
 
 
 def test_an_over_long_reason_is_refused_with_a_message(world, as_lead):
@@ -188,6 +190,49 @@ def test_the_surveillance_page_puts_exceptions_first(world, as_board):
     assert "special cause concerning (beyond a process limit)" in content
     assert "consistently failing the target" in content
     assert "1.25 per 1,000 (12 months)" in content  # the stillbirths' rolling rate
+
+
+DECIMAL_PER_CENT = re.compile(r"\d\.\d+\s*%")
+
+
+def _quarter_of_last_month() -> ReportingPeriod:
+    end = last_complete_month()
+    return ReportingPeriod.objects.create(
+        start_year=end.year if end.month >= 4 else end.year - 1,
+        quarter=((end.month - 4) % 12) // 3 + 1,
+    )
+
+
+def test_per_cents_read_whole_everywhere_and_rates_per_1000_keep_their_decimals(
+    world, as_team, as_lead
+):
+    period = _quarter_of_last_month()
+    end = min(period.end_date.replace(day=1), last_complete_month())
+    fill_series(world.trust, "TRAIN-PROMPT", [*STABLE[:15], 70, 68, 66.5], end=end)
+    fill_series(
+        world.trust, "STILLBIRTH", [1, 0, 2, 0, 1, 0, 0, 1, 0, 1, 0, 1], denominator=400, end=end
+    )
+    month = f"?month={end:%Y-%m}"
+    pages = {
+        "surveillance": as_team.get(reverse("quality:surveillance", args=[world.lmns.pk]) + month),
+        "trust": as_lead.get(reverse("quality:trust", args=[world.trust.pk]) + month),
+        "chart": as_lead.get(
+            reverse("quality:chart", args=[world.trust.pk, "TRAIN-PROMPT"]) + month
+        ),
+        "pack": as_team.get(reverse("boardpack:pack", args=[world.lmns.pk, period.pk])),
+    }
+    for name, response in pages.items():
+        html = response.content.decode()
+        assert "67%" in html, name  # 66.5% as a person reads it
+        assert not DECIMAL_PER_CENT.search(html), (name, DECIMAL_PER_CENT.search(html))
+    assert "2.50 per 1,000" in pages["trust"].content.decode()  # a rate keeps its decimals
+    chart = pages["chart"].content.decode()
+    assert '<td class="num">67%</td>' in chart and "Target 90%" in chart
+    assert re.search(r"Mean \d+%; process limits \d+% to \d+%", chart)
+
+    pdf = as_team.get(reverse("boardpack:pdf", args=[world.lmns.pk, period.pk]))
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "67%" in text and not DECIMAL_PER_CENT.search(text)
 
 
 def test_the_xlsx_holds_the_figures_mean_limits_and_icons(world, as_team):
