@@ -140,6 +140,11 @@ def cached_sections(
     }
     found = cache.get_many([GENERATION_KEY, *keys.values()])
     generation = found.get(GENERATION_KEY)
+    if generation is None:
+        # A new generation before anything is read: a change committed while the sections
+        # are built discards it, so what they read before the change is never kept under it.
+        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+        generation = cache.get(GENERATION_KEY)
     current = {}
     for key, cache_key in keys.items():
         kept = found.get(cache_key)
@@ -149,16 +154,12 @@ def cached_sections(
 
 
 def keep(built: dict[str, tuple[str, dict]], generation: str | None) -> None:
-    """Keep freshly built sections (``{section key: (cache key, data)}``) under ``generation``
-    (a new one when there was none)."""
-    if not built:
-        return
-    if generation is None:
-        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-        if generation is None:
-            return
-    cache.set_many({cache_key: (generation, data) for cache_key, data in built.values()}, timeout())
+    """Keep freshly built sections (``{section key: (cache key, data)}``) under the
+    generation read before they were built (none kept without one)."""
+    if built and generation is not None:
+        cache.set_many(
+            {cache_key: (generation, data) for cache_key, data in built.values()}, timeout()
+        )
 
 
 def _discard() -> None:
