@@ -386,7 +386,13 @@ def ambitions_with_latest(ids: list[int]) -> dict[int, tuple[Ambition, AmbitionA
             ambition_id__in=ids, pk=Subquery(latest_of_each.values("pk")[:1])
         ).select_related("period")
     }
-    return {a.pk: (a, latest.get(a.pk)) for a in _ambitions().filter(pk__in=ids)}
+    found = {}
+    for ambition in _ambitions().filter(pk__in=ids):
+        actual = latest.get(ambition.pk)
+        if actual is not None:
+            actual.ambition = ambition  # its figure reads the unit: no query per actual
+        found[ambition.pk] = (ambition, actual)
+    return found
 
 
 def ambitions_by_id(ids: list[int]) -> dict[int, Ambition]:
