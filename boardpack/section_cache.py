@@ -15,7 +15,7 @@ production) under a key that names everything the result depends on:
   one), and for a model without history its highest primary key and its latest
   ``auto_now`` time (rows added, or saved through ``bulk_update``);
 - a **generation** token, kept in the cache beside the sections and read with them, that
-  every save or delete of a source model without history discards (in the writing
+  every save or delete of a source model without history replaces (in the writing
   transaction, and again once it commits), so editing such a row is never missed either.
 
 A test (``boardpack/tests/test_section_cache.py``) fails when a section reads a table it does
@@ -142,7 +142,7 @@ def cached_sections(
     generation = found.get(GENERATION_KEY)
     if generation is None:
         # A new generation before anything is read: a change committed while the sections
-        # are built discards it, so what they read before the change is never kept under it.
+        # are built replaces it, so what they read before the change is never read again.
         cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
         generation = cache.get(GENERATION_KEY)
     current = {}
@@ -163,8 +163,9 @@ def keep(built: dict[str, tuple[str, dict]], generation: str | None) -> None:
 
 
 def _discard() -> None:
+    """A new generation: every section kept under the one before is never read again."""
     try:
-        cache.delete(GENERATION_KEY)
+        cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
     except Exception:  # a cache that is down must not fail the write
         logger.exception("Could not discard the board pack's kept sections")
 
