@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import collections, dashboard, returns, review
+from .views import collections, dashboard, returns, review, whole
 
 app_name = "assurance"
 
@@ -14,6 +14,10 @@ urlpatterns = [
         returns.section_edit,
         name="section_edit",
     ),
+    # The whole return on one page, as a PDF, and its evidence as a ZIP.
+    path("returns/<int:pk>/whole/", whole.return_whole, name="return_whole"),
+    path("returns/<int:pk>/whole.pdf", whole.return_pdf, name="return_pdf"),
+    path("returns/<int:pk>/evidence.zip", whole.return_evidence_zip, name="return_evidence_zip"),
     path("returns/<int:pk>/steps/<slug:action>/", returns.return_action, name="return_action"),
     # The LMNS's review: change requests and their threads, verdicts on evidence.
     path("returns/<int:pk>/requests/new/", review.request_new, name="request_new"),

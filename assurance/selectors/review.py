@@ -332,9 +332,13 @@ class WhatChanged:
 
 
 def what_changed(
-    ret: QuarterlyReturn, answers: list[Answer], section_code: str, previous: dict | None = None
+    ret: QuarterlyReturn,
+    answers: list[Answer],
+    section_code: str | None,
+    previous: dict | None = None,
 ) -> WhatChanged:
-    """What changed in these answers (one section's): at most four queries.
+    """What changed in these answers (one section's, or with ``section_code`` ``None`` the
+    whole return's): at most four queries.
 
     ``previous`` is the last return's answers by code (``selectors.returns.previous_answers``):
     when that return is assured, it is the one compared with, and read again no more.
@@ -353,12 +357,10 @@ def what_changed(
         changed.assured = last_assured_before(ret)
         earlier = {}
     if changed.assured is not None and not earlier:
-        earlier = {
-            a.requirement.code: a
-            for a in Answer.objects.filter(
-                quarterly_return=changed.assured, requirement__section__code=section_code
-            ).select_related("requirement")
-        }
+        assured = Answer.objects.filter(quarterly_return=changed.assured)
+        if section_code is not None:
+            assured = assured.filter(requirement__section__code=section_code)
+        earlier = {a.requirement.code: a for a in assured.select_related("requirement")}
     for answer in answers:
         old = earlier.get(answer.requirement.code)
         if old is not None:

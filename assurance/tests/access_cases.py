@@ -51,6 +51,11 @@ CASES = {
         expect=everyone(FORBIDDEN, lead=OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND),
     ),
     "assurance:return_detail": Case(kwargs=lambda w: {"pk": _return(w).pk}, expect=TRUST_READERS),
+    "assurance:return_whole": Case(kwargs=lambda w: {"pk": _return(w).pk}, expect=TRUST_READERS),
+    "assurance:return_pdf": Case(kwargs=lambda w: {"pk": _return(w).pk}, expect=TRUST_READERS),
+    "assurance:return_evidence_zip": Case(
+        kwargs=lambda w: {"pk": _evidence(w).answer.quarterly_return_id}, expect=TRUST_READERS
+    ),
     "assurance:section_edit": Case(kwargs=_section_kwargs, expect=TRUST_READERS),
     "assurance:return_action": Case(
         kwargs=lambda w: {"pk": _return(w).pk, "action": "submit"},
