@@ -10,10 +10,17 @@ class DeliverablesConfig(AppConfig):
         from lmns.audit import register_history
         from lmns.menus import OrgLink, register_link
         from lmns.models import Role
+        from lmns.purges import register_purgeable
 
         from . import queue
         from .models import Deliverable, DeliverableUpdate, Mitigation, Risk
-        from .selectors import visible_deliverables
+        from .selectors import (
+            describe_deliverable,
+            describe_mitigation,
+            describe_risk,
+            describe_update,
+            visible_deliverables,
+        )
 
         queue.register()
 
@@ -27,6 +34,23 @@ class DeliverablesConfig(AppConfig):
         )
         register_history(Risk, Scope.lmns("lmns"))
         register_history(Mitigation, Scope.lmns("risk__lmns"))
+        # Free texts that may carry patient data by mistake (lmns.purges).
+        register_purgeable(
+            "deliverables.Deliverable",
+            {"text": (), "actions": (), "for_families": ()},
+            describe=describe_deliverable,
+        )
+        register_purgeable(
+            "deliverables.DeliverableUpdate",
+            {"narrative": (), "recovery_action": ()},
+            describe=describe_update,
+        )
+        register_purgeable(
+            "deliverables.Risk",
+            {"description": (), "cause": (), "consequence": ()},
+            describe=describe_risk,
+        )
+        register_purgeable("deliverables.Mitigation", {"action": ()}, describe=describe_mitigation)
         readers = frozenset({Role.PROGRAMME_TEAM, Role.BOARD_MEMBER, Role.TRUST_LEAD})
         register_link(
             OrgLink(

@@ -16,6 +16,7 @@ from .models import (
     EXCEPTION_STATUSES,
     Deliverable,
     DeliverableUpdate,
+    Mitigation,
     Plan,
     Risk,
     RiskScore,
@@ -288,3 +289,23 @@ def plan_status_at_quarter(lmns: Lmns, period: ReportingPeriod) -> PlanStatusAtQ
 def top_open_risks(lmns: Lmns, limit: int) -> list[Risk]:
     """The highest-scoring open risks, with their mitigations and score history."""
     return list(risks_of(lmns).filter(status="open")[:limit])
+
+
+# -- purges (lmns.purges): what held the data, in words that repeat none of it ---------------
+def describe_deliverable(deliverable: Deliverable) -> str:
+    return f"Deliverable {deliverable.reference} (record {deliverable.pk}) of plan {deliverable.plan_id}"
+
+
+def describe_update(update: DeliverableUpdate) -> str:
+    return (
+        f"Update {update.pk} of deliverable {update.deliverable.reference} "
+        f"of plan {update.deliverable.plan_id}"
+    )
+
+
+def describe_risk(risk: Risk) -> str:
+    return f"Risk {risk.pk} of {risk.lmns.short_name}"
+
+
+def describe_mitigation(mitigation: Mitigation) -> str:
+    return f"Mitigation {mitigation.pk} of risk {mitigation.risk_id}"

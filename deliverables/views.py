@@ -23,6 +23,7 @@ from lmns.access import Access, Scope, get_access
 from lmns.audit import history_url
 from lmns.downloads import record_download
 from lmns.exports import Sheet, csv_response, xlsx_response
+from lmns.purges import may_request_purge
 from lmns.workflow import StaleRecord
 from quality import services as quality_services
 
@@ -216,6 +217,7 @@ def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "trajectory": trajectory,
         "chart": trajectory_chart(trajectory),
         "can_change": can_change,
+        "can_report": may_request_purge(access, deliverable.plan.lmns_id, None),
         "overdue": deliverable.is_overdue(),
         "history_url": history_url(deliverable),
     }
@@ -451,6 +453,7 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "overdue": risk.is_review_overdue(),
         "deliverables": list(_risk_deliverables(access, risk.lmns_id).filter(risks=risk)),
         "can_manage": access.can_manage_lmns(risk.lmns_id),
+        "can_report": may_request_purge(access, risk.lmns_id, None),
         "history_url": history_url(risk),
     }
     return render(request, "deliverables/risk_detail.html", context)

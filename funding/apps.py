@@ -17,9 +17,11 @@ class FundingConfig(AppConfig):
         from lmns.audit import register_history
         from lmns.menus import OrgLink, register_link
         from lmns.models import Role
+        from lmns.purges import register_purgeable
 
         from . import notifications, queue
         from .models import BudgetLine, FundingStream, SpendEntry, SpendReturn, TrustCompletion
+        from .selectors import describe_entry
 
         notifications.register()
         queue.register()
@@ -29,6 +31,8 @@ class FundingConfig(AppConfig):
         register_history(
             SpendEntry, Scope.lmns("spend_return__lmns", wide=True), who=entered_by_words
         )
+        # The narrative may carry patient data by mistake (lmns.purges).
+        register_purgeable("funding.SpendEntry", {"narrative": ()}, describe=describe_entry)
         register_history(TrustCompletion, Scope.lmns("spend_return__lmns", wide=True))
         register_history(SpendReturn, Scope.lmns("lmns", wide=True))
         register_link(

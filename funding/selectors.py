@@ -532,3 +532,8 @@ def profile_totals_by_stream(lmns: Lmns, start_year: int) -> dict[int, dict]:
         .annotate(**{f"q{q}": Sum(f"profile_q{q}") for q in QUARTERS})
     )
     return {r["stream"]: r for r in rows}
+
+
+def describe_entry(entry: SpendEntry) -> str:
+    """A spend entry in words that repeat nothing of its narrative (a purge's record)."""
+    return f"Spend entry {entry.pk}: budget line {entry.budget_line_id}, Q{entry.quarter}"

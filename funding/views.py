@@ -17,6 +17,7 @@ from lmns.audit import history_url
 from lmns.downloads import record_download
 from lmns.exports import XLSX_TYPE, attachment
 from lmns.models import Lmns, ReportingPeriod, Trust
+from lmns.purges import may_request_purge
 from lmns.workflow import StaleRecord
 
 from . import selectors, services
@@ -210,6 +211,7 @@ def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": access.can_manage_lmns(line.stream.lmns_id),
         "can_enter": services.may_enter(access, line),
         "can_read_lmns": access.can_read_lmns_wide(line.stream.lmns_id),
+        "can_report": may_request_purge(access, line.stream.lmns_id, None),
         "history_url": history_url(line),
         "quarters": [(q, line.profile_for(q)) for q in (1, 2, 3, 4)],
         "entered_quarters": {e.quarter for e in entries},

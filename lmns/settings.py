@@ -408,8 +408,9 @@ QUALITY_SUPPRESS_BELOW = int(os.environ.get("QUALITY_SUPPRESS_BELOW", "5"))
 # is off; with DEBUG on it writes an unencrypted backup that leaves secret fields out.
 BACKUP_KEY = os.environ.get("LMNS_BACKUP_KEY", "")
 
-# Records retention (lmns.retention, `manage.py apply_retention`), after the NHS Records
-# Management Code of Practice (2021, updated 2023), Appendix II. For each kind of record: how
+# Records retention (lmns.retention, `manage.py apply_retention`): the project's reading of the
+# NHS Records Management Code of Practice (2021, updated 2023), Appendix II, awaiting the
+# records manager's confirmation (docs/operations.md). For each kind of record: how
 # long it is kept (days, counted from the date the kind's holders name) and what happens then:
 # "delete" removes it, "review" lists it for the records manager to appraise (destroy, keep, or
 # transfer to a place of deposit) and removes nothing. docs/operations.md gives each entry's

@@ -8,8 +8,10 @@ The journeys' URLs and people come from a targets file written by ``loadtest/tar
 * the programme team reviews the LMNS compliance dashboard and the plan;
 * a board member reads the board pack, and downloads its PDF and spreadsheet.
 
-``LOADTEST_THINK="5,20"`` sets each person's think time between pages (seconds; 0.5 to 2 by
-default, a stress test rather than people); ``loadtest/deadline.sh`` runs the deadline day.
+``LOADTEST_THINK="5,20"`` sets each person's think time (seconds; 0.5 to 2 by default, a stress
+test rather than people). A person thinks after every page they open, not only between rounds:
+reading a page, typing a narrative, deciding to open the PDF. ``loadtest/deadline.sh`` runs the
+deadline day.
 
 The server runs in production mode over plain HTTP on loopback, so its cookies carry the
 Secure flag; a browser would refuse to send them over HTTP, and so would ``requests``. The
@@ -42,6 +44,7 @@ class Journey(HttpUser):
         page = self.client.get("/accounts/login/", name="sign in (form)")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
         self._insecure_cookies()
+        self.wait()  # types the user name and password
         with self.client.post(
             "/accounts/login/",
             data={
@@ -68,6 +71,7 @@ class Journey(HttpUser):
             elif "/accounts/login/" in response.url:
                 response.failure(f"{url} sent the person to sign in")
         self._insecure_cookies()
+        self.wait()
 
 
 class TrustLead(Journey):
@@ -89,6 +93,7 @@ class TrustLead(Journey):
             if not found:  # already submitted by another simulated lead: nothing to do
                 return
         self._insecure_cookies()
+        self.wait()  # reads what submitting means before pressing the button
         with self.client.post(
             action or submit["url"],
             data=found,
@@ -116,6 +121,7 @@ class TrustLead(Journey):
             if not found:  # the return was submitted: the section reads, it no longer saves
                 return
         self._insecure_cookies()
+        self.wait()  # writes the narrative
         # Change the first field whose name ends with form["edit"] (e.g. a narrative).
         fields, changed = [], False
         for name, value in found:

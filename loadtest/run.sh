@@ -29,6 +29,7 @@ export SECURE_SSL_REDIRECT=0
 export MFA_ENCRYPTION_KEY="bG9hZC10ZXN0LW9ubHkta2V5LW5vdC1mb3ItcHJvZC0="
 export MFA_REQUIRED_FOR=""
 export ALLOWED_HOSTS=127.0.0.1,localhost
+export SITE_URL="https://lmns.example.nhs.uk"  # links in mails; production refuses to start without
 export LOADTEST_TARGETS="$OUT/targets.json"
 
 step() { printf '\n==== %s ====\n' "$*"; }
@@ -63,9 +64,21 @@ for _ in $(seq 1 50); do
 done
 
 step "locust: $USERS users, $SPAWN_RATE/s spawn, $DURATION"
-"$BIN/locust" -f loadtest/locustfile.py --headless --users "$USERS" --spawn-rate "$SPAWN_RATE" \
+# The machine's load average every 15 s: the figures mean little if other work took the cores.
+(while true; do echo "$(date -u +%H:%M:%S) $(cut -d' ' -f1-3 /proc/loadavg)"; sleep 15; done) \
+  > "$OUT/load.log" &
+SAMPLER=$!
+trap 'kill "$SAMPLER" "$GUNICORN" 2>/dev/null || true; wait "$GUNICORN" 2>/dev/null || true' EXIT
+/usr/bin/time -f "%U %S" -o "$OUT/locust.cpu" \
+  "$BIN/locust" -f loadtest/locustfile.py --headless --users "$USERS" --spawn-rate "$SPAWN_RATE" \
   --run-time "$DURATION" --host "http://127.0.0.1:$PORT" --csv "$OUT/locust" --only-summary \
   --loglevel WARNING > "$OUT/locust.log" 2>&1 || true
+kill "$SAMPLER" 2>/dev/null || true
+# CPU seconds used by gunicorn (master and workers) and by locust over the whole run.
+GUNICORN_CPU=$(ps -o cputimes= --ppid "$GUNICORN" -p "$GUNICORN" | awk '{s += $1} END {print s}')
 
 step "Summary (CSV and logs in $OUT)"
+echo "CPU seconds: gunicorn $GUNICORN_CPU, locust $(awk '{print $1 + $2}' "$OUT/locust.cpu")"
+echo "Load average (1, 5, 15 min) during the run:"
+sed 's/^/  /' "$OUT/load.log"
 "$BIN/python" loadtest/summary.py "$OUT/locust"

@@ -13,6 +13,7 @@ from assurance.tests.factories import (
     ChangeRequestFactory,
     CollectionFactory,
     QuarterlyReturnFactory,
+    declaration_for,
     fill_answers,
     framework_with,
 )
@@ -59,7 +60,14 @@ def framework(world):
 
 def _move(ret, action, user, comment=""):
     ret.refresh_from_db()
-    take_action(ret=ret, action=action, user=user, expected_version=ret.version, comment=comment)
+    take_action(
+        ret=ret,
+        action=action,
+        user=user,
+        expected_version=ret.version,
+        comment=comment,
+        declaration=declaration_for(action),
+    )
 
 
 def test_a_lead_sees_their_returns_to_start_finish_and_change(world, framework):
