@@ -45,6 +45,7 @@ from .models import (
 )
 from .services import (
     Action,
+    Declaration,
     derive_section_percent,
     raise_request,
     recompute_ratings,
@@ -117,14 +118,30 @@ def sent_back(lead, team) -> list[tuple]:
     ]
 
 
+# Who signed the demo's submitted returns off at each trust (illustrative names).
+SIGNED_OFF_BY = {
+    "RX1": ("Morgan Hale", "Director of Midwifery"),
+    "RK5": ("Priya Shah", "Director of Midwifery"),
+    "RGP": ("Chris Owen", "Chief Nurse"),
+    "RM1": ("Dana Fox", "Director of Midwifery"),
+}
+
+
+def declaration(trust: Trust, on: datetime.date) -> Declaration:
+    """The sign-off declaration a demo return is submitted with."""
+    name, role = SIGNED_OFF_BY.get(trust.ods_code, ("Alex Reed", "Head of Midwifery"))
+    return Declaration(name=name, role=role, signed_off_on=on)
+
+
 def _assured_return(
     trust, framework, period, figures, lead, team, sent_back_first=False
 ) -> QuarterlyReturn:
+    declared = declaration(trust, period.end_date + datetime.timedelta(days=18)).fields(lead)
     quarterly_return, _ = QuarterlyReturn.objects.update_or_create(
         trust=trust,
         framework=framework,
         period=period,
-        defaults={"status": ReturnStatus.ASSURED, "updated_by": team},
+        defaults={"status": ReturnStatus.ASSURED, "updated_by": team, **declared},
     )
     for section in framework.sections.prefetch_related("requirements"):
         target = figures[section.code]
@@ -397,6 +414,9 @@ def load_queue_states(framework: Framework, period: ReportingPeriod | None) -> s
                 user=lead if action == Action.SUBMIT else team,
                 expected_version=ret.version,
                 comment=SENT_BACK if action == Action.SEND_BACK else "",
+                declaration=declaration(trust, timezone.localdate())
+                if action == Action.SUBMIT
+                else None,
             )
         made += 1
     return f"{made} returns placed for the work queues in {period}"

@@ -180,6 +180,18 @@ class QuarterlyReturn(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The declaration the lead confirms on submitting: who signed the return off at the trust.
+    signed_off_name = OneLineTextField("signed off at the trust by", blank=True)
+    signed_off_role = OneLineTextField("their role", blank=True)
+    signed_off_on = models.DateField("date they signed it off", null=True, blank=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The lead who confirmed the declaration when submitting.",
+    )
     history = HistoricalRecords()
     objects = LiveReturns()
     with_discarded = models.Manager()
@@ -193,10 +205,15 @@ class QuarterlyReturn(models.Model):
                 condition=~models.Q(status="discarded"),
                 name="one_live_return_per_trust_framework_period",
             ),
+            text_lengths("quarterly_return", signed_off_name=ONE_LINE, signed_off_role=ONE_LINE),
         ]
 
     def __str__(self) -> str:
         return f"{self.trust.short_name} {self.framework.short_name} {self.period}"
+
+    @property
+    def declared(self) -> bool:
+        return bool(self.signed_off_name and self.signed_off_role and self.signed_off_on)
 
 
 class Answer(models.Model):

@@ -458,6 +458,48 @@ def can_edit_answers(access: Access, ret: QuarterlyReturn) -> bool:
     return ret.status in EDITABLE_STATUSES and access.can_edit_trust(ret.trust)
 
 
+@dataclass(frozen=True)
+class Declaration:
+    """Who signed the return off at the trust, as the lead declares it on submitting."""
+
+    name: str
+    role: str
+    signed_off_on: datetime.date | None
+
+    def problems(self) -> list[str]:
+        """What the declaration still needs, in words (empty when it is complete)."""
+        problems = []
+        if not self.name.strip():
+            problems.append("the name of the person who signed the return off at the trust")
+        if not self.role.strip():
+            problems.append("their role")
+        if self.signed_off_on is None:
+            problems.append("the date they signed it off")
+        elif self.signed_off_on > timezone.localdate():
+            problems.append("a sign-off date that is not in the future")
+        return problems
+
+    def fields(self, user) -> dict:
+        return {
+            "signed_off_name": self.name.strip(),
+            "signed_off_role": self.role.strip(),
+            "signed_off_on": self.signed_off_on,
+            "declared_by": user,
+        }
+
+
+def declaration_refused(declaration: Declaration | None) -> str | None:
+    """Why a return cannot be submitted with ``declaration``; ``None`` when it can."""
+    if declaration is None:
+        return (
+            "Before submitting, confirm the declaration: name who signed the return off at the "
+            "trust, their role and the date."
+        )
+    if problems := declaration.problems():
+        return "Before submitting, complete the declaration: give " + "; ".join(problems) + "."
+    return None
+
+
 def take_action(
     *,
     ret: QuarterlyReturn,
@@ -466,19 +508,25 @@ def take_action(
     expected_version: int,
     comment: str = "",
     agreed: dict[int, tuple[Decimal | None, str]] | None = None,
+    declaration: Declaration | None = None,
 ) -> Transition:
     """Move a return one step of :data:`RETURN_WORKFLOW`, recording who, when and why.
 
     The caller has checked the role with ``RETURN_WORKFLOW.may_take``. Raises
-    :class:`ReturnError` when the rules refuse (the wrong state, a missing comment),
+    :class:`ReturnError` when the rules refuse (the wrong state, a missing comment, submitting
+    without a complete ``declaration`` of who signed the return off at the trust),
     :class:`IncompleteReturn` when submitting an incomplete return, and
     :class:`lmns.workflow.StaleRecord` when someone else moved it first. ``agreed`` (assure
     only) maps section id to (agreed per cent, reason for the change).
     """
+    declared = {}
     if action == Action.SUBMIT and ret.status in EDITABLE_STATUSES:
         missing = missing_items(answers_for_return(ret))
         if missing:
             raise IncompleteReturn(missing)
+        if reason := declaration_refused(declaration):
+            raise ReturnError(reason)
+        declared = declaration.fields(user)
 
     def write_ratings(record: QuarterlyReturn) -> None:
         _write_agreed_ratings(record, agreed or {}, user)
@@ -493,6 +541,7 @@ def take_action(
             during=write_ratings if action == Action.ASSURE else None,
             updated_by=user,
             updated_at=timezone.now(),
+            **declared,
         )
     except StaleRecord:
         raise

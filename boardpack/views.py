@@ -36,6 +36,7 @@ from lmns.access import Access, get_access
 from lmns.downloads import record_download
 from lmns.models import Lmns, ReportingPeriod
 from lmns.notifications import event_key
+from lmns.selectors import working_period
 
 from . import exports, pdf
 from .forms import IssueForm
@@ -214,9 +215,13 @@ def _render_pack(
 @require_GET
 def latest(request: HttpRequest, pk: int) -> HttpResponse:
     """What the board reads by default: the latest issued pack. The programme team, who prepare
-    the packs, get the current draft instead (the issued packs are listed on it)."""
+    the packs, get the draft for the LMNS's working period instead, the period their home page
+    names (the issued packs are listed on it); with no period open, the quarter after the last
+    issued pack."""
     access, lmns = _readable_lmns(request, pk)
-    if access.can_manage_lmns(lmns.pk) and (period := current_draft_period(lmns)):
+    if access.can_manage_lmns(lmns.pk) and (
+        period := working_period(lmns) or current_draft_period(lmns)
+    ):
         return redirect("boardpack:pack", lmns.pk, period.pk)
     issued = latest_issued(lmns)
     if issued is None:

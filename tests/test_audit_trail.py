@@ -15,6 +15,7 @@ from django.db import models
 from django.test import RequestFactory
 from django.urls import reverse
 
+from assurance.tests.factories import DECLARATION, DECLARATION_POST, declaration_for
 from conftest import PERSONAS
 from lmns import audit
 from lmns.admin_site import DELETABLE_IN_ADMIN
@@ -347,7 +348,8 @@ def test_a_workflow_step_is_in_the_returns_history_with_who_did_it(world):
     ret = _return(world)
     fill_answers(ret)
     response = world.client_for("lead").post(
-        reverse("assurance:return_action", args=[ret.pk, "submit"]), {"version": ret.version}
+        reverse("assurance:return_action", args=[ret.pk, "submit"]),
+        {"version": ret.version, **DECLARATION_POST},
     )
     assert response.status_code == 302
     page = world.client_for("team").get(history_url(ret)).content.decode()
@@ -417,7 +419,12 @@ def test_every_step_of_a_return_is_in_its_history_with_who_took_it(world):
         if action == "assure":  # assuring needs every request closed
             ret.change_requests.update(status="closed")
         take_action(
-            ret=ret, action=action, user=user, expected_version=ret.version, comment=comment
+            ret=ret,
+            action=action,
+            user=user,
+            expected_version=ret.version,
+            comment=comment,
+            declaration=declaration_for(action),
         )
 
     statuses = [
@@ -584,7 +591,14 @@ def test_a_returns_history_reads_answer_by_answer_by_label_and_name_without_coun
     )
     fill_answers(ret)
     ret.refresh_from_db()
-    take_action(ret=ret, action="submit", user=lead, expected_version=ret.version, comment="")
+    take_action(
+        ret=ret,
+        action="submit",
+        user=lead,
+        expected_version=ret.version,
+        comment="",
+        declaration=DECLARATION,
+    )
 
     page = world.client_for("team").get(history_url(ret)).content.decode()
     name = lead.get_full_name() or lead.username

@@ -17,7 +17,13 @@ from django.db import connection
 
 from assurance.models import QuarterlyReturn, ReturnStatus, Transition
 from assurance.services import take_action
-from assurance.tests.factories import QuarterlyReturnFactory, fill_answers, framework_with
+from assurance.tests.factories import (
+    DECLARATION,
+    DECLARATION_POST,
+    QuarterlyReturnFactory,
+    fill_answers,
+    framework_with,
+)
 from funding.models import SpendReturnTransition
 from funding.services import transition_return
 from funding.tests.factories import SpendEntryFactory, SpendReturnFactory
@@ -44,6 +50,7 @@ def _submit(return_id: int, user_id: int, ready) -> None:
         action="submit",
         user=user,
         expected_version=quarterly_return.version,
+        declaration=DECLARATION,
     )
 
 
@@ -142,7 +149,9 @@ def test_two_leads_pressing_submit_on_the_page_at_once_record_one_transition(wor
 
     def press_submit(user_id: int, ready) -> None:
         ready()
-        response = clients[user_id].post(url, {"version": quarterly_return.version}, follow=True)
+        response = clients[user_id].post(
+            url, {"version": quarterly_return.version, **DECLARATION_POST}, follow=True
+        )
         statuses.append(response.status_code)
 
     _race(press_submit, list(clients))

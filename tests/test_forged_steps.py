@@ -9,7 +9,12 @@ from django.urls import reverse
 
 from assurance.models import ChangeRequest, ChangeRequestEntry, QuarterlyReturn, Transition
 from assurance.services import CHANGE_REQUEST_WORKFLOW, RETURN_WORKFLOW, Action
-from assurance.tests.factories import ChangeRequestFactory, QuarterlyReturnFactory, fill_answers
+from assurance.tests.factories import (
+    DECLARATION_POST,
+    ChangeRequestFactory,
+    QuarterlyReturnFactory,
+    fill_answers,
+)
 from conftest import PERSONAS
 from funding.models import SpendReturn, SpendReturnTransition
 from funding.services import SPEND_RETURN_WORKFLOW
@@ -57,7 +62,10 @@ def test_return_steps_are_refused_to_everyone_but_their_role(world, action):
     # The control: the right person can take the step (sending back needs an open request).
     if action == Action.SEND_BACK:
         ChangeRequestFactory(quarterly_return=ret)
-    world.client_for(RETURN_STEP_ROLES[action]).post(url, {**data, **_assure_fields(ret)})
+    declared = DECLARATION_POST if action == Action.SUBMIT else {}
+    world.client_for(RETURN_STEP_ROLES[action]).post(
+        url, {**data, **_assure_fields(ret), **declared}
+    )
     assert QuarterlyReturn.with_discarded.get(pk=ret.pk).status == step.to_status
 
 

@@ -19,7 +19,7 @@ from django.db.models.signals import pre_delete
 from django.urls import reverse
 
 from assurance.services import take_action
-from assurance.tests.factories import QuarterlyReturnFactory, fill_answers
+from assurance.tests.factories import DECLARATION, QuarterlyReturnFactory, fill_answers
 from lmns.audit import history_url
 from lmns.people import active_people, can_sign_in, person_name, refuse_deleting_people
 from tests.test_security_review import _project_files, _rel
@@ -43,7 +43,13 @@ def deleting_people_allowed():
 def _submitted_return(world):
     ret = QuarterlyReturnFactory(trust=world.trust, period=world.period)
     fill_answers(ret)
-    take_action(ret=ret, action="submit", user=world.users["lead"], expected_version=ret.version)
+    take_action(
+        ret=ret,
+        action="submit",
+        user=world.users["lead"],
+        expected_version=ret.version,
+        declaration=DECLARATION,
+    )
     return ret
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assurance.models import Answer
-from assurance.tests.factories import QuarterlyReturnFactory, framework_with
+from assurance.tests.factories import DECLARATION_POST, QuarterlyReturnFactory, framework_with
 from lmns.sessions import KEPT_INPUT
 
 PASSWORD = "test-password-123"
@@ -165,7 +165,7 @@ def test_the_page_said_where_the_form_was(world):
     _end_session(client)
     response = client.post(
         submit,
-        {"version": ret.version, "comment": "Ready"},
+        {"version": ret.version, "comment": "Ready", **DECLARATION_POST},
         HTTP_REFERER=f"http://testserver{overview}",
     )
     assert response.url.endswith(f"?next={overview}")

@@ -11,11 +11,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from lmns import text
-from lmns.forms import DateField, ModelChoiceField
-from lmns.models import ReportingPeriod
+from lmns.forms import DateField, ModelChoiceField, PeriodChoiceField
 
 from ..models import ComplianceStatus, Framework, SectionRating
-from ..services import UploadedEvidence
+from ..services import Declaration, UploadedEvidence
 
 PERCENT_MESSAGE = "A per cent must be between 0 and 100."
 PERCENT_VALIDATORS = [
@@ -85,18 +84,11 @@ def check_evidence_file(upload: UploadedFile) -> str:
 
 class StartReturnForm(forms.Form):
     framework = ModelChoiceField(queryset=Framework.objects.filter(active=True), empty_label=None)
-    period = ModelChoiceField(
-        queryset=ReportingPeriod.objects.started().filter(is_open=True).order_by("-start_date"),
+    period = PeriodChoiceField(
+        periods=lambda begun: begun.filter(is_open=True),
         empty_label=None,
         label="Reporting period",
     )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        # Periods that have begun by today, not by when the server started.
-        self.fields["period"].queryset = (
-            ReportingPeriod.objects.started().filter(is_open=True).order_by("-start_date")
-        )
 
 
 class VersionForm(forms.Form):
@@ -245,6 +237,46 @@ class ActionForm(VersionForm):
             )
         else:
             self.fields["comment"].label = "Comment (optional)"
+
+
+class SubmitForm(ActionForm):
+    """Submitting: the lead declares who signed the return off at the trust (name, role, date)
+    and confirms it."""
+
+    signed_off_name = text.one_line_field(
+        label="Signed off at the trust by",
+        help_text="Their full name.",
+        error_messages={"required": "Name who signed the return off at the trust."},
+    )
+    signed_off_role = text.one_line_field(
+        label="Their role",
+        help_text="E.g. Director of Midwifery.",
+        error_messages={"required": "Give the role of the person who signed it off."},
+    )
+    signed_off_on = DateField(
+        label="Date they signed it off",
+        error_messages={"required": "Give the date they signed the return off."},
+    )
+    confirm = forms.BooleanField(
+        label=(
+            "I confirm that the person named above signed this return off at the trust, and "
+            "that it is complete and accurate to the best of my knowledge."
+        ),
+        error_messages={"required": "Tick to confirm the declaration before submitting."},
+    )
+
+    def clean_signed_off_on(self):
+        value = self.cleaned_data["signed_off_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The sign-off date cannot be in the future.")
+        return value
+
+    def declaration(self) -> Declaration:
+        return Declaration(
+            name=self.cleaned_data["signed_off_name"],
+            role=self.cleaned_data["signed_off_role"],
+            signed_off_on=self.cleaned_data["signed_off_on"],
+        )
 
 
 class AssureForm(ActionForm):

@@ -34,7 +34,9 @@ def returns_for_trust(trust: Trust) -> QuerySet[QuarterlyReturn]:
 
 def readable_returns() -> QuerySet[QuarterlyReturn]:
     """The base queryset for one return's pages; scope it with the access helper."""
-    return QuarterlyReturn.objects.select_related("trust__lmns", "framework", "period")
+    return QuarterlyReturn.objects.select_related(
+        "trust__lmns", "framework", "period", "declared_by"
+    )
 
 
 @dataclass

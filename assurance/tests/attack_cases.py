@@ -8,6 +8,7 @@ from django.urls import reverse
 from assurance.forms.returns import AssureForm
 from assurance.models import Framework, Requirement, ReturnStatus, SectionRating
 from assurance.tests.factories import (
+    DECLARATION_POST,
     ChangeRequestFactory,
     EvidenceFileFactory,
     QuarterlyReturnFactory,
@@ -76,6 +77,19 @@ def _under_review(trust, period):
     ret = QuarterlyReturnFactory(trust=trust, period=period, status=ReturnStatus.UNDER_REVIEW)
     fill_answers(ret)
     return ret
+
+
+def _submit(w) -> Target:
+    ret = QuarterlyReturnFactory(trust=w.trust, period=w.period)
+    other = QuarterlyReturnFactory(trust=w.other_trust, period=w.period)
+    for draft in (ret, other):
+        fill_answers(draft)
+    return Target(
+        url=reverse("assurance:return_action", args=[ret.pk, "submit"]),
+        data={"version": ret.version, "comment": "Ready for the panel.", **DECLARATION_POST},
+        show_url=reverse("assurance:return_whole", args=[ret.pk]),
+        foreign_url=reverse("assurance:return_action", args=[other.pk, "submit"]),
+    )
 
 
 def _send_back(w) -> Target:
@@ -288,6 +302,10 @@ CASES = {
     ),
     "assurance.forms.review.VerdictForm": AttackCase(
         build=_verdict, persona="team", resave=Resave.EDIT
+    ),
+    # Submitting: the lead declares who signed the return off at the trust.
+    "assurance.forms.returns.SubmitForm": AttackCase(
+        build=_submit, persona="lead", resave=Resave.STEP
     ),
     "assurance.forms.returns.AssureForm": AttackCase(
         build=_assure, persona="team", resave=Resave.STEP

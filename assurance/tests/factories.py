@@ -3,7 +3,9 @@
 ``QuarterlyReturnFactory`` creates a return with a blank answer for every requirement and a
 rating row for every section, as :func:`assurance.services.start_return` does. Use
 ``framework_with(sections=8, requirements=3)`` for a framework of a given shape and
-``fill_answers(ret, status=...)`` to answer every requirement completely.
+``fill_answers(ret, status=...)`` to answer every requirement completely. A return made in a
+state past submitting carries the sign-off declaration; ``DECLARATION`` is what tests submit
+with (``DECLARATION_POST`` as the submit page posts it).
 """
 
 import datetime
@@ -30,6 +32,7 @@ from assurance.models import (
     Transition,
     VerdictChoice,
 )
+from assurance.services import Declaration
 from lmns.tests.factories import (
     LmnsFactory,
     ReportingPeriodFactory,
@@ -101,6 +104,23 @@ class CollectionFactory(factory.django.DjangoModelFactory):
         obj.trusts.set(obj.lmns.trusts.all() if extracted is None else extracted)
 
 
+DECLARATION = Declaration(
+    name="Jo Bright", role="Director of Midwifery", signed_off_on=datetime.date(2022, 7, 15)
+)
+DECLARATION_POST = {
+    "signed_off_name": DECLARATION.name,
+    "signed_off_role": DECLARATION.role,
+    "signed_off_on": DECLARATION.signed_off_on.isoformat(),
+    "confirm": "on",
+}
+NOT_YET_SUBMITTED = (ReturnStatus.DRAFT, ReturnStatus.DISCARDED)
+
+
+def _declared(value):
+    """The declaration's value for a return made past submitting; blank before."""
+    return factory.LazyAttribute(lambda o: "" if o.status in NOT_YET_SUBMITTED else value)
+
+
 class QuarterlyReturnFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = QuarterlyReturn
@@ -110,6 +130,11 @@ class QuarterlyReturnFactory(factory.django.DjangoModelFactory):
     framework = factory.LazyFunction(lambda: framework_with(sections=2, requirements=2))
     period = factory.SubFactory(ReportingPeriodFactory)
     status = ReturnStatus.DRAFT
+    signed_off_name = _declared(DECLARATION.name)
+    signed_off_role = _declared(DECLARATION.role)
+    signed_off_on = factory.LazyAttribute(
+        lambda o: None if o.status in NOT_YET_SUBMITTED else DECLARATION.signed_off_on
+    )
 
     @factory.post_generation
     def with_answers(obj, create, extracted, **kwargs):
@@ -356,3 +381,8 @@ def large_lmns(lmns, end_period, trusts: int = 40, quarters: int = 8):
             )
     SectionRating.objects.bulk_create(ratings)
     return new_trusts, periods
+
+
+def declaration_for(action: str) -> Declaration | None:
+    """What a test taking ``action`` on a return declares: the sign-off when submitting."""
+    return DECLARATION if action == "submit" else None

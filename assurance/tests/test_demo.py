@@ -225,3 +225,13 @@ def test_the_demo_collects_in_its_working_period(demo):
     # QEH has not submitted and is past its deadline, whatever today's date.
     nw = Collection.objects.get(lmns__short_name="NWLMNS", period=working)
     assert nw.deadline < datetime.date.today()
+
+
+def test_every_submitted_demo_return_carries_its_sign_off_declaration(demo):
+    past_submitting = QuarterlyReturn.objects.exclude(status=ReturnStatus.DRAFT)
+    assert past_submitting.exists()
+    for ret in past_submitting.select_related("trust"):
+        assert ret.declared, ret
+        assert ret.signed_off_on <= datetime.date.today()
+    nuh = QuarterlyReturn.objects.filter(trust__short_name="NUH", status=ReturnStatus.ASSURED)
+    assert {r.signed_off_name for r in nuh} == {"Morgan Hale"}

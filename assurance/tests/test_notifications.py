@@ -8,6 +8,7 @@ from assurance.services import Action, take_action
 from assurance.tests.factories import (
     ChangeRequestFactory,
     QuarterlyReturnFactory,
+    declaration_for,
     fill_answers,
     framework_with,
 )
@@ -26,7 +27,12 @@ def ret(world):
 def _step(ret, action, user, comment=""):
     ret.refresh_from_db()
     return take_action(
-        ret=ret, action=action, user=user, expected_version=ret.version, comment=comment
+        ret=ret,
+        action=action,
+        user=user,
+        expected_version=ret.version,
+        comment=comment,
+        declaration=declaration_for(action),
     )
 
 

@@ -16,6 +16,7 @@ from assurance.models import (
     SectionRating,
 )
 from assurance.tests.factories import (
+    DECLARATION_POST,
     ChangeRequestFactory,
     EvidenceFileFactory,
     QuarterlyReturnFactory,
@@ -423,9 +424,10 @@ def test_evidence_cannot_be_withdrawn_from_a_submitted_return(as_lead, ret):
 
 def _act(client, ret, action, **data):
     ret.refresh_from_db()
+    declared = DECLARATION_POST if action == "submit" else {}
     return client.post(
         reverse("assurance:return_action", args=[ret.pk, action]),
-        {"version": ret.version, **data},
+        {"version": ret.version, **declared, **data},
     )
 
 

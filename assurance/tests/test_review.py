@@ -25,12 +25,14 @@ from assurance.services import (
     take_request_step,
 )
 from assurance.tests.factories import (
+    DECLARATION,
     ChangeRequestEntryFactory,
     ChangeRequestFactory,
     EvidenceFileFactory,
     EvidenceVerdictFactory,
     QuarterlyReturnFactory,
     TransitionFactory,
+    declaration_for,
     fill_answers,
     framework_with,
 )
@@ -49,7 +51,13 @@ def ret(world):
     # As if the lead had saved them (fill_answers writes no history).
     Answer.history.bulk_history_create(list(ret.answers.all()), update=True)
     ret.refresh_from_db()
-    take_action(ret=ret, action=Action.SUBMIT, user=world.users["lead"], expected_version=1)
+    take_action(
+        ret=ret,
+        action=Action.SUBMIT,
+        user=world.users["lead"],
+        expected_version=1,
+        declaration=DECLARATION,
+    )
     ret.refresh_from_db()
     return ret
 
@@ -79,7 +87,14 @@ def _step(request, action, user, comment=""):
 
 def _return_step(ret, action, user, **kwargs):
     ret.refresh_from_db()
-    return take_action(ret=ret, action=action, user=user, expected_version=ret.version, **kwargs)
+    return take_action(
+        ret=ret,
+        action=action,
+        user=user,
+        expected_version=ret.version,
+        **kwargs,
+        declaration=declaration_for(action),
+    )
 
 
 # -- change requests: the rules --------------------------------------------------------------

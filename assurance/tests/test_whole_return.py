@@ -2,6 +2,7 @@
 what changed, for whoever reads the return, in a fixed number of queries."""
 
 import csv
+import datetime
 import hashlib
 import io
 import zipfile
@@ -13,7 +14,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from assurance.models import Answer, ComplianceStatus, ReturnStatus
+from assurance.services import Action, Declaration, ReturnError, take_action
 from assurance.tests.factories import (
+    DECLARATION,
+    DECLARATION_POST,
     ChangeRequestEntryFactory,
     ChangeRequestFactory,
     EvidenceFileFactory,
@@ -168,6 +172,7 @@ def test_the_pdf_holds_the_threads_verdicts_and_what_changed(world, reviewed):
     assert "Audit repeated in June: all cases." in text
     assert "Changed since the last assured return (2021/22 Q4)" in text
     assert "training-audit.pdf" in text and "withdrawn-draft.pdf" not in text
+    assert "Signed off at the trust by Jo Bright, Director of Midwifery, on 15 Jul 2022" in text
     record = Download.objects.get()
     assert (record.kind, record.person, record.trust) == (
         "Return PDF",
@@ -276,3 +281,96 @@ def test_the_zip_is_streamed_file_by_file(world, reviewed):
     assert opened == ["training-audit.pdf"]
     rest = b"".join(stream)
     assert zipfile.ZipFile(io.BytesIO(first + rest)).testzip() is None
+
+
+# -- the sign-off declaration ----------------------------------------------------------------
+@pytest.fixture
+def complete_draft(world):
+    ret = QuarterlyReturnFactory(trust=world.trust, period=world.period)
+    fill_answers(ret)
+    return ret
+
+
+@pytest.mark.parametrize(
+    "declaration,said",
+    [
+        (None, "confirm the declaration: name who signed the return off at the trust"),
+        (Declaration("", "Director of Midwifery", datetime.date(2022, 7, 15)), "give the name"),
+        (Declaration("Jo Bright", " ", datetime.date(2022, 7, 15)), "give their role"),
+        (Declaration("Jo Bright", "Director of Midwifery", None), "give the date"),
+        (
+            Declaration("Jo Bright", "Director of Midwifery", datetime.date(2999, 1, 1)),
+            "a sign-off date that is not in the future",
+        ),
+    ],
+)
+def test_submitting_needs_a_complete_declaration(world, complete_draft, declaration, said):
+    with pytest.raises(ReturnError, match=said):
+        take_action(
+            ret=complete_draft,
+            action=Action.SUBMIT,
+            user=world.users["lead"],
+            expected_version=complete_draft.version,
+            declaration=declaration,
+        )
+    complete_draft.refresh_from_db()
+    assert complete_draft.status == ReturnStatus.DRAFT and not complete_draft.declared
+
+
+def test_the_declaration_is_kept_on_the_return_and_shown(world, complete_draft):
+    take_action(
+        ret=complete_draft,
+        action=Action.SUBMIT,
+        user=world.users["lead"],
+        expected_version=complete_draft.version,
+        declaration=DECLARATION,
+    )
+    complete_draft.refresh_from_db()
+    assert (
+        complete_draft.signed_off_name,
+        complete_draft.signed_off_role,
+        complete_draft.signed_off_on,
+        complete_draft.declared_by,
+    ) == ("Jo Bright", "Director of Midwifery", datetime.date(2022, 7, 15), world.users["lead"])
+    page = world.client_for("board").get(
+        reverse("assurance:return_whole", args=[complete_draft.pk])
+    )
+    assert (
+        "Signed off at the trust by <strong>Jo Bright</strong>, Director of Midwifery, on 15 Jul 2022"
+        in page.content.decode()
+    )
+
+
+def test_the_submit_page_refuses_without_the_declaration_with_a_clear_message(
+    world, complete_draft
+):
+    client = world.client_for("lead")
+    url = reverse("assurance:return_action", args=[complete_draft.pk, "submit"])
+    page = client.get(url).content.decode()
+    assert "Declaration: who signed this return off at the trust" in page
+    response = client.post(url, {"version": complete_draft.version})
+    assert response.status_code == 200
+    shown = response.content.decode()
+    assert "Name who signed the return off at the trust." in shown
+    assert "Tick to confirm the declaration before submitting." in shown
+    complete_draft.refresh_from_db()
+    assert complete_draft.status == ReturnStatus.DRAFT
+    response = client.post(url, {"version": complete_draft.version, **DECLARATION_POST})
+    assert response.status_code == 302
+    complete_draft.refresh_from_db()
+    assert complete_draft.status == ReturnStatus.SUBMITTED
+    assert complete_draft.signed_off_name == "Jo Bright"
+
+
+def test_a_resubmission_offers_the_last_declaration_again(world, complete_draft):
+    from assurance.models import QuarterlyReturn
+
+    QuarterlyReturn.objects.filter(pk=complete_draft.pk).update(
+        status=ReturnStatus.RETURNED,
+        signed_off_name="Jo Bright",
+        signed_off_role="Director of Midwifery",
+        signed_off_on=datetime.date(2022, 7, 15),
+    )
+    url = reverse("assurance:return_action", args=[complete_draft.pk, "submit"])
+    page = world.client_for("lead").get(url).content.decode()
+    assert 'value="Jo Bright"' in page and 'value="2022-07-15"' in page

@@ -27,8 +27,10 @@ from assurance.services import (
     take_request_step,
 )
 from assurance.tests.factories import (
+    DECLARATION,
     QuarterlyReturnFactory,
     assured_return,
+    declaration_for,
     fill_answers,
     framework_with,
 )
@@ -52,7 +54,14 @@ def ret(world):
 
 def _step(ret, action, user, **kwargs):
     ret.refresh_from_db()
-    return take_action(ret=ret, action=action, user=user, expected_version=ret.version, **kwargs)
+    return take_action(
+        ret=ret,
+        action=action,
+        user=user,
+        expected_version=ret.version,
+        **kwargs,
+        declaration=declaration_for(action),
+    )
 
 
 def test_start_return_creates_blank_answers_and_ratings(world):
@@ -237,7 +246,13 @@ def test_a_stale_step_is_refused(world, ret):
     fill_answers(ret)
     ret.refresh_from_db()
     seen = ret.version
-    take_action(ret=ret, action=Action.SUBMIT, user=world.users["lead"], expected_version=seen)
+    take_action(
+        ret=ret,
+        action=Action.SUBMIT,
+        user=world.users["lead"],
+        expected_version=seen,
+        declaration=DECLARATION,
+    )
     other_copy = QuarterlyReturn.objects.get(pk=ret.pk)
     other_copy.status = ReturnStatus.SUBMITTED
     with pytest.raises(StaleRecord):

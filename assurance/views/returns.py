@@ -13,7 +13,14 @@ from lmns.downloads import record_download
 from lmns.purges import may_request_purge, removed_for_governance
 from lmns.workflow import Refusal, StaleRecord
 
-from ..forms.returns import ActionForm, AssureForm, StartReturnForm, VersionForm, answer_formset
+from ..forms.returns import (
+    ActionForm,
+    AssureForm,
+    StartReturnForm,
+    SubmitForm,
+    VersionForm,
+    answer_formset,
+)
 from ..models import QuarterlyReturn
 from ..selectors import returns as selectors
 from ..selectors import review as review_selectors
@@ -342,12 +349,7 @@ def return_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if ret.status not in step.from_statuses:
         messages.error(request, RETURN_WORKFLOW.not_now(ret, step))
         return redirect("assurance:return_detail", pk=ret.pk)
-    data = request.POST if request.method == "POST" else None
-    initial = {"version": ret.version}
-    if action == Action.ASSURE:
-        form = AssureForm(data, initial=initial, ratings=selectors.ratings_to_agree(ret))
-    else:
-        form = ActionForm(data, initial=initial, comment_label=step.comment_label)
+    form = _step_form(request, ret, action, step)
     missing = missing_items(_answers_for_return(ret)) if action == Action.SUBMIT else []
     if request.method == "POST":
         done, missing = _post_step(request, ret, action, form, missing)
@@ -356,6 +358,23 @@ def return_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     context = {"ret": ret, "action": Action(action), "step": step, "form": form}
     context["blocked"] = RETURN_WORKFLOW.not_now(ret, step)
     return render(request, "assurance/return_action.html", {**context, "missing": missing})
+
+
+def _step_form(request: HttpRequest, ret: QuarterlyReturn, action: str, step) -> ActionForm:
+    """The step's form: submitting asks for the sign-off declaration (the last one given is
+    offered again), assuring for the agreed figures."""
+    data = request.POST if request.method == "POST" else None
+    initial = {"version": ret.version}
+    if action == Action.ASSURE:
+        return AssureForm(data, initial=initial, ratings=selectors.ratings_to_agree(ret))
+    if action == Action.SUBMIT:
+        initial.update(
+            signed_off_name=ret.signed_off_name,
+            signed_off_role=ret.signed_off_role,
+            signed_off_on=ret.signed_off_on,
+        )
+        return SubmitForm(data, initial=initial)
+    return ActionForm(data, initial=initial, comment_label=step.comment_label)
 
 
 def _post_step(
@@ -373,6 +392,7 @@ def _post_step(
             expected_version=form.cleaned_data["version"],
             comment=form.cleaned_data.get("comment", ""),
             agreed=form.agreed() if isinstance(form, AssureForm) else None,
+            declaration=form.declaration() if isinstance(form, SubmitForm) else None,
         )
     except IncompleteReturn as error:
         messages.error(request, str(error))

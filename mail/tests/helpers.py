@@ -33,10 +33,13 @@ def submit_as_lead(world, ret):
     """The lead presses "Submit" on the return's page, as a browser does."""
     from django.urls import reverse
 
+    from assurance.tests.factories import DECLARATION_POST
+
     ret.refresh_from_db()
     client = world.client_for("lead")
     return client.post(
-        reverse("assurance:return_action", args=[ret.pk, "submit"]), {"version": ret.version}
+        reverse("assurance:return_action", args=[ret.pk, "submit"]),
+        {"version": ret.version, **DECLARATION_POST},
     )
 
 

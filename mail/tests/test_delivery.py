@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assurance.models import ReturnStatus
+from assurance.tests.factories import DECLARATION
 from mail import outbox
 from mail.models import Delivery, MailPreference, Status
 from tests.smtp import closed_port
@@ -191,14 +192,26 @@ def test_the_outbox_row_is_written_in_the_steps_transaction_and_sent_after_it_co
         pass
 
     with pytest.raises(Abandoned), transaction.atomic():
-        take_action(ret=ret, action=Action.SUBMIT, user=world.users["lead"], expected_version=1)
+        take_action(
+            ret=ret,
+            action=Action.SUBMIT,
+            user=world.users["lead"],
+            expected_version=1,
+            declaration=DECLARATION,
+        )
         assert Delivery.objects.filter(status=Status.PENDING).count() == 1
         raise Abandoned  # the step's transaction rolls back: so does its mail
     assert not Delivery.objects.exists()
 
     ret.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=False) as pending:
-        take_action(ret=ret, action=Action.SUBMIT, user=world.users["lead"], expected_version=1)
+        take_action(
+            ret=ret,
+            action=Action.SUBMIT,
+            user=world.users["lead"],
+            expected_version=1,
+            declaration=DECLARATION,
+        )
     assert Delivery.objects.get().status == Status.PENDING
     assert smtp_server.messages == []  # nothing leaves before the commit
     for callback in pending:
@@ -218,3 +231,44 @@ def test_the_outbox_is_emptied_after_its_retention_period(world):
     )
     call_command("apply_retention", verbosity=0)
     assert list(Delivery.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_a_change_request_mail_leaves_out_the_requests_words(
+    world, ret, smtp_server, django_capture_on_commit_callbacks
+):
+    """A request raised on a return sent back, and the lead's reply: each side is mailed that
+    it happened and where, never the words (they may hold what must stay in the app)."""
+    from assurance.services import Action, raise_request, reply_to_request, take_action
+
+    team, lead = world.users["team"], world.users["lead"]
+    asked = "The staffing log shows 42% fill on nights at Ward 7"
+    replied = "Rota extract for Ward 7 attached"
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_as_lead(world, ret)
+        ask_for_a_change(ret, team)
+        take_action(ret=ret, action=Action.SEND_BACK, user=team, expected_version=ret.version)
+        ret.refresh_from_db()
+        request = raise_request(
+            ret=ret, requirement=None, text=asked, user=team, expected_version=ret.version
+        )
+        request.refresh_from_db()
+        reply_to_request(request=request, text=replied, user=lead, expected_version=request.version)
+    raised = [
+        m
+        for m in smtp_server.to("nuh.lead@nhs.example")
+        if m["Subject"] == "LMNS Assurance: A change request was raised"
+    ]
+    answered = [
+        m
+        for m in smtp_server.to("notts.team@nhs.example")
+        if m["Subject"] == "LMNS Assurance: A change request was answered"
+    ]
+    assert len(raised) == 1 and len(answered) == 1
+    for message, words in ((raised[0], asked), (answered[0], replied)):
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        html = message.get_body(preferencelist=("html",)).get_content()
+        for part in (text, html):
+            assert words not in part
+            assert "Ward 7" not in part and "42%" not in part
+            assert "the words are in the app" in part
+        assert smtp_server.link_in(message).endswith(f"/assurance/requests/{request.pk}/")

@@ -5,6 +5,7 @@ import datetime
 from django.core.management import call_command
 
 from assurance.services import Action, take_action
+from assurance.tests.factories import DECLARATION
 from mail import services
 from mail.models import Delivery, Status
 
@@ -23,9 +24,19 @@ def test_held_notifications_go_out_in_one_digest_a_day(
     services.set_choices(user=team, choices={"return.submitted": "digest"})
     first, second = a_return(world), a_return(world, trust=world.sibling_trust)
     with django_capture_on_commit_callbacks(execute=True):
-        take_action(ret=first, action=Action.SUBMIT, user=world.users["lead"], expected_version=1)
         take_action(
-            ret=second, action=Action.SUBMIT, user=world.users["sibling_lead"], expected_version=1
+            ret=first,
+            action=Action.SUBMIT,
+            user=world.users["lead"],
+            expected_version=1,
+            declaration=DECLARATION,
+        )
+        take_action(
+            ret=second,
+            action=Action.SUBMIT,
+            user=world.users["sibling_lead"],
+            expected_version=1,
+            declaration=DECLARATION,
         )
     assert smtp_server.to("notts.team@nhs.example") == []  # held for the digest
     assert team.notifications.count() == 2  # told in the app at once
@@ -52,12 +63,22 @@ def test_a_digest_already_sent_today_leaves_later_ones_for_tomorrow(
     today = datetime.date.today()
     first = a_return(world)
     with django_capture_on_commit_callbacks(execute=True):
-        take_action(ret=first, action=Action.SUBMIT, user=world.users["lead"], expected_version=1)
+        take_action(
+            ret=first,
+            action=Action.SUBMIT,
+            user=world.users["lead"],
+            expected_version=1,
+            declaration=DECLARATION,
+        )
     _run(today)
     second = a_return(world, trust=world.sibling_trust)
     with django_capture_on_commit_callbacks(execute=True):
         take_action(
-            ret=second, action=Action.SUBMIT, user=world.users["sibling_lead"], expected_version=1
+            ret=second,
+            action=Action.SUBMIT,
+            user=world.users["sibling_lead"],
+            expected_version=1,
+            declaration=DECLARATION,
         )
     _run(today)
     assert len(smtp_server.to("notts.team@nhs.example")) == 1

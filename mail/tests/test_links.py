@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from assurance.services import Action, take_action
+from assurance.tests.factories import DECLARATION, declaration_for
 from lmns.notifications import kinds, notify
 from mail import services
 from mail.messages import DIGEST_KIND
@@ -43,7 +44,12 @@ def every_kind_mailed(world, smtp_server, django_capture_on_commit_callbacks):
                 ask_for_a_change(ret, user)
             ret.refresh_from_db()
             take_action(
-                ret=ret, action=action, user=user, expected_version=ret.version, comment=comment
+                ret=ret,
+                action=action,
+                user=user,
+                expected_version=ret.version,
+                comment=comment,
+                declaration=declaration_for(action),
             )
         sent = {m_kind for m_kind in ("return.submitted", "return.sent_back")}
         for kind in kinds():
@@ -60,10 +66,20 @@ def every_kind_mailed(world, smtp_server, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         ask_for_a_change(ret, team)
         take_action(
-            ret=ret, action=Action.SEND_BACK, user=team, expected_version=ret.version, comment="x"
+            ret=ret,
+            action=Action.SEND_BACK,
+            user=team,
+            expected_version=ret.version,
+            comment="x",
         )
         ret.refresh_from_db()
-        take_action(ret=ret, action=Action.SUBMIT, user=lead, expected_version=ret.version)
+        take_action(
+            ret=ret,
+            action=Action.SUBMIT,
+            user=lead,
+            expected_version=ret.version,
+            declaration=DECLARATION,
+        )
     call_command("send_reminders", verbosity=0)
     return smtp_server.messages
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from assurance.services import Action, take_action
-from assurance.tests.factories import CollectionFactory
+from assurance.tests.factories import DECLARATION, CollectionFactory
 from lmns.models import Notification
 
 from .helpers import a_return, give_addresses
@@ -78,7 +78,11 @@ def test_a_lead_who_ignores_a_return_is_reminded_then_told_it_is_overdue_until_s
     ret.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         take_action(
-            ret=ret, action=Action.SUBMIT, user=world.users["lead"], expected_version=ret.version
+            ret=ret,
+            action=Action.SUBMIT,
+            user=world.users["lead"],
+            expected_version=ret.version,
+            declaration=DECLARATION,
         )
     for offset in range(10, 30):
         _run(start + datetime.timedelta(days=offset))
@@ -102,7 +106,11 @@ def test_a_return_waiting_for_review_too_long_reminds_the_team_once(
 
     with django_capture_on_commit_callbacks(execute=True):
         take_action(
-            ret=ret, action=Action.SUBMIT, user=world.users["lead"], expected_version=ret.version
+            ret=ret,
+            action=Action.SUBMIT,
+            user=world.users["lead"],
+            expected_version=ret.version,
+            declaration=DECLARATION,
         )
     assert len(smtp_server.to("notts.team@nhs.example")) == 1  # "submitted"
     submitted = Transition.objects.get(quarterly_return=ret)

@@ -71,6 +71,14 @@ def sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:
     page.wait_for_load_state()
 
 
+def declare(page, name: str = "Jo Bright", role: str = "Director of Midwifery") -> None:
+    """On a return's submit page: who signed the return off at the trust, and the tick."""
+    page.get_by_label("Signed off at the trust by").fill(name)
+    page.get_by_label("Their role").fill(role)
+    page.get_by_label("Date they signed it off").fill("2022-07-15")
+    page.get_by_label("I confirm that the person named above").check()
+
+
 # Reference data the migrations ship, which the transactional browser tests flush between them.
 REFERENCE_DATA_MIGRATIONS = {
     "assurance.Framework": "assurance.migrations.0002_load_frameworks",

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from assurance.models import ReturnStatus
 from assurance.tests.factories import QuarterlyReturnFactory, framework_with
 
-from .conftest import sign_in
+from .conftest import declare, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,6 +31,8 @@ def _open_return(page, live_server, trust, period) -> None:
 
 def _step(page, link: str, comment: str = "") -> None:
     page.get_by_role("link", name=link).click()
+    if link == "Submit to the LMNS":
+        declare(page)
     if comment:
         page.get_by_label(re.compile("comment|Why|What the trust")).first.fill(comment)
     page.get_by_role("button", name=link).click()

@@ -1,18 +1,27 @@
 """The review as a conversation: the team asks for two changes beside the answers, the lead
 answers them, the team reopens one and accepts the other, and assures once every request is
-closed."""
+closed; the whole return on one page and its PDF show the threads, the verdicts and what
+changed."""
 
+import io
 import re
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from assurance.models import ChangeRequest, RequestStatus, ReturnStatus
 from assurance.services import Action, take_action
-from assurance.tests.factories import QuarterlyReturnFactory, fill_answers, framework_with
+from assurance.tests.factories import (
+    DECLARATION,
+    QuarterlyReturnFactory,
+    fill_answers,
+    framework_with,
+)
+from lmns import pdf
 
-from .conftest import sign_in
+from .conftest import declare, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,7 +57,11 @@ def test_two_change_requests_from_send_back_to_assured(world, live_server, page)
     fill_answers(ret)
     ret.refresh_from_db()
     take_action(
-        ret=ret, action=Action.SUBMIT, user=world.users["lead"], expected_version=ret.version
+        ret=ret,
+        action=Action.SUBMIT,
+        user=world.users["lead"],
+        expected_version=ret.version,
+        declaration=DECLARATION,
     )
     section = framework.sections.get(code="IEA1")
     section_url = live_server.url + reverse("assurance:section_edit", args=[ret.pk, section.pk])
@@ -84,10 +97,17 @@ def test_two_change_requests_from_send_back_to_assured(world, live_server, page)
     expect(_requirement(page, "IEA1.1")).to_contain_text(
         "The April audit is attached to the evidence."
     )
+    # ...changes the answer the request is about...
+    _requirement(page, "IEA1.1").get_by_label("Narrative").fill(
+        "Audit repeated in April: all incidents reviewed."
+    )
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("IEA1 saved as a draft.")).to_be_visible()
     _request_step(page, "IEA1.1", "Mark addressed")
     expect(_requirement(page, "IEA1.1")).to_contain_text("Addressed by the trust")
     page.goto(overview_url)
     page.get_by_role("link", name="Submit to the LMNS").click()
+    declare(page)
     page.get_by_role("button", name="Submit to the LMNS").click()
     expect(page.get_by_text("the return is now submitted")).to_be_visible()
     _sign_out(page)
@@ -111,6 +131,13 @@ def test_two_change_requests_from_send_back_to_assured(world, live_server, page)
     # Once it is closed, the return is assured.
     page.goto(section_url)
     _request_step(page, "IEA1.1", "Accept and close")
+    # The team judges IEA1.2's evidence insufficient (it may still assure).
+    judged = _requirement(page, "IEA1.2")
+    judged.get_by_text("Judge the evidence of IEA1.2").click()
+    judged.get_by_label("Insufficient", exact=True).check()
+    judged.get_by_label("Why it is insufficient").fill("The audit named has no date.")
+    judged.get_by_role("button", name="Save the verdict on IEA1.2").click()
+    expect(page.get_by_text("Verdict on IEA1.2's evidence recorded.")).to_be_visible()
     page.goto(overview_url)
     expect(
         page.get_by_text("0 open, 0 addressed by the trust, 2 accepted and closed")
@@ -124,3 +151,36 @@ def test_two_change_requests_from_send_back_to_assured(world, live_server, page)
     ret.refresh_from_db()
     assert ret.status == ReturnStatus.ASSURED
     assert set(ChangeRequest.objects.values_list("status", flat=True)) == {RequestStatus.CLOSED}
+
+    # The whole return on one page, and its PDF, show the threads, the verdict, what changed
+    # and the declaration.
+    page.goto(overview_url)
+    page.get_by_role("link", name="The whole return on one page").click()
+    whole = page.locator("main")
+    for shown in (
+        "Attach this quarter's audit of incident reviews.",
+        "The April audit is attached to the evidence.",
+        "Attach the May audit too.",
+        "Name the owner of the third audit.",
+        "✗ Insufficient: The audit named has no date.",
+        "◆ Changed since it was submitted",
+        "Audit repeated in April: all incidents reviewed.",
+        "Signed off at the trust by Jo Bright, Director of Midwifery",
+        "Under review → Assured",
+    ):
+        expect(whole).to_contain_text(shown)
+    if pdf.unavailable_reason():
+        return
+    response = page.request.get(live_server.url + reverse("assurance:return_pdf", args=[ret.pk]))
+    assert response.ok
+    pages = PdfReader(io.BytesIO(response.body())).pages
+    text = " ".join(" ".join(p.extract_text().split()) for p in pages)
+    for shown in (
+        "Attach the May audit too.",
+        "The April audit is attached to the evidence.",
+        "Insufficient: The audit named has no date.",
+        "Changed since it was submitted",
+        "Audit repeated in April: all incidents reviewed.",
+        "Signed off at the trust by Jo Bright",
+    ):
+        assert shown in text, shown

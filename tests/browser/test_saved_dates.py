@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from assurance.models import Answer, ReturnStatus
 from assurance.tests.factories import QuarterlyReturnFactory, framework_with
 
-from .conftest import sign_in
+from .conftest import declare, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,6 +54,7 @@ def test_a_due_date_survives_reloading_and_saving_again(world, live_server, page
     # And the return, complete with the date the lead gave, can be submitted.
     page.get_by_role("link", name="Back to the return overview").click()
     page.get_by_role("link", name="Submit to the LMNS").click()
+    declare(page)
     page.get_by_role("button", name="Submit to the LMNS").click()
     expect(page.get_by_text("Done: the return is now submitted.")).to_be_visible()
     ret.refresh_from_db()

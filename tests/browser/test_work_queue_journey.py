@@ -15,7 +15,7 @@ from assurance.tests.factories import (
     framework_with,
 )
 
-from .conftest import sign_in
+from .conftest import declare, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,6 +56,7 @@ def test_a_submitted_return_reaches_the_team_and_comes_back_to_the_lead(
         "link", name=re.compile("NUH Ockenden interim return")
     ).click()
     lead.get_by_role("link", name="Submit to the LMNS").click()
+    declare(lead)
     lead.get_by_role("button", name="Submit to the LMNS").click()
     expect(lead.get_by_text("Submitted", exact=False).first).to_be_visible()
 
