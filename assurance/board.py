@@ -442,6 +442,20 @@ SECTIONS = [
         order=20,
         template="assurance/board_section.html",
         build=build_compliance,
+        sources=(
+            "assurance.Answer",
+            "assurance.Collection",
+            "assurance.EvidenceFile",
+            "assurance.EvidenceVerdict",
+            "assurance.Framework",
+            "assurance.QuarterlyReturn",
+            "assurance.Requirement",
+            "assurance.Section",
+            "assurance.SectionRating",
+            "lmns.Lmns",
+            "lmns.ReportingPeriod",
+            "lmns.Trust",
+        ),
     ),
     BoardSection(
         key="overdue_actions",
@@ -449,5 +463,6 @@ SECTIONS = [
         order=25,
         template="assurance/board_actions.html",
         build=build_actions,
+        sources=("assurance.Action", "lmns.Lmns", "lmns.ReportingPeriod", "lmns.Trust"),
     ),
 ]

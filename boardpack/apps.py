@@ -16,7 +16,12 @@ class BoardpackConfig(AppConfig):
         register_retention("board_packs", "boardpack.BoardPack", date_field="issued_at")
         register_copy_scrubber(scrub_purged_text)
 
-        from . import notifications, queue
+        from . import notifications, queue, section_cache
+        from .sections import discover_sections
+
+        section_cache.watch(discover_sections())
+        # A purge rewrites records without saving them: no kept section may show the text.
+        register_copy_scrubber(section_cache.purged)
 
         notifications.register()
         queue.register()

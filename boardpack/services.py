@@ -15,6 +15,7 @@ from lmns.models import Lmns, ReportingPeriod
 from lmns.people import full_name
 from lmns.text import ONE_LINE
 
+from . import section_cache
 from .models import BoardPack, IssuedPackPdf, IssuedPackXlsx
 from .notifications import pack_issued
 from .sections import discover_sections
@@ -35,15 +36,19 @@ def _normalise(data: Section) -> dict:
     return json.loads(json.dumps(data.to_json(), cls=DjangoJSONEncoder))
 
 
-def build_section(section: BoardSection, lmns: Lmns, period: ReportingPeriod) -> dict:
-    """One section of the pack. A section that fails is reported in the pack, not a 500."""
-    entry = {
+def _entry(section: BoardSection) -> dict:
+    return {
         "key": section.key,
         "title": section.title,
         "order": section.order,
         "template": section.template,
         "error": "",
     }
+
+
+def build_section(section: BoardSection, lmns: Lmns, period: ReportingPeriod) -> dict:
+    """One section of the pack. A section that fails is reported in the pack, not a 500."""
+    entry = _entry(section)
     try:
         entry["data"] = _normalise(section.build(lmns, period))
     except Exception:
@@ -82,9 +87,33 @@ def key_messages(sections: list[dict], limit: int = KEY_MESSAGES_SHOWN) -> list[
     return [c[3] for c in candidates[:limit]]
 
 
-def build_pack(lmns: Lmns, period: ReportingPeriod) -> dict:
-    """The live (draft) pack: everything the pack page and the downloads need, JSON-ready."""
-    sections = [build_section(section, lmns, period) for section in discover_sections()]
+def build_sections(lmns: Lmns, period: ReportingPeriod, *, cached: bool) -> list[dict]:
+    """Every section of the pack; with ``cached``, each one kept in the shared cache while its
+    source data stays the same (:mod:`boardpack.section_cache`), else built afresh."""
+    found = discover_sections()
+    # A section that does not say what it reads cannot be kept: it is built every time.
+    keepable = [section for section in found if section.sources] if cached else []
+    if not keepable:
+        return [build_section(section, lmns, period) for section in found]
+    kept, keys, generation = section_cache.cached_sections(keepable, lmns.pk, period.pk)
+    entries, built = [], {}
+    for section in found:
+        if section.key in kept:
+            entries.append({**_entry(section), "data": kept[section.key]})
+            continue
+        entry = build_section(section, lmns, period)
+        if section.key in keys and not entry["error"]:
+            built[section.key] = (keys[section.key], entry["data"])
+        entries.append(entry)
+    section_cache.keep(built, generation)
+    return entries
+
+
+def build_pack(lmns: Lmns, period: ReportingPeriod, *, cached: bool = False) -> dict:
+    """The live (draft) pack: everything the pack page and the downloads need, JSON-ready.
+    ``cached`` reads each section kept since its data last changed (the draft's pages);
+    issuing builds every section afresh."""
+    sections = build_sections(lmns, period, cached=cached)
     for entry in sections:
         entry["empty_message"] = entry["data"].get("empty_message") or empty_message(
             entry["title"], period

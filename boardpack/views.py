@@ -36,6 +36,7 @@ from lmns.access import Access, get_access
 from lmns.downloads import record_download
 from lmns.models import Lmns, ReportingPeriod
 from lmns.notifications import event_key
+from lmns.selectors import working_period
 
 from . import exports, pdf
 from .forms import IssueForm
@@ -112,7 +113,7 @@ def _choose(
             raise Http404("No such version of this pack.")
         return ChosenPack(issued.snapshot, issued)
     if access.can_manage_lmns(lmns.pk):
-        return ChosenPack(build_pack(lmns, period), None)
+        return ChosenPack(build_pack(lmns, period, cached=True), None)
     issued = issued_version(lmns, period)
     return ChosenPack(issued.snapshot, issued) if issued else None
 
@@ -214,9 +215,13 @@ def _render_pack(
 @require_GET
 def latest(request: HttpRequest, pk: int) -> HttpResponse:
     """What the board reads by default: the latest issued pack. The programme team, who prepare
-    the packs, get the current draft instead (the issued packs are listed on it)."""
+    the packs, get the draft for the LMNS's working period instead, the period their home page
+    names (the issued packs are listed on it); with no period open, the quarter after the last
+    issued pack."""
     access, lmns = _readable_lmns(request, pk)
-    if access.can_manage_lmns(lmns.pk) and (period := current_draft_period(lmns)):
+    if access.can_manage_lmns(lmns.pk) and (
+        period := working_period(lmns) or current_draft_period(lmns)
+    ):
         return redirect("boardpack:pack", lmns.pk, period.pk)
     issued = latest_issued(lmns)
     if issued is None:
@@ -279,7 +284,7 @@ def issue(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
         "period": period,
         "form": form,
         "versions": issued_versions(lmns, period),
-        "not_agreed": not_agreed(build_pack(lmns, period)),
+        "not_agreed": not_agreed(build_pack(lmns, period, cached=True)),
     }
     return render(request, "boardpack/issue.html", context)
 

@@ -207,6 +207,15 @@ SECTIONS = [
         order=30,
         template="deliverables/board_deliverables.html",
         build=build_deliverables,
+        sources=(
+            "deliverables.Deliverable",
+            "deliverables.DeliverableUpdate",
+            "deliverables.Plan",
+            "deliverables.Workstream",
+            "lmns.Lmns",
+            "lmns.ReportingPeriod",
+            "lmns.Trust",
+        ),
     ),
     BoardSection(
         key="risks",
@@ -214,5 +223,15 @@ SECTIONS = [
         order=50,
         template="deliverables/board_risks.html",
         build=build_risks,
+        sources=(
+            "deliverables.Deliverable",
+            "deliverables.Mitigation",
+            "deliverables.Risk",
+            "deliverables.RiskScore",
+            "deliverables.Risk_deliverables",
+            "lmns.Lmns",
+            "lmns.ReportingPeriod",
+            "lmns.Trust",
+        ),
     ),
 ]

@@ -6,17 +6,16 @@ from django import forms
 from django.forms.utils import pretty_name
 
 from lmns import text
-from lmns.forms import DateField, ModelChoiceField, ModelForm
-from lmns.models import RagStatus, ReportingPeriod
+from lmns.forms import DateField, ModelForm, PeriodChoiceField
+from lmns.models import RagStatus
 
 from .models import Deliverable, Mitigation, Plan, Risk
 from .selectors import carried_forward
 from .services import UpdateInput, check_update_rule
 
 
-class PeriodField(ModelChoiceField):
+class PeriodField(PeriodChoiceField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("queryset", ReportingPeriod.objects.started().order_by("-start_date"))
         kwargs.setdefault("label", "Reporting period")
         kwargs.setdefault("empty_label", None)
         super().__init__(**kwargs)

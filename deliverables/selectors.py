@@ -137,21 +137,15 @@ def plan_ambitions(plan: Plan, access: Access) -> list[dict]:
     deliverables = (
         visible_deliverables(access)
         .filter(plan=plan, ambition__isnull=False)
+        .only("pk", "plan_id", "number", "part", "title", "ambition_id")
         .order_by("number", "part")
     )
     by_ambition = {d.ambition_id: d for d in deliverables}
-    ambitions = ambition_selectors.ambitions_by_id(list(by_ambition))
-    rows = []
-    for pk, deliverable in by_ambition.items():
-        actuals = list(ambitions[pk].actuals.all())
-        rows.append(
-            {
-                "deliverable": deliverable,
-                "ambition": ambitions[pk],
-                "latest": actuals[-1] if actuals else None,
-            }
-        )
-    return rows
+    ambitions = ambition_selectors.ambitions_with_latest(list(by_ambition))
+    return [
+        {"deliverable": deliverable, "ambition": ambitions[pk][0], "latest": ambitions[pk][1]}
+        for pk, deliverable in by_ambition.items()
+    ]
 
 
 def plan_kpis(plan: Plan) -> list:

@@ -159,5 +159,17 @@ SECTIONS = [
         order=40,
         template="funding/board_section.html",
         build=build,
+        sources=(
+            "deliverables.Deliverable",
+            "funding.AllocationChange",
+            "funding.BudgetLine",
+            "funding.FundingStream",
+            "funding.SpendEntry",
+            "funding.SpendReturn",
+            "funding.TrustCompletion",
+            "lmns.Lmns",
+            "lmns.ReportingPeriod",
+            "lmns.Trust",
+        ),
     )
 ]

@@ -1,10 +1,13 @@
 """Funding's part of the work queue (registered in ``apps.py``; see ``lmns/queue.py``).
 
 Programme team: spend returns submitted and waiting for sign-off. Trust leads: the budget lines
-their trusts hold that have no figures yet in a draft spend return.
+their trusts hold that have no figures yet in a draft spend return, and, once every line has
+figures the trust entered, its lines to mark complete (``TRUST_LINES_WORKFLOW``) until it has.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db.models import OuterRef
 from django.urls import reverse
@@ -13,7 +16,14 @@ from lmns.access import Access
 from lmns.models import Role
 from lmns.queue import Context, Item, Source, day, due_by, register_source, waiting_since
 
-from .models import BudgetLine, SpendEntry, SpendReturn, SpendReturnStatus
+from .models import (
+    BudgetLine,
+    CompletionStatus,
+    SpendEntry,
+    SpendReturn,
+    SpendReturnStatus,
+    TrustCompletion,
+)
 
 
 def sign_off_items(access: Access, context: Context) -> list[Item]:
@@ -46,8 +56,8 @@ def sign_off_count():
 
 
 def spend_line_items(access: Access, context: Context) -> list[Item]:
-    """Per trust and draft spend return, the lines the trust holds without figures (three
-    queries)."""
+    """Per trust and draft spend return: the lines the trust holds without figures, or, once
+    every one has figures the trust entered itself, its lines to mark complete (four queries)."""
     drafts = list(
         SpendReturn.objects.filter(
             lmns_id__in=access.lead_lmns_ids, status=SpendReturnStatus.DRAFT
@@ -67,34 +77,75 @@ def spend_line_items(access: Access, context: Context) -> list[Item]:
             "stream__start_year",
         )
     )
-    entered = set(
-        SpendEntry.objects.filter(spend_return__in=drafts).values_list(
-            "spend_return_id", "budget_line_id"
-        )
+    entered = {
+        (spend_return_id, line_id): on_behalf
+        for spend_return_id, line_id, on_behalf in SpendEntry.objects.filter(
+            spend_return__in=drafts, budget_line__holder_trust_id__in=access.lead_trust_ids
+        ).values_list("spend_return_id", "budget_line_id", "on_behalf")
+    }
+    complete = set(
+        TrustCompletion.objects.filter(
+            spend_return__in=drafts,
+            trust_id__in=access.lead_trust_ids,
+            status=CompletionStatus.COMPLETE,
+        ).values_list("spend_return_id", "trust_id")
     )
     items = []
     for spend in drafts:
-        missing: dict[tuple[int, str], int] = {}
+        holders: dict[tuple[int, str], Holding] = {}
         for line in lines:
             if (
-                line["stream__lmns_id"] == spend.lmns_id
-                and line["stream__start_year"] == spend.period.start_year
-                and (spend.pk, line["pk"]) not in entered
+                line["stream__lmns_id"] != spend.lmns_id
+                or line["stream__start_year"] != spend.period.start_year
             ):
-                key = (line["holder_trust_id"], line["holder_trust__short_name"])
-                missing[key] = missing.get(key, 0) + 1
-        for (trust_id, short_name), count in sorted(missing.items(), key=lambda kv: kv[0][1]):
-            items.append(
-                Item(
-                    title=f"{short_name}: {count} budget line{'s'[: count != 1]} without "
-                    f"{spend.period} spend",
-                    url=reverse("funding:trust", args=[trust_id]),
-                    kind="Spend to enter",
-                    detail=f"For the LMNS's {spend.period} spend return",
-                    **due_by(spend.period.submission_deadline, context.today),
+                continue
+            key = (line["holder_trust_id"], line["holder_trust__short_name"])
+            holding = holders.setdefault(key, Holding())
+            on_behalf = entered.get((spend.pk, line["pk"]))
+            holding.missing += on_behalf is None
+            holding.on_behalf += bool(on_behalf)
+        for (trust_id, short_name), holding in sorted(holders.items(), key=lambda kv: kv[0][1]):
+            item = holding.item(spend, trust_id, short_name, (spend.pk, trust_id) in complete)
+            if item is not None:
+                items.append(
+                    Item(**item, **due_by(spend.period.submission_deadline, context.today))
                 )
-            )
     return items
+
+
+@dataclass
+class Holding:
+    """A trust's lines of one draft return: how many have no figures, how many the programme
+    team entered on its behalf."""
+
+    missing: int = 0
+    on_behalf: int = 0
+
+    def item(
+        self, spend: SpendReturn, trust_id: int, short_name: str, complete: bool
+    ) -> dict | None:
+        """The trust's work on the return, or None: figures to enter, else (when the trust
+        entered them itself and has not yet) its lines to mark complete."""
+        period = spend.period
+        if self.missing:
+            return {
+                "title": f"{short_name}: {self.missing} budget line{'s'[: self.missing != 1]} "
+                f"without {period} spend",
+                "url": reverse("funding:trust", args=[trust_id]),
+                "kind": "Spend to enter",
+                "detail": f"For the LMNS's {period} spend return",
+            }
+        if complete or self.on_behalf:
+            return None
+        return {
+            "title": f"{short_name}: mark your {period} spend lines complete",
+            "url": reverse(
+                "funding:return_detail", args=[spend.lmns_id, period.start_year, period.quarter]
+            ),
+            "kind": "To mark complete",
+            "detail": "Every line has figures: marking them complete tells the programme "
+            "team they are final",
+        }
 
 
 def register() -> None:

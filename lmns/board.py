@@ -222,3 +222,6 @@ class BoardSection:
     order: int
     template: str
     build: Callable  # (lmns, period) -> Section
+    sources: tuple[str, ...] = ()
+    """Every model (``"app.Model"``) whose rows ``build`` reads: the live pack keeps the built
+    section until one of them changes."""

@@ -17,17 +17,20 @@ Every form and filter in the project builds on these instead of Django's or djan
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import PurePath
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connections, models
+from django.db.models import QuerySet
 from django.db.models.fields.related import ManyToManyRel, ManyToOneRel, OneToOneRel
 from django.forms.models import ModelFormMetaclass
 from django_filters import fields as filter_fields
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 
+from .models import ReportingPeriod
 from .uploads import UploadError, check_declared_size
 
 DATE_FORMAT = "%Y-%m-%d"
@@ -146,6 +149,29 @@ class _ManyKeyCheck(_KeyCheck):
 
 class ModelChoiceField(_OneKeyCheck, forms.ModelChoiceField):
     """Choose one record; an impossible id is an invalid choice, never a database error."""
+
+
+class PeriodChoiceField(ModelChoiceField):
+    """Choose a reporting period among those begun by today (latest first), narrowed by
+    ``periods`` (for example to open ones).
+
+    A form's fields are copied for each form; this field builds its list again then, so "today"
+    is the day of the request, never the day the server started: a quarter that begins while
+    the server runs is listed from its first day.
+    """
+
+    def __init__(self, *, periods: Callable[[QuerySet], QuerySet] | None = None, **kwargs) -> None:
+        self.periods = periods
+        super().__init__(queryset=self.begun(), **kwargs)
+
+    def begun(self) -> QuerySet:
+        begun = ReportingPeriod.objects.started()
+        return (self.periods(begun) if self.periods else begun).order_by("-start_date")
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.queryset = self.begun()
+        return result
 
 
 class ModelMultipleChoiceField(_ManyKeyCheck, forms.ModelMultipleChoiceField):

@@ -157,12 +157,14 @@ def quarter_dates(start_year: int, quarter: int) -> tuple[datetime.date, datetim
 class ReportingPeriodQuerySet(models.QuerySet):
     def current(self, today: datetime.date | None = None) -> "ReportingPeriod | None":
         """The period whose quarter contains ``today``."""
-        today = today or datetime.date.today()
+        today = today or timezone.localdate()
         return self.filter(start_date__lte=today, end_date__gte=today).first()
 
     def started(self, today: datetime.date | None = None) -> "ReportingPeriodQuerySet":
-        """Past and current periods, not future ones: what a period picker lists."""
-        return self.filter(start_date__lte=today or datetime.date.today())
+        """Past and current periods, not future ones: what a period picker lists. "Today" is
+        asked when the queryset is built: build it per request (:class:`lmns.forms.PeriodChoiceField`),
+        never at import."""
+        return self.filter(start_date__lte=today or timezone.localdate())
 
     def latest_open(self) -> "ReportingPeriod | None":
         return self.filter(is_open=True).order_by("-start_date").first()

@@ -114,6 +114,9 @@ TEMPLATES = [
     },
 ]
 
+# Plain widgets drawn in Python, exactly as Django's templates draw them (lmns/form_renderer.py).
+FORM_RENDERER = "lmns.form_renderer.FastWidgetRenderer"
+
 WSGI_APPLICATION = "lmns.wsgi.application"
 
 DATABASES = {
@@ -265,6 +268,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "lmns_cache",
+        # The live board pack keeps each section here (boardpack.section_cache).
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 }
 

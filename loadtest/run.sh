@@ -78,7 +78,7 @@ kill "$SAMPLER" 2>/dev/null || true
 GUNICORN_CPU=$(ps -o cputimes= --ppid "$GUNICORN" -p "$GUNICORN" | awk '{s += $1} END {print s}')
 
 step "Summary (CSV and logs in $OUT)"
-echo "CPU seconds: gunicorn $GUNICORN_CPU, locust $(awk '{print $1 + $2}' "$OUT/locust.cpu")"
+echo "CPU seconds: gunicorn $GUNICORN_CPU, locust $(tail -n 1 "$OUT/locust.cpu" | awk '{print $1 + $2}')"
 echo "Load average (1, 5, 15 min) during the run:"
 sed 's/^/  /' "$OUT/load.log"
 "$BIN/python" loadtest/summary.py "$OUT/locust"

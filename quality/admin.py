@@ -31,13 +31,19 @@ class MeasureAdmin(NoDeletion, admin.ModelAdmin):
     search_fields = ["code", "short_name", "msds_measure_id"]
     actions = ["retire", "reinstate"]
 
+    # Each measure is saved (not a queryset update) so that whatever keeps a copy of the
+    # measures, such as the board pack's kept sections, is told it changed.
     @admin.action(description="Retire the chosen measures (their figures are kept)")
     def retire(self, request, queryset):
-        queryset.update(active=False, retired_on=timezone.localdate())
+        for measure in queryset:
+            measure.active, measure.retired_on = False, timezone.localdate()
+            measure.save(update_fields=["active", "retired_on"])
 
     @admin.action(description="Collect the chosen measures again")
     def reinstate(self, request, queryset):
-        queryset.update(active=True, retired_on=None)
+        for measure in queryset:
+            measure.active, measure.retired_on = True, None
+            measure.save(update_fields=["active", "retired_on"])
 
 
 @admin.register(MonthlyFigure)

@@ -229,5 +229,20 @@ SECTIONS = [
         order=25,
         template="quality/board_section.html",
         build=build_quality,
+        sources=(
+            "quality.Accreditation",
+            "quality.AccreditationScheme",
+            "quality.AccreditationStage",
+            "quality.AccreditationStep",
+            "quality.Ambition",
+            "quality.AmbitionActual",
+            "quality.AmbitionTarget",
+            "quality.Measure",
+            "quality.MonthlyFigure",
+            "quality.Rebase",
+            "lmns.Lmns",
+            "lmns.ReportingPeriod",
+            "lmns.Trust",
+        ),
     )
 ]

@@ -15,7 +15,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import FloatField, Prefetch, Q, QuerySet
+from django.db.models import FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -370,6 +370,29 @@ def ambition_with_actuals(pk: int) -> Ambition:
         )
         .get(pk=pk)
     )
+
+
+def ambitions_with_latest(ids: list[int]) -> dict[int, tuple[Ambition, AmbitionActual | None]]:
+    """Ambitions with their targets and only their latest actual (not every one): three
+    queries."""
+    if not ids:
+        return {}
+    latest_of_each = AmbitionActual.objects.filter(ambition=OuterRef("ambition")).order_by(
+        "-period__start_date"
+    )
+    latest = {
+        actual.ambition_id: actual
+        for actual in AmbitionActual.objects.filter(
+            ambition_id__in=ids, pk=Subquery(latest_of_each.values("pk")[:1])
+        ).select_related("period")
+    }
+    found = {}
+    for ambition in _ambitions().filter(pk__in=ids):
+        actual = latest.get(ambition.pk)
+        if actual is not None:
+            actual.ambition = ambition  # its figure reads the unit: no query per actual
+        found[ambition.pk] = (ambition, actual)
+    return found
 
 
 def ambitions_by_id(ids: list[int]) -> dict[int, Ambition]:

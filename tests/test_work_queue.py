@@ -20,10 +20,14 @@ from assurance.tests.factories import (
 from boardpack.services import issue_pack
 from deliverables.models import RiskStatus
 from deliverables.tests.factories import DeliverableFactory, PlanFactory, RiskFactory
-from funding.services import transition_return
+from funding.models import FundingStream
+from funding.services import take_trust_step, transition_return
 from funding.tests.factories import (
+    BudgetLineFactory,
+    FundingStreamFactory,
     SpendEntryFactory,
     SpendReturnFactory,
+    TrustCompletionFactory,
     every_holder_complete,
     make_funded,
 )
@@ -145,6 +149,39 @@ def test_the_team_sees_trusts_not_submitted_risks_spend_and_the_pack_to_issue(wo
     assert ranks == sorted(ranks)
 
 
+def test_a_lead_is_asked_to_mark_their_spend_lines_complete_once_they_are_entered(world):
+    funded = make_funded(world)
+    spend = SpendReturnFactory(lmns=world.lmns, period=world.period)
+    lead, sibling_lead = world.client_for("lead"), world.client_for("sibling_lead")
+
+    def spend_items(client) -> list[str]:
+        return [item for item in _queue(client) if "spend" in item]
+
+    assert spend_items(lead)[0].startswith("Spend to enter NUH: 1 budget line without 2022/23 Q1")
+    SpendEntryFactory(budget_line=funded.nuh_line, spend_return=spend)
+    # Entered by the trust, not yet marked complete: the lead is asked to, on the return's page.
+    items = spend_items(lead)
+    assert len(items) == 1
+    assert items[0].startswith("To mark complete NUH: mark your 2022/23 Q1 spend lines complete")
+    assert "Every line has figures: marking them complete tells the programme team" in items[0]
+    url = reverse("funding:return_detail", args=[world.lmns.pk, 2022, 1])
+    assert f'href="{url}"' in lead.get(reverse("home")).content.decode()
+    assert "Mark our lines complete" in lead.get(url).content.decode()
+    # Lines the programme team entered on the trust's behalf wait for nobody.
+    SpendEntryFactory(budget_line=funded.sfh_line, spend_return=spend, for_trust=True)
+    assert spend_items(sibling_lead) == []
+    # Marked complete: the item goes.
+    take_trust_step(
+        lmns=world.lmns,
+        period=world.period,
+        trust=world.trust,
+        action="complete",
+        user=world.users["lead"],
+        expected_version=1,
+    )
+    assert spend_items(lead) == []
+
+
 def test_a_board_member_sees_the_latest_pack_new_until_they_open_it(
     world, framework, django_capture_on_commit_callbacks
 ):
@@ -184,6 +221,9 @@ def _grow(world, n: int) -> None:
 
     frameworks = list(Framework.objects.filter(active=True))
     for lmns in (world.lmns, world.other_lmns):
+        stream = FundingStream.objects.filter(lmns=lmns).first() or FundingStreamFactory(
+            lmns=lmns, start_year=world.period.start_year
+        )
         for i in range(n):
             trust = TrustFactory(lmns=lmns)
             trust_lead(trust, f"{trust.short_name.lower()}-lead")
@@ -198,6 +238,14 @@ def _grow(world, n: int) -> None:
                 )
             RiskFactory(lmns=lmns, review_date=datetime.date(2022, 1, 1))
             DeliverableFactory(plan=PlanFactory(lmns=lmns), owner=world.users["lead"])
+            # A line each trust holds in a draft spend return: entered (to mark complete),
+            # not entered (to enter), or entered and marked complete.
+            line = BudgetLineFactory(stream=stream, holder_trust=trust)
+            spend = SpendReturnFactory(lmns=lmns, period=world.period)
+            if i % 4 != 2:
+                SpendEntryFactory(budget_line=line, spend_return=spend)
+            if i % 4 == 3:
+                TrustCompletionFactory(spend_return=spend, trust=trust, complete=True)
         # Every framework collected from every trust, some not yet submitted.
         for framework in frameworks:
             collection = Collection.objects.filter(
@@ -230,5 +278,5 @@ def test_each_home_page_makes_a_fixed_number_of_queries(world, persona, django_a
 
 
 # Session, person, memberships with the navigation counts, open periods, the working periods,
-# each source's queries.
-HOME_QUERIES = {"lead": 14, "team": 20, "board": 12, "other_team": 20}
+# each source's queries (a lead's spend lines: drafts, lines, entries, completions; open actions).
+HOME_QUERIES = {"lead": 17, "team": 20, "board": 12, "other_team": 20}

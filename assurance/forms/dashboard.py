@@ -3,16 +3,10 @@
 from django import forms
 
 from lmns import text
-from lmns.forms import CsvFileField, ModelChoiceField
-from lmns.models import ReportingPeriod
+from lmns.forms import CsvFileField, ModelChoiceField, PeriodChoiceField
 
 from ..importer import MAX_BYTES, ON_BEHALF_REASON_LIMIT
 from ..models import Framework
-
-
-class PeriodChoiceField(ModelChoiceField):
-    def label_from_instance(self, obj: ReportingPeriod) -> str:
-        return str(obj)
 
 
 class FrameworkChoiceField(ModelChoiceField):
@@ -22,10 +16,6 @@ class FrameworkChoiceField(ModelChoiceField):
 
 def _frameworks():
     return Framework.objects.filter(active=True).order_by("name", "-version")
-
-
-def _periods():
-    return ReportingPeriod.objects.started().order_by("-start_date")
 
 
 class _FilterForm(forms.Form):
@@ -44,21 +34,17 @@ class DashboardFilterForm(_FilterForm):
     """Framework and quarter; both optional (the page picks sensible defaults)."""
 
     framework = FrameworkChoiceField(queryset=_frameworks(), required=False, empty_label=None)
-    period = PeriodChoiceField(
-        label="Quarter", queryset=_periods(), required=False, empty_label=None
-    )
+    period = PeriodChoiceField(label="Quarter", required=False, empty_label=None)
 
 
 class TrendFilterForm(_FilterForm):
     framework = FrameworkChoiceField(queryset=_frameworks(), required=False, empty_label=None)
-    period = PeriodChoiceField(
-        label="Up to quarter", queryset=_periods(), required=False, empty_label=None
-    )
+    period = PeriodChoiceField(label="Up to quarter", required=False, empty_label=None)
 
 
 class ComplianceImportForm(forms.Form):
     framework = FrameworkChoiceField(queryset=_frameworks(), empty_label=None)
-    period = PeriodChoiceField(label="Quarter", queryset=_periods(), empty_label=None)
+    period = PeriodChoiceField(label="Quarter", empty_label=None)
     file = CsvFileField(
         max_bytes=MAX_BYTES,
         label="CSV file",

@@ -11,8 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from lmns import text
-from lmns.forms import DateField, ModelChoiceField
-from lmns.models import ReportingPeriod
+from lmns.forms import DateField, ModelChoiceField, PeriodChoiceField
 
 from ..models import ComplianceStatus, Framework, SectionRating
 from ..services import Declaration, UploadedEvidence
@@ -85,18 +84,11 @@ def check_evidence_file(upload: UploadedFile) -> str:
 
 class StartReturnForm(forms.Form):
     framework = ModelChoiceField(queryset=Framework.objects.filter(active=True), empty_label=None)
-    period = ModelChoiceField(
-        queryset=ReportingPeriod.objects.started().filter(is_open=True).order_by("-start_date"),
+    period = PeriodChoiceField(
+        periods=lambda begun: begun.filter(is_open=True),
         empty_label=None,
         label="Reporting period",
     )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        # Periods that have begun by today, not by when the server started.
-        self.fields["period"].queryset = (
-            ReportingPeriod.objects.started().filter(is_open=True).order_by("-start_date")
-        )
 
 
 class VersionForm(forms.Form):

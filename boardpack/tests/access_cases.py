@@ -17,7 +17,8 @@ TEAM_ONLY = everyone(
 )
 
 CASES = {
-    # The programme team is sent on to the current draft; the board reads the latest issued pack.
+    # The programme team is sent on to the working period's draft; the board reads the latest
+    # issued pack.
     "boardpack:latest": Case(
         kwargs=lambda w: {"pk": w.lmns.pk}, expect={**READERS, "team": REDIRECT}
     ),

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from boardpack.models import BoardPack
 from boardpack.services import issue_pack
-from lmns.tests.factories import TrustFactory
+from lmns.tests.factories import ReportingPeriodFactory, TrustFactory
 
 from .factories import BoardPackFactory
 
@@ -220,3 +220,17 @@ def test_the_team_can_open_the_draft_of_any_quarter_that_has_begun(world):
     assert reverse("boardpack:pack", args=[world.lmns.pk, future.pk]) not in html
     board_html = world.client_for("board").get(reverse("boardpack:packs", args=[world.lmns.pk]))
     assert "Draft pack for" not in board_html.content.decode()
+
+
+def test_the_teams_board_pack_link_opens_the_working_period_the_home_page_names(
+    world, fake_sections
+):
+    # A later quarter has begun but is closed for returns; the LMNS still works on 2022/23 Q1.
+    ReportingPeriodFactory(start_year=2022, quarter=2, is_open=False)
+    team = world.client_for("team")
+    home = " ".join(re.sub(r"<[^>]+>", " ", team.get(reverse("home")).content.decode()).split())
+    assert "The working period is 2022/23 Q1" in home
+    response = team.get(reverse("boardpack:latest", args=[world.lmns.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == pack_url(world)  # 2022/23 Q1, not the latest quarter begun
+    assert "Draft – not issued" in team.get(response["Location"]).content.decode()

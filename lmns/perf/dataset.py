@@ -27,6 +27,7 @@ from django.db import transaction
 from lmns.models import (
     Lmns,
     Membership,
+    Notification,
     Region,
     ReportingPeriod,
     Role,
@@ -151,6 +152,29 @@ def _periods(scale: Scale, today: datetime.date, counts: dict) -> list[Reporting
     return bulk(ReportingPeriod, periods, counts)
 
 
+def _notifications(scale: Scale, users: list, counts: dict) -> None:
+    """Every person's bell: more notifications than the list shows at scale 1, the older
+    half read."""
+    per_person = max(10, round(150 * scale.factor))
+    read_at = datetime.datetime.now(datetime.UTC)
+    bulk_count(
+        Notification,
+        (
+            Notification(
+                recipient=user,
+                kind="benchmark",
+                text=f"Benchmark notification {n} for {user.username}",
+                url="/help/",
+                key=f"benchmark:{n}",
+                read_at=read_at if n < per_person // 2 else None,
+            )
+            for user in users
+            for n in range(per_person)
+        ),
+        counts,
+    )
+
+
 def build_core(scale: Scale, today: datetime.date | None = None) -> BenchWorld:
     """Regions, LMNSs, trusts with their units, quarters, and a person per role everywhere."""
     today = today or datetime.date.today()
@@ -225,6 +249,7 @@ def build_core(scale: Scale, today: datetime.date | None = None) -> BenchWorld:
         ),
         counts,
     )
+    _notifications(scale, users, counts)
     by_name = {user.username: user for user in users}
     first_lmns, first_trust = lmnss[0], trusts[0]
     personas = {

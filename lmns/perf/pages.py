@@ -70,6 +70,25 @@ def period_before(period):
     ) or period
 
 
+def _person_sql(persona: str) -> Callable[[BenchWorld], RawSql]:
+    """The home page's main table for ``persona``: their memberships with their organisations."""
+
+    def sql(w: BenchWorld) -> RawSql:
+        query, _ = _home_sql(w)
+        return query, [w.users[persona].pk]
+
+    return sql
+
+
+def _notifications_sql(w: BenchWorld) -> RawSql:
+    """The person's latest notifications, as the list shows them."""
+    return (
+        f"SELECT id, kind, text, url, created_at, read_at FROM {table('lmns.Notification')} "
+        f"WHERE recipient_id = %s ORDER BY created_at DESC, id DESC LIMIT 100",
+        [w.users["team"].pk],
+    )
+
+
 def _floor_sql(w: BenchWorld) -> RawSql:
     """What every signed-in page reads: the person and their memberships."""
     return (
@@ -93,10 +112,31 @@ PAGES: list[Page] = [
     ),
     Page(
         key="home",
-        label="Home",
+        label="Home: work queue (trust lead)",
         persona="lead",
         url=lambda w: reverse("home"),
         raw_sql=_home_sql,
+    ),
+    Page(
+        key="home_team",
+        label="Home: work queue (programme team)",
+        persona="team",
+        url=lambda w: reverse("home"),
+        raw_sql=_person_sql("team"),
+    ),
+    Page(
+        key="home_board",
+        label="Home: work queue (board member)",
+        persona="board",
+        url=lambda w: reverse("home"),
+        raw_sql=_person_sql("board"),
+    ),
+    Page(
+        key="notifications",
+        label="Notifications (the bell's list)",
+        persona="team",
+        url=lambda w: reverse("notifications"),
+        raw_sql=_notifications_sql,
     ),
 ]
 """The core's own pages; each feature app adds its pages in its ``benchmark.py``."""
