@@ -15,7 +15,7 @@ from ..models import QuarterlyReturn
 from ..selectors import returns as return_selectors
 from ..selectors.whole import evidence_archive, whole_return, zipped_evidence
 
-PDF_STYLESHEETS = ["css/app.css", "assurance/assurance.css", "assurance/whole_pdf.css"]
+PDF_STYLESHEETS = ["css/app.css", "assurance/assurance.css", "assurance/pdf/whole.css"]
 
 
 def _context(ret: QuarterlyReturn, *, pdf_mode: bool) -> dict:
