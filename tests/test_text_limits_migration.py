@@ -13,20 +13,10 @@ from django.db.migrations.executor import MigrationExecutor
 
 from lmns.tests.factories import LmnsFactory
 from lmns.text import NARRATIVE, LongerTextFound
+from tests.migrating import migrate_app_to, migrate_to_latest
 
 BEFORE = ("deliverables", "0003_link_history")
 LIMITS = ("deliverables", "0004_text_limits")
-
-
-def _migrate(target) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    return MigrationExecutor(connection)
-
-
-def _latest():
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 # Serialised rollback: the data that migrations ship comes back for the tests that follow.
@@ -35,8 +25,8 @@ def test_the_limits_migration_lists_longer_text_and_stops_without_cutting_it():
     try:
         # The LMNS comes from today's model: migrating deliverables back leaves lmns as it is.
         lmns = LmnsFactory()
-        executor = _migrate(BEFORE)
-        old = executor.loader.project_state([BEFORE]).apps
+        old = migrate_app_to(BEFORE)
+        executor = MigrationExecutor(connection)
         long_text = "A" * (NARRATIVE + 1)
         risk = old.get_model("deliverables", "Risk").objects.create(
             lmns_id=lmns.pk,
@@ -67,4 +57,4 @@ def test_the_limits_migration_lists_longer_text_and_stops_without_cutting_it():
         executor.migrate([LIMITS])
         assert LIMITS in MigrationExecutor(connection).loader.applied_migrations
     finally:
-        _latest()
+        migrate_to_latest()

@@ -10,25 +10,12 @@ must carry every one across.
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from lmns.models import quarter_dates
+from tests.migrating import migrate_app_to, migrate_to_latest
 
 BEFORE = ("assurance", "0013_sign_off_declaration")
 AFTER = ("assurance", "0016_answer_action_fields_removed")
-
-
-def _latest():
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def _state(node):
-    """The models at ``node``, with the other apps as they stand (they stay migrated)."""
-    loader = MigrationExecutor(connection).loader
-    others = [leaf for leaf in loader.graph.leaf_nodes() if leaf[0] != "assurance"]
-    return loader.project_state([node, *others]).apps
 
 
 def _old_world(old):
@@ -89,9 +76,7 @@ def _old_world(old):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_every_answer_action_text_owner_and_due_date_survives_as_an_action():
     try:
-        executor = MigrationExecutor(connection)
-        executor.migrate([BEFORE])
-        old = _state(BEFORE)
+        old = migrate_app_to(BEFORE)
         answers, periods = _old_world(old)
         expected = {
             (
@@ -104,9 +89,7 @@ def test_every_answer_action_text_owner_and_due_date_survives_as_an_action():
             for a in reversed(answers)  # the earliest answer of each kept last, so it wins
         }
 
-        executor = MigrationExecutor(connection)
-        executor.migrate([AFTER])
-        new = _state(AFTER)
+        new = migrate_app_to(AFTER)
 
         Action = new.get_model("assurance", "Action")
         actions = {
@@ -127,4 +110,4 @@ def test_every_answer_action_text_owner_and_due_date_survives_as_an_action():
         }
         assert not Action.objects.filter(requirement__code="IEA7.3").exists()
     finally:
-        _latest()
+        migrate_to_latest()

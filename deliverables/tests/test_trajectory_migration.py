@@ -11,25 +11,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from lmns.models import quarter_dates
+from tests.migrating import migrate_app_to, migrate_to_latest
 
 BEFORE = ("deliverables", "0005_plan_kpis_governance_ambitions")
 MOVE = ("deliverables", "0006_trajectories_become_ambitions")
-
-
-def _latest():
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def _state(node):
-    """The models at ``node``, with the other apps as they stand (they stay migrated)."""
-    loader = MigrationExecutor(connection).loader
-    others = [leaf for leaf in loader.graph.leaf_nodes() if leaf[0] != "deliverables"]
-    return loader.project_state([node, *others]).apps
 
 
 def _old_world(old):
@@ -95,14 +82,10 @@ def _old_world(old):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_continuity_of_carer_trajectory_keeps_every_target_population_and_actual():
     try:
-        executor = MigrationExecutor(connection)
-        executor.migrate([BEFORE])
-        old = _state(BEFORE)
+        old = migrate_app_to(BEFORE)
         deliverable, named, periods, user = _old_world(old)
 
-        executor = MigrationExecutor(connection)
-        executor.migrate([MOVE])
-        new = _state(MOVE)
+        new = migrate_app_to(MOVE)
 
         moved = new.get_model("deliverables", "Deliverable").objects.get(pk=deliverable.pk)
         ambition = new.get_model("quality", "Ambition").objects.get(pk=moved.ambition_id)
@@ -137,7 +120,7 @@ def test_the_continuity_of_carer_trajectory_keeps_every_target_population_and_ac
         smoking = new.get_model("quality", "Ambition").objects.get(pk=linked.ambition_id)
         assert smoking.measure.code == "SMOKE-DELIVERY"
     finally:
-        _latest()
+        migrate_to_latest()
 
 
 @pytest.mark.django_db
