@@ -152,7 +152,7 @@ def _pack_context(
 ) -> dict:
     query = f"?version={chosen.issued.version}" if chosen.issued else ""
     return {
-        "base_template": "boardpack/pdf_base.html" if pdf_mode else "base.html",
+        "base_template": "lmns/pdf_base.html" if pdf_mode else "base.html",
         "pdf": pdf_mode,
         "lmns": lmns,
         "period": period,

@@ -7,6 +7,7 @@ from lmns.forms import ModelForm
 from lmns.people import active_people, person_name
 
 from ..models import Action, ActionClosure
+from ..services import ACTION_FIELDS
 
 
 class ActionEntryForm(ModelForm):
@@ -16,17 +17,7 @@ class ActionEntryForm(ModelForm):
 
     class Meta:
         model = Action
-        fields = [
-            "what",
-            "owner",
-            "owner_user",
-            "due",
-            "evidence_by",
-            "progress",
-            "delivery",
-            "delivered_on",
-            "evidence_location",
-        ]
+        fields = ACTION_FIELDS
         widgets = {
             "what": forms.Textarea(attrs={"rows": 2}),
             "evidence_location": forms.Textarea(attrs={"rows": 2}),
