@@ -19,16 +19,19 @@ class ActionFilter(FilterSet):
         queryset=Framework.objects.all(),
         empty_label="All frameworks",
         field_name="requirement__section__framework",
+        label="Framework",
     )
     status = django_filters.ChoiceFilter(
         choices=[(OPEN, "Open"), (CLOSED, "Closed")],
         empty_label="Open or closed",
         method="filter_status",
+        label="Status",
     )
     overdue = django_filters.ChoiceFilter(
         choices=[("yes", "Overdue only"), ("no", "Not overdue")],
         empty_label="Overdue or not",
         method="filter_overdue",
+        label="Overdue",
     )
     owner = django_filters.CharFilter(method="filter_owner", label="Owner (name or role)")
 

@@ -60,6 +60,9 @@ def test_the_lmns_register_filters_by_trust_framework_status_and_owner(world, as
     _action(world, trust=world.other_trust, what="Another LMNS's action")
 
     page = as_team.get(_lmns_url(world)).content.decode()
+    for label in ("Trust", "Framework", "Status", "Overdue", "Owner (name or role)"):
+        assert f">{label}</label>" in page
+    assert "invalid name" not in page
     for action in (mine, sibling, other_framework):
         assert action.what in page
     assert closed.what not in page  # open actions unless asked
