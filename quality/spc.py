@@ -214,9 +214,10 @@ def limits_of(values: Sequence[float], *, screen_outliers: bool = True) -> Limit
     if not ranges:
         return Limits(mean=mean)
     amr = _mean(ranges)
-    if screen_outliers:
-        kept = [r for r in ranges if r < MR_SCREEN * amr]
-        amr = _mean(kept) if kept else float("nan")
+    if screen_outliers and amr > 0:
+        # A series that never moves (100% every month) has no moving range to screen: its
+        # limits are its mean, never "NaN".
+        amr = _mean([r for r in ranges if r < MR_SCREEN * amr])
     return Limits(
         mean=mean,
         lower=mean - LIMIT * amr,

@@ -68,6 +68,13 @@ def test_limits_of_the_reference_random_series():
     )
 
 
+def test_a_series_that_never_moves_has_its_mean_for_limits():
+    """PMRT reviews started: 100% every month. Every moving range is 0, none is screened out."""
+    limits = limits_of([100.0] * 24)
+    assert (limits.lower, limits.mean, limits.upper) == (100.0, 100.0, 100.0)
+    assert (limits.lower_two_sigma, limits.upper_two_sigma) == (100.0, 100.0)
+
+
 def test_an_outlying_moving_range_is_screened_out_of_the_limits():
     """Snapshots r2 and r3: the 15th value set to 10, with and without screening outliers."""
     values = list(RNORM_123)
