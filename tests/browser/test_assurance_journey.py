@@ -57,7 +57,6 @@ def test_return_from_draft_to_assured(world, live_server, page):
     second = _requirement(page, "IEA1.2")
     second.get_by_label("Status").select_option(label="Partially met")
     second.get_by_label("Narrative").fill("Two of three audits done.")
-    second.get_by_label("Action to reach full compliance").fill("Complete the third audit")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("IEA1 saved as a draft.")).to_be_visible()
 
@@ -68,23 +67,27 @@ def test_return_from_draft_to_assured(world, live_server, page):
     expect(_requirement(page, "IEA1.1").get_by_label("Narrative")).to_have_value(
         "Serious incidents are reviewed with the LMNS monthly."
     )
-    expect(
-        _requirement(page, "IEA1.2").get_by_label("Action to reach full compliance")
-    ).to_have_value("Complete the third audit")
+    expect(_requirement(page, "IEA1.2").get_by_label("Narrative")).to_have_value(
+        "Two of three audits done."
+    )
 
     # Submitting with items missing says exactly what.
     page.get_by_role("link", name="Back to the return overview").click()
     _step(page, "Submit to the LMNS")
     expect(
-        page.get_by_text("requirement IEA1.2: name the action owner; give the action due date")
+        page.get_by_text("requirement IEA1.2: add an action to reach full compliance")
     ).to_be_visible()
     expect(page.get_by_text("requirement IEA2.1: choose a status")).to_be_visible()
 
     # Completes the return and submits it.
     page.get_by_role("link", name="IEA1").first.click()
-    second = _requirement(page, "IEA1.2")
-    second.get_by_label("Action owner").fill("Director of Midwifery")
-    second.get_by_label("Action due date").fill("2022-09-30")
+    page.get_by_role("link", name="Add an action to IEA1.2").click()
+    page.get_by_label("Action to reach full compliance").fill("Complete the third audit")
+    page.locator("#id_owner").fill("Director of Midwifery")
+    page.get_by_label("Due date").fill("2022-09-30")
+    page.get_by_role("button", name="Save the action").click()
+    expect(page.get_by_text("Action added to IEA1.2.")).to_be_visible()
+    expect(page.get_by_text("Complete the third audit", exact=True)).to_be_visible()
     page.get_by_role("button", name="Save and next section").click()
     expect(page.get_by_text("Section 2 of 2")).to_be_visible()
     for code in ("IEA2.1", "IEA2.2"):
