@@ -2,8 +2,7 @@
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 
 from lmns.people import person_name
 
@@ -63,12 +62,10 @@ class ActionTable(tables.Table):
     def render_what(self, record: Action) -> str:
         links = []
         if record.is_open and record.trust_id in self.lead_trust_ids:
-            url = reverse("assurance:action_edit", args=[record.pk])
-            links.append(format_html(' <a href="{}">Update</a>', url))
+            links.append((reverse("assurance:action_edit", args=[record.pk]), "Update"))
         if record.is_open and self.can_close:
-            url = reverse("assurance:action_close", args=[record.pk])
-            links.append(format_html(' <a href="{}">Close</a>', url))
-        return format_html("{}{}", record.what, mark_safe("".join(links)))
+            links.append((reverse("assurance:action_close", args=[record.pk]), "Close"))
+        return format_html("{}{}", record.what, format_html_join("", ' <a href="{}">{}</a>', links))
 
     def value_what(self, record: Action) -> str:
         return record.what
