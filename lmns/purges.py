@@ -196,7 +196,7 @@ def remove_content(purge: Purge) -> tuple[str, int] | None:
     """
     entry = purgeable(purge.label)
     model = entry.model
-    obj = model._base_manager.select_for_update().filter(pk=purge.object_id).first()
+    obj = model._base_manager.select_for_update(of=("self",)).filter(pk=purge.object_id).first()
     if obj is None:
         return None
     field = model._meta.get_field(purge.field)
