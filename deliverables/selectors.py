@@ -54,6 +54,19 @@ def visible_deliverables(access: Access) -> QuerySet[Deliverable]:
     return qs.filter(Q(plan__lmns__in=wide) | for_all | concerns_mine)
 
 
+def plan_deliverables(plan: Plan, access: Access) -> QuerySet[Deliverable]:
+    """The deliverables of one plan the person may see: ``visible_deliverables`` for that plan.
+
+    Whoever reads the plan's LMNS wide (its programme team and board, superusers) sees every
+    deliverable of a plan they may read, so for them the rule on the deliverable's trusts is
+    decided here rather than in SQL (two EXISTS and an OR the plan page built twice); the plan
+    must still be readable (``readable_plans``, in the query). Trust leads get the whole rule.
+    """
+    if access.can_read_lmns_wide(plan.lmns_id):
+        return Deliverable.objects.filter(plan__in=readable_plans(access), plan=plan)
+    return visible_deliverables(access).filter(plan=plan)
+
+
 def plan_rows(plan: Plan, access: Access) -> QuerySet[Deliverable]:
     """The plan page's rows: everything a row shows, in one query."""
     return (
@@ -77,13 +90,10 @@ TABLE_COLUMNS = (
     "latest_update__created_at",
     "latest_update__period__start_year",
     "latest_update__period__quarter",
-    # The exports add the latest update's narrative and recovery plan after the page's columns.
-    "latest_update__narrative",
-    "latest_update__recovery_action",
-    "latest_update__recovery_date",
 )
 
 
+# The exports add the latest update's narrative and recovery plan after the page's columns.
 EXPORT_COLUMNS = (
     "latest_update__narrative",
     "latest_update__recovery_action",
@@ -97,8 +107,7 @@ def plan_table_rows(plan: Plan, access: Access, *, export: bool = False) -> Quer
     also has the latest update's narrative and recovery plan, read in the same query."""
     columns = TABLE_COLUMNS + EXPORT_COLUMNS if export else TABLE_COLUMNS
     return (
-        visible_deliverables(access)
-        .filter(plan=plan)
+        plan_deliverables(plan, access)
         .select_related("workstream", "latest_update__period")
         .only(*columns)
         .with_overdue()
@@ -133,18 +142,34 @@ def trajectory_of(deliverable: Deliverable) -> Ambition | None:
 
 
 def plan_ambitions(plan: Plan, access: Access) -> list[dict]:
-    """The targets of the plan's deliverables the person may see, for the plan page."""
-    deliverables = (
-        visible_deliverables(access)
-        .filter(plan=plan, ambition__isnull=False)
-        .only("pk", "plan_id", "number", "part", "title", "ambition_id")
+    """The targets of the plan's deliverables the person may see, for the plan page: each
+    deliverable with its ambition (only what the page shows of it), the ambition's targets and
+    its latest actual. Three queries."""
+    deliverables = list(
+        plan_deliverables(plan, access)
+        .filter(ambition__isnull=False)
+        .select_related("ambition")
+        .only(
+            "pk",
+            "plan_id",
+            "number",
+            "part",
+            "title",
+            "ambition__metric",
+            "ambition__unit",
+            "ambition__note",
+        )
         .order_by("number", "part")
     )
-    by_ambition = {d.ambition_id: d for d in deliverables}
-    ambitions = ambition_selectors.ambitions_with_latest(list(by_ambition))
+    found = ambition_selectors.targets_and_latest([d.ambition for d in deliverables])
     return [
-        {"deliverable": deliverable, "ambition": ambitions[pk][0], "latest": ambitions[pk][1]}
-        for pk, deliverable in by_ambition.items()
+        {
+            "deliverable": deliverable,
+            "ambition": deliverable.ambition,
+            "targets": found[deliverable.ambition_id][0],
+            "latest": found[deliverable.ambition_id][1],
+        }
+        for deliverable in deliverables
     ]
 
 

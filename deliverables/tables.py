@@ -1,11 +1,19 @@
-"""The plan page's table; its ``value_*`` methods give the plain values the exports use."""
+"""The plan page's table; its ``value_*`` methods give the plain values the exports use.
+
+The page's rows and its targets are written in one pass each (:meth:`DeliverableTable.body_html`,
+:func:`targets_html`): the same markup as the templates and columns drew, each text escaped as
+a template escapes it (``html.escape``, what ``conditional_escape`` does to a plain string).
+"""
+
+from html import escape
 
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
+from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from lmns.templatetags.lmns_tags import rag_badge
@@ -15,9 +23,53 @@ from .models import Deliverable
 PK_MARK = 987654321
 
 
-def _day(value) -> str:
-    """``j M Y`` as the ``date`` filter writes it (4 Oct 2024), without its per-call cost."""
-    return f"{value.day} {MONTHS_3[value.month].title()} {value.year}"
+def _memo(function):
+    """``function`` of one argument, computed once per distinct argument (for one page)."""
+    seen: dict = {}
+
+    def memo(value):
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = result = function(value)
+            return result
+
+    return memo
+
+
+def targets_html(rows: list[dict]) -> SafeString:
+    """The plan page's targets (``selectors.plan_ambitions``), as its template wrote them:
+    each deliverable's link and metric, its targets ("35% by December 2022 for ...") and its
+    latest actual and note. Every text is escaped."""
+    url_of = reverse("deliverables:deliverable_detail", args=[PK_MARK]).replace
+    mark = str(PK_MARK)
+    # ``{{ due|date:"F Y" }}``: the month's full name, the year on four digits.
+    month = _memo(lambda number: str(MONTHS[number]))
+    out = []
+    for row in rows:
+        deliverable, ambition, latest = row["deliverable"], row["ambition"], row["latest"]
+        url = escape(url_of(mark, str(deliverable.pk)))
+        items = "".join(
+            f"<li>{escape(t.value_text)} by {escape(f'{month(t.due.month)} {t.due.year:04d}')}"
+            + (f" for {escape(t.population)}" if t.population else "")
+            + "</li>"
+            for t in row["targets"]
+        )
+        actual = ""
+        if latest:
+            note = f" ({escape(latest.note)})" if latest.note else ""
+            actual = (
+                f'<p class="small">Latest actual: {escape(latest.value_text)} in '
+                f"{escape(str(latest.period))}{note}.</p>"
+            )
+        out.append(
+            f'\n<h3 class="h5"><a href="{url}">{escape(deliverable.reference)}. '
+            f"{escape(deliverable.title)}</a>: {escape(ambition.metric)}</h3>\n"
+            f'<ul class="targets">\n  {items}\n</ul>\n{actual}\n'
+            + (f'<p class="small">{escape(ambition.note)}</p>' if ambition.note else "")
+            + "\n"
+        )
+    return mark_safe("".join(out))
 
 
 class DeliverableTable(tables.Table):
@@ -58,42 +110,81 @@ class DeliverableTable(tables.Table):
         orderable = True
         empty_text = "No deliverables match these filters."
 
+    def head_html(self) -> SafeString:
+        """The ``table.thead`` block of ``django_tables2/lmns.html``, written directly: each
+        heading with its sorting link (the page's query with this column's next order, as
+        ``querystring_replace`` writes it), ``aria-sort`` and the arrow."""
+        if not self.show_header:
+            return mark_safe("\n  \n  ")
+        params = dict(self.request.GET)
+        key = self.prefixed_order_by_field
+        out = [
+            f"\n  \n  <thead {conditional_escape(self.attrs['thead'].as_html())}>\n    <tr>\n    "
+        ]
+        for column in self.columns:
+            header = conditional_escape(column.header)
+            th = f'\n      <th {conditional_escape(column.attrs["th"].as_html())} scope="col"'
+            if not column.orderable:
+                out.append(f"{th}>\n      \n        {header}\n      \n      </th>\n    ")
+                continue
+            alias = column.order_by_alias
+            if column.is_ordered:
+                way, other = ("descending", "ascending")
+                if not alias.is_descending:
+                    way, other = other, way
+                mark = " ▼" if alias.is_descending else " ▲"
+                said = f", sorted {way}; sort {other}"
+            else:
+                way, mark, said = "none", " ⇅", ", sort by this column"
+            href = conditional_escape("?" + urlencode({**params, key: alias.next}, doseq=True))
+            out.append(
+                f'{th} aria-sort="{way}">\n      \n        <a href="{href}">{header}'
+                f'<span class="sort-mark" aria-hidden="true">{mark}</span>'
+                f'<span class="visually-hidden">{said}</span></a>\n      \n      </th>\n    '
+            )
+        out.append("\n    </tr>\n  </thead>\n  \n  ")
+        return mark_safe("".join(out))
+
     def body_html(self) -> SafeString:
         """Every row's cells, written directly: the same cells as the columns render, in the
         same order, for a fraction of the cost of rendering each cell through its column."""
-        overdue = mark_safe('<span class="overdue">Overdue</span>')
+        overdue = '<span class="overdue">Overdue</span>'
         # Deliverable.get_absolute_url, reversed once rather than once per row.
-        url_of = reverse("deliverables:deliverable_detail", args=[PK_MARK]).replace
+        url_of = escape(reverse("deliverables:deliverable_detail", args=[PK_MARK])).replace
         mark = str(PK_MARK)
+        badge = _memo(lambda status: str(rag_badge(status)))
+        # ``j M Y`` as the ``date`` filter writes it (4 Oct 2024), without its per-call cost.
+        month = _memo(lambda number: MONTHS_3[number].title())
+        day = _memo(lambda value: escape(f"{value.day} {month(value.month)} {value.year}"))
+        period = _memo(lambda value: escape(str(value)))
+        zone = timezone.get_current_timezone()
 
-        def cells(deliverable: Deliverable):
+        def row(deliverable: Deliverable) -> str:
             url = url_of(mark, str(deliverable.pk))
             update = deliverable.latest_update
-            updated = timezone.localtime(update.created_at) if update else None
+            if update:
+                entered = timezone.localtime(update.created_at, zone).date()
+                updated = f"{period(update.period)} (entered {day(entered)})"
+            else:
+                updated = "Never"
+            workstream = deliverable.workstream
             return (
-                url,
-                deliverable.reference,
-                url,
-                deliverable.title,
-                rag_badge(deliverable.status),
-                overdue if deliverable.overdue else "",
-                deliverable.workstream.name if deliverable.workstream else "–",
-                deliverable.owner_name or "–",
-                _day(deliverable.due_date) if deliverable.due_date else "–",
-                f"{update.period} (entered {_day(updated)})" if updated else "Never",
+                f'<tr><td><a href="{url}">{escape(deliverable.reference)}</a></td>'
+                f'<td><a href="{url}">{escape(deliverable.title)}</a></td>'
+                f"<td>{badge(deliverable.status)}</td>"
+                f"<td>{overdue if deliverable.overdue else ''}</td>"
+                f"<td>{escape(workstream.name) if workstream else '–'}</td>"
+                f"<td>{escape(deliverable.owner_name) if deliverable.owner_name else '–'}</td>"
+                f"<td>{day(deliverable.due_date) if deliverable.due_date else '–'}</td>"
+                f"<td>{updated}</td></tr>"
             )
 
-        rows = [cells(deliverable) for deliverable in self.data]
+        rows = [row(deliverable) for deliverable in self.data]
         if not rows:
             return format_html(
                 '<tr><td colspan="{}">{}</td></tr>', len(self.columns), self.empty_text
             )
-        return format_html_join(
-            "\n",
-            '<tr><td><a href="{}">{}</a></td><td><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
-            "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            rows,
-        )
+        return mark_safe("\n".join(rows))
 
     def render_status(self, record) -> str:
         return rag_badge(record.status)

@@ -44,7 +44,7 @@ from .forms import (
     RiskForm,
 )
 from .models import Deliverable, Mitigation, Plan, Risk
-from .tables import DeliverableTable, export_rows
+from .tables import DeliverableTable, export_rows, targets_html
 
 
 def _import_purpose(plan: Plan) -> str:
@@ -126,12 +126,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_access(request)
     plan = _plan_or_404(access, pk)
     plan_filter, table = _filtered_table(request, access, plan)
+    ambitions = selectors.plan_ambitions(plan, access)
     context = {
         "plan": plan,
         "filter": plan_filter,
         "table": table,
         "workstreams": list(plan.workstreams.all()),
-        "ambitions": selectors.plan_ambitions(plan, access),
+        "ambitions": ambitions,
+        "targets": targets_html(ambitions),
         "kpis": selectors.plan_kpis(plan),
         "governance": selectors.governance_route(plan),
         "query": request.GET.urlencode(),

@@ -372,26 +372,27 @@ def ambition_with_actuals(pk: int) -> Ambition:
     )
 
 
-def ambitions_with_latest(ids: list[int]) -> dict[int, tuple[Ambition, AmbitionActual | None]]:
-    """Ambitions with their targets and only their latest actual (not every one): three
-    queries."""
-    if not ids:
+def targets_and_latest(
+    ambitions: list[Ambition],
+) -> dict[int, tuple[list[AmbitionTarget], AmbitionActual | None]]:
+    """Each ambition's targets (oldest first) and only its latest actual (not every one), for
+    ambitions already loaded: two queries. Targets and actuals get their ambition set, so their
+    figures read its unit without a query."""
+    if not ambitions:
         return {}
+    by_pk = {ambition.pk: ambition for ambition in ambitions}
+    found = {pk: ([], None) for pk in by_pk}
+    for target in AmbitionTarget.objects.filter(ambition_id__in=list(by_pk)).order_by("due", "pk"):
+        target.ambition = by_pk[target.ambition_id]
+        found[target.ambition_id][0].append(target)
     latest_of_each = AmbitionActual.objects.filter(ambition=OuterRef("ambition")).order_by(
         "-period__start_date"
     )
-    latest = {
-        actual.ambition_id: actual
-        for actual in AmbitionActual.objects.filter(
-            ambition_id__in=ids, pk=Subquery(latest_of_each.values("pk")[:1])
-        ).select_related("period")
-    }
-    found = {}
-    for ambition in _ambitions().filter(pk__in=ids):
-        actual = latest.get(ambition.pk)
-        if actual is not None:
-            actual.ambition = ambition  # its figure reads the unit: no query per actual
-        found[ambition.pk] = (ambition, actual)
+    for actual in AmbitionActual.objects.filter(
+        ambition_id__in=list(by_pk), pk=Subquery(latest_of_each.values("pk")[:1])
+    ).select_related("period"):
+        actual.ambition = by_pk[actual.ambition_id]
+        found[actual.ambition_id] = (found[actual.ambition_id][0], actual)
     return found
 
 

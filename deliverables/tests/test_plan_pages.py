@@ -454,9 +454,9 @@ def _big_plan(world, deliverables: int, updates_each: int) -> Plan:
     return plan
 
 
-# The table's queries, then the plan's targets (4: deliverables, ambitions, targets, actuals),
-# KPIs (1) and governance route (1).
-PLAN_PAGE_QUERIES = 11 + 6
+# The table's queries, then the plan's targets (3: deliverables with their ambitions, targets,
+# latest actuals), KPIs (1) and governance route (1).
+PLAN_PAGE_QUERIES = 11 + 5
 EXPORT_QUERIES = 11
 
 
@@ -582,3 +582,69 @@ def test_history_of_a_deliverable_for_another_trust_is_hidden_from_trust_leads(w
     update_history = reverse("record_history", args=["deliverables.deliverableupdate", update.pk])
     assert lead.get(update_history).status_code == 404
     assert team.get(update_history).status_code == 200
+
+
+# The plan page's targets as its template drew them before they were written in one pass.
+TARGETS_TEMPLATE = """{% for row in ambitions %}{% with a=row.ambition %}
+<h3 class="h5"><a href="{{ row.deliverable.get_absolute_url }}">{{ row.deliverable.reference }}. {{ row.deliverable.title }}</a>: {{ a.metric }}</h3>
+<ul class="targets">
+  {% for t in a.targets.all %}<li>{{ t.value_text }} by {{ t.due|date:"F Y" }}{% if t.population %} for {{ t.population }}{% endif %}</li>{% endfor %}
+</ul>
+{% if row.latest %}<p class="small">Latest actual: {{ row.latest.value_text }} in {{ row.latest.period }}{% if row.latest.note %} ({{ row.latest.note }}){% endif %}.</p>{% endif %}
+{% if a.note %}<p class="small">{{ a.note }}</p>{% endif %}
+{% endwith %}{% endfor %}"""  # noqa: E501
+
+
+def _cells(html: str) -> list[str]:
+    import re
+
+    return [c.strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", html, re.DOTALL)]
+
+
+@pytest.mark.parametrize("query", [{}, {"sort": "-due_date"}, {"sort": "status", "overdue": "no"}])
+def test_headings_rows_and_targets_are_the_templates_markup_with_every_text_escaped(
+    world, nw_plan, query
+):
+    """The headings, rows and targets are written in one pass: the same markup as
+    django-tables2's template and columns and the targets' template drew, texts escaped."""
+    from django.template import Context, Template
+    from django.template.loader import get_template
+
+    from deliverables.selectors import plan_ambitions
+    from lmns.access import get_access
+
+    plan, rows = nw_plan
+    hostile = '<b>"x" & y</b>'
+    Deliverable.objects.filter(pk=rows["4b"].pk).update(title=hostile, owner_name=hostile)
+    plan.workstreams.update(name=hostile)
+    ambition = with_trajectory(rows["3"], metric=hostile, unit="per 1,000", note=hostile)
+    AmbitionTargetFactory(ambition=ambition, due=datetime.date(2024, 12, 31), value=35)
+    AmbitionTargetFactory(
+        ambition=ambition,
+        due=datetime.date(2021, 3, 31),
+        value=51,
+        qualifier=">",
+        population=hostile,
+    )
+    AmbitionActualFactory(ambition=ambition, period=world.previous_period, value=29, note=hostile)
+    with_trajectory(rows["6"])
+    client = world.client_for("other_team")
+    response = client.get(plan.get_absolute_url(), query)
+    page = response.content.decode()
+    assert hostile not in page
+    assert "&lt;b&gt;&quot;x&quot; &amp; y&lt;/b&gt;" in page
+
+    table = response.context["table"]
+    drawn = get_template("django_tables2/lmns.html").render(
+        {"table": table, "request": response.wsgi_request}
+    )
+    head = drawn[drawn.index("<thead") : drawn.index("</thead>")]
+    assert head in page
+    body = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert _cells(body) == _cells(drawn[drawn.index("<tbody") :])
+    assert len(_cells(body)) == 5 * len(table.columns)
+
+    ambitions = plan_ambitions(plan, get_access(response.wsgi_request.user))
+    before = Template(TARGETS_TEMPLATE).render(Context({"ambitions": ambitions}))
+    assert before.count("<h3") == 2
+    assert f"Targets and trajectories</h2>\n{before}\n</section>" in page
