@@ -5,10 +5,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Answer,
+    AnswerLink,
     EvidenceFile,
     Framework,
     QuarterlyReturn,
     Requirement,
+    RequirementMapping,
     Section,
     SectionRating,
     Transition,
@@ -94,6 +96,43 @@ class EvidenceFileAdmin(SimpleHistoryAdmin):
 
     list_display = ["original_name", "answer", "size", "uploaded_at", "withdrawn_at"]
     readonly_fields = [f.name for f in EvidenceFile._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Requirement)
+class RequirementAdmin(admin.ModelAdmin):
+    """Searchable, so a mapping's two requirements are found by code, text or framework."""
+
+    list_display = ["code", "text", "section"]
+    list_filter = ["section__framework"]
+    search_fields = ["code", "text", "section__framework__short_name"]
+    list_select_related = ["section__framework"]
+
+
+@admin.register(RequirementMapping)
+class RequirementMappingAdmin(admin.ModelAdmin):
+    """Cross-references between frameworks: each row must cite where it is published."""
+
+    list_display = ["requirement", "related", "source_document", "source_location"]
+    list_filter = ["requirement__section__framework", "related__section__framework"]
+    search_fields = ["requirement__code", "related__code", "source_document", "source_location"]
+    list_select_related = ["requirement__section__framework", "related__section__framework"]
+    autocomplete_fields = ["requirement", "related"]
+    fields = ["requirement", "related", "source_document", "source_location", "source_url"]
+
+
+@admin.register(AnswerLink)
+class AnswerLinkAdmin(SimpleHistoryAdmin):
+    """Read only: the trust's leads link and unlink on the return's pages."""
+
+    list_display = ["answer", "evidence", "action", "linked_by", "linked_at", "removed_at"]
+    list_select_related = ["answer__requirement", "evidence", "action__requirement", "linked_by"]
+    readonly_fields = [f.name for f in AnswerLink._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False

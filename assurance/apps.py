@@ -19,6 +19,7 @@ class AssuranceConfig(AppConfig):
         from .models import (
             Action,
             Answer,
+            AnswerLink,
             Collection,
             EvidenceFile,
             EvidenceVerdict,
@@ -29,7 +30,12 @@ class AssuranceConfig(AppConfig):
         from .selectors.dashboard import describe_answer, describe_evidence
         from .selectors.returns import history_parts, history_steps
 
-        register_reference_data("assurance.framework", "assurance.section", "assurance.requirement")
+        register_reference_data(
+            "assurance.framework",
+            "assurance.section",
+            "assurance.requirement",
+            "assurance.requirementmapping",
+        )
         register_history(
             QuarterlyReturn,
             Scope.trust("trust"),
@@ -44,6 +50,7 @@ class AssuranceConfig(AppConfig):
         register_history(EvidenceFile, Scope.trust("answer__quarterly_return__trust"))
         register_history(EvidenceVerdict, Scope.trust("answer__quarterly_return__trust"))
         register_history(Action, Scope.trust("trust"))
+        register_history(AnswerLink, Scope.trust("answer__quarterly_return__trust"))
         register_retention(
             "returns", "assurance.QuarterlyReturn", date_field="period__end_date", describe=str
         )

@@ -287,6 +287,8 @@ def load() -> str:
         {trusts[ods].pk: users.get(lead) for ods, lead in LEADS.items()},
         users.get(TEAM),
     )
+    leads = {trusts[ods].pk: users.get(lead) for ods, lead in LEADS.items()}
+    links = demo_actions.load_link(framework, leads)
     drafts = 0
     latest = demo_working_period()
     collections = load_collections(framework, periods.values(), latest)
@@ -305,7 +307,8 @@ def load() -> str:
     queue = f"{collections}; {queue}"
     return (
         f"{count} assured Ockenden interim returns (2021/22 Q2 to 2022/23 Q1), "
-        f"{drafts} draft for {latest}; {actions} actions; {queue}"
+        f"{drafts} draft for {latest}; {actions + links} actions ({links} linked across "
+        f"frameworks); {queue}"
     )
 
 

@@ -15,7 +15,16 @@ from simple_history.utils import bulk_create_with_history
 
 from lmns.models import Trust
 
-from .models import Action, ActionClosure, ActionDelivery, ActionProgress, Answer, Framework
+from .models import (
+    Action,
+    ActionClosure,
+    ActionDelivery,
+    ActionProgress,
+    Answer,
+    AnswerLink,
+    Framework,
+    Requirement,
+)
 
 OWNERS = {"IEA3": "Practice development midwife", "IEA7": "Consultant midwife"}
 
@@ -131,3 +140,48 @@ def _nuh_extras(framework: Framework, trusts: list[Trust], leads: dict) -> list[
             updated_by=lead,
         ),
     ]
+
+
+def load_link(framework: Framework, leads: dict) -> int:
+    """NUH's open action on Saving Babies' Lives element 4 (illustrative), which its lead
+    linked to count toward IEA6.5 of its last assured Ockenden interim return: the two are
+    cross-referenced (migration 0018). NUH's draft shows it as related, to link again."""
+    answer = (
+        Answer.objects.filter(
+            quarterly_return__trust__ods_code="RX1",
+            quarterly_return__framework=framework,
+            quarterly_return__status="assured",
+            requirement__code="IEA6.5",
+        )
+        .select_related("quarterly_return__trust", "quarterly_return__period")
+        .order_by("-quarterly_return__period__start_date")
+        .first()
+    )
+    element = Requirement.objects.filter(
+        section__framework__short_name="SBLCB v3", code="E4"
+    ).first()
+    if answer is None or element is None or AnswerLink.objects.filter(answer=answer).exists():
+        return 0
+    trust, period = answer.quarterly_return.trust, answer.quarterly_return.period
+    lead = leads.get(trust.pk)
+    action = Action(
+        trust=trust,
+        requirement=element,
+        what="Illustrative: every midwife and obstetrician who interprets fetal heart "
+        "monitoring completes the annual competency assessment.",
+        owner="Fetal monitoring lead midwife",
+        due=timezone.localdate() + datetime.timedelta(days=90),
+        progress=ActionProgress.ON_TRACK,
+        delivery=ActionDelivery.IN_PROGRESS,
+        updated_by=lead,
+    )
+    action._history_user = lead
+    action.save()
+    link = AnswerLink(answer=answer, action=action, linked_by=lead)
+    link._history_user = lead
+    link.save()
+    linked_at = datetime.datetime.combine(
+        period.end_date - datetime.timedelta(days=5), datetime.time(10), datetime.UTC
+    )
+    AnswerLink.objects.filter(pk=link.pk).update(linked_at=linked_at)
+    return 1

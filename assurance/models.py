@@ -4,6 +4,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -593,3 +594,108 @@ class Action(models.Model):
     def is_overdue(self, today) -> bool:
         """Open and past its due date: overdue from the day after the due date."""
         return self.is_open and self.due is not None and self.due < today
+
+
+class RequirementMapping(models.Model):
+    """A published cross-reference between requirements of two frameworks, read both ways.
+
+    E.g. the Maternity Incentive Scheme's safety action 6 asks for each element of Saving
+    Babies' Lives. Every row names its source (document, and the table or row in it): a mapping
+    nobody can trace is not loaded. Evidence and actions recorded on one side are shown as
+    related on the other; they count toward it only through an :class:`AnswerLink`.
+    """
+
+    requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="mappings")
+    related = models.ForeignKey(
+        Requirement,
+        on_delete=models.CASCADE,
+        related_name="mapped_from",
+        verbose_name="related requirement",
+        help_text="A requirement of another framework.",
+    )
+    source_document = OneLineTextField(
+        help_text="The published document that cross-references the two, with its date."
+    )
+    source_location = OneLineTextField(
+        "table or row", help_text="Where in that document: the table, row or paragraph."
+    )
+    source_url = models.URLField("link to the source", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["requirement", "related"]
+        constraints = [
+            models.UniqueConstraint(fields=["requirement", "related"], name="mapping_unique"),
+            models.CheckConstraint(
+                condition=~Q(requirement=models.F("related")),
+                name="mapping_not_to_itself",
+                violation_error_message="A requirement is not mapped to itself.",
+            ),
+            text_lengths("mapping", source_document=ONE_LINE, source_location=ONE_LINE),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requirement.code} ↔ {self.related.code}"
+
+    def clean(self) -> None:
+        if not (self.requirement_id and self.related_id):
+            return
+        if self.requirement.section.framework_id == self.related.section.framework_id:
+            raise ValidationError(
+                {"related": "Map a requirement to one of another framework, not its own."}
+            )
+        reverse = RequirementMapping.objects.filter(
+            requirement_id=self.related_id, related_id=self.requirement_id
+        )
+        if reverse.exists():
+            raise ValidationError({"related": "These two are already mapped the other way round."})
+
+
+class AnswerLink(models.Model):
+    """The lead's explicit link: a file or an action recorded on a mapped requirement counts
+    toward this answer too. A link, not a copy: the file or action stays where it was recorded
+    (and goes on changing there). Removing a link records who and when; the row stays."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="links")
+    evidence = models.ForeignKey(
+        EvidenceFile, null=True, blank=True, on_delete=models.PROTECT, related_name="links"
+    )
+    action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.PROTECT, related_name="links"
+    )
+    linked_at = models.DateTimeField(auto_now_add=True)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["linked_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(evidence__isnull=True, action__isnull=False)
+                | Q(evidence__isnull=False, action__isnull=True),
+                name="answer_link_one_target",
+                violation_error_message="A link is to one file or one action.",
+            ),
+            models.UniqueConstraint(
+                fields=["answer", "evidence"],
+                condition=Q(removed_at__isnull=True, evidence__isnull=False),
+                name="answer_link_evidence_once",
+            ),
+            models.UniqueConstraint(
+                fields=["answer", "action"],
+                condition=Q(removed_at__isnull=True, action__isnull=False),
+                name="answer_link_action_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer} ← {self.evidence or self.action}"
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None

@@ -31,6 +31,7 @@ from .models import (
     ActionClosure,
     ActionDelivery,
     Answer,
+    AnswerLink,
     ChangeRequest,
     ChangeRequestEntry,
     Collection,
@@ -42,6 +43,7 @@ from .models import (
     RequestAction,
     RequestStatus,
     Requirement,
+    RequirementMapping,
     ReturnStatus,
     Section,
     SectionRating,
@@ -199,13 +201,17 @@ def missing_items(answers: Iterable[Answer]) -> list[MissingItem]:
 
 def answers_for_return(ret: QuarterlyReturn) -> list[Answer]:
     """The return's answers in order, each with ``has_action``: an open action of the trust for
-    its requirement, or one raised on the answer itself (closed or not), exists."""
+    its requirement, or one raised on the answer itself (closed or not), exists, or the lead
+    linked an open action of a mapped requirement to count toward it."""
     actions = ActionRecord.objects.filter(requirement=models.OuterRef("requirement")).filter(
         models.Q(trust_id=ret.trust_id, closure="") | models.Q(raised_on=models.OuterRef("pk"))
     )
+    linked = AnswerLink.objects.filter(
+        answer=models.OuterRef("pk"), removed_at__isnull=True, action__closure=""
+    )
     return list(
         Answer.objects.filter(quarterly_return=ret)
-        .annotate(has_action=models.Exists(actions))
+        .annotate(has_action=models.Exists(actions) | models.Exists(linked))
         .select_related("requirement__section")
         .order_by("requirement__section__order", "requirement__order", "requirement__code")
     )
@@ -1009,3 +1015,90 @@ def accept_delivered_actions(*, answer: Answer, user) -> int:
         )
         closed += 1
     return closed
+
+
+# -- frameworks cross-referenced: the lead's explicit links ----------------------------------
+
+
+def may_link(access: Access, ret: QuarterlyReturn) -> bool:
+    """The trust's own leads link related evidence and actions to a return they can still edit."""
+    return can_edit_answers(access, ret)
+
+
+def _mapped_to(requirement_id: int) -> set[int]:
+    """The requirements mapped to this one, either way."""
+    pairs = RequirementMapping.objects.filter(
+        models.Q(requirement_id=requirement_id) | models.Q(related_id=requirement_id)
+    ).values_list("requirement_id", "related_id")
+    return {other for pair in pairs for other in pair} - {requirement_id}
+
+
+def _refuse_unlinkable(answer: Answer, requirement_id: int, trust_id: int, noun: str, mapped):
+    ret = answer.quarterly_return
+    if trust_id != ret.trust_id:
+        raise ReturnError(f"Only {ret.trust.short_name}'s own {noun}s count toward its answers.")
+    if requirement_id not in mapped:
+        raise ReturnError(
+            f"That {noun} is on a requirement not mapped to {answer.requirement.code}."
+        )
+
+
+@transaction.atomic
+def link_to_answer(
+    *, answer: Answer, files: Iterable[EvidenceFile], actions: Iterable[ActionRecord], user
+) -> int:
+    """Make the trust's files and open actions recorded on mapped requirements count toward
+    ``answer`` as well (a link, not a copy). Returns how many links were made."""
+    ret = answer.quarterly_return
+    if ret.status not in EDITABLE_STATUSES:
+        raise ReturnError(
+            f"This return is {ret.get_status_display().lower()}; links are made on a draft."
+        )
+    files, actions = list(files), list(actions)
+    if not files and not actions:
+        raise ReturnError("Tick at least one file or action to count toward this requirement.")
+    mapped = _mapped_to(answer.requirement_id)
+    for evidence in files:
+        source = evidence.answer
+        _refuse_unlinkable(
+            answer, source.requirement_id, source.quarterly_return.trust_id, "file", mapped
+        )
+        if evidence.is_withdrawn or evidence.is_purged:
+            raise ReturnError("A withdrawn or removed file cannot count toward a requirement.")
+    for action in actions:
+        _refuse_unlinkable(answer, action.requirement_id, action.trust_id, "action", mapped)
+        if not action.is_open:
+            raise ReturnError("A closed action cannot count toward a requirement.")
+    current = AnswerLink.objects.filter(answer=answer, removed_at__isnull=True)
+    if current.filter(models.Q(evidence__in=files) | models.Q(action__in=actions)).exists():
+        raise ReturnError("Something ticked already counts toward this requirement.")
+    links = [AnswerLink(answer=answer, evidence=f, linked_by=user) for f in files]
+    links += [AnswerLink(answer=answer, action=a, linked_by=user) for a in actions]
+    for link in links:
+        link._history_user = user
+        link.save()
+    if files:
+        unjudge(answers=[answer], user=user)
+    return len(links)
+
+
+def may_unlink(access: Access, link: AnswerLink) -> bool:
+    return may_link(access, link.answer.quarterly_return)
+
+
+@transaction.atomic
+def unlink(*, link: AnswerLink, user) -> None:
+    """The file or action no longer counts toward the answer; the link's record is kept."""
+    ret = link.answer.quarterly_return
+    if ret.status not in EDITABLE_STATUSES:
+        raise ReturnError(
+            f"This return is {ret.get_status_display().lower()}; its links cannot be changed."
+        )
+    if link.is_removed:
+        raise ReturnError("This link was already removed.")
+    link.removed_at = timezone.now()
+    link.removed_by = user
+    link._history_user = user
+    link.save(update_fields=["removed_at", "removed_by"])
+    if link.evidence_id:
+        unjudge(answers=[link.answer], user=user)

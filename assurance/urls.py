@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, collections, dashboard, returns, review, whole
+from .views import actions, collections, crossrefs, dashboard, returns, review, whole
 
 app_name = "assurance"
 
@@ -28,6 +28,9 @@ urlpatterns = [
     path("answers/<int:pk>/actions/new/", actions.action_new, name="action_new"),
     path("actions/<int:pk>/", actions.action_edit, name="action_edit"),
     path("actions/<int:pk>/close/", actions.action_close, name="action_close"),
+    # Frameworks cross-referenced: related evidence and actions counted toward an answer.
+    path("answers/<int:pk>/links/", crossrefs.answer_links, name="answer_links"),
+    path("links/<int:pk>/remove/", crossrefs.link_remove, name="link_remove"),
     path("lmns/<int:pk>/actions/", actions.lmns_actions, name="lmns_actions"),
     path(
         "lmns/<int:pk>/actions/export/<slug:fmt>/",

@@ -52,6 +52,8 @@ NO_HISTORY = {
     "assurance.Framework": "reference data shipped in migrations; new versions are new rows",
     "assurance.Section": "reference data shipped in migrations; new versions are new rows",
     "assurance.Requirement": "reference data shipped in migrations; new versions are new rows",
+    "assurance.RequirementMapping": "reference data: each row cites its published source, and "
+    "the admin log records who changed it",
     "assurance.Transition": APPEND_ONLY + " (who moved a return, when, why)",
     "assurance.ChangeRequest": "its thread (ChangeRequestEntry, append-only) records raising it "
     "and every reply and step, with who and when; its words never change",
@@ -194,6 +196,14 @@ def _action(w):
     return ActionFactory(raised_on=_return(w).answers.first())
 
 
+def _link(w):
+    from assurance.tests.factories import AnswerLinkFactory, EvidenceFileFactory
+
+    ret = _return(w)
+    answers = list(ret.answers.all())
+    return AnswerLinkFactory(answer=answers[0], evidence=EvidenceFileFactory(answer=answers[1]))
+
+
 def _verdict(w):
     from assurance.tests.factories import EvidenceVerdictFactory
 
@@ -294,6 +304,7 @@ SUBJECTS = {
     "assurance.evidencefile": _evidence,
     "assurance.evidenceverdict": _verdict,
     "assurance.action": _action,
+    "assurance.answerlink": _link,
     "deliverables.deliverable": _deliverable,
     "deliverables.deliverableupdate": _update,
     "deliverables.risk": _risk,

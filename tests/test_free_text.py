@@ -47,6 +47,7 @@ NOT_FREE_TEXT = {
     "boardpack.IssuedPackPdf.sha256": "computed from the rendered PDF",
     "boardpack.IssuedPackXlsx.sha256": "computed from the written spreadsheet",
     "assurance.Requirement.guidance_url": "a link, which the URL validator holds to a URL's form",
+    "assurance.RequirementMapping.source_url": "a link, which the URL validator holds to a URL's form",
     "quality.Measure.publication_url": "a link, which the URL validator holds to a URL's form",
     "quality.Ambition.source_url": "a link, which the URL validator holds to a URL's form",
     "quality.AccreditationScheme.url": "a link, which the URL validator holds to a URL's form",

@@ -33,16 +33,21 @@ def readable_actions() -> QuerySet[Action]:
     )
 
 
+def _requirement_on_page(return_id: int, requirement) -> str:
+    url = reverse("assurance:section_edit", args=[return_id, requirement.section_id])
+    return f"{url}#requirement-{requirement.pk}"
+
+
+def answer_page(answer: Answer) -> str:
+    """The answer's place on its section page."""
+    return _requirement_on_page(answer.quarterly_return_id, answer.requirement)
+
+
 def action_home(action: Action) -> str:
     """Where an action is shown: beside the answer it was raised on, else the trust's returns."""
-    answer = action.raised_on
-    if answer is None:
+    if action.raised_on is None:
         return reverse("assurance:trust_returns", args=[action.trust_id])
-    url = reverse(
-        "assurance:section_edit",
-        args=[answer.quarterly_return_id, action.requirement.section_id],
-    )
-    return f"{url}#requirement-{action.requirement_id}"
+    return _requirement_on_page(action.raised_on.quarterly_return_id, action.requirement)
 
 
 def actions_by_answer(ret: QuarterlyReturn, answers: list[Answer]) -> dict[int, list[Action]]:

@@ -19,6 +19,7 @@ from lmns.zipstream import Entry, file_chunks, stream_zip
 
 from ..models import Answer, EvidenceFile, QuarterlyReturn
 from . import actions as action_selectors
+from . import crossrefs as crossref_selectors
 from . import returns as return_selectors
 from . import review as review_selectors
 
@@ -43,6 +44,7 @@ class AnswerRow:
     requests: list
     changed: dict
     actions: list = field(default_factory=list)
+    links: list = field(default_factory=list)
 
     @property
     def has_changed(self) -> bool:
@@ -72,7 +74,7 @@ class WholeReturn:
 
 
 def whole_return(ret: QuarterlyReturn) -> WholeReturn:
-    """Everything the whole-return page shows: at most fifteen queries."""
+    """Everything the whole-return page shows: at most sixteen queries."""
     progress = return_selectors.section_progress(ret)
     answers = [answer for row in progress for answer in row.answers]
     files: dict[int, list[EvidenceFile]] = defaultdict(list)
@@ -82,6 +84,7 @@ def whole_return(ret: QuarterlyReturn) -> WholeReturn:
     requests = review_selectors.requests_for_return(ret)
     changed = review_selectors.what_changed(ret, answers, None)
     actions = action_selectors.actions_by_answer(ret, answers)
+    links = crossref_selectors.links_by_answer(answers)
     sections = [
         SectionRows(
             row,
@@ -93,6 +96,7 @@ def whole_return(ret: QuarterlyReturn) -> WholeReturn:
                     requests.on(answer.requirement_id),
                     changed.for_answer(answer),
                     actions.get(answer.pk, []),
+                    links.get(answer.pk, []),
                 )
                 for answer in row.answers
             ],

@@ -4,6 +4,7 @@ from assurance.models import ReturnStatus
 from assurance.tests.dashboard_access_cases import DASHBOARD_CASES
 from assurance.tests.factories import (
     ActionFactory,
+    AnswerLinkFactory,
     ChangeRequestFactory,
     EvidenceFileFactory,
     QuarterlyReturnFactory,
@@ -44,6 +45,10 @@ def _request(w):
 
 def _action(w):
     return ActionFactory(raised_on=_return(w).answers.first())
+
+
+def _link(w):
+    return AnswerLinkFactory(answer=_return(w).answers.first())
 
 
 TRUST_READERS = everyone(OK, sibling_lead=NOT_FOUND, other_team=NOT_FOUND)
@@ -90,6 +95,14 @@ CASES = {
     ),
     "assurance:action_edit": Case(kwargs=lambda w: {"pk": _action(w).pk}, expect=LEAD_ONLY),
     "assurance:action_close": Case(kwargs=lambda w: {"pk": _action(w).pk}, expect=REVIEWERS),
+    # Frameworks cross-referenced: the trust's leads link related evidence and actions, on a
+    # draft; removing a link is a POST only.
+    "assurance:answer_links": Case(
+        kwargs=lambda w: {"pk": _return(w).answers.first().pk}, expect=LEAD_ONLY
+    ),
+    "assurance:link_remove": Case(
+        kwargs=lambda w: {"pk": _link(w).pk}, expect=everyone(NOT_ALLOWED)
+    ),
     # The actions register: the LMNS's (programme team and board) and each trust's.
     "assurance:lmns_actions": Case(kwargs=lambda w: {"pk": w.lmns.pk}, expect=LMNS_WIDE),
     "assurance:lmns_actions_export": Case(

@@ -338,6 +338,40 @@ def _action_close(w) -> Target:
     )
 
 
+def _mapped_pair(w, trust):
+    """A draft return's first answer, and the trust's answer on a requirement of another
+    framework mapped to it, holding a file and an open action."""
+    from assurance.tests.factories import ActionFactory, RequirementMappingFactory
+
+    mine = QuarterlyReturnFactory(trust=trust, period=w.period).answers.first()
+    source = QuarterlyReturnFactory(trust=trust, period=w.period).answers.first()
+    RequirementMappingFactory(requirement=mine.requirement, related=source.requirement)
+    evidence = EvidenceFileFactory(answer=source, effective_date=w.period.end_date)
+    # One more file, so the page still offers something once the payload is linked.
+    EvidenceFileFactory(answer=source, effective_date=w.period.end_date)
+    return mine, evidence, ActionFactory(raised_on=source)
+
+
+def _answer_links(w) -> Target:
+    from assurance.forms.crossrefs import AnswerLinkForm
+    from assurance.selectors.crossrefs import related_by_answer
+
+    mine, evidence, action = _mapped_pair(w, w.trust)
+    theirs, foreign_file, foreign_action = _mapped_pair(w, w.other_trust)
+    related = related_by_answer(mine.quarterly_return, [mine])[mine.pk]
+    return Target(
+        url=reverse("assurance:answer_links", args=[mine.pk]),
+        data={"files": [evidence.pk], "actions": [action.pk]},
+        show_url=reverse(
+            "assurance:section_edit", args=[mine.quarterly_return_id, mine.requirement.section_id]
+        ),
+        # Another LMNS's trust's action on a mapped requirement, and its answer's page.
+        foreign={"files": foreign_file.pk, "actions": foreign_action.pk},
+        foreign_url=reverse("assurance:answer_links", args=[theirs.pk]),
+        form=AnswerLinkForm(related=related),
+    )
+
+
 def _register(w) -> Target:
     """The LMNS register's filters, read from the query string."""
     from assurance.filters import ActionFilter
@@ -400,6 +434,10 @@ CASES = {
     # Closing is the step itself: accepted, or no longer needed with a reason.
     "assurance.forms.actions.ActionCloseForm": AttackCase(
         build=_action_close, persona="team", resave=Resave.STEP
+    ),
+    # Linking is the step itself: an unticked page posted back links nothing.
+    "assurance.forms.crossrefs.AnswerLinkForm": AttackCase(
+        build=_answer_links, persona="lead", resave=Resave.ADD
     ),
     "assurance.filters.ActionFilter": AttackCase(
         build=_register,

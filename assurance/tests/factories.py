@@ -12,12 +12,14 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from assurance.models import (
     Action,
     ActionClosure,
     Answer,
+    AnswerLink,
     ChangeRequest,
     ChangeRequestEntry,
     Collection,
@@ -28,6 +30,7 @@ from assurance.models import (
     QuarterlyReturn,
     RequestStatus,
     Requirement,
+    RequirementMapping,
     ReturnStatus,
     Section,
     SectionRating,
@@ -224,6 +227,33 @@ class EvidenceFileFactory(factory.django.DjangoModelFactory):
 
     class Params:
         undated = factory.Trait(effective_date_stated=False)
+
+
+class RequirementMappingFactory(factory.django.DjangoModelFactory):
+    """A cross-reference between requirements of two new frameworks, citing its source."""
+
+    class Meta:
+        model = RequirementMapping
+
+    requirement = factory.SubFactory(RequirementFactory)
+    related = factory.SubFactory(RequirementFactory)
+    source_document = "Test cross-reference of the two frameworks (2024)"
+    source_location = "Table 1, row 1"
+
+
+class AnswerLinkFactory(factory.django.DjangoModelFactory):
+    """A file linked to count toward another answer too; pass ``action=`` (and
+    ``evidence=None``) for an action. Trait ``removed``."""
+
+    class Meta:
+        model = AnswerLink
+
+    answer = factory.SubFactory(AnswerFactory)
+    evidence = factory.SubFactory(EvidenceFileFactory)
+    linked_by = factory.SubFactory(UserFactory)
+
+    class Params:
+        removed = factory.Trait(removed_at=factory.LazyFunction(timezone.now))
 
 
 class EvidenceVerdictFactory(factory.django.DjangoModelFactory):

@@ -235,3 +235,28 @@ def test_every_submitted_demo_return_carries_its_sign_off_declaration(demo):
         assert ret.signed_off_on <= datetime.date.today()
     nuh = QuarterlyReturn.objects.filter(trust__short_name="NUH", status=ReturnStatus.ASSURED)
     assert {r.signed_off_name for r in nuh} == {"Morgan Hale"}
+
+
+def test_nuhs_draft_offers_the_action_linked_across_frameworks(demo, client):
+    """NUH linked its Saving Babies' Lives element 4 action to IEA6.5 last quarter; the draft
+    shows it as related, with the mapping's source, for the lead to link again."""
+    from assurance.models import AnswerLink
+
+    link = AnswerLink.objects.select_related("answer__requirement", "action__requirement").get()
+    assert (link.answer.requirement.code, link.action.requirement.code) == ("IEA6.5", "E4")
+    assert link.action.what.startswith("Illustrative:")
+    assurance_demo.load()
+    assert AnswerLink.objects.count() == 1
+    draft = QuarterlyReturn.objects.get(
+        trust__short_name="NUH", period=assurance_demo.demo_working_period()
+    )
+    client.force_login(link.linked_by)
+    section = draft.framework.sections.get(code="IEA6")
+    page = client.get(reverse("assurance:section_edit", args=[draft.pk, section.pk])).content
+    page = page.decode()
+    assert "SBLCB v3 E4: 0 files, 1 open action" in page
+    assert "Ockenden interim report (December 2020)" in page
+    assert (
+        reverse("assurance:answer_links", args=[draft.answers.get(requirement__code="IEA6.5").pk])
+        in page
+    )

@@ -18,6 +18,7 @@ from assurance.services import Action, Declaration, ReturnError, take_action
 from assurance.tests.factories import (
     DECLARATION,
     DECLARATION_POST,
+    AnswerLinkFactory,
     ChangeRequestEntryFactory,
     ChangeRequestFactory,
     EvidenceFileFactory,
@@ -139,14 +140,17 @@ def test_query_count_of_the_whole_return(django_assert_max_num_queries, world, s
         EvidenceVerdictFactory(answer=answer, files=files)
     for _n in range(sections * 4):
         TransitionFactory(quarterly_return=ret, by=world.users["lead"])
+    for answer in answers[:sections]:
+        AnswerLinkFactory(answer=answer)
     url = reverse("assurance:return_whole", args=[ret.pk])
     client = world.client_for("team")
     # 21 whatever the size: 3 the session, person and access, 3 the session's activity
     # stamp, 1 the return, 3 its sections, answers and ratings, 1 the files, 2 the verdicts
     # and the files they judged, 2 the requests and their threads, 1 the steps, 4 what
     # changed (the submission before the send-back, the answers then, the last assured
-    # return and its answers), 1 the actions.
-    with django_assert_max_num_queries(21):
+    # return and its answers), 1 the actions, 1 the files and actions linked from other
+    # frameworks.
+    with django_assert_max_num_queries(22):
         assert client.get(url).status_code == 200
 
 

@@ -4,7 +4,6 @@ updated quarter after quarter, closed by the LMNS (evidence accepted, or no long
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
@@ -17,7 +16,6 @@ from lmns.workflow import Refusal
 
 from ..filters import OPEN, ActionFilter
 from ..forms.actions import ActionCloseForm, ActionEntryForm
-from ..models import Answer
 from ..selectors import actions as selectors
 from ..services import (
     close_action,
@@ -33,13 +31,6 @@ ANSWER_SCOPE = Scope.trust("quarterly_return__trust")
 ACTION_SCOPE = Scope.trust("trust")
 # The register shows open actions until the person filters otherwise.
 DEFAULT_FILTER = {"status": OPEN}
-
-
-def _answer_page(answer: Answer) -> str:
-    url = reverse(
-        "assurance:section_edit", args=[answer.quarterly_return_id, answer.requirement.section_id]
-    )
-    return f"{url}#requirement-{answer.requirement_id}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,8 +50,8 @@ def action_new(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Action added to {answer.requirement.code}.")
-            return redirect(_answer_page(answer))
-    context = {"answer": answer, "ret": ret, "form": form, "back": _answer_page(answer)}
+            return redirect(selectors.answer_page(answer))
+    context = {"answer": answer, "ret": ret, "form": form, "back": selectors.answer_page(answer)}
     return render(request, "assurance/action_form.html", context)
 
 

@@ -23,6 +23,7 @@ from ..forms.returns import (
 )
 from ..models import QuarterlyReturn
 from ..selectors import actions as action_selectors
+from ..selectors import crossrefs as crossref_selectors
 from ..selectors import returns as selectors
 from ..selectors import review as review_selectors
 from ..services import (
@@ -32,6 +33,7 @@ from ..services import (
     ReturnError,
     available_actions,
     can_edit_answers,
+    may_link,
     may_raise_action,
     missing_items,
     save_section,
@@ -226,6 +228,7 @@ def _action_permissions(access: Access, ret: QuarterlyReturn) -> dict:
     """Who may raise actions on this return, update the trust's open ones, close them."""
     return {
         "can_raise_action": may_raise_action(access, ret),
+        "can_link": may_link(access, ret),
         "can_update_action": access.can_edit_trust(ret.trust),
         "can_close_action": access.can_manage_lmns(ret.trust.lmns_id),
     }
@@ -247,6 +250,7 @@ def _entry_context(context: dict, entry: SectionEntry) -> dict:
     forms = entry.formset.forms if entry.formset is not None else []
     verdicts = review_selectors.verdicts_by_answer(context["answers"])
     actions = action_selectors.actions_by_answer(context["ret"], context["answers"])
+    related = crossref_selectors.related_by_answer(context["ret"], context["answers"])
     changed = review_selectors.what_changed(
         context["ret"], context["answers"], context["section"].code, context["previous"]
     )
@@ -259,6 +263,7 @@ def _entry_context(context: dict, entry: SectionEntry) -> dict:
             "requests": context["requests"].on(answer.requirement_id),
             "verdict": verdicts.get(answer.pk),
             "actions": actions.get(answer.pk, []),
+            "related": related[answer.pk],
             "changed": changed.for_answer(answer),
         }
         for i, answer in enumerate(context["answers"])

@@ -82,6 +82,7 @@ def declare(page, name: str = "Jo Bright", role: str = "Director of Midwifery") 
 # Reference data the migrations ship, which the transactional browser tests flush between them.
 REFERENCE_DATA_MIGRATIONS = {
     "assurance.Framework": "assurance.migrations.0002_load_frameworks",
+    "assurance.RequirementMapping": "assurance.migrations.0018_requirement_mappings",
     "quality.Measure": "quality.migrations.0002_starter_library",
     "quality.AccreditationStage": "quality.migrations.0005_baby_friendly_stages",
 }

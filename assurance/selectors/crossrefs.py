@@ -1,0 +1,166 @@
+"""Reads for frameworks cross-referenced as data: for each answer, the requirements of other
+frameworks mapped to its own, the trust's evidence and open actions recorded there, and what
+the lead has linked to count toward this answer.
+
+:func:`related_by_answer` issues at most four queries whatever the number of answers,
+mappings, files and actions.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from ..models import (
+    Action,
+    Answer,
+    AnswerLink,
+    EvidenceFile,
+    QuarterlyReturn,
+    Requirement,
+    RequirementMapping,
+    ReturnStatus,
+)
+
+# Related evidence is the trust's files that speak for the year up to the end of the quarter.
+RELATED_EVIDENCE_DAYS = 365
+
+
+@dataclass
+class RelatedRequirement:
+    """A requirement of another framework mapped to the answer's, with where that is said."""
+
+    requirement: Requirement
+    mapping: RequirementMapping
+    files: list[EvidenceFile] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+
+
+@dataclass
+class Related:
+    """What the answer's page shows under "Related in other frameworks"."""
+
+    requirements: list[RelatedRequirement] = field(default_factory=list)
+    links: list[AnswerLink] = field(default_factory=list)
+
+    @property
+    def linked_file_ids(self) -> set[int]:
+        return {link.evidence_id for link in self.links if link.evidence_id}
+
+    @property
+    def linked_action_ids(self) -> set[int]:
+        return {link.action_id for link in self.links if link.action_id}
+
+    def candidates(self) -> tuple[list[EvidenceFile], list[Action]]:
+        """The files and actions the lead may still link (those not linked already)."""
+        linked_files, linked_actions = self.linked_file_ids, self.linked_action_ids
+        files = [f for r in self.requirements for f in r.files if f.pk not in linked_files]
+        actions = [a for r in self.requirements for a in r.actions if a.pk not in linked_actions]
+        return files, actions
+
+    def __bool__(self) -> bool:
+        return bool(self.requirements or self.links)
+
+
+def mapped_requirements(requirement_ids) -> dict[int, list[tuple[Requirement, RequirementMapping]]]:
+    """For each requirement, the requirements mapped to it either way, with the mapping (one
+    query)."""
+    mappings = RequirementMapping.objects.filter(
+        Q(requirement_id__in=requirement_ids) | Q(related_id__in=requirement_ids)
+    ).select_related("requirement__section__framework", "related__section__framework")
+    wanted = set(requirement_ids)
+    mapped: dict[int, list] = defaultdict(list)
+    for mapping in mappings:
+        if mapping.requirement_id in wanted:
+            mapped[mapping.requirement_id].append((mapping.related, mapping))
+        if mapping.related_id in wanted:
+            mapped[mapping.related_id].append((mapping.requirement, mapping))
+    for pairs in mapped.values():
+        pairs.sort(
+            key=lambda pair: (
+                pair[0].section.framework.short_name,
+                pair[0].section.order,
+                pair[0].order,
+                pair[0].code,
+            )
+        )
+    return mapped
+
+
+def related_files(trust_id: int, requirement_ids, as_at: datetime.date) -> QuerySet[EvidenceFile]:
+    """The trust's files on those requirements, in returns not discarded, that speak for the
+    year up to ``as_at``; not withdrawn, not removed for information governance."""
+    return (
+        EvidenceFile.objects.filter(
+            answer__quarterly_return__trust_id=trust_id,
+            answer__requirement_id__in=requirement_ids,
+            effective_date__lte=as_at,
+            effective_date__gt=as_at - datetime.timedelta(days=RELATED_EVIDENCE_DAYS),
+            withdrawn_at__isnull=True,
+        )
+        .exclude(answer__quarterly_return__status=ReturnStatus.DISCARDED)
+        .exclude(file="")
+        .select_related("answer__quarterly_return__period", "answer__requirement")
+        .order_by("-effective_date", "-pk")
+    )
+
+
+def related_actions(trust_id: int, requirement_ids) -> QuerySet[Action]:
+    """The trust's open actions on those requirements."""
+    return (
+        Action.objects.filter(trust_id=trust_id, requirement_id__in=requirement_ids, closure="")
+        .select_related("requirement", "owner_user")
+        .order_by("due", "pk")
+    )
+
+
+def links_by_answer(answers: list[Answer]) -> dict[int, list[AnswerLink]]:
+    """The files and actions linked to count toward each answer, links not removed (one
+    query)."""
+    links = (
+        AnswerLink.objects.filter(answer__in=answers, removed_at__isnull=True)
+        .select_related(
+            "evidence__answer__requirement__section__framework",
+            "evidence__answer__quarterly_return__period",
+            "action__requirement__section__framework",
+            "linked_by",
+        )
+        .order_by("linked_at", "pk")
+    )
+    by_answer: dict[int, list[AnswerLink]] = defaultdict(list)
+    for link in links:
+        by_answer[link.answer_id].append(link)
+    return by_answer
+
+
+def related_by_answer(ret: QuarterlyReturn, answers: list[Answer]) -> dict[int, Related]:
+    """For each answer: the mapped requirements with the trust's related files and open
+    actions there, and the links counting toward the answer (at most four queries)."""
+    by_requirement = {answer.requirement_id: answer for answer in answers}
+    mapped = mapped_requirements(by_requirement)
+    related: dict[int, Related] = {answer.pk: Related() for answer in answers}
+    for answer_id, links in links_by_answer(answers).items():
+        related[answer_id].links = links
+    other_ids = {other.pk for pairs in mapped.values() for other, _ in pairs}
+    if not other_ids:
+        return related
+    files = defaultdict(list)
+    for evidence in related_files(ret.trust_id, other_ids, ret.period.end_date):
+        files[evidence.answer.requirement_id].append(evidence)
+    actions = defaultdict(list)
+    for action in related_actions(ret.trust_id, other_ids):
+        actions[action.requirement_id].append(action)
+    for requirement_id, pairs in mapped.items():
+        related[by_requirement[requirement_id].pk].requirements = [
+            RelatedRequirement(other, mapping, files[other.pk], actions[other.pk])
+            for other, mapping in pairs
+        ]
+    return related
+
+
+def readable_links() -> QuerySet[AnswerLink]:
+    """The base queryset for removing a link; scope it with the access helper."""
+    return AnswerLink.objects.select_related(
+        "answer__quarterly_return__trust__lmns", "answer__requirement", "evidence", "action"
+    )
