@@ -57,8 +57,11 @@ def actions_by_answer(ret: QuarterlyReturn, answers: list[Answer]) -> dict[int, 
     by_requirement = {answer.requirement_id: answer for answer in answers}
     actions = (
         Action.objects.filter(requirement_id__in=by_requirement)
-        .filter(Q(trust_id=ret.trust_id, closure="") | Q(raised_on__in=answers))
-        .select_related("owner_user", "closed_by", "raised_on__quarterly_return__period")
+        .filter(
+            Q(trust_id=ret.trust_id, closure="")
+            | Q(raised_on_id__in=[answer.pk for answer in answers])
+        )
+        .select_related("owner_user", "raised_on__quarterly_return__period")
         .order_by("due", "pk")
     )
     shown: dict[int, list[Action]] = defaultdict(list)

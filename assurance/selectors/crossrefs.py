@@ -2,15 +2,17 @@
 frameworks mapped to its own, the trust's evidence and open actions recorded there, and what
 the lead has linked to count toward this answer.
 
-:func:`related_by_answer` issues at most four queries whatever the number of answers,
-mappings, files and actions.
+:func:`related_by_answer` issues at most seven queries whatever the number of answers,
+mappings, files and actions (two when nothing is mapped or linked).
 """
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.template.defaultfilters import pluralize
+from django.utils.text import Truncator
 
 from ..models import (
     Action,
@@ -35,6 +37,21 @@ class RelatedRequirement:
     mapping: RequirementMapping
     files: list[EvidenceFile] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """E.g. "SBLCB v3 E4 Effective fetal monitoring during labour: 0 files, 1 open action"."""
+        requirement = self.requirement
+        files, actions = len(self.files), len(self.actions)
+        return (
+            f"{requirement.section.framework.short_name} {requirement.code} "
+            f"{Truncator(requirement.text).chars(100)}: {files} file{pluralize(files)}, "
+            f"{actions} open action{pluralize(actions)}"
+        )
+
+    @property
+    def source(self) -> str:
+        return f"{self.mapping.source_document}; {self.mapping.source_location}"
 
 
 @dataclass
@@ -62,20 +79,45 @@ class Related:
     def __bool__(self) -> bool:
         return bool(self.requirements or self.links)
 
+    @property
+    def by_source(self) -> list[tuple[RequirementMapping, list[RelatedRequirement]]]:
+        """The mapped requirements grouped by the source that maps them, in order."""
+        groups: dict[str, tuple] = {}
+        for item in self.requirements:
+            groups.setdefault(item.source, (item.mapping, []))[1].append(item)
+        return list(groups.values())
+
+    @property
+    def summary(self) -> str:
+        """E.g. "6 mapped requirements: 2 files, 1 open action"."""
+        count = len(self.requirements)
+        files = sum(len(r.files) for r in self.requirements)
+        actions = sum(len(r.actions) for r in self.requirements)
+        return (
+            f"{count} mapped requirement{pluralize(count)}: {files} file{pluralize(files)}, "
+            f"{actions} open action{pluralize(actions)}"
+        )
+
 
 def mapped_requirements(requirement_ids) -> dict[int, list[tuple[Requirement, RequirementMapping]]]:
-    """For each requirement, the requirements mapped to it either way, with the mapping (one
-    query)."""
-    mappings = RequirementMapping.objects.filter(
-        Q(requirement_id__in=requirement_ids) | Q(related_id__in=requirement_ids)
-    ).select_related("requirement__section__framework", "related__section__framework")
+    """For each requirement, the requirements mapped to it either way, with the mapping: one
+    query, and a second for the mapped requirements when there are some."""
     wanted = set(requirement_ids)
+    mappings = list(
+        RequirementMapping.objects.filter(
+            Q(requirement_id__in=wanted) | Q(related_id__in=wanted)
+        ).order_by("pk")
+    )
+    if not mappings:
+        return {}
+    other_ids = {pk for m in mappings for pk in (m.requirement_id, m.related_id)}
+    requirements = Requirement.objects.select_related("section__framework").in_bulk(other_ids)
     mapped: dict[int, list] = defaultdict(list)
     for mapping in mappings:
         if mapping.requirement_id in wanted:
-            mapped[mapping.requirement_id].append((mapping.related, mapping))
+            mapped[mapping.requirement_id].append((requirements[mapping.related_id], mapping))
         if mapping.related_id in wanted:
-            mapped[mapping.related_id].append((mapping.requirement, mapping))
+            mapped[mapping.related_id].append((requirements[mapping.requirement_id], mapping))
     for pairs in mapped.values():
         pairs.sort(
             key=lambda pair: (
@@ -101,7 +143,7 @@ def related_files(trust_id: int, requirement_ids, as_at: datetime.date) -> Query
         )
         .exclude(answer__quarterly_return__status=ReturnStatus.DISCARDED)
         .exclude(file="")
-        .select_related("answer__quarterly_return__period", "answer__requirement")
+        .select_related("answer__quarterly_return__period")
         .order_by("-effective_date", "-pk")
     )
 
@@ -110,24 +152,32 @@ def related_actions(trust_id: int, requirement_ids) -> QuerySet[Action]:
     """The trust's open actions on those requirements."""
     return (
         Action.objects.filter(trust_id=trust_id, requirement_id__in=requirement_ids, closure="")
-        .select_related("requirement", "owner_user")
+        .only("pk", "requirement_id", "what", "due", "delivery")
         .order_by("due", "pk")
     )
 
 
 def links_by_answer(answers: list[Answer]) -> dict[int, list[AnswerLink]]:
-    """The files and actions linked to count toward each answer, links not removed (one
-    query)."""
-    links = (
+    """The files and actions linked to count toward each answer, links not removed: one query,
+    and two more (the files and the actions, with where they were recorded) when there are
+    links. Most answers have none, so the first query stays small."""
+    links = list(
         AnswerLink.objects.filter(answer__in=answers, removed_at__isnull=True)
-        .select_related(
-            "evidence__answer__requirement__section__framework",
-            "evidence__answer__quarterly_return__period",
-            "action__requirement__section__framework",
-            "linked_by",
-        )
+        .select_related("linked_by")
         .order_by("linked_at", "pk")
     )
+    if links:
+        prefetch_related_objects(
+            links,
+            Prefetch(
+                "evidence",
+                EvidenceFile.objects.select_related(
+                    "answer__requirement__section__framework",
+                    "answer__quarterly_return__period",
+                ),
+            ),
+            Prefetch("action", Action.objects.select_related("requirement__section__framework")),
+        )
     by_answer: dict[int, list[AnswerLink]] = defaultdict(list)
     for link in links:
         by_answer[link.answer_id].append(link)
@@ -136,7 +186,7 @@ def links_by_answer(answers: list[Answer]) -> dict[int, list[AnswerLink]]:
 
 def related_by_answer(ret: QuarterlyReturn, answers: list[Answer]) -> dict[int, Related]:
     """For each answer: the mapped requirements with the trust's related files and open
-    actions there, and the links counting toward the answer (at most four queries)."""
+    actions there, and the links counting toward the answer (at most seven queries)."""
     by_requirement = {answer.requirement_id: answer for answer in answers}
     mapped = mapped_requirements(by_requirement)
     related: dict[int, Related] = {answer.pk: Related() for answer in answers}

@@ -254,7 +254,8 @@ def test_nuhs_draft_offers_the_action_linked_across_frameworks(demo, client):
     section = draft.framework.sections.get(code="IEA6")
     page = client.get(reverse("assurance:section_edit", args=[draft.pk, section.pk])).content
     page = page.decode()
-    assert "SBLCB v3 E4: 0 files, 1 open action" in page
+    assert "6 mapped requirements: 0 files, 1 open action" in page
+    assert "SBLCB v3 E4 Effective fetal monitoring during labour: 0 files, 1 open action" in page
     assert "Ockenden interim report (December 2020)" in page
     assert (
         reverse("assurance:answer_links", args=[draft.answers.get(requirement__code="IEA6.5").pk])

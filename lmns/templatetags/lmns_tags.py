@@ -133,6 +133,47 @@ def _crispy_classes(widget, extra: str) -> None:
     widget.attrs["class"] = css_class
 
 
+def _help_text(bound) -> str:
+    if not bound.help_text:
+        return ""
+    return format_html(
+        '<div {}class="form-text">{}</div>',
+        format_html('id="{}_helptext" ', bound.auto_id) if bound.auto_id else "",
+        bound.help_text,
+    )
+
+
+def _checkbox(bound) -> str:
+    """A check box as crispy-forms' Bootstrap 5 pack draws it, without errors."""
+    _crispy_classes(bound.field.widget, "form-check-input")
+    required = bound.field.required
+    return format_html(
+        '<div class="mb-3"><div id="div_{}" class="form-check">{}'
+        '<label for="{}" class="form-check-label{}">{}{}</label>{}</div></div>',
+        bound.auto_id,
+        bound,
+        bound.id_for_label,
+        " requiredField" if required else "",
+        bound.label,
+        mark_safe('<span class="asteriskField">*</span>') if required else "",
+        _help_text(bound),
+    )
+
+
+def _file(bound) -> str:
+    """An optional file input without help text, as crispy-forms' Bootstrap 5 pack draws it."""
+    widget = bound.field.widget
+    widget.attrs["class"] = f"{widget.attrs.get('class', '')} form-control".strip()
+    return format_html(
+        '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>'
+        "<div>{}</div></div>",
+        bound.auto_id,
+        bound.id_for_label,
+        bound.label,
+        bound,
+    )
+
+
 @register.filter
 def field(bound) -> str:
     """A form field as ``|as_crispy_field`` draws it (Bootstrap 5), written in Python for the
@@ -154,10 +195,15 @@ def field(bound) -> str:
     if bound.is_hidden:
         return str(bound)
     widget = bound.field.widget
+    composite = hasattr(widget, "widgets") or hasattr(widget, "widget")
+    if not (bound.errors or composite or bound.use_fieldset):
+        if is_checkbox(bound):
+            return _checkbox(bound)
+        if is_file(bound) and not (bound.field.required or bound.help_text or bound.value()):
+            return _file(bound)
     plain = not (
         bound.errors
-        or hasattr(widget, "widgets")
-        or hasattr(widget, "widget")
+        or composite
         or bound.use_fieldset
         or is_checkbox(bound)
         or is_checkboxselectmultiple(bound)
@@ -177,13 +223,7 @@ def field(bound) -> str:
             bound.label,
             mark_safe('<span class="asteriskField">*</span>') if required else "",
         )
-    help_text = ""
-    if bound.help_text:
-        help_text = format_html(
-            '<div {}class="form-text">{}</div>',
-            format_html('id="{}_helptext" ', bound.auto_id) if bound.auto_id else "",
-            bound.help_text,
-        )
+    help_text = _help_text(bound)
     classes = " ".join(["mb-3", *([bound.css_classes()] if bound.css_classes() else [])])
     return format_html(
         '<div id="div_{}" class="{}">{}{}{}</div>', bound.auto_id, classes, label, bound, help_text

@@ -79,3 +79,33 @@ def test_an_option_with_its_own_template_is_drawn_by_django():
 
     fast = WithOwn(renderer=FastWidgetRenderer())
     assert str(fast["choice"]) == str(WithOwn(renderer=DjangoTemplates())["choice"])
+
+
+class CheckAndFile(forms.Form):
+    agreed = forms.BooleanField(required=False, help_text="Tick only if it is true.")
+    confirmed = forms.BooleanField(label="I confirm & agree")
+    plain = forms.BooleanField(required=False, widget=forms.CheckboxInput(attrs={"class": "x"}))
+    upload = forms.FileField(label="Add an <evidence> file", required=False)
+    styled = forms.FileField(
+        required=False, widget=forms.ClearableFileInput(attrs={"class": "form-control"})
+    )
+
+
+@pytest.mark.parametrize(
+    "data", [None, {"agreed": "on", "confirmed": "on", "plain": "on"}, {"confirmed": "on"}]
+)
+def test_check_boxes_and_file_inputs_are_drawn_as_crispy_forms_draws_them(data):
+    """The ``field`` filter's check boxes and optional file inputs match crispy-forms' Bootstrap 5
+    markup (the section page draws two of each per requirement)."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+    from django.test.html import parse_html
+
+    from lmns.templatetags.lmns_tags import field
+
+    fast, slow = CheckAndFile(data=data), CheckAndFile(data=data)
+    if data is not None:
+        assert fast.is_valid() and slow.is_valid()
+    for name in fast.fields:
+        assert parse_html(str(field(fast[name]))) == parse_html(str(as_crispy_field(slow[name]))), (
+            name
+        )

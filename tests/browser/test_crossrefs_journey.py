@@ -43,7 +43,7 @@ def test_a_lead_links_a_related_action_and_submits(world, live_server, page):
     section = ret.framework.sections.get()
     page.goto(live_server.url + reverse("assurance:section_edit", args=[ret.pk, section.pk]))
     related = page.get_by_role("region", name="Related in other frameworks")
-    related.get_by_text("SBL test IEA1.1: 0 files, 1 open action").click()
+    related.get_by_text("1 mapped requirement: 0 files, 1 open action").click()
     expect(related.get_by_text("Train every CTG reader")).to_be_visible()
     expect(related.get_by_text("Test cross-reference (2024); Table 1")).to_be_visible()
 
