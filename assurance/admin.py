@@ -125,13 +125,26 @@ class RequirementMappingAdmin(admin.ModelAdmin):
     autocomplete_fields = ["requirement", "related"]
     fields = ["requirement", "related", "source_document", "source_location", "source_url"]
 
+    def get_readonly_fields(self, request, obj=None):
+        """A saved mapping keeps its two requirements: links made under it rely on them. A
+        wrong pair is corrected by adding the right one, with its source."""
+        return ["requirement", "related"] if obj is not None else []
+
 
 @admin.register(AnswerLink)
 class AnswerLinkAdmin(SimpleHistoryAdmin):
     """Read only: the trust's leads link and unlink on the return's pages."""
 
     list_display = ["answer", "evidence", "action", "linked_by", "linked_at", "removed_at"]
-    list_select_related = ["answer__requirement", "evidence", "action__requirement", "linked_by"]
+    list_select_related = [
+        "answer__requirement",
+        "answer__quarterly_return__trust",
+        "answer__quarterly_return__framework",
+        "answer__quarterly_return__period",
+        "evidence",
+        "action__requirement",
+        "linked_by",
+    ]
     readonly_fields = [f.name for f in AnswerLink._meta.fields]
 
     def has_add_permission(self, request) -> bool:

@@ -281,13 +281,8 @@ def load() -> str:
             if last and ods == "RK5":
                 _evidence_judged_twice(ret, users.get(TEAM))
             count += 1
-    actions = demo_actions.load(
-        framework,
-        list(trusts.values()),
-        {trusts[ods].pk: users.get(lead) for ods, lead in LEADS.items()},
-        users.get(TEAM),
-    )
     leads = {trusts[ods].pk: users.get(lead) for ods, lead in LEADS.items()}
+    actions = demo_actions.load(framework, list(trusts.values()), leads, users.get(TEAM))
     links = demo_actions.load_link(framework, leads)
     drafts = 0
     latest = demo_working_period()

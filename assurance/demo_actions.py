@@ -180,8 +180,13 @@ def load_link(framework: Framework, leads: dict) -> int:
     link = AnswerLink(answer=answer, action=action, linked_by=lead)
     link._history_user = lead
     link.save()
+    # Raised a month before the quarter ended, linked while that return was still a draft.
     linked_at = datetime.datetime.combine(
         period.end_date - datetime.timedelta(days=5), datetime.time(10), datetime.UTC
     )
+    raised_at = linked_at - datetime.timedelta(days=25)
+    Action.objects.filter(pk=action.pk).update(created_at=raised_at)
+    Action.history.filter(id=action.pk).update(history_date=raised_at)
     AnswerLink.objects.filter(pk=link.pk).update(linked_at=linked_at)
+    AnswerLink.history.filter(id=link.pk).update(history_date=linked_at)
     return 1

@@ -1065,6 +1065,8 @@ def link_to_answer(
         )
         if evidence.is_withdrawn or evidence.is_purged:
             raise ReturnError("A withdrawn or removed file cannot count toward a requirement.")
+        if source.quarterly_return.status == ReturnStatus.DISCARDED:
+            raise ReturnError("A file of a discarded return cannot count toward a requirement.")
     for action in actions:
         _refuse_unlinkable(answer, action.requirement_id, action.trust_id, "action", mapped)
         if not action.is_open:
@@ -1074,9 +1076,13 @@ def link_to_answer(
         raise ReturnError("Something ticked already counts toward this requirement.")
     links = [AnswerLink(answer=answer, evidence=f, linked_by=user) for f in files]
     links += [AnswerLink(answer=answer, action=a, linked_by=user) for a in actions]
-    for link in links:
-        link._history_user = user
-        link.save()
+    try:
+        with transaction.atomic():
+            for link in links:
+                link._history_user = user
+                link.save()
+    except IntegrityError as error:  # the same link made at the same moment by someone else
+        raise ReturnError("Something ticked already counts toward this requirement.") from error
     if files:
         unjudge(answers=[answer], user=user)
     return len(links)
@@ -1094,6 +1100,7 @@ def unlink(*, link: AnswerLink, user) -> None:
         raise ReturnError(
             f"This return is {ret.get_status_display().lower()}; its links cannot be changed."
         )
+    link = AnswerLink.objects.select_for_update(of=("self",)).get(pk=link.pk)
     if link.is_removed:
         raise ReturnError("This link was already removed.")
     link.removed_at = timezone.now()

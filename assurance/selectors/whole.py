@@ -74,7 +74,7 @@ class WholeReturn:
 
 
 def whole_return(ret: QuarterlyReturn) -> WholeReturn:
-    """Everything the whole-return page shows: at most sixteen queries."""
+    """Everything the whole-return page shows: at most eighteen queries."""
     progress = return_selectors.section_progress(ret)
     answers = [answer for row in progress for answer in row.answers]
     files: dict[int, list[EvidenceFile]] = defaultdict(list)

@@ -243,7 +243,9 @@ class RequirementMappingFactory(factory.django.DjangoModelFactory):
 
 class AnswerLinkFactory(factory.django.DjangoModelFactory):
     """A file linked to count toward another answer too; pass ``action=`` (and
-    ``evidence=None``) for an action. Trait ``removed``."""
+    ``evidence=None``) for an action. Trait ``removed``. A raw row: nothing checks that the file
+    is the answer's trust's, on a mapped requirement, as ``services.link_to_answer`` does; pass
+    a consistent pair when that matters."""
 
     class Meta:
         model = AnswerLink

@@ -348,3 +348,44 @@ def test_query_count_of_the_section_page_with_mappings(django_assert_max_num_que
     with django_assert_max_num_queries(25):
         page = as_lead.get(url).content.decode()
     assert page.count("Related in other frameworks") == size
+
+
+def test_a_saved_mapping_keeps_its_two_requirements(db, client):
+    client = _admin(client)
+    mapping = RequirementMapping.objects.select_related("requirement").first()
+    original = (mapping.requirement_id, mapping.related_id)
+    other = Requirement.objects.get(section__framework__short_name="MIS", code="SA8")
+    url = reverse("admin:assurance_requirementmapping_change", args=[mapping.pk])
+    response = client.post(
+        url,
+        {
+            "requirement": other.pk,
+            "related": other.pk,
+            "source_document": "Corrected source",
+            "source_location": mapping.source_location,
+        },
+    )
+    assert response.status_code == 302
+    mapping.refresh_from_db()
+    assert (mapping.requirement_id, mapping.related_id) == original
+    assert mapping.source_document == "Corrected source"
+
+
+def test_the_verdict_page_shows_what_is_linked(world, pair):
+    link_to_answer(answer=pair.answer, files=[pair.file], actions=[], user=world.users["lead"])
+    pair.mine.status = ReturnStatus.SUBMITTED
+    pair.mine.save()
+    url = reverse("assurance:answer_verdict", args=[pair.answer.pk])
+    page = world.client_for("team").get(url).content.decode()
+    assert "Linked from other frameworks to count toward IEA1.1" in page
+    assert "fetal-monitoring-audit.pdf" in page and "MIS test IEA1.1" in page
+
+
+def test_a_linked_file_withdrawn_where_it_was_recorded_says_so(world, pair):
+    link_to_answer(answer=pair.answer, files=[pair.file], actions=[], user=world.users["lead"])
+    EvidenceFile.objects.filter(pk=pair.file.pk).update(
+        withdrawn_at=datetime.datetime(2022, 6, 1, tzinfo=datetime.UTC)
+    )
+    page = pair.section_page()
+    assert "<del>fetal-monitoring-audit.pdf</del> (withdrawn where it was recorded)" in page
+    assert reverse("assurance:evidence_download", args=[pair.file.pk]) not in page

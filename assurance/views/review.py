@@ -15,6 +15,7 @@ from lmns.workflow import Refusal, StaleRecord
 from ..forms.returns import ActionForm
 from ..forms.review import ChangeRequestForm, ReplyForm, VerdictForm
 from ..models import Answer, ChangeRequest, QuarterlyReturn, VerdictChoice
+from ..selectors import crossrefs as crossref_selectors
 from ..selectors import returns as return_selectors
 from ..selectors import review as review_selectors
 from ..services import (
@@ -208,8 +209,9 @@ def answer_verdict(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.info(request, f"The verdict on {code}'s evidence was already that.")
             return redirect(_where(ret, answer.requirement_id, answer.requirement.section_id))
+    links = crossref_selectors.links_by_answer([answer]).get(answer.pk, [])
     context = {"ret": ret, "answer": answer, "form": form, "files": files, "current": current}
-    return render(request, "assurance/answer_verdict.html", context)
+    return render(request, "assurance/answer_verdict.html", {**context, "links": links})
 
 
 def review_context(access: Access, ret: QuarterlyReturn, section_id: int | None = None) -> dict:

@@ -177,8 +177,9 @@ def _file(bound) -> str:
 @register.filter
 def field(bound) -> str:
     """A form field as ``|as_crispy_field`` draws it (Bootstrap 5), written in Python for the
-    plain cases: a text, number, date or select input without errors. Anything else (errors,
-    check boxes, radio buttons, files, composite widgets) is drawn by crispy-forms itself.
+    plain cases: a text, number, date or select input, a check box, or an optional file input
+    with no file yet and no help text, without errors. Anything else (errors, radio buttons,
+    several check boxes, composite widgets) is drawn by crispy-forms itself.
 
     Forms with many fields (a return section has eight per requirement) spent most of their
     time in crispy-forms' field template; this draws the same markup at a fraction of it.
