@@ -172,7 +172,8 @@ def _took_step(request: HttpRequest, change_request: ChangeRequest, form: Action
 def _verdict_initial(current, files) -> dict:
     """The verdict as saved, or a new one that judges every file still attached."""
     if current is None:
-        return {"version": 0, "verdict": "not_seen", "reason": "", "files": list(files)}
+        still_attached = [f for f in files if not f.is_withdrawn]
+        return {"version": 0, "verdict": "not_seen", "reason": "", "files": still_attached}
     return {
         "version": current.version,
         "verdict": current.verdict,
@@ -188,8 +189,7 @@ def answer_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(may_judge_evidence(access, ret), TEAM_ONLY)
     files = return_selectors.evidence_by_answer([answer]).get(answer.pk, [])
     current = review_selectors.verdicts_by_answer([answer]).get(answer.pk)
-    initial = _verdict_initial(current, [f for f in files if not f.is_withdrawn])
-    form = VerdictForm(request.POST or None, initial=initial, files=files)
+    form = VerdictForm(request.POST or None, initial=_verdict_initial(current, files), files=files)
     if request.method == "POST" and form.is_valid():
         try:
             changed = record_verdict(
