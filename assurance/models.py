@@ -596,6 +596,15 @@ class Action(models.Model):
         return self.is_open and self.due is not None and self.due < today
 
 
+class RequirementMappingQuerySet(models.QuerySet):
+    def touching(self, requirement_ids) -> "RequirementMappingQuerySet":
+        """The mappings with any of these requirements on either side (mappings read both
+        ways)."""
+        return self.filter(
+            Q(requirement_id__in=requirement_ids) | Q(related_id__in=requirement_ids)
+        )
+
+
 class RequirementMapping(models.Model):
     """A published cross-reference between requirements of two frameworks, read both ways.
 
@@ -620,6 +629,8 @@ class RequirementMapping(models.Model):
         "table or row", help_text="Where in that document: the table, row or paragraph."
     )
     source_url = models.URLField("link to the source", max_length=500, blank=True)
+
+    objects = RequirementMappingQuerySet.as_manager()
 
     class Meta:
         ordering = ["requirement", "related"]

@@ -1020,6 +1020,9 @@ def accept_delivered_actions(*, answer: Answer, user) -> int:
 # -- frameworks cross-referenced: the lead's explicit links ----------------------------------
 
 
+ALREADY_LINKED = "Something ticked already counts toward this requirement."
+
+
 def may_link(access: Access, ret: QuarterlyReturn) -> bool:
     """The trust's own leads link related evidence and actions to a return they can still edit."""
     return can_edit_answers(access, ret)
@@ -1027,9 +1030,9 @@ def may_link(access: Access, ret: QuarterlyReturn) -> bool:
 
 def _mapped_to(requirement_id: int) -> set[int]:
     """The requirements mapped to this one, either way."""
-    pairs = RequirementMapping.objects.filter(
-        models.Q(requirement_id=requirement_id) | models.Q(related_id=requirement_id)
-    ).values_list("requirement_id", "related_id")
+    pairs = RequirementMapping.objects.touching([requirement_id]).values_list(
+        "requirement_id", "related_id"
+    )
     return {other for pair in pairs for other in pair} - {requirement_id}
 
 
@@ -1073,7 +1076,7 @@ def link_to_answer(
             raise ReturnError("A closed action cannot count toward a requirement.")
     current = AnswerLink.objects.filter(answer=answer, removed_at__isnull=True)
     if current.filter(models.Q(evidence__in=files) | models.Q(action__in=actions)).exists():
-        raise ReturnError("Something ticked already counts toward this requirement.")
+        raise ReturnError(ALREADY_LINKED)
     links = [AnswerLink(answer=answer, evidence=f, linked_by=user) for f in files]
     links += [AnswerLink(answer=answer, action=a, linked_by=user) for a in actions]
     try:
@@ -1082,7 +1085,7 @@ def link_to_answer(
                 link._history_user = user
                 link.save()
     except IntegrityError as error:  # the same link made at the same moment by someone else
-        raise ReturnError("Something ticked already counts toward this requirement.") from error
+        raise ReturnError(ALREADY_LINKED) from error
     if files:
         unjudge(answers=[answer], user=user)
     return len(links)

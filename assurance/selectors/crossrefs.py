@@ -10,7 +10,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.template.defaultfilters import pluralize
 from django.utils.text import Truncator
 
@@ -103,11 +103,7 @@ def mapped_requirements(requirement_ids) -> dict[int, list[tuple[Requirement, Re
     """For each requirement, the requirements mapped to it either way, with the mapping: one
     query, and a second for the mapped requirements when there are some."""
     wanted = set(requirement_ids)
-    mappings = list(
-        RequirementMapping.objects.filter(
-            Q(requirement_id__in=wanted) | Q(related_id__in=wanted)
-        ).order_by("pk")
-    )
+    mappings = list(RequirementMapping.objects.touching(wanted).order_by("pk"))
     if not mappings:
         return {}
     other_ids = {pk for m in mappings for pk in (m.requirement_id, m.related_id)}
