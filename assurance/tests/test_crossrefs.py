@@ -389,3 +389,29 @@ def test_a_linked_file_withdrawn_where_it_was_recorded_says_so(world, pair):
     page = pair.section_page()
     assert "<del>fetal-monitoring-audit.pdf</del> (withdrawn where it was recorded)" in page
     assert reverse("assurance:evidence_download", args=[pair.file.pk]) not in page
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_query_count_of_the_link_page(django_assert_max_num_queries, world, size):
+    """The link page lists what may be linked in the same 14 queries with 1 mapped requirement
+    of 1 file and 1 action as with 10 of 10 each."""
+    ret = QuarterlyReturnFactory(
+        trust=world.trust, period=world.period, framework=framework_with(sections=1, requirements=1)
+    )
+    answer = ret.answers.get()
+    for _ in range(size):
+        other = QuarterlyReturnFactory(
+            trust=world.trust,
+            period=world.period,
+            framework=framework_with(sections=1, requirements=1),
+        )
+        source = other.answers.get()
+        RequirementMappingFactory(requirement=answer.requirement, related=source.requirement)
+        for _ in range(size):
+            EvidenceFileFactory(answer=source, effective_date=world.period.end_date)
+            ActionFactory(raised_on=source)
+    as_lead = world.client_for("lead")
+    url = reverse("assurance:answer_links", args=[answer.pk])
+    with django_assert_max_num_queries(14):
+        page = as_lead.get(url).content.decode()
+    assert page.count('type="checkbox"') == 2 * size * size
