@@ -41,7 +41,7 @@ class AnswerLinkForm(forms.Form):
 
     def __init__(self, *args, related: Related, **kwargs):
         super().__init__(*args, **kwargs)
-        files, actions = related.candidates()
+        files, actions = related.candidates
         self.fields["files"].queryset = EvidenceFile.objects.filter(
             pk__in=[f.pk for f in files]
         ).select_related("answer__requirement", "answer__quarterly_return__period")

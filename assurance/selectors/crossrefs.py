@@ -9,6 +9,7 @@ mappings, files and actions (two when nothing is mapped or linked).
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.template.defaultfilters import pluralize
@@ -56,19 +57,24 @@ class RelatedRequirement:
 
 @dataclass
 class Related:
-    """What the answer's page shows under "Related in other frameworks"."""
+    """What the answer's page shows under "Related in other frameworks".
+
+    Built by :func:`related_by_answer`; what is worked out from it is kept once first read (the
+    page asks for it once per file and action listed), so it is read only once built.
+    """
 
     requirements: list[RelatedRequirement] = field(default_factory=list)
     links: list[AnswerLink] = field(default_factory=list)
 
-    @property
+    @cached_property
     def linked_file_ids(self) -> set[int]:
         return {link.evidence_id for link in self.links if link.evidence_id}
 
-    @property
+    @cached_property
     def linked_action_ids(self) -> set[int]:
         return {link.action_id for link in self.links if link.action_id}
 
+    @cached_property
     def candidates(self) -> tuple[list[EvidenceFile], list[Action]]:
         """The files and actions the lead may still link (those not linked already)."""
         linked_files, linked_actions = self.linked_file_ids, self.linked_action_ids
